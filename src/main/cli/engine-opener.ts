@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { createClient, type ToolsmithClient } from '../../shared/client';
+import { openEngine, type Engine } from '../engine/api';
+import { defaultWorkspaceDir } from '../engine/workspace/paths';
+
+export interface OpenedEngine {
+  engine: Engine;
+  client: ToolsmithClient;
+}
+
+/**
+ * How every CLI command reaches the engine: the workspace from `--workspace` (or the default), and the
+ * same typed client the UI uses. `lock` makes this process the workspace's only long-lived host.
+ */
+export type OpenEngine = (command: Command, options?: { lock?: string }) => OpenedEngine;
+
+export const openEngineFor: OpenEngine = (command, options = {}) => {
+  const globals = command.optsWithGlobals() as { workspace?: string };
+  const engine = openEngine(globals.workspace ?? defaultWorkspaceDir(), { lock: options.lock });
+  return { engine, client: createClient(engine) };
+};

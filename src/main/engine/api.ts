@@ -1,0 +1,69 @@
+import { contract, isMethodName, type Contract } from '../../shared/contract';
+import { describeZodError } from '../../shared/contract/errors';
+import type { CallOutcome } from '../../shared/rpc';
+import type { Transport } from '../../shared/client';
+import { toErrorShape } from './api/engine-error';
+import type { Handlers } from './api/handlers';
+import { EngineContext } from './context';
+import { openWorkspace, type OpenWorkspaceOptions } from './workspace/workspace';
+import { workspaceHandlers } from './workspace/handlers';
+
+/** Every domain's handlers, composed: the engine's implementation of the whole contract. */
+const handlers: Handlers<Contract> = {
+  ...workspaceHandlers,
+};
+
+export interface Engine extends Transport {
+  readonly ctx: EngineContext;
+  close(): Promise<void>;
+}
+
+/**
+ * The engine behind one contract. Validates every input and output against `src/shared`'s schemas,
+ * so that IPC, WebSocket and in-process callers get the same behaviour and the same errors.
+ */
+export function createEngine(ctx: EngineContext): Engine {
+  return {
+    ctx,
+    async call(method: string, params: unknown): Promise<CallOutcome> {
+      if (!isMethodName(method)) {
+        return { ok: false, error: { code: 'unknown_method', message: `Unknown method "${method}".` } };
+      }
+      const spec = contract[method];
+      const parsed = spec.input.safeParse(params ?? {});
+      if (!parsed.success) {
+        return {
+          ok: false,
+          error: {
+            code: 'invalid_input',
+            message: `Invalid input for ${method}: ${describeZodError(parsed.error, 'params')}`,
+            details: parsed.error.issues,
+          },
+        };
+      }
+      try {
+        const handler = handlers[method] as (input: unknown, ctx: EngineContext) => unknown;
+        const result = await handler(parsed.data, ctx);
+        const checked = spec.output.safeParse(result);
+        if (!checked.success) {
+          return {
+            ok: false,
+            error: { code: 'invalid_output', message: `The engine produced an invalid result for ${method}: ${describeZodError(checked.error, 'result')}` },
+          };
+        }
+        return { ok: true, result: checked.data };
+      } catch (error) {
+        return { ok: false, error: toErrorShape(error) };
+      }
+    },
+    subscribe(listener) {
+      return ctx.events.subscribe(listener);
+    },
+    close: () => ctx.close(),
+  };
+}
+
+/** Opens a workspace folder and returns the engine over it. */
+export function openEngine(dir: string, options: OpenWorkspaceOptions = {}): Engine {
+  return createEngine(new EngineContext(openWorkspace(dir, options)));
+}

@@ -1,0 +1,55 @@
+/**
+ * What every generation backend (local node-llama-cpp runtime, remote OpenAI-compatible server) offers the
+ * rest of the engine. Sub-tasks, evaluation, refinement and serving only see this interface.
+ */
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
+
+/** A tool as the model sees it (OpenAI function shape; parameters is a JSON-Schema object). */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+export interface SamplingSettings {
+  temperature: number;
+  topP?: number;
+  topK?: number;
+  seed?: number;
+  maxTokens: number;
+}
+
+export interface GenerateRequest {
+  messages: ChatMessage[];
+  tools: ToolSpec[];
+  /** Number of samples for the same prompt (shared prompt evaluation where the backend can). Default 1. */
+  k?: number;
+  sampling: SamplingSettings;
+  /** 'calls': output constrained to the call syntax; 'json': to JSON; 'none': free text. */
+  constrain?: 'calls' | 'json' | 'none';
+  signal?: AbortSignal;
+}
+
+export interface GeneratedOutput {
+  text: string;
+  tokens: number;
+}
+
+export interface GenerateResult {
+  outputs: GeneratedOutput[];
+  /** Tokens of the prompt that were evaluated (once, however many samples). */
+  promptTokens: number;
+  ms: number;
+  /** Hash of the chat template (and its rendering settings) that built the prompt. */
+  templateHash: string;
+}
+
+export interface GenerationBackend {
+  readonly id: string;
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+  dispose(): Promise<void>;
+}

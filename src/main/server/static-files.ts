@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ServerResponse } from 'node:http';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+};
+
+/**
+ * Serves the built renderer. Paths that are not files get index.html, so that the app's routes
+ * (/samples, /rounds, …) survive a reload.
+ */
+export function serveStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): void {
+  const decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  const target = path.normalize(path.join(root, decoded));
+  const inside = target.startsWith(path.normalize(root + path.sep));
+  let file = inside && fs.existsSync(target) && fs.statSync(target).isFile() ? target : path.join(root, 'index.html');
+  if (!fs.existsSync(file)) {
+    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+    res.end(`The Toolsmith UI is not built (${root} has no index.html). Run "npm run build" first.\n`);
+    return;
+  }
+  if (path.extname(decoded) && file.endsWith('index.html') && decoded !== '/index.html') {
+    // A missing asset is a 404, not the app page.
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+    res.end('Not found\n');
+    return;
+  }
+  file = path.resolve(file);
+  const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+  const cache = file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+  res.writeHead(200, { 'content-type': type, 'cache-control': cache, ...headers });
+  fs.createReadStream(file).pipe(res);
+}

@@ -1,0 +1,128 @@
+import {
+  ActionIcon,
+  AppShell,
+  Burger,
+  createTheme,
+  Group,
+  localStorageColorSchemeManager,
+  MantineProvider,
+  NavLink,
+  Text,
+  Tooltip,
+  useComputedColorScheme,
+  useMantineColorScheme,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Notifications } from '@mantine/notifications';
+import { BrowserRouter, HashRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import type { ComponentType } from 'react';
+import { ClientProvider } from './api/client';
+import { isElectron } from './api/transport';
+import { ConnectionNotices } from './components/ConnectionNotices';
+import { Datasets } from './views/Datasets';
+import { Evaluation } from './views/Evaluation';
+import { Jobs } from './views/Jobs';
+import { Models } from './views/Models';
+import { Overview } from './views/Overview';
+import { Rounds } from './views/Rounds';
+import { Samples } from './views/Samples';
+import { Settings } from './views/Settings';
+import { ToolPool } from './views/ToolPool';
+import { Traces } from './views/Traces';
+
+export interface ViewRoute {
+  path: string;
+  label: string;
+  component: ComponentType;
+}
+
+/** Every view, in navigation order. */
+export const VIEWS: ViewRoute[] = [
+  { path: '/overview', label: 'Overview', component: Overview },
+  { path: '/tools', label: 'Tool pool', component: ToolPool },
+  { path: '/datasets', label: 'Datasets', component: Datasets },
+  { path: '/samples', label: 'Samples', component: Samples },
+  { path: '/rounds', label: 'Rounds', component: Rounds },
+  { path: '/evaluation', label: 'Evaluation', component: Evaluation },
+  { path: '/traces', label: 'Refinement traces', component: Traces },
+  { path: '/models', label: 'Models', component: Models },
+  { path: '/jobs', label: 'Jobs', component: Jobs },
+  { path: '/settings', label: 'Settings', component: Settings },
+];
+
+const theme = createTheme({ primaryColor: 'teal', defaultRadius: 'md' });
+const colorSchemeManager = localStorageColorSchemeManager({ key: 'toolsmith-color-scheme' });
+
+function ThemeToggle() {
+  const { setColorScheme } = useMantineColorScheme();
+  const computed = useComputedColorScheme('light');
+  const next = computed === 'dark' ? 'light' : 'dark';
+  return (
+    <Tooltip label={`Switch to ${next} theme`}>
+      <ActionIcon variant="default" size="lg" aria-label="Toggle theme" data-testid="theme-toggle" onClick={() => setColorScheme(next)}>
+        <span aria-hidden>{computed === 'dark' ? '☀' : '☾'}</span>
+      </ActionIcon>
+    </Tooltip>
+  );
+}
+
+function Shell() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  const navigate = useNavigate();
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="sm">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Navigation" />
+            <Text fw={800} fz="lg">
+              Toolsmith
+            </Text>
+          </Group>
+          <ThemeToggle />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label="Views">
+        {VIEWS.map((view) => (
+          <NavLink
+            key={view.path}
+            href={view.path}
+            label={view.label}
+            active={location.pathname === view.path}
+            onClick={(event) => {
+              event.preventDefault();
+              navigate(view.path);
+              close();
+            }}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <ConnectionNotices />
+        <Routes>
+          <Route path="/" element={<Navigate to="/overview" replace />} />
+          {VIEWS.map((view) => (
+            <Route key={view.path} path={`${view.path}/*`} element={<view.component />} />
+          ))}
+          <Route path="*" element={<Navigate to="/overview" replace />} />
+        </Routes>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+export function App() {
+  // Electron loads a file:// page, where only hash routes survive a reload.
+  const Router = isElectron() ? HashRouter : BrowserRouter;
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
+      <Notifications position="bottom-right" />
+      <ClientProvider>
+        <Router>
+          <Shell />
+        </Router>
+      </ClientProvider>
+    </MantineProvider>
+  );
+}
