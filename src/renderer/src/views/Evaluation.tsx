@@ -1,12 +1,324 @@
-import { Stack } from '@mantine/core';
+import { Accordion, Alert, Badge, Button, Card, Code, Group, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { EvalRunSummary, EvalSetSummary } from '../../../shared/contract/eval';
+import { useApi, useClient, useEvent } from '../api/client';
+import { CallText } from '../components/CallText';
 import { EmptyState } from '../components/EmptyState';
 import { ViewHeader } from '../components/ViewHeader';
 
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+/** The last user message of a BFCL question (a list of turns, each a list of chat messages). */
+function questionText(question: unknown): string {
+  const turns = Array.isArray(question) ? question.flat(2) : [];
+  const users = turns.filter((m): m is { role: string; content: string } => typeof m === 'object' && m !== null && (m as { role?: unknown }).role === 'user');
+  return users.at(-1)?.content ?? JSON.stringify(question);
+}
+
+/** BFCL result file: one {"id", "result"} per line. */
+async function readOutputs(file: File): Promise<{ id: string; result: string }[]> {
+  const lines = (await file.text()).split('\n');
+  const out: { id: string; result: string }[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let record: { id?: unknown; result?: unknown };
+    try {
+      record = JSON.parse(line) as { id?: unknown; result?: unknown };
+    } catch (error) {
+      throw new Error(`${file.name}:${i + 1}: not valid JSON (${(error as Error).message})`);
+    }
+    if (typeof record.id !== 'string') throw new Error(`${file.name}:${i + 1}: "id" must be a string`);
+    out.push({ id: record.id, result: typeof record.result === 'string' ? record.result : JSON.stringify(record.result ?? '') });
+  });
+  return out;
+}
+
+function ImportCard() {
+  const client = useClient();
+  const [questions, setQuestions] = useState<File | null>(null);
+  const [answers, setAnswers] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
+  useEvent('eval.importProgress', (p) => setProgress(`${p.phase}: ${p.items} item(s), ${p.lines} line(s) read`));
+
+  const run = async () => {
+    if (!questions) return;
+    setBusy(true);
+    setMessage(null);
+    try {
+      const { set } = await client.call('eval.import', {
+        questions: { fileName: questions.name, text: await questions.text() },
+        answers: answers ? { fileName: answers.name, text: await answers.text() } : undefined,
+      });
+      setMessage({ color: 'teal', text: `Imported "${set.name}": ${set.itemCount} item(s).` });
+    } catch (error) {
+      setMessage({ color: 'red', text: (error as Error).message });
+    } finally {
+      setBusy(false);
+      setProgress(null);
+    }
+  };
+
+  return (
+    <Card withBorder>
+      <Title order={4}>Import a BFCL set</Title>
+      <Text size="sm" c="dimmed" mb="xs">
+        A question file (JSON Lines: id, question, function) and its possible-answer file (id, ground_truth). Irrelevance sets need no answers.
+      </Text>
+      <Group align="flex-end">
+        <label>
+          <Text size="sm">Questions file</Text>
+          <input type="file" accept=".json,.jsonl" data-testid="eval-questions" onChange={(e) => setQuestions(e.currentTarget.files?.[0] ?? null)} />
+        </label>
+        <label>
+          <Text size="sm">Possible answers (optional)</Text>
+          <input type="file" accept=".json,.jsonl" data-testid="eval-answers" onChange={(e) => setAnswers(e.currentTarget.files?.[0] ?? null)} />
+        </label>
+        <Button size="xs" onClick={() => void run()} loading={busy} disabled={!questions} data-testid="eval-import">
+          Import
+        </Button>
+      </Group>
+      {progress && (
+        <Text size="xs" c="dimmed" mt="xs">
+          {progress}
+        </Text>
+      )}
+      {message && (
+        <Alert color={message.color} mt="xs" data-testid="eval-import-message" withCloseButton onClose={() => setMessage(null)}>
+          {message.text}
+        </Alert>
+      )}
+    </Card>
+  );
+}
+
+function FailingItems({ runId, category }: { runId: number; category: string }) {
+  const failing = useApi('eval.run', { runId, onlyFailing: true, category, limit: 30, offset: 0 }, { deps: [runId, category] });
+  if (failing.error) return <Alert color="red">{failing.error.message}</Alert>;
+  const results = failing.data?.results ?? [];
+  if (!failing.loading && results.length === 0) return <Text c="dimmed">No failing items in {category}.</Text>;
+  return (
+    <Stack gap="xs" data-testid="failing-items">
+      <Text size="sm">
+        {failing.data?.total ?? 0} failing item(s) in <b>{category}</b>
+        {(failing.data?.total ?? 0) > results.length ? ` (first ${results.length} shown)` : ''}
+      </Text>
+      <Accordion variant="separated" chevronPosition="left">
+        {results.map((r) => (
+          <Accordion.Item key={r.itemId} value={r.itemKey} data-testid={`failing-${r.itemKey}`}>
+            <Accordion.Control>
+              <Group gap="xs">
+                <Text ff="monospace" size="sm">
+                  {r.itemKey}
+                </Text>
+                <Badge color="red" variant="light" tt="none">
+                  {r.errorType}
+                </Badge>
+              </Group>
+            </Accordion.Control>
+            <Accordion.Panel>
+              <Stack gap="xs">
+                <Text size="sm">
+                  <b>Question:</b> {questionText(r.question)}
+                </Text>
+                <Text size="sm" fw={600}>
+                  Model output
+                </Text>
+                {r.output ? <CallText text={r.output} /> : <Text c="dimmed">(none)</Text>}
+                <Text size="sm" fw={600}>
+                  Why it failed
+                </Text>
+                <Code block data-testid="failing-error">
+                  {r.error.join('\n')}
+                </Code>
+                {r.answer !== null && (
+                  <>
+                    <Text size="sm" fw={600}>
+                      Possible answer
+                    </Text>
+                    <Code block>{JSON.stringify(r.answer, null, 1)}</Code>
+                  </>
+                )}
+              </Stack>
+            </Accordion.Panel>
+          </Accordion.Item>
+        ))}
+      </Accordion>
+    </Stack>
+  );
+}
+
+function RunCard({ run }: { run: EvalRunSummary }) {
+  const [category, setCategory] = useState<string | null>(null);
+  const summary = run.summary;
+  if (!summary) return null;
+  return (
+    <Card withBorder data-testid="run-card">
+      <Group justify="space-between" mb="xs">
+        <Title order={4}>
+          Run {run.id} {run.label && `· ${run.label}`}
+        </Title>
+        <Text size="sm">
+          {summary.correct}/{summary.total} correct · <b>{pct(summary.accuracy)}</b>
+        </Text>
+      </Group>
+      <Table highlightOnHover data-testid="run-categories">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Category</Table.Th>
+            <Table.Th>Items</Table.Th>
+            <Table.Th>Correct</Table.Th>
+            <Table.Th w="25%">Accuracy</Table.Th>
+            <Table.Th>Errors</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {summary.categories.map((c) => (
+            <Table.Tr key={c.category} onClick={() => setCategory(c.category)} style={{ cursor: 'pointer' }} data-testid={`run-category-${c.category}`}>
+              <Table.Td ff="monospace">{c.category}</Table.Td>
+              <Table.Td>{c.total}</Table.Td>
+              <Table.Td>{c.correct}</Table.Td>
+              <Table.Td>
+                <Group gap="xs" wrap="nowrap">
+                  <Progress value={c.accuracy * 100} w={80} />
+                  <Text size="sm">{pct(c.accuracy)}</Text>
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  {Object.entries(c.errorTypes)
+                    .sort((a, b) => b[1] - a[1])
+                    .map(([type, n]) => (
+                      <Badge key={type} size="xs" color="red" variant="light" tt="none">
+                        {type} ×{n}
+                      </Badge>
+                    ))}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {category ? <FailingItems runId={run.id} category={category} /> : <Text size="xs" c="dimmed">Open a category to see its failing items.</Text>}
+    </Card>
+  );
+}
+
+function SetDetail({ set }: { set: EvalSetSummary }) {
+  const client = useClient();
+  const runs = useApi('eval.runs', { set: set.id }, { deps: [set.id], refreshOn: ['eval.changed'] });
+  const [runId, setRunId] = useState<number | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const items = runs.data?.items ?? [];
+  useEffect(() => setRunId(null), [set.id]);
+  const current = items.find((r) => r.id === runId) ?? items[0];
+
+  const check = async (file: File) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const outputs = await readOutputs(file);
+      const { run } = await client.call('eval.check', { set: set.id, outputs, label: file.name });
+      setRunId(run.id);
+    } catch (error) {
+      setMessage((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack>
+      <Card withBorder>
+        <Group justify="space-between">
+          <Title order={4}>{set.name}</Title>
+          <label>
+            <Text size="sm">Check model outputs (BFCL result file, .jsonl)</Text>
+            <input
+              type="file"
+              accept=".json,.jsonl"
+              data-testid="eval-outputs"
+              disabled={busy}
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                if (file) void check(file);
+                e.currentTarget.value = '';
+              }}
+            />
+          </label>
+        </Group>
+        {message && (
+          <Alert color="red" mt="xs">
+            {message}
+          </Alert>
+        )}
+        {items.length > 1 && (
+          <Group gap={4} mt="xs">
+            {items.map((r) => (
+              <Button key={r.id} size="compact-xs" variant={current?.id === r.id ? 'filled' : 'default'} onClick={() => setRunId(r.id)}>
+                Run {r.id} · {r.summary ? pct(r.summary.accuracy) : '…'}
+              </Button>
+            ))}
+          </Group>
+        )}
+        {items.length === 0 && (
+          <Text size="sm" c="dimmed" mt="xs">
+            No runs yet: check a file of model outputs, or evaluate a model on this set.
+          </Text>
+        )}
+      </Card>
+      {current && <RunCard key={current.id} run={current} />}
+    </Stack>
+  );
+}
+
 export function Evaluation() {
+  const sets = useApi('eval.listSets', {}, { refreshOn: ['eval.changed'] });
+  const [selected, setSelected] = useState<number | null>(null);
+  const items = sets.data?.items ?? [];
+  const current = items.find((s) => s.id === selected) ?? (items.length === 1 ? items[0] : undefined);
   return (
     <Stack>
       <ViewHeader title="Evaluation" description="Held-out accuracy by category, BFCL-compatible." />
-      <EmptyState title="No evaluation sets yet">Import a BFCL question file with its possible answers, or run an evolution job (it evaluates on the built-in held-out sets), and per-category accuracy appears here.</EmptyState>
+      <ImportCard />
+      {sets.error && <Alert color="red">{sets.error.message}</Alert>}
+      {items.length === 0 && !sets.loading ? (
+        <EmptyState title="No evaluation sets yet">
+          Import a BFCL question file with its possible answers, or run an evolution job (it evaluates on the built-in held-out sets), and per-category accuracy appears here.
+        </EmptyState>
+      ) : (
+        <Table highlightOnHover data-testid="eval-sets">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Set</Table.Th>
+              <Table.Th>Items</Table.Th>
+              <Table.Th>Categories</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((s) => (
+              <Table.Tr key={s.id} onClick={() => setSelected(s.id)} style={{ cursor: 'pointer' }} bg={current?.id === s.id ? 'var(--mantine-color-blue-light)' : undefined} data-testid={`eval-set-${s.name}`}>
+                <Table.Td ff="monospace">{s.name}</Table.Td>
+                <Table.Td>{s.itemCount}</Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {s.categories.map((c) => (
+                      <Badge key={c.category} variant="light" tt="none">
+                        {c.category} {c.count}
+                      </Badge>
+                    ))}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {current && <SetDetail set={current} />}
     </Stack>
   );
 }

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { OpenEngine } from './engine-opener';
+import { formatTable } from './table';
+
+function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // A JSON Lines file of tools is accepted too: one tool per line.
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length > 1) {
+      return lines.map((line, i) => {
+        try {
+          return JSON.parse(line) as unknown;
+        } catch (lineError) {
+          throw new Error(`${file}:${i + 1}: not valid JSON (${(lineError as Error).message}).`);
+        }
+      });
+    }
+    throw new Error(`${file}: not valid JSON (${(error as Error).message}).`);
+  }
+}
+
+export function registerToolsCommands(program: Command, open: OpenEngine): void {
+  const tools = program.command('tools').description('Tool definitions: import, list');
+
+  tools
+    .command('import <file>')
+    .description('Import tool definitions (JSON list, {tools: [...]} or JSON Lines; OpenAI, BFCL or ToolACE shapes)')
+    .option('--pool <pool>', 'pool to import into', 'default')
+    .option('--no-replace', 'fail when a tool of the same name exists (default: replace it)')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, opts: { pool: string; replace: boolean; json?: boolean }, command: Command) => {
+      const raw = readJsonFile(file);
+      const { engine, client } = open(command);
+      try {
+        const result = await client.call('tools.import', { tools: raw as never, pool: opts.pool, replace: opts.replace, source: path.basename(file) });
+        if (opts.json) console.log(JSON.stringify(result));
+        else console.log(`Imported ${result.imported} tool(s) into pool "${result.pool}": ${result.names.join(', ')}`);
+      } finally {
+        await engine.close();
+      }
+    });
+
+  tools
+    .command('list')
+    .description('List stored tools')
+    .option('--pool <pool>', 'only this pool')
+    .option('--search <text>', 'name or description contains')
+    .option('--json', 'print JSON')
+    .action(async (opts: { pool?: string; search?: string; json?: boolean }, command: Command) => {
+      const { engine, client } = open(command);
+      try {
+        const result = await client.call('tools.list', { pool: opts.pool, search: opts.search, limit: 1000 });
+        if (opts.json) {
+          console.log(JSON.stringify(result));
+          return;
+        }
+        console.log(
+          formatTable(
+            ['id', 'pool', 'name', 'parameters', 'description'],
+            result.items.map((t) => [t.id, t.pool, t.name, t.params.map((p) => `${p.name}${p.required ? '*' : ''}:${p.type}`).join(' '), t.description.slice(0, 60)]),
+          ),
+        );
+        console.log(`${result.total} tool(s)`);
+      } finally {
+        await engine.close();
+      }
+    });
+}

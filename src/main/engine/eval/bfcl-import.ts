@@ -1,0 +1,153 @@
+/**
+ * Imports a BFCL question file (JSON Lines: `{id, question, function}`) and its possible-answer file
+ * (`{id, ground_truth}`) as one evaluation set. Files are read line by line; a malformed line stops the
+ * import with `file:line` and the field, and nothing of the import is stored (one transaction at the end).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { ApiError, describeZodError } from '../../../shared/contract/errors';
+import type { FileInput } from '../../../shared/contract/eval';
+import type { Db } from '../db/open';
+import { normalizeTools, ToolValidationError } from '../tools/normalize';
+import { parseTypedJson, TypedJsonError } from '../tools/typed-json';
+import type { PyValue } from '../tools/py-value';
+import { readAnswer } from './bfcl-checker';
+import { requireSet, type EvalSetInfo } from './sets-repo';
+
+export interface ImportProgress {
+  phase: 'questions' | 'answers' | 'storing' | 'done';
+  lines: number;
+  items: number;
+}
+
+const Question = z.object({
+  id: z.string().min(1),
+  question: z.array(z.unknown()),
+  function: z.array(z.record(z.string(), z.unknown())),
+});
+
+const Answer = z.object({
+  id: z.string().min(1),
+  ground_truth: z.array(z.unknown()),
+});
+
+/** `simple_python_12` → `simple_python`; `live_simple_3-2-0` → `live_simple`. */
+export function categoryOfId(id: string): string {
+  return id.replace(/_\d+(?:-\d+)*$/, '');
+}
+
+function displayName(file: FileInput): string {
+  return 'path' in file ? file.path : file.fileName;
+}
+
+function lineSource(file: FileInput): AsyncIterable<string> {
+  if ('path' in file) {
+    if (!fs.existsSync(file.path)) throw new ApiError('bad_file', `${file.path}: no such file.`, { file: file.path });
+    return readline.createInterface({ input: fs.createReadStream(file.path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  }
+  return readline.createInterface({ input: Readable.from([file.text]), crlfDelay: Infinity });
+}
+
+function badLine(file: string, line: number, message: string, field?: string): never {
+  throw new ApiError('bad_file', `${file}:${line}: ${message}`, { file, line, field });
+}
+
+interface PendingItem {
+  key: string;
+  category: string;
+  question: unknown[];
+  tools: unknown[];
+  answer: string | null;
+}
+
+export async function importBfclSet(
+  db: Db,
+  input: { questions: FileInput; answers?: FileInput; name?: string },
+  onProgress: (p: ImportProgress) => void = () => {},
+): Promise<EvalSetInfo> {
+  const qFile = displayName(input.questions);
+  const name = input.name ?? path.basename(qFile).replace(/\.(jsonl?|ndjson)$/i, '');
+  if (db.prepare('SELECT 1 FROM eval_sets WHERE name = ?').get(name)) {
+    throw new ApiError('conflict', `An evaluation set named "${name}" already exists; delete it first or choose another name.`, { name });
+  }
+  const items = new Map<string, PendingItem>();
+  let lineNo = 0;
+  for await (const raw of lineSource(input.questions)) {
+    lineNo++;
+    if (raw.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (error) {
+      badLine(qFile, lineNo, `not valid JSON (${error instanceof Error ? error.message : String(error)}); the line may be truncated`);
+    }
+    const q = Question.safeParse(parsed);
+    if (!q.success) badLine(qFile, lineNo, describeZodError(q.error), q.error.issues[0]?.path.join('.'));
+    if (items.has(q.data.id)) badLine(qFile, lineNo, `id "${q.data.id}" appears twice`, 'id');
+    try {
+      normalizeTools(q.data.function, 'function');
+    } catch (error) {
+      if (error instanceof ToolValidationError) badLine(qFile, lineNo, error.message, error.path);
+      throw error;
+    }
+    items.set(q.data.id, { key: q.data.id, category: categoryOfId(q.data.id), question: q.data.question, tools: q.data.function, answer: null });
+    if (lineNo % 200 === 0) onProgress({ phase: 'questions', lines: lineNo, items: items.size });
+  }
+  if (items.size === 0) throw new ApiError('bad_file', `${qFile}: holds no questions.`, { file: qFile });
+  onProgress({ phase: 'questions', lines: lineNo, items: items.size });
+
+  if (input.answers) {
+    const aFile = displayName(input.answers);
+    lineNo = 0;
+    let answered = 0;
+    for await (const raw of lineSource(input.answers)) {
+      lineNo++;
+      if (raw.trim() === '') continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch (error) {
+        badLine(aFile, lineNo, `not valid JSON (${error instanceof Error ? error.message : String(error)}); the line may be truncated`);
+      }
+      const a = Answer.safeParse(parsed);
+      if (!a.success) badLine(aFile, lineNo, describeZodError(a.error), a.error.issues[0]?.path.join('.'));
+      const item = items.get(a.data.id);
+      if (!item) badLine(aFile, lineNo, `answer "${a.data.id}" has no question in ${qFile}`, 'id');
+      if (item.answer !== null) badLine(aFile, lineNo, `a second answer for "${a.data.id}"`, 'id');
+      try {
+        // Read it as the checker will (typed JSON) so that a bad answer is reported here, not at check time.
+        const typed = parseTypedJson(raw) as Map<string, PyValue>;
+        readAnswer(typed.get('ground_truth'));
+      } catch (error) {
+        const message = error instanceof TypedJsonError || error instanceof Error ? error.message : String(error);
+        badLine(aFile, lineNo, `ground_truth: ${message}`, 'ground_truth');
+      }
+      item.answer = raw.trim();
+      answered++;
+      if (lineNo % 200 === 0) onProgress({ phase: 'answers', lines: lineNo, items: answered });
+    }
+    onProgress({ phase: 'answers', lines: lineNo, items: answered });
+    const missing = [...items.values()].filter((i) => i.answer === null && !i.category.includes('relevance'));
+    if (missing.length > 0) {
+      throw new ApiError('bad_file', `${aFile}: no answer for ${missing.length} question(s), e.g. "${missing[0]?.key}".`, { file: aFile, missing: missing.slice(0, 20).map((m) => m.key) });
+    }
+  } else {
+    const needs = [...items.values()].find((i) => !i.category.includes('relevance'));
+    if (needs) throw new ApiError('bad_file', `${qFile}: "${needs.key}" (category ${needs.category}) needs a possible-answer file; only relevance/irrelevance sets can go without one.`, { file: qFile });
+  }
+
+  onProgress({ phase: 'storing', lines: lineNo, items: items.size });
+  const setId = db.transaction(() => {
+    const set = db
+      .prepare("INSERT INTO eval_sets (name, kind, source, item_count) VALUES (?, 'bfcl', ?, ?) RETURNING id")
+      .get(name, input.answers ? `${qFile} + ${displayName(input.answers)}` : qFile, items.size) as { id: number };
+    const insert = db.prepare('INSERT INTO eval_items (set_id, item_key, category, question_json, tools_json, answer_json) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const item of items.values()) insert.run(set.id, item.key, item.category, JSON.stringify(item.question), JSON.stringify(item.tools), item.answer);
+    return set.id;
+  }).immediate();
+  onProgress({ phase: 'done', lines: lineNo, items: items.size });
+  return requireSet(db, setId);
+}

@@ -1,0 +1,212 @@
+/**
+ * An evaluation run over given outputs: every item of the set checked with BFCL's rules, stored per item
+ * (`eval_results`) with a per-category summary (accuracy, counts, error-type histogram) on the run, in one
+ * transaction. Producing the outputs with a model is another module's job.
+ */
+import { ApiError } from '../../../shared/contract/errors';
+import type { Db } from '../db/open';
+import { checkPrepared, prepareBfcl, type BfclCheckResult } from './bfcl-checker';
+import { parseTypedJson } from '../tools/typed-json';
+import { allItems, requireSet, type EvalItemRow } from './sets-repo';
+
+export interface CategorySummary {
+  category: string;
+  total: number;
+  correct: number;
+  accuracy: number;
+  errorTypes: Record<string, number>;
+}
+
+export interface EvalSummary {
+  total: number;
+  correct: number;
+  accuracy: number;
+  errorTypes: Record<string, number>;
+  categories: CategorySummary[];
+}
+
+export interface ItemVerdict {
+  itemId: number;
+  key: string;
+  category: string;
+  output: string | null;
+  result: BfclCheckResult;
+}
+
+export interface EvalRunInfo {
+  id: number;
+  setId: number;
+  setName: string;
+  label: string;
+  createdAt: string;
+  finishedAt: string | null;
+  summary: EvalSummary | null;
+}
+
+/** Checks one stored item's output (BFCL rules). A broken stored item is a failed check, never a crash. */
+export function checkItem(item: Pick<EvalItemRow, 'category' | 'tools_json' | 'answer_json'>, output: string, decoder: 'bfcl' | 'any' = 'bfcl'): BfclCheckResult {
+  try {
+    const prepared = prepareBfcl({ category: item.category, tools: JSON.parse(item.tools_json) as unknown[], answer: groundTruthText(item.answer_json) });
+    return checkPrepared(prepared, output, decoder);
+  } catch (error) {
+    return { valid: false, errorType: 'checker_error', error: [error instanceof Error ? error.message : String(error)] };
+  }
+}
+
+/** The stored answer line is `{"id": ..., "ground_truth": [...]}`, read as typed JSON (`1.0` stays a float). */
+function groundTruthText(answerJson: string | null): unknown {
+  if (answerJson === null) return [];
+  const line = parseTypedJson(answerJson);
+  return line instanceof Map ? line.get('ground_truth') : [];
+}
+
+export function summarize(verdicts: { category: string; result: BfclCheckResult }[]): EvalSummary {
+  const byCategory = new Map<string, CategorySummary>();
+  const errorTypes: Record<string, number> = {};
+  let correct = 0;
+  for (const v of verdicts) {
+    let c = byCategory.get(v.category);
+    if (!c) byCategory.set(v.category, (c = { category: v.category, total: 0, correct: 0, accuracy: 0, errorTypes: {} }));
+    c.total++;
+    if (v.result.valid) {
+      c.correct++;
+      correct++;
+    } else {
+      const type = v.result.errorType ?? 'unknown';
+      c.errorTypes[type] = (c.errorTypes[type] ?? 0) + 1;
+      errorTypes[type] = (errorTypes[type] ?? 0) + 1;
+    }
+  }
+  const categories = [...byCategory.values()].sort((a, b) => a.category.localeCompare(b.category));
+  for (const c of categories) c.accuracy = c.total ? c.correct / c.total : 0;
+  return { total: verdicts.length, correct, accuracy: verdicts.length ? correct / verdicts.length : 0, errorTypes, categories };
+}
+
+export interface RunCheckOptions {
+  label?: string;
+  decoder?: 'bfcl' | 'any';
+}
+
+/** Checks `outputs` (BFCL result-file records) against a set and stores the run. */
+export function runCheck(db: Db, setRef: number | string, outputs: { id: string; result: string }[], options: RunCheckOptions = {}): { run: EvalRunInfo; verdicts: ItemVerdict[] } {
+  const set = requireSet(db, setRef);
+  const items = allItems(db, set.id);
+  const keys = new Set(items.map((i) => i.item_key));
+  const byId = new Map<string, string>();
+  outputs.forEach((o, i) => {
+    if (!keys.has(o.id)) throw new ApiError('invalid_input', `outputs[${i}]: "${o.id}" is not an item of evaluation set "${set.name}".`, { index: i, id: o.id });
+    if (byId.has(o.id)) throw new ApiError('invalid_input', `outputs[${i}]: a second output for "${o.id}".`, { index: i, id: o.id });
+    byId.set(o.id, o.result);
+  });
+  const verdicts: ItemVerdict[] = items.map((item) => {
+    const output = byId.get(item.item_key);
+    const result: BfclCheckResult =
+      output === undefined ? { valid: false, errorType: 'missing_output', error: [`No output was given for "${item.item_key}".`] } : checkItem(item, output, options.decoder);
+    return { itemId: item.id, key: item.item_key, category: item.category, output: output ?? null, result };
+  });
+  const summary = summarize(verdicts);
+  const runId = db.transaction(() => {
+    const run = db
+      .prepare("INSERT INTO eval_runs (set_id, label, settings_json, summary_json, finished_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) RETURNING id")
+      .get(set.id, options.label ?? '', JSON.stringify({ decoder: options.decoder ?? 'bfcl', outputs: outputs.length }), JSON.stringify(summary)) as { id: number };
+    const insert = db.prepare('INSERT INTO eval_results (run_id, item_id, output_text, valid, error_type, error_json) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const v of verdicts) {
+      insert.run(run.id, v.itemId, v.output ?? '', v.result.valid ? 1 : 0, v.result.errorType ?? null, v.result.error ? JSON.stringify(v.result.error) : null);
+    }
+    return run.id;
+  }).immediate();
+  return { run: getRunInfo(db, runId) as EvalRunInfo, verdicts };
+}
+
+interface RunRow {
+  id: number;
+  set_id: number;
+  set_name: string;
+  label: string;
+  summary_json: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+function runInfo(row: RunRow): EvalRunInfo {
+  return {
+    id: row.id,
+    setId: row.set_id,
+    setName: row.set_name,
+    label: row.label,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    summary: row.summary_json ? (JSON.parse(row.summary_json) as EvalSummary) : null,
+  };
+}
+
+const RUN_SELECT = 'SELECT r.id, r.set_id, s.name AS set_name, r.label, r.summary_json, r.created_at, r.finished_at FROM eval_runs r JOIN eval_sets s ON s.id = r.set_id';
+
+export function getRunInfo(db: Db, runId: number): EvalRunInfo | undefined {
+  const row = db.prepare(`${RUN_SELECT} WHERE r.id = ?`).get(runId) as RunRow | undefined;
+  return row ? runInfo(row) : undefined;
+}
+
+export function listRuns(db: Db, setId?: number): EvalRunInfo[] {
+  const rows = (setId === undefined ? db.prepare(`${RUN_SELECT} ORDER BY r.id DESC`).all() : db.prepare(`${RUN_SELECT} WHERE r.set_id = ? ORDER BY r.id DESC`).all(setId)) as RunRow[];
+  return rows.map(runInfo);
+}
+
+export interface RunResultRow {
+  itemId: number;
+  itemKey: string;
+  category: string;
+  valid: boolean;
+  errorType: string | null;
+  error: string[];
+  output: string;
+  question: unknown;
+  answer: unknown;
+}
+
+export function runResults(
+  db: Db,
+  runId: number,
+  options: { onlyFailing?: boolean; category?: string; errorType?: string; limit?: number; offset?: number } = {},
+): { results: RunResultRow[]; total: number } {
+  const where = ['res.run_id = ?'];
+  const params: unknown[] = [runId];
+  if (options.onlyFailing) where.push('res.valid = 0');
+  if (options.category) {
+    where.push('i.category = ?');
+    params.push(options.category);
+  }
+  if (options.errorType) {
+    where.push('res.error_type = ?');
+    params.push(options.errorType);
+  }
+  const from = `FROM eval_results res JOIN eval_items i ON i.id = res.item_id WHERE ${where.join(' AND ')}`;
+  const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...params) as { n: number }).n;
+  const rows = db
+    .prepare(`SELECT res.item_id, i.item_key, i.category, res.valid, res.error_type, res.error_json, res.output_text, i.question_json, i.answer_json ${from} ORDER BY i.id LIMIT ? OFFSET ?`)
+    .all(...params, options.limit ?? 100, options.offset ?? 0) as {
+    item_id: number;
+    item_key: string;
+    category: string;
+    valid: number;
+    error_type: string | null;
+    error_json: string | null;
+    output_text: string;
+    question_json: string;
+    answer_json: string | null;
+  }[];
+  return {
+    total,
+    results: rows.map((r) => ({
+      itemId: r.item_id,
+      itemKey: r.item_key,
+      category: r.category,
+      valid: r.valid === 1,
+      errorType: r.error_type,
+      error: r.error_json ? (JSON.parse(r.error_json) as string[]) : [],
+      output: r.output_text,
+      question: JSON.parse(r.question_json) as unknown,
+      answer: r.answer_json ? ((JSON.parse(r.answer_json) as { ground_truth?: unknown }).ground_truth ?? null) : null,
+    })),
+  };
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { method } from './define';
+
+const Id = z.number().int().positive();
+
+/** A file the engine reads itself (`path`), or its text sent by a client that has no access to the disk. */
+export const FileInput = z.union([
+  z.object({ path: z.string().min(1) }),
+  z.object({ fileName: z.string().min(1), text: z.string() }),
+]);
+export type FileInput = z.infer<typeof FileInput>;
+
+export const CategoryCount = z.object({ category: z.string(), count: z.number().int() });
+
+export const EvalSetSummary = z.object({
+  id: Id,
+  name: z.string(),
+  kind: z.enum(['bfcl', 'builtin', 'custom']),
+  source: z.string().nullable(),
+  itemCount: z.number().int(),
+  createdAt: z.string(),
+  categories: z.array(CategoryCount),
+});
+export type EvalSetSummary = z.infer<typeof EvalSetSummary>;
+
+export const CategorySummary = z.object({
+  category: z.string(),
+  total: z.number().int(),
+  correct: z.number().int(),
+  accuracy: z.number(),
+  /** BFCL error type → how many items failed with it. */
+  errorTypes: z.record(z.string(), z.number().int()),
+});
+export type CategorySummary = z.infer<typeof CategorySummary>;
+
+export const EvalSummary = z.object({
+  total: z.number().int(),
+  correct: z.number().int(),
+  accuracy: z.number(),
+  errorTypes: z.record(z.string(), z.number().int()),
+  categories: z.array(CategorySummary),
+});
+export type EvalSummary = z.infer<typeof EvalSummary>;
+
+export const EvalRunSummary = z.object({
+  id: Id,
+  setId: Id,
+  setName: z.string(),
+  label: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  summary: EvalSummary.nullable(),
+});
+export type EvalRunSummary = z.infer<typeof EvalRunSummary>;
+
+export const EvalResultRow = z.object({
+  itemId: Id,
+  itemKey: z.string(),
+  category: z.string(),
+  valid: z.boolean(),
+  errorType: z.string().nullable(),
+  error: z.array(z.string()),
+  output: z.string(),
+  /** The item's question (BFCL: a list of turns of chat messages) and its possible answer. */
+  question: z.json(),
+  answer: z.json().nullable(),
+});
+export type EvalResultRow = z.infer<typeof EvalResultRow>;
+
+const SetRef = z.union([Id, z.string().min(1)]);
+
+export const evalMethods = {
+  'eval.import': method(
+    z.object({
+      questions: FileInput,
+      /** The possible-answer file; irrelevance sets have none. */
+      answers: FileInput.optional(),
+      /** Default: the questions file's name without extension (e.g. BFCL_v4_simple_python). */
+      name: z.string().min(1).max(200).optional(),
+    }),
+    z.object({ set: EvalSetSummary }),
+    'Import a BFCL question file (+ possible answers) as an evaluation set: all or nothing, with progress events.',
+  ),
+  'eval.listSets': method(z.object({}).default({}), z.object({ items: z.array(EvalSetSummary) }), 'Evaluation sets with their category counts.'),
+  'eval.deleteSet': method(z.object({ set: SetRef }), z.object({ deleted: z.boolean() }), 'Delete an evaluation set with its runs.'),
+  'eval.items': method(
+    z.object({
+      set: SetRef,
+      category: z.string().optional(),
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+    }),
+    z.object({
+      items: z.array(z.object({ id: Id, key: z.string(), category: z.string(), question: z.json(), tools: z.json(), answer: z.json().nullable() })),
+      total: z.number().int(),
+    }),
+    'Items of an evaluation set.',
+  ),
+  'eval.check': method(
+    z.object({
+      set: SetRef,
+      /** BFCL's result-file shape: one raw model text per item id. Items without an output count as failed. */
+      outputs: z.array(z.object({ id: z.string().min(1), result: z.string() })),
+      label: z.string().max(200).default(''),
+      /** 'bfcl': decode as BFCL does for prompting models; 'any': also JSON/Hermes/OpenAI tool-call forms. */
+      decoder: z.enum(['bfcl', 'any']).default('bfcl'),
+      /** Also return every item's verdict in set order (for line-by-line comparison). */
+      includeResults: z.boolean().default(false),
+    }),
+    z.object({
+      run: EvalRunSummary,
+      results: z.array(z.object({ id: z.string(), valid: z.boolean(), errorType: z.string().nullable() })).optional(),
+    }),
+    'Check given model outputs against an evaluation set (BFCL rules) and store the run.',
+  ),
+  'eval.runs': method(
+    z.object({ set: SetRef.optional() }).default({}),
+    z.object({ items: z.array(EvalRunSummary) }),
+    'Evaluation runs, newest first.',
+  ),
+  'eval.run': method(
+    z.object({
+      runId: Id,
+      onlyFailing: z.boolean().default(false),
+      category: z.string().optional(),
+      errorType: z.string().optional(),
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+    }),
+    z.object({ run: EvalRunSummary, results: z.array(EvalResultRow), total: z.number().int() }),
+    "One run: its per-category summary and its items' results (e.g. the failing ones).",
+  ),
+} as const;
+
+export const evalEvents = {
+  'eval.importProgress': z.object({
+    name: z.string(),
+    phase: z.enum(['questions', 'answers', 'storing', 'done']),
+    lines: z.number().int(),
+    items: z.number().int(),
+  }),
+  'eval.changed': z.object({ setId: z.number().int().nullable() }),
+} as const;
