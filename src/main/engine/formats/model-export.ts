@@ -1,0 +1,205 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { ApiError } from '../../../shared/contract/errors';
+import type { ModelExportResult } from '../../../shared/contract/formats';
+import type { Db } from '../db/open';
+import { findModel, getModel, modelLineage, type ModelRecord } from '../models/registry';
+
+/**
+ * Model exports: the GGUF of a registry model (or, for a LoRA adapter, the adapter GGUF with its base named),
+ * an Ollama Modelfile beside it (FROM + ADAPTER + TEMPLATE), and a model card with the lineage and the
+ * evaluations recorded for it. Files are copied under a temporary name and renamed when complete.
+ */
+export interface ModelExportOptions {
+  model: string | number;
+  out: string;
+  /** Write the Ollama Modelfile (default true). */
+  ollama?: boolean;
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+}
+
+async function copyInto(from: string, to: string): Promise<number> {
+  const tmp = `${to}.${process.pid}.tmp`;
+  try {
+    await fsp.copyFile(from, tmp);
+    await fsp.rename(tmp, to);
+  } catch (error) {
+    await fsp.rm(tmp, { force: true });
+    throw error;
+  }
+  return (await fsp.stat(to)).size;
+}
+
+/** Ollama's Go template for the chat formats Toolsmith recognises in a model's Jinja template. */
+export function ollamaTemplate(chatTemplate: string | null): { template: string; stops: string[]; family: string } | null {
+  // A model without a template is rendered with Toolsmith's ChatML fallback (models/chat-render.ts).
+  if (chatTemplate === null || chatTemplate.includes('<|im_start|>')) {
+    return {
+      family: 'chatml',
+      stops: ['<|im_end|>'],
+      template: [
+        '{{- if .System }}<|im_start|>system',
+        '{{ .System }}<|im_end|>',
+        '{{ end }}',
+        '{{- range .Messages }}<|im_start|>{{ .Role }}',
+        '{{ .Content }}<|im_end|>',
+        '{{ end }}<|im_start|>assistant',
+        '',
+      ].join('\n'),
+    };
+  }
+  if (chatTemplate.includes('<|start_header_id|>')) {
+    return {
+      family: 'llama3',
+      stops: ['<|eot_id|>'],
+      template: [
+        '{{- if .System }}<|start_header_id|>system<|end_header_id|>',
+        '',
+        '{{ .System }}<|eot_id|>',
+        '{{- end }}',
+        '{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>',
+        '',
+        '{{ .Content }}<|eot_id|>',
+        '{{- end }}<|start_header_id|>assistant<|end_header_id|>',
+        '',
+        '',
+      ].join('\n'),
+    };
+  }
+  return null;
+}
+
+function modelfile(from: string, adapter: string | null, chatTemplate: string | null, describe: string): string {
+  const lines = [`# Ollama Modelfile written by Toolsmith for ${describe}`, `# ollama create <name> -f Modelfile`, `FROM ${from}`];
+  if (adapter) lines.push(`ADAPTER ${adapter}`);
+  const template = ollamaTemplate(chatTemplate);
+  if (template) {
+    lines.push(`# The ${template.family} chat format of the model's own chat template.`, `TEMPLATE """${template.template}"""`);
+    for (const stop of template.stops) lines.push(`PARAMETER stop ${JSON.stringify(stop)}`);
+  } else {
+    lines.push("# TEMPLATE: the model's Jinja chat template has no Ollama equivalent known to Toolsmith; Ollama reads the one in the GGUF.");
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+interface EvalRow {
+  id: number;
+  set_name: string;
+  label: string;
+  summary_json: string | null;
+  created_at: string;
+}
+
+function evaluationSection(db: Db, model: ModelRecord): string {
+  const runs = db
+    .prepare(
+      `SELECT r.id, s.name AS set_name, r.label, r.summary_json, r.created_at FROM eval_runs r JOIN eval_sets s ON s.id = r.set_id
+       WHERE r.model_id = ? AND r.summary_json IS NOT NULL ORDER BY r.id`,
+    )
+    .all(model.id) as EvalRow[];
+  const rows: string[] = [];
+  for (const run of runs) {
+    const summary = JSON.parse(run.summary_json!) as { accuracy?: number; total?: number; categories?: { category: string; accuracy: number; total: number }[] };
+    const pct = (x: number | undefined) => (typeof x === 'number' ? `${(x * 100).toFixed(1)} %` : '?');
+    rows.push(`| ${run.set_name} | all | ${summary.total ?? '?'} | ${pct(summary.accuracy)} | ${run.created_at} |`);
+    for (const c of summary.categories ?? []) rows.push(`| ${run.set_name} | ${c.category} | ${c.total} | ${pct(c.accuracy)} | |`);
+  }
+  const metrics =
+    model.roundId === null
+      ? []
+      : (db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category').all(model.roundId) as { name: string; category: string; value: number }[]);
+  let text = rows.length
+    ? `| set | category | items | accuracy | when |\n| --- | --- | ---: | ---: | --- |\n${rows.join('\n')}\n`
+    : 'No evaluation of this model is recorded in the workspace.\n';
+  if (metrics.length) {
+    text += `\nMetrics of round ${model.roundId}, which produced this model:\n\n| metric | category | value |\n| --- | --- | ---: |\n`;
+    text += metrics.map((m) => `| ${m.name} | ${m.category || 'all'} | ${Number(m.value.toFixed(4))} |`).join('\n') + '\n';
+  }
+  return text;
+}
+
+function describeModel(m: ModelRecord): string {
+  return `${m.name} (#${m.id}, ${m.kind}${m.roundId !== null ? `, round ${m.roundId}` : ''}${m.trainer ? `, trained by ${m.trainer}` : ''})`;
+}
+
+function modelCard(db: Db, modelsDir: string, model: ModelRecord, base: ModelRecord | null, files: string[]): string {
+  const { ancestors } = modelLineage(db, modelsDir, model.id);
+  const facts: [string, string | number | null][] = [
+    ['kind', model.kind],
+    ['architecture', model.architecture],
+    ['parameters', model.parameters],
+    ['quantization', model.quantization],
+    ['context length', model.contextLength],
+    ['file size (bytes)', model.sizeBytes],
+    ['sha256', model.sha256],
+    ['trainer', model.trainer],
+    ['created', model.createdAt],
+  ];
+  const training = (model.metadata as { training?: Record<string, unknown> }).training;
+  return `---
+library_name: gguf
+tags:
+- gguf
+- tool-use
+- function-calling
+- toolsmith
+${base ? `base_model: ${JSON.stringify(base.name)}\n` : ''}---
+
+# ${model.name}
+
+${model.kind === 'adapter' && base ? `A GGUF LoRA adapter for **${base.name}** (base file \`${path.basename(base.path)}\`, sha256 \`${base.sha256 ?? '?'}\`): load the base and apply the adapter.` : 'A GGUF model exported from Toolsmith.'}
+
+Files: ${files.map((f) => `\`${f}\``).join(', ')}.
+
+${facts
+  .filter(([, v]) => v !== null && v !== undefined)
+  .map(([k, v]) => `- ${k}: ${v}`)
+  .join('\n')}
+
+## Lineage
+
+${[model, ...ancestors].map((m, i) => `${'  '.repeat(i)}- ${describeModel(m)}`).join('\n')}
+${training ? `\nTraining: \`${JSON.stringify(training)}\`\n` : ''}
+## Evaluation
+
+${evaluationSection(db, model)}
+## Use
+
+- Ollama: \`ollama create ${safeName(model.name)} -f Modelfile\`
+- llama.cpp: \`llama-server -m ${base ? `${base.path} --lora ` : ''}${files[0]}\`
+- LM Studio: copy ${base ? 'the base GGUF and the adapter' : 'the GGUF'} into its models folder.
+`;
+}
+
+export async function exportModel(db: Db, modelsDir: string, options: ModelExportOptions): Promise<ModelExportResult> {
+  const model = getModel(db, modelsDir, options.model);
+  const out = path.resolve(options.out);
+  await fsp.mkdir(out, { recursive: true });
+  const isAdapter = model.kind === 'adapter' || model.adapterFile !== null;
+  const adapterPath = isAdapter ? (model.kind === 'adapter' ? model.path : model.adapterFile!) : null;
+  let base: ModelRecord | null = null;
+  if (isAdapter) {
+    base = model.parentId !== null ? (findModel(db, modelsDir, model.parentId) ?? null) : null;
+    if (!base) throw new ApiError('not_found', `${model.name} is a LoRA adapter, but its base model is not in the registry: register the base and set it as the adapter's parent.`);
+  }
+  const source = adapterPath ?? model.path;
+  if (!fs.existsSync(source)) throw new ApiError('bad_file', `${model.name}: its file ${source} is missing.`);
+  const fileName = `${safeName(model.name)}${isAdapter ? '.lora' : ''}.gguf`;
+  const files: ModelExportResult['files'] = [];
+  const bytes = await copyInto(source, path.join(out, fileName));
+  files.push({ file: path.join(out, fileName), bytes });
+  if (options.ollama ?? true) {
+    const from = base ? base.path : `./${fileName}`;
+    const text = modelfile(from, base ? `./${fileName}` : null, (base ?? model).chatTemplate, describeModel(model));
+    fs.writeFileSync(path.join(out, 'Modelfile'), text);
+    files.push({ file: path.join(out, 'Modelfile'), bytes: Buffer.byteLength(text) });
+  }
+  const card = modelCard(db, modelsDir, model, base, [fileName]);
+  fs.writeFileSync(path.join(out, 'README.md'), card);
+  files.push({ file: path.join(out, 'README.md'), bytes: Buffer.byteLength(card) });
+  return { model: model.name, out, files, base: base ? { name: base.name, file: base.path, sha256: base.sha256 } : null };
+}

@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto';
+import type { SampleFilter, SampleStatus, Subtask } from '../../../shared/contract/samples';
+import type { Db } from '../db/open';
+import type { ToolDef } from '../tools/types';
+
+/**
+ * Samples and their versions. A sample row holds the state (status, category, provenance); each edit adds a
+ * `sample_versions` row and moves `current_version`. This module writes version 1 and reads the current one.
+ *
+ * ## `input_json` of an invocation sample (subtask 'invocation') — keep stable, other engines read it
+ *
+ * ```jsonc
+ * {
+ *   "query": "What is the weather in Paris?",   // the user request the output answers (= last user turn)
+ *   "tools": [ToolDef, ...],                     // normalised tools: {name, description, parameters, original}
+ *   "messages": [Turn, ...],                     // optional, multi-turn only: the whole conversation before
+ *                                                // the output, without the system prompt; its last user turn
+ *                                                // is `query`. Absent when the prompt is just the query.
+ *   "system": "You are a travel agent."          // optional: the source's system prompt, minus any tool list
+ * }
+ * ```
+ *
+ * `Turn` is `{role:'user', content}`, `{role:'assistant', content}` (words), `{role:'assistant', calls}`
+ * (`calls` is canonical call text, `[f(x=1)]`) or `{role:'tool', content, name?}` (a tool's result).
+ *
+ * `query_text` repeats `query` (full-text search); `output_text` is the canonical call text printed by
+ * `tools/call-print.ts` (`[get_weather(city="Paris")]`), or the answer in words when no tool fits
+ * (category 'irrelevance').
+ */
+export interface InvocationInput {
+  query: string;
+  tools: ToolDef[];
+  messages?: Turn[];
+  system?: string;
+}
+
+export type Turn =
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string }
+  | { role: 'assistant'; calls: string }
+  | { role: 'tool'; content: string; name?: string };
+
+export type VersionAuthor = 'engine' | 'user' | 'import';
+
+/** Where a sample came from when it was read from a file. */
+export interface SampleSource {
+  file: string;
+  line: number;
+  format: string;
+}
+
+export interface NewSample {
+  subtask: Subtask;
+  status?: SampleStatus;
+  category?: string | null;
+  roundId?: number | null;
+  modelId?: number | null;
+  queryId?: number | null;
+  queryText: string;
+  /** JSON-serialisable; `InvocationInput` for invocation samples. */
+  input: unknown;
+  outputText: string;
+  author?: VersionAuthor;
+  note?: string | null;
+  /** Samples with the same key are the same sample: a second insert is skipped. */
+  dedupeKey?: string | null;
+  source?: SampleSource | null;
+}
+
+export interface SampleRecord {
+  id: number;
+  subtask: Subtask;
+  status: SampleStatus;
+  category: string | null;
+  roundId: number | null;
+  modelId: number | null;
+  version: number;
+  queryText: string;
+  input: unknown;
+  outputText: string;
+  sourceFile: string | null;
+  sourceLine: number | null;
+  sourceFormat: string | null;
+  createdAt: string;
+}
+
+/**
+ * Writes a sample (and its version 1) in one transaction. Returns its id, or null when a sample with the
+ * same dedupe key already exists (nothing is written then).
+ */
+export function insertSample(db: Db, sample: NewSample): number | null {
+  const write = sampleWriter(db);
+  return db.transaction(() => write(sample))();
+}
+
+/**
+ * `insertSample` with its statements prepared once, for writing many samples (imports). Call it inside the
+ * caller's `db.transaction`: it writes two rows and opens no transaction of its own.
+ */
+export function sampleWriter(db: Db): (sample: NewSample) => number | null {
+  const insertRow = db.prepare(
+    `INSERT INTO samples (subtask, status, category, round_id, model_id, query_id, dedupe_key, source_file, source_line, source_format)
+     VALUES (@subtask, @status, @category, @roundId, @modelId, @queryId, @dedupeKey, @sourceFile, @sourceLine, @sourceFormat)
+     ON CONFLICT (dedupe_key) DO NOTHING
+     RETURNING id`,
+  );
+  const insertVersion = db.prepare(
+    `INSERT INTO sample_versions (sample_id, version, query_text, input_json, output_text, author, note)
+     VALUES (?, 1, ?, ?, ?, ?, ?)`,
+  );
+  return (sample: NewSample): number | null => {
+    const row = insertRow.get({
+      subtask: sample.subtask,
+      status: sample.status ?? 'candidate',
+      category: sample.category ?? null,
+      roundId: sample.roundId ?? null,
+      modelId: sample.modelId ?? null,
+      queryId: sample.queryId ?? null,
+      dedupeKey: sample.dedupeKey ?? null,
+      sourceFile: sample.source?.file ?? null,
+      sourceLine: sample.source?.line ?? null,
+      sourceFormat: sample.source?.format ?? null,
+    }) as { id: number } | undefined;
+    if (!row) return null;
+    insertVersion.run(row.id, sample.queryText, JSON.stringify(sample.input), sample.outputText, sample.author ?? 'engine', sample.note ?? null);
+    return row.id;
+  };
+}
+
+/**
+ * The dedupe key of an invocation sample: the same query, conversation, tools (names and parameters) and
+ * canonical output (`tools/canonical.ts`'s `canonicalKey`, or the words of a refusal) are the same sample.
+ */
+export function invocationDedupeKey(input: InvocationInput, canonicalOutput: string): string {
+  const tools = input.tools.map((t) => [t.name, t.parameters] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const body = JSON.stringify([input.query, input.messages ?? null, tools, canonicalOutput]);
+  return `invocation:${createHash('sha256').update(body).digest('hex')}`;
+}
+
+/** Adds a tag (created on first use) to samples. */
+export function tagSamples(db: Db, sampleIds: readonly number[], tag: string): void {
+  db.transaction(() => {
+    db.prepare('INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING').run(tag);
+    const { id } = db.prepare('SELECT id FROM tags WHERE name = ?').get(tag) as { id: number };
+    const insert = db.prepare('INSERT OR IGNORE INTO sample_tags (sample_id, tag_id) VALUES (?, ?)');
+    for (const sampleId of sampleIds) insert.run(sampleId, id);
+  })();
+}
+
+/** The tags of each sample among `ids`. */
+export function tagsOf(db: Db, ids: readonly number[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  if (ids.length === 0) return out;
+  const rows = db
+    .prepare(
+      `SELECT st.sample_id AS id, t.name AS name FROM sample_tags st JOIN tags t ON t.id = st.tag_id
+       WHERE st.sample_id IN (SELECT value FROM json_each(?)) ORDER BY t.name`,
+    )
+    .all(JSON.stringify(ids)) as { id: number; name: string }[];
+  for (const row of rows) out.set(row.id, [...(out.get(row.id) ?? []), row.name]);
+  return out;
+}
+
+function whereOf(filter: SampleFilter): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filter.subtask) {
+    clauses.push('s.subtask = ?');
+    params.push(filter.subtask);
+  }
+  if (filter.status) {
+    clauses.push('s.status IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.status));
+  }
+  if (filter.round) {
+    const ids = filter.round.filter((r): r is number => r !== null);
+    const parts = ['s.round_id IN (SELECT value FROM json_each(?))'];
+    params.push(JSON.stringify(ids));
+    if (filter.round.includes(null)) parts.push('s.round_id IS NULL');
+    clauses.push(`(${parts.join(' OR ')})`);
+  }
+  if (filter.category) {
+    clauses.push('s.category IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.category));
+  }
+  if (filter.ids) {
+    clauses.push('s.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.ids));
+  }
+  if (filter.tag) {
+    clauses.push('s.id IN (SELECT st.sample_id FROM sample_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ?)');
+    params.push(filter.tag);
+  }
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+interface SampleRow {
+  id: number;
+  subtask: Subtask;
+  status: SampleStatus;
+  category: string | null;
+  round_id: number | null;
+  model_id: number | null;
+  current_version: number;
+  query_text: string;
+  input_json: string;
+  output_text: string;
+  source_file: string | null;
+  source_line: number | null;
+  source_format: string | null;
+  created_at: string;
+}
+
+function toRecord(row: SampleRow): SampleRecord {
+  return {
+    id: row.id,
+    subtask: row.subtask,
+    status: row.status,
+    category: row.category,
+    roundId: row.round_id,
+    modelId: row.model_id,
+    version: row.current_version,
+    queryText: row.query_text,
+    input: JSON.parse(row.input_json) as unknown,
+    outputText: row.output_text,
+    sourceFile: row.source_file,
+    sourceLine: row.source_line,
+    sourceFormat: row.source_format,
+    createdAt: row.created_at,
+  };
+}
+
+export interface ListOptions {
+  /** Only samples with a larger id (keyset paging: pass the last id of the previous page). */
+  afterId?: number;
+  limit?: number;
+}
+
+/** Samples (at their current version) matching `filter`, by ascending id. */
+export function listSamples(db: Db, filter: SampleFilter = {}, options: ListOptions = {}): SampleRecord[] {
+  const where = whereOf(filter);
+  const after = options.afterId !== undefined ? `${where.sql ? ' AND' : 'WHERE'} s.id > ?` : '';
+  const params = options.afterId !== undefined ? [...where.params, options.afterId] : where.params;
+  const rows = db
+    .prepare(
+      `SELECT s.id, s.subtask, s.status, s.category, s.round_id, s.model_id, s.current_version, s.source_file,
+              s.source_line, s.source_format, s.created_at, v.query_text, v.input_json, v.output_text
+       FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
+       ${where.sql}${after} ORDER BY s.id LIMIT ?`,
+    )
+    .all(...params, options.limit ?? -1) as SampleRow[];
+  return rows.map(toRecord);
+}
+
+export function countSamples(db: Db, filter: SampleFilter = {}): number {
+  const where = whereOf(filter);
+  return (db.prepare(`SELECT COUNT(*) AS n FROM samples s ${where.sql}`).get(...where.params) as { n: number }).n;
+}
+
+/**
+ * Every matching sample, a page at a time, so that exports of millions of samples stay in bounded memory
+ * and never hold a statement open across an `await`.
+ */
+export function* pagesOfSamples(db: Db, filter: SampleFilter = {}, pageSize = 1000): Generator<SampleRecord[]> {
+  let afterId = 0;
+  for (;;) {
+    const page = listSamples(db, filter, { afterId, limit: pageSize });
+    if (page.length === 0) return;
+    yield page;
+    afterId = page[page.length - 1]!.id;
+  }
+}
