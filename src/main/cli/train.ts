@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import fs from 'node:fs/promises';
+import type { TrainBackendId, TrainProgress } from '../../shared/contract/train';
+import { readDataset } from '../engine/train/contract';
+import { runNativeContractProcess } from '../engine/train/native/child';
+import { setupTrainerEnv, trainerEnvStatus } from '../engine/train/python/env';
+import { runTraining } from '../engine/train/run';
+import { pretrainStarter } from '../engine/train/starter-train';
+import { registryRegistrar } from '../engine/train/lineage';
+import type { Engine } from '../engine/api';
+import type { OpenEngine } from './engine-opener';
+
+function printProgress(p: TrainProgress): void {
+  const parts = [`step ${p.step}${p.totalSteps ? `/${p.totalSteps}` : ''}`, `epoch ${p.epoch.toFixed(2)}`];
+  if (p.loss !== undefined) parts.push(`loss ${p.loss.toFixed(4)}`);
+  if (p.valLoss !== undefined) parts.push(`val ${p.valLoss.toFixed(4)}`);
+  if (p.tokensPerSecond !== undefined) parts.push(`${Math.round(p.tokensPerSecond)} tok/s`);
+  if (p.etaSeconds !== undefined) parts.push(`eta ${Math.round(p.etaSeconds)} s`);
+  if (p.memoryBytes !== undefined) parts.push(`${Math.round(p.memoryBytes / 2 ** 20)} MiB`);
+  console.error(parts.join('  '));
+}
+
+export function registerTrainCommands(program: Command, open: OpenEngine): void {
+  program
+    .command('train')
+    .description('Train a model (native, python or command backend), or run the native trainer under the trainer contract')
+    .option('--contract', 'run the native trainer as a contract process: JSON-lines events on stdout (docs/trainer-contract.md)')
+    .option('--config <file>', 'with --contract: the contract config JSON')
+    .option('--backend <id>', 'native | python | command', 'native')
+    .option('--base <gguf>', 'base model file')
+    .option('--data <jsonl>', 'dataset: JSON lines of {"text": ..., "spans": [[start, end], ...]}')
+    .option('--output <gguf>', 'where the trained model (or LoRA adapter) goes')
+    .option('--epochs <n>', 'epochs', Number)
+    .option('--max-steps <n>', 'stop after this many optimizer steps', Number)
+    .option('--lr <x>', 'peak learning rate', Number)
+    .option('--context <n>', 'tokens per window', Number)
+    .option('--threads <n>', 'CPU threads (native)', Number)
+    .option('--validation <share>', 'share held out for validation', Number)
+    .option('--preset <id>', 'command backend preset (unsloth, mlx-lm, llama-factory, toolsmith-native)')
+    .option('--name <name>', 'registry name of the result')
+    .option('--no-register', 'do not register the result in the workspace')
+    .action(async (opts: Record<string, string | number | boolean | undefined>, command: Command) => {
+      if (opts.contract) {
+        if (typeof opts.config !== 'string') throw new Error('train --contract needs --config <file> (docs/trainer-contract.md)');
+        process.exitCode = await runNativeContractProcess(opts.config);
+        return;
+      }
+      for (const k of ['base', 'data', 'output'] as const) if (typeof opts[k] !== 'string') throw new Error(`train needs --${k}`);
+      const rows = await readDataset(opts.data as string);
+      await fs.access(opts.base as string);
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      const hyper = Object.fromEntries(
+        Object.entries({ epochs: opts.epochs, maxSteps: opts.maxSteps, learningRate: opts.lr, contextLength: opts.context }).filter(
+          ([, v]) => v !== undefined,
+        ),
+      );
+      const opened = opts.register !== false ? open(command) : undefined;
+      try {
+        const ws = opened?.engine.ctx.workspace;
+        const result = await runTraining(
+          {
+            backend: opts.backend as TrainBackendId,
+            ...(opts.name ? { name: opts.name as string } : {}),
+            baseModel: opts.base as string,
+            examples: rows.map((r) => ({ text: r.text, spans: r.spans.map(([start, end]) => ({ start, end })) })),
+            output: opts.output as string,
+            ...(opts.validation !== undefined ? { validationShare: opts.validation as number } : {}),
+            hyper,
+            ...(opts.threads ? { native: { threads: opts.threads as number } } : {}),
+            ...(opts.preset ? { command: { preset: opts.preset as string } } : {}),
+          },
+          {
+            signal: controller.signal,
+            onProgress: printProgress,
+            onLog: (level, m) => console.error(`[${level}] ${m}`),
+            ...(ws ? { register: registryRegistrar(ws.db, ws.modelsDir) } : {}),
+          },
+        );
+        console.log(JSON.stringify(result, null, 2));
+      } finally {
+        await opened?.engine.close();
+      }
+    });
+
+  const trainer = program.command('trainer').description("The python trainer's managed environment");
+  trainer
+    .command('setup')
+    .description('Create (or reuse) the virtual environment with the pinned requirements and check the device')
+    .option('--venv <dir>', 'where the venv goes (default ~/.cache/toolsmith/trainer-venv-<hash>)')
+    .option('--python <exe>', 'interpreter to create it with (default python3)')
+    .option('--force', 'reinstall even when ready')
+    .action(async (opts: { venv?: string; python?: string; force?: boolean }) => {
+      const status = await setupTrainerEnv({ venvDir: opts.venv, python: opts.python, force: opts.force, onLog: (l) => console.error(l) });
+      console.log(JSON.stringify(status, null, 2));
+    });
+  trainer
+    .command('status')
+    .description('Is the python trainer ready, where, on which device')
+    .option('--venv <dir>', 'venv folder to check')
+    .action((opts: { venv?: string }) => {
+      console.log(JSON.stringify(trainerEnvStatus({ venvDir: opts.venv }), null, 2));
+    });
+}
+
+/** `toolsmith model create-starter --train`: pretrain the new starter on the seed corpus, report held-out accuracy. */
+export async function trainStarter(engine: Engine, starterId: number, steps: number | undefined, json?: boolean): Promise<void> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const ws = engine.ctx.workspace;
+    const result = await pretrainStarter(ws.db, ws.modelsDir, starterId, {
+      steps,
+      signal: controller.signal,
+      onProgress: (p) => p.step % 20 === 0 && printProgress(p),
+    });
+    if (json) console.log(JSON.stringify(result, null, 2));
+    else {
+      const acc = result.heldOutAccuracy;
+      console.log(`trained starter: model ${result.modelId} (${result.file})`);
+      console.log(
+        `loss ${result.metrics.firstLoss?.toFixed(3)} -> ${result.metrics.finalLoss?.toFixed(3)}; held-out token accuracy ${acc === null ? 'n/a' : (acc * 100).toFixed(1) + ' %'}`,
+      );
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,48 @@
+import type { Db } from '../db/open';
+import path from 'node:path';
+import { listModels, registerModel, type ModelKind } from '../models/registry';
+import type { TrainSpec } from '../../../shared/contract/train';
+import type { BackendOutcome } from './backend';
+import type { RegisterResult } from './types';
+
+/** The registry's `trainer` column: which backend (and command preset) made the model. */
+export function trainerLabel(spec: TrainSpec): string {
+  if (spec.backend === 'command') return `command:${spec.command.preset}`;
+  if (spec.backend === 'native') return `native:${spec.native.trainLayers === 'all' ? 'all-experimental' : `layers-${spec.native.trainLayers}`}`;
+  return `python:lora-r${spec.python.lora.rank}`;
+}
+
+/**
+ * Registers a finished run in the workspace's model registry with its lineage: the base as parent, the
+ * round, the adapter file, the trainer, and how it was trained (template hash, hyper-parameters, metrics).
+ */
+export function registryRegistrar(db: Db, modelsDir: string, options: { kind?: ModelKind } = {}): RegisterResult {
+  return async (spec: TrainSpec, outcome: BackendOutcome) => {
+    // The parent: the id the caller gave, else the registered model whose file is the base.
+    const parentId = spec.baseModelId ?? listModels(db, modelsDir).find((m) => path.resolve(m.path) === path.resolve(spec.baseModel))?.id ?? null;
+    const record = await registerModel(db, modelsDir, outcome.file, {
+      ...(spec.name ? { name: spec.name } : {}),
+      kind: options.kind ?? (outcome.kind === 'adapter' ? 'adapter' : 'finetune'),
+      parentId,
+      roundId: spec.roundId ?? null,
+      adapterFile: outcome.kind === 'adapter' ? outcome.file : null,
+      trainer: trainerLabel(spec),
+      metadata: {
+        training: {
+          backend: spec.backend,
+          baseModel: spec.baseModel,
+          templateHash: spec.templateHash ?? null,
+          examples: spec.examples.length,
+          validationShare: spec.validationShare,
+          hyper: spec.hyper,
+          ...(spec.backend === 'native' ? { native: spec.native } : {}),
+          ...(spec.backend === 'python' ? { lora: spec.python.lora } : {}),
+          ...(spec.backend === 'command' ? { preset: spec.command.preset } : {}),
+          metrics: outcome.metrics,
+          info: outcome.info,
+        },
+      },
+    });
+    return record.id;
+  };
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
+import type { TrainExample, TrainSpec } from '../../../../shared/contract/train';
+import { tokenizeExample } from '../../models/chat-render';
+import { runContractBackend, type BackendOutcome, type RunHooks } from '../backend';
+import { splitExamples } from '../contract';
+import { convertAdapterDirToGguf } from '../lora/convert';
+import { trainerEnvStatus, trainerScript, venvPython } from './env';
+
+/** Thrown when the managed environment is missing: the message says the command that fixes it. */
+export class TrainerEnvMissingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainerEnvMissingError';
+  }
+}
+
+/**
+ * Tokenizes examples with the base model's own tokenizer (llama.cpp's, vocabulary only), span by span,
+ * so that the sidecar gets exactly the tokens the GGUF model will see and a learn mask per token.
+ */
+export async function tokenizeForTraining(baseModel: string, examples: TrainExample[]): Promise<{ ids: number[]; mask: boolean[] }[]> {
+  const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error, progressLogs: false, skipDownload: true });
+  const model = await llama.loadModel({ modelPath: baseModel, vocabOnly: true } as Parameters<typeof llama.loadModel>[0]);
+  try {
+    const bos = model.tokens.bos ?? undefined;
+    return examples.map((e) => {
+      const t = tokenizeExample({ text: e.text, spans: e.spans, templateHash: '' }, (s) => model.tokenize(s, true), bos);
+      return { ids: t.tokens, mask: t.learn };
+    });
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** The python backend: LoRA in the managed venv, then the adapter written as a GGUF LoRA adapter. */
+export async function runPythonBackend(spec: TrainSpec, hooks: RunHooks): Promise<BackendOutcome> {
+  const env = trainerEnvStatus({ venvDir: spec.python.venv });
+  if (!env.ready) throw new TrainerEnvMissingError(`python trainer: ${env.problem}`);
+  const { train, validation } = splitExamples(spec.examples, spec.validationShare, spec.hyper.seed);
+  const trainTokens = await tokenizeForTraining(spec.baseModel, train);
+  const valTokens = validation.length ? await tokenizeForTraining(spec.baseModel, validation) : [];
+  return runContractBackend(
+    spec,
+    hooks,
+    'adapter',
+    async (configFile, config) => {
+      const write = async (name: string, rows: { ids: number[]; mask: boolean[] }[]) => {
+        const file = path.join(config.work_dir, name);
+        await fs.writeFile(file, rows.map((r) => JSON.stringify({ ids: r.ids, mask: r.mask.map((m) => (m ? 1 : 0)) })).join('\n') + '\n');
+        return file;
+      };
+      const args = [trainerScript(), '--config', configFile, '--tokens', await write('tokens-train.jsonl', trainTokens), '--device', spec.python.device];
+      if (valTokens.length) args.push('--tokens-val', await write('tokens-validation.jsonl', valTokens));
+      if (spec.python.threads) args.push('--threads', String(spec.python.threads));
+      return { label: 'python trainer', command: venvPython(env.venv), args, cwd: config.work_dir, env: { ...process.env, PYTHONUNBUFFERED: '1' } };
+    },
+    async (done, config) => {
+      await convertAdapterDirToGguf(done.output, 'peft', config.base_model, config.output);
+      return config.output;
+    },
+  );
+}
