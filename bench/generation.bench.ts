@@ -1,0 +1,100 @@
+/**
+ * Local generation, on the starter model and on stories260K (../shared/models), each as a ratio against a
+ * baseline measured in the same run:
+ *
+ * (a) k = 8 samples of one prompt in parallel sequences that share the evaluated prompt, versus 8
+ *     independent generations of the same length (each evaluating its own prompt). Target: ≥ 3× faster.
+ * (b) Toolsmith's generation path (render → tokenize → LocalBackend.generate, k = 1, unconstrained) versus a
+ *     plain node-llama-cpp LlamaCompletion on the same prompt tokens and length. Target: overhead ≤ 10 %.
+ *
+ * End-of-generation tokens are banned on both sides so every sample has exactly the same length; each
+ * repetition uses a different prompt (same length) so that no side reuses an evaluated prefix. Medians of
+ * interleaved repetitions. Threads: TOOLSMITH_BENCH_THREADS (default 1: on a shared 2-core machine a second ggml thread mostly spins).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LlamaCompletion, TokenBias, type Token } from 'node-llama-cpp';
+import { createLocalBackend, type LocalBackend } from '../src/main/engine/models/local-backend';
+import { createStarterModel } from '../src/main/engine/models/starter';
+
+const threads = Number(process.env.TOOLSMITH_BENCH_THREADS ?? 1);
+const REPS = Number(process.env.TOOLSMITH_BENCH_REPS ?? 5);
+const K = 8;
+const LENGTH = 32;
+const STORY =
+  'Once upon a time, in a small town by the sea, there lived a girl who loved to collect shells. Every morning she walked ' +
+  'along the beach with her dog and her little brother, and they looked for the shiniest shells they could find. ';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function prompt(rep: number, i: number) {
+  // Same length for every (rep, i); different at the start so nothing is reused between runs.
+  return [{ role: 'user' as const, content: `Tale ${String(rep).padStart(3, '0')}-${String(i).padStart(2, '0')}. ${STORY}${STORY}` }];
+}
+
+async function benchModel(label: string, file: string): Promise<void> {
+  const backend: LocalBackend = await createLocalBackend({ modelPath: file, threads, contextSize: 1024, sequences: K, gpu: 'auto' });
+  const sampling = { temperature: 0.8, topK: 40, topP: 0.95, maxTokens: LENGTH };
+  const shared: number[] = [];
+  const independent: number[] = [];
+  const ours: number[] = [];
+  const plain: number[] = [];
+  const completionSeq = (await backend.model.createContext({ contextSize: 1024, threads })).getSequence();
+  const completion = new LlamaCompletion({ contextSequence: completionSeq });
+  const eog = [backend.model.tokens.eos, backend.model.tokens.eot].filter((t): t is Token => t !== null);
+  const bias = new TokenBias(backend.model.tokenizer);
+  for (const t of eog) bias.set(t, 'never');
+  let promptTokens = 0;
+  // One warm-up round, then REPS measured rounds.
+  for (let rep = 0; rep <= REPS; rep++) {
+    let t = performance.now();
+    const r = await backend.generate({ messages: prompt(rep, 0), tools: [], k: K, sampling: { ...sampling, seed: rep }, banEog: true });
+    const sharedMs = performance.now() - t;
+    if (r.outputs.some((o) => o.tokens !== LENGTH)) throw new Error('a shared sample did not reach the length');
+    promptTokens = r.promptTokens;
+    t = performance.now();
+    for (let i = 1; i <= K; i++) {
+      const one = await backend.generate({ messages: prompt(rep, i), tools: [], k: 1, sampling: { ...sampling, seed: rep * 100 + i }, banEog: true });
+      if (one.outputs[0]!.tokens !== LENGTH) throw new Error('an independent sample did not reach the length');
+    }
+    const independentMs = performance.now() - t;
+
+    const greedy = { temperature: 0, maxTokens: LENGTH };
+    const textPrompt = prompt(rep, 20);
+    t = performance.now();
+    const mine = await backend.generate({ messages: textPrompt, tools: [], sampling: greedy, banEog: true });
+    const oursMs = performance.now() - t;
+    const { tokens } = backend.renderPrompt({ messages: prompt(rep, 21), tools: [] });
+    await completionSeq.clearHistory();
+    t = performance.now();
+    const res = await completion.generateCompletionWithMeta(tokens, { maxTokens: LENGTH, temperature: 0, tokenBias: bias });
+    const plainMs = performance.now() - t;
+    if (mine.outputs[0]!.tokens !== LENGTH || res.metadata.stopReason !== 'maxTokens') throw new Error('(b) lengths differ');
+    if (rep === 0) continue;
+    shared.push(sharedMs);
+    independent.push(independentMs);
+    ours.push(oursMs);
+    plain.push(plainMs);
+  }
+  const a = median(independent) / median(shared);
+  const b = median(ours) / median(plain) - 1;
+  console.log(`${label} (${backend.device.gpu || 'cpu'}, ${threads} threads, prompt ${promptTokens} tokens, ${LENGTH} tokens per sample, median of ${REPS})`);
+  console.log(`  (a) k=${K} shared prompt: ${median(shared).toFixed(0)} ms; ${K} independent: ${median(independent).toFixed(0)} ms → ${a.toFixed(2)}× faster (target ≥ 3×)`);
+  console.log(`  (b) Toolsmith path: ${median(ours).toFixed(1)} ms; plain LlamaCompletion: ${median(plain).toFixed(1)} ms → overhead ${(b * 100).toFixed(1)} % (target ≤ 10 %)`);
+  await completion.dispose({ disposeSequence: true });
+  await backend.dispose();
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-bench-'));
+try {
+  const starter = path.join(dir, 'starter.gguf');
+  await createStarterModel(starter);
+  await benchModel('starter model', starter);
+  await benchModel('stories260K', path.resolve(import.meta.dirname, '..', '..', 'shared', 'models', 'stories260K.gguf'));
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

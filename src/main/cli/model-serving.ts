@@ -1,0 +1,177 @@
+import type { Command } from 'commander';
+import { createLocalBackend } from '../engine/models/local-backend';
+import { isLoopbackHost, startModelServer, type ServeRefiner } from '../engine/models/serve';
+import type { EngineContext } from '../engine/context';
+import type { OpenEngine } from './engine-opener';
+import { formatBytes } from '../engine/models/download';
+import { createProgressBar } from './progress';
+import { ApiError } from '../../shared/contract/errors';
+import type { Db } from '../engine/db/open';
+import { findModel, getModel } from '../engine/models/registry';
+
+/**
+ * `toolsmith serve-model NAME`: serves one registered model (with its LoRA adapter, if it has one) on an
+ * OpenAI-compatible endpoint until interrupted.
+ */
+
+/**
+ * Where `--refine` gets its refiner. The refine module (ToolACE-R adaptive refinement) sets this when it is
+ * loaded; until then `--refine` says it is not available instead of silently serving unrefined answers.
+ */
+let refinerFactory: ((ctx: EngineContext) => ServeRefiner | Promise<ServeRefiner>) | undefined;
+
+export function setServeRefinerFactory(factory: (ctx: EngineContext) => ServeRefiner | Promise<ServeRefiner>): void {
+  refinerFactory = factory;
+}
+
+/** The files to load for a model: its GGUF and LoRA adapter; an adapter model is served on its parent. */
+export function servableFiles(
+  db: Db,
+  modelsDir: string,
+  ref: string,
+): { id: number; name: string; file: string; adapterFile: string | null } {
+  const model = getModel(db, modelsDir, ref);
+  if (model.kind === 'adapter') {
+    const base = model.parentId != null ? findModel(db, modelsDir, model.parentId) : undefined;
+    if (!base)
+      throw new ApiError(
+        'invalid_input',
+        `"${model.name}" is a LoRA adapter without a registered base model: serve its base model instead.`,
+      );
+    return { id: model.id, name: model.name, file: base.path, adapterFile: model.path };
+  }
+  return { id: model.id, name: model.name, file: model.path, adapterFile: model.adapterFile };
+}
+
+function intOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+  return value;
+}
+
+export function registerModelServingCommands(program: Command, open: OpenEngine): void {
+  program
+    .command('serve-model')
+    .description('Serve a model on an OpenAI-compatible API (/v1/models, /v1/chat/completions with tools and streaming)')
+    .argument('<model>', 'model name or id (see `toolsmith model list`)')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '8080')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--api-key <key>', 'require "Authorization: Bearer <key>" (default: $TOOLSMITH_API_KEY, else none)')
+    .option('--refine', 'refine tool calls adaptively before answering (ToolACE-R)')
+    .option('--threads <n>', 'CPU threads for generation (default: physical cores)')
+    .option('--context <tokens>', 'context size per request (default: min(4096, the model’s))')
+    .option('--cpu', 'do not use a GPU even when one is available')
+    .action(
+      async (
+        name: string,
+        opts: { port: string; host: string; apiKey?: string; refine?: boolean; threads?: string; context?: string; cpu?: boolean },
+        command: Command,
+      ) => {
+        const port = intOption('--port', opts.port, 0, 65535)!;
+        const threads = intOption('--threads', opts.threads, 1, 1024);
+        const contextSize = intOption('--context', opts.context, 64, 1 << 20);
+        const apiKey = opts.apiKey ?? (process.env.TOOLSMITH_API_KEY || undefined);
+        const { engine } = open(command);
+        let backend: Awaited<ReturnType<typeof createLocalBackend>> | undefined;
+        try {
+          const model = servableFiles(engine.ctx.db, engine.ctx.workspace.modelsDir, name);
+          let refiner: ServeRefiner | undefined;
+          if (opts.refine) {
+            if (!refinerFactory)
+              throw new Error('--refine: adaptive refinement is not available in this build yet; serve without --refine.');
+            refiner = await refinerFactory(engine.ctx);
+          }
+          backend = await createLocalBackend({
+            modelPath: model.file,
+            loraPath: model.adapterFile ?? undefined,
+            threads,
+            contextSize,
+            sequences: 4,
+            gpu: opts.cpu ? false : 'auto',
+          });
+          const server = await startModelServer({
+            backend,
+            modelName: model.name,
+            aliases: [String(model.id)],
+            host: opts.host,
+            port,
+            apiKey,
+            refiner,
+            log: (line) => console.error(line),
+          });
+          const device = backend.device.gpu ? `${backend.device.gpu} (${backend.device.gpuDevices.join(', ') || 'GPU'})` : 'CPU';
+          console.log(
+            `Serving ${model.name} on ${device} at ${server.url} (OpenAI-compatible${apiKey ? ', API key required' : ''}${refiner ? ', refined' : ''}).`,
+          );
+          console.log(`Try: curl ${server.url}/models${apiKey ? ' -H "Authorization: Bearer $KEY"' : ''}`);
+          if (!isLoopbackHost(server.host) && !apiKey)
+            console.error(`warning: listening on ${server.host} without an API key: anyone who can reach this address can use the model.`);
+          await new Promise<void>((resolve) => {
+            const stop = () => {
+              process.off('SIGINT', stop);
+              process.off('SIGTERM', stop);
+              resolve();
+            };
+            process.on('SIGINT', stop);
+            process.on('SIGTERM', stop);
+          });
+          await server.close();
+        } finally {
+          await backend?.dispose();
+          await engine.close();
+        }
+      },
+    );
+}
+
+/**
+ * `toolsmith model pull REF [--name NAME]`: download (resumable: run it again after an interruption) and
+ * register a GGUF. Added to the `model` command group by `cli/models.ts`.
+ */
+export function registerModelPullCommand(model: Command, open: OpenEngine): void {
+  model
+    .command('pull')
+    .description(
+      'Download a GGUF model and register it (hf:<user>/<repo>:<quant>, hf:<user>/<repo>/<file>.gguf or an https URL); run again to resume',
+    )
+    .argument('<ref>', 'hf: reference or https:// URL of a .gguf file')
+    .option('--name <name>', 'name in the registry (default: the file name without .gguf)')
+    .option('--json', 'print the registered model as JSON')
+    .action(async (ref: string, opts: { name?: string; json?: boolean }, command: Command) => {
+      const { engine, client } = open(command);
+      const bar = createProgressBar({ stream: process.stderr });
+      const off = client.on('models.download', (e) => {
+        if (e.state !== 'downloading' || e.totalBytes <= 0) return;
+        bar.update({
+          label: e.fileName || 'download',
+          done: e.downloadedBytes / 2 ** 20,
+          total: e.totalBytes / 2 ** 20,
+          rate: e.bytesPerSecond / 2 ** 20,
+          etaSeconds: e.etaSeconds,
+          message: `${formatBytes(e.downloadedBytes)} of ${formatBytes(e.totalBytes)}`,
+        });
+      });
+      // Ctrl-C stops the download and keeps what is complete for the next pull.
+      const interrupt = () => void client.call('models.cancelPull', { ref });
+      process.once('SIGINT', interrupt);
+      try {
+        const { model: pulled, resumedFromBytes } = await client.call('models.pull', { ref, name: opts.name });
+        bar.finish();
+        if (opts.json) console.log(JSON.stringify(pulled, null, 2));
+        else {
+          console.log(
+            `Registered ${pulled.name} (id ${pulled.id}): ${pulled.architecture ?? '?'}, ${pulled.quantization ?? '?'}, ${formatBytes(pulled.sizeBytes ?? 0)}${resumedFromBytes > 0 ? `, resumed after ${formatBytes(resumedFromBytes)}` : ''}.`,
+          );
+        }
+      } catch (error) {
+        bar.finish();
+        throw error;
+      } finally {
+        process.off('SIGINT', interrupt);
+        off();
+        await engine.close();
+      }
+    });
+}

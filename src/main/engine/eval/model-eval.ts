@@ -1,0 +1,296 @@
+import { ApiError } from '../../../shared/contract/errors';
+import type { Db } from '../db/open';
+import type { ChatMessage, GenerateRequest, GenerationBackend, SamplingSettings } from '../models/backend';
+import { normalizeTools, toToolSpec, ToolValidationError } from '../tools/normalize';
+import type { BfclCheckResult } from './bfcl-checker';
+import { checkItem, getRunInfo, summarize, type EvalRunInfo } from './eval-run';
+import { allItems, requireSet, type EvalItemRow } from './sets-repo';
+
+/**
+ * Evaluation with a model: every item of a stored eval set goes through a `GenerationBackend` (local or
+ * remote) and its raw output is checked with the BFCL checker (`eval-run.ts`'s `checkItem`). Results are
+ * stored in `eval_results` batch by batch (one transaction each) under an `eval_runs` row that carries the
+ * model and the settings, so that an interrupted run resumes where it stopped (`resumeRunId`, or a job step
+ * keeping the run id as its checkpoint); the run's summary (the same shape as `eval.check`'s) is written when
+ * the last item is done.
+ */
+
+export interface ModelEvalSettings {
+  sampling: SamplingSettings;
+  /**
+   * 'calls': output constrained to the call syntax; 'none': free text; 'auto' (default): constrained, except
+   * for the relevance categories, where answering in words must stay possible.
+   */
+  constrain: 'calls' | 'none' | 'auto';
+  /** 'bfcl': read outputs as BFCL does for prompting models; 'any': also JSON / Hermes / OpenAI forms. */
+  decoder: 'bfcl' | 'any';
+  /** Prepended as a system message when set. */
+  systemPrompt?: string;
+  /** Items generated between two commits (default 8). */
+  batchSize?: number;
+}
+
+export interface ItemOutcome {
+  itemId: number;
+  itemKey: string;
+  category: string;
+  output: string;
+  result: BfclCheckResult;
+  tokens: number;
+  ms: number;
+}
+
+export interface ModelEvalProgress {
+  runId: number;
+  done: number;
+  total: number;
+  correct: number;
+}
+
+/** The chat for one item: its first turn's messages (BFCL's single-turn categories have exactly one). */
+export function itemMessages(item: Pick<EvalItemRow, 'item_key' | 'question_json'>, systemPrompt?: string): ChatMessage[] {
+  const q = JSON.parse(item.question_json) as unknown;
+  let turn: unknown = q;
+  if (Array.isArray(q) && Array.isArray(q[0])) turn = q[0];
+  else if (typeof q === 'string') turn = [{ role: 'user', content: q }];
+  if (!Array.isArray(turn) || turn.length === 0)
+    throw new Error(`${item.item_key}.question must be a list of messages, got ${item.question_json.slice(0, 80)}`);
+  const messages = turn.map((m, i): ChatMessage => {
+    const role = (m as { role?: unknown }).role;
+    const content = (m as { content?: unknown }).content;
+    if (role !== 'system' && role !== 'user' && role !== 'assistant' && role !== 'tool')
+      throw new Error(`${item.item_key}.question[0][${i}].role is ${JSON.stringify(role)}`);
+    if (typeof content !== 'string') throw new Error(`${item.item_key}.question[0][${i}].content is not text`);
+    return { role, content };
+  });
+  return systemPrompt && messages[0]?.role !== 'system' ? [{ role: 'system', content: systemPrompt }, ...messages] : messages;
+}
+
+function constrainFor(category: string, setting: ModelEvalSettings['constrain']): 'calls' | 'none' {
+  if (setting === 'auto') return category.includes('relevance') ? 'none' : 'calls';
+  return setting;
+}
+
+/** The backend request for an item, or why the item cannot be asked. */
+export function itemRequest(item: EvalItemRow, settings: ModelEvalSettings): { request: GenerateRequest } | { problem: BfclCheckResult } {
+  let tools;
+  try {
+    tools = normalizeTools(JSON.parse(item.tools_json), `${item.item_key}.function`).map(toToolSpec);
+  } catch (error) {
+    return {
+      problem: {
+        valid: false,
+        errorType: 'toolsmith:bad_tools',
+        error: [error instanceof ToolValidationError ? error.message : String(error)],
+      },
+    };
+  }
+  let messages: ChatMessage[];
+  try {
+    messages = itemMessages(item, settings.systemPrompt);
+  } catch (error) {
+    return { problem: { valid: false, errorType: 'toolsmith:bad_question', error: [(error as Error).message] } };
+  }
+  return { request: { messages, tools, k: 1, sampling: settings.sampling, constrain: constrainFor(item.category, settings.constrain) } };
+}
+
+export interface RunItemsOptions {
+  backend: GenerationBackend;
+  items: EvalItemRow[];
+  settings: ModelEvalSettings;
+  /** Item ids already evaluated (skipped). */
+  done?: ReadonlySet<number>;
+  signal?: AbortSignal;
+  /** Stores a batch of outcomes (one transaction) before the loop goes on. */
+  commit: (batch: ItemOutcome[]) => void | Promise<void>;
+  onProgress?: (progress: { done: number; total: number; correct: number }) => void;
+}
+
+/** Runs the items (except `done`) through the backend in batches; returns this call's outcomes. */
+export async function runItems(options: RunItemsOptions): Promise<{ outcomes: ItemOutcome[]; templateHash: string | null }> {
+  const { backend, settings, signal } = options;
+  const todo = options.items.filter((item) => !options.done?.has(item.id));
+  const total = options.items.length;
+  let done = total - todo.length;
+  let correct = 0;
+  let templateHash: string | null = null;
+  const batchSize = Math.max(1, settings.batchSize ?? 8);
+  const outcomes: ItemOutcome[] = [];
+  options.onProgress?.({ done, total, correct });
+  for (let start = 0; start < todo.length; start += batchSize) {
+    const batch: ItemOutcome[] = [];
+    for (const item of todo.slice(start, start + batchSize)) {
+      signal?.throwIfAborted();
+      const base = { itemId: item.id, itemKey: item.item_key, category: item.category };
+      const asked = itemRequest(item, settings);
+      if ('problem' in asked) {
+        batch.push({ ...base, output: '', result: asked.problem, tokens: 0, ms: 0 });
+        continue;
+      }
+      const generated = await backend.generate({ ...asked.request, signal });
+      templateHash = generated.templateHash;
+      const output = generated.outputs[0]?.text ?? '';
+      batch.push({
+        ...base,
+        output,
+        result: checkItem(item, output, settings.decoder),
+        tokens: generated.outputs[0]?.tokens ?? 0,
+        ms: generated.ms,
+      });
+    }
+    signal?.throwIfAborted();
+    await options.commit(batch);
+    outcomes.push(...batch);
+    done += batch.length;
+    correct += batch.filter((o) => o.result.valid).length;
+    options.onProgress?.({ done, total, correct });
+  }
+  return { outcomes, templateHash };
+}
+
+// ---- storage: a run that fills in batch by batch ----
+
+export interface ModelEvalRunSettings extends ModelEvalSettings {
+  /** Which backend produced the outputs (`local:<file>`, `remote:<model>@<url>`). */
+  backend: string;
+  categories?: string[];
+  limit?: number;
+}
+
+/** Creates the run row (no summary yet: the run is unfinished until `finishModelEvalRun`). */
+export function startModelEvalRun(
+  db: Db,
+  input: { set: number | string; modelId?: number | null; roundId?: number | null; label?: string; settings: ModelEvalRunSettings },
+): number {
+  const set = requireSet(db, input.set);
+  const row = db
+    .prepare('INSERT INTO eval_runs (set_id, model_id, round_id, label, settings_json) VALUES (?, ?, ?, ?, ?) RETURNING id')
+    .get(set.id, input.modelId ?? null, input.roundId ?? null, input.label ?? '', JSON.stringify({ ...input.settings, mode: 'model' })) as {
+    id: number;
+  };
+  return row.id;
+}
+
+/** Stores a batch of outcomes in one transaction (a re-run item replaces its earlier result). */
+export function storeOutcomes(db: Db, runId: number, batch: readonly ItemOutcome[]): void {
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO eval_results (run_id, item_id, output_text, valid, error_type, error_json) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  db.transaction(() => {
+    for (const o of batch)
+      insert.run(
+        runId,
+        o.itemId,
+        o.output,
+        o.result.valid ? 1 : 0,
+        o.result.errorType ?? null,
+        o.result.error ? JSON.stringify(o.result.error) : null,
+      );
+  })();
+}
+
+export function doneItemIds(db: Db, runId: number): Set<number> {
+  return new Set(
+    (db.prepare('SELECT item_id FROM eval_results WHERE run_id = ?').all(runId) as { item_id: number }[]).map((r) => r.item_id),
+  );
+}
+
+interface RunRow {
+  set_id: number;
+  settings_json: string;
+  finished_at: string | null;
+}
+
+function runRow(db: Db, runId: number): RunRow {
+  const row = db.prepare('SELECT set_id, settings_json, finished_at FROM eval_runs WHERE id = ?').get(runId) as RunRow | undefined;
+  if (!row) throw new ApiError('not_found', `No evaluation run with id ${runId}.`, { runId });
+  return row;
+}
+
+/** The items a run covers: its set, narrowed by the run's categories and limit. */
+export function runItemsOf(db: Db, runId: number): EvalItemRow[] {
+  const row = runRow(db, runId);
+  const settings = JSON.parse(row.settings_json) as Partial<ModelEvalRunSettings>;
+  let items = allItems(db, row.set_id);
+  if (settings.categories?.length) items = items.filter((i) => settings.categories!.includes(i.category));
+  if (settings.limit !== undefined) items = items.slice(0, settings.limit);
+  return items;
+}
+
+/** Writes the summary (the same shape `eval.check` stores) and the finish time, in one transaction. */
+export function finishModelEvalRun(db: Db, runId: number, extra: { templateHash?: string | null } = {}): EvalRunInfo {
+  const items = new Map(runItemsOf(db, runId).map((i) => [i.id, i]));
+  const rows = db.prepare('SELECT item_id, valid, error_type, error_json FROM eval_results WHERE run_id = ?').all(runId) as {
+    item_id: number;
+    valid: number;
+    error_type: string | null;
+    error_json: string | null;
+  }[];
+  const verdicts = rows
+    .filter((r) => items.has(r.item_id))
+    .map((r) => ({
+      category: items.get(r.item_id)!.category,
+      result: {
+        valid: r.valid === 1,
+        errorType: r.error_type ?? undefined,
+        error: r.error_json ? (JSON.parse(r.error_json) as string[]) : undefined,
+      },
+    }));
+  const summary = summarize(verdicts);
+  db.transaction(() => {
+    const row = runRow(db, runId);
+    const settings = {
+      ...(JSON.parse(row.settings_json) as Record<string, unknown>),
+      ...(extra.templateHash ? { templateHash: extra.templateHash } : {}),
+    };
+    db.prepare(
+      "UPDATE eval_runs SET summary_json = ?, settings_json = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
+    ).run(JSON.stringify(summary), JSON.stringify(settings), runId);
+  })();
+  return getRunInfo(db, runId)!;
+}
+
+export interface EvaluateModelOptions {
+  backend: GenerationBackend;
+  set: number | string;
+  settings: ModelEvalSettings & { categories?: string[]; limit?: number };
+  modelId?: number | null;
+  roundId?: number | null;
+  label?: string;
+  /** Continue this unfinished run instead of starting a new one. */
+  resumeRunId?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: ModelEvalProgress) => void;
+  /** Called once the run row exists (a job stores it as its checkpoint). */
+  onRun?: (runId: number) => void;
+}
+
+/** Runs a stored eval set through a model and stores the run: the whole flow, resumable. */
+export async function evaluateModel(db: Db, options: EvaluateModelOptions): Promise<EvalRunInfo> {
+  let runId = options.resumeRunId;
+  if (runId !== undefined) {
+    if (runRow(db, runId).finished_at) throw new ApiError('conflict', `Evaluation run ${runId} is already finished.`, { runId });
+  } else {
+    runId = startModelEvalRun(db, {
+      set: options.set,
+      modelId: options.modelId,
+      roundId: options.roundId,
+      label: options.label,
+      settings: { ...options.settings, backend: options.backend.id },
+    });
+  }
+  options.onRun?.(runId);
+  const items = runItemsOf(db, runId);
+  if (items.length === 0) throw new ApiError('invalid_input', `Evaluation run ${runId} has no items (check the categories).`, { runId });
+  const id = runId;
+  const { templateHash } = await runItems({
+    backend: options.backend,
+    items,
+    settings: options.settings,
+    done: doneItemIds(db, id),
+    signal: options.signal,
+    commit: (batch) => storeOutcomes(db, id, batch),
+    onProgress: (p) => options.onProgress?.({ runId: id, ...p }),
+  });
+  return finishModelEvalRun(db, id, { templateHash });
+}

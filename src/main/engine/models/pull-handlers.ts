@@ -1,0 +1,109 @@
+import type { ModelDownload, ModelDownloadEvent, modelDownloadMethods } from '../../../shared/contract/models';
+import { ApiError } from '../../../shared/contract/errors';
+import type { Handlers } from '../api/handlers';
+import type { EngineContext } from '../context';
+import { parseModelRef } from './download';
+import { discardPartialDownload, partialDownloads, pullModel } from './pull';
+
+/** Downloads running in this engine, so that they can be listed and cancelled. */
+class DownloadService {
+  readonly active = new Map<string, { controller: AbortController; last: ModelDownloadEvent }>();
+  dispose(): void {
+    for (const { controller } of this.active.values()) controller.abort(new Error('engine closed'));
+  }
+}
+
+function downloads(ctx: EngineContext): DownloadService {
+  return ctx.service('models.downloads', () => new DownloadService());
+}
+
+export const modelDownloadHandlers: Handlers<typeof modelDownloadMethods> = {
+  'models.pull': async ({ ref, name }, ctx) => {
+    const service = downloads(ctx);
+    const key = parseModelRef(ref).ref;
+    if (service.active.has(key)) throw new ApiError('conflict', `${key} is already being downloaded.`);
+    const controller = new AbortController();
+    const event: ModelDownloadEvent = {
+      ref: key,
+      fileName: '',
+      state: 'downloading',
+      downloadedBytes: 0,
+      totalBytes: 0,
+      bytesPerSecond: 0,
+      etaSeconds: null,
+      modelId: null,
+      error: null,
+    };
+    service.active.set(key, { controller, last: event });
+    // At most 5 events a second, and the latest state always goes out (trailing edge) so a stalled
+    // download still shows where it stopped.
+    let lastEmit = 0;
+    let trailing: NodeJS.Timeout | undefined;
+    const send = () => {
+      trailing = undefined;
+      lastEmit = Date.now();
+      ctx.events.emit('models.download', { ...event });
+    };
+    const emit = (patch: Partial<ModelDownloadEvent>, force = false) => {
+      Object.assign(event, patch);
+      if (force) {
+        clearTimeout(trailing);
+        return send();
+      }
+      const wait = 200 - (Date.now() - lastEmit);
+      if (wait <= 0) send();
+      else trailing ??= setTimeout(send, wait);
+    };
+    emit({}, true);
+    try {
+      const result = await pullModel(ctx.db, ctx.workspace.modelsDir, key, {
+        name,
+        signal: controller.signal,
+        onProgress: (p) =>
+          emit({
+            fileName: p.fileName,
+            downloadedBytes: p.downloadedBytes,
+            totalBytes: p.totalBytes,
+            bytesPerSecond: p.bytesPerSecond,
+            etaSeconds: p.etaSeconds,
+          }),
+      });
+      emit({ state: 'done', modelId: result.model.id, downloadedBytes: event.totalBytes || event.downloadedBytes, etaSeconds: 0 }, true);
+      ctx.events.emit('models.changed', { id: result.model.id, what: 'added' });
+      return result;
+    } catch (error) {
+      emit(
+        { state: controller.signal.aborted ? 'cancelled' : 'failed', error: error instanceof Error ? error.message : String(error) },
+        true,
+      );
+      throw error;
+    } finally {
+      service.active.delete(key);
+    }
+  },
+  'models.cancelPull': ({ ref, discard }, ctx) => {
+    const key = parseModelRef(ref).ref;
+    const running = downloads(ctx).active.get(key);
+    if (running) {
+      running.controller.abort(new Error('cancelled by the user'));
+      if (discard) setTimeout(() => discardPartialDownload(ctx.workspace.modelsDir, key), 500);
+      return { cancelled: true };
+    }
+    return { cancelled: discard ? discardPartialDownload(ctx.workspace.modelsDir, key) : false };
+  },
+  'models.downloads': (_input, ctx) => {
+    const service = downloads(ctx);
+    const items: ModelDownload[] = [...service.active.values()].map(({ last }) => ({
+      ref: last.ref,
+      fileName: last.fileName || null,
+      active: true,
+      downloadedBytes: last.downloadedBytes,
+      totalBytes: last.totalBytes || null,
+    }));
+    for (const partial of partialDownloads(ctx.workspace.modelsDir)) {
+      if (partial.ref && service.active.has(partial.ref)) continue;
+      items.push({ ref: partial.ref, fileName: partial.fileName, active: false, downloadedBytes: partial.bytesOnDisk, totalBytes: null });
+    }
+    return { items };
+  },
+};

@@ -1,0 +1,357 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { ApiError } from '../../../shared/contract/errors';
+import type { Db } from '../db/open';
+import { inspectModelFile, ModelFileError, type ModelFileInfo } from './model-file';
+
+/**
+ * The model registry: the `models` table plus files in the workspace's `models/` folder. Files arrive under
+ * a temporary name and are renamed when complete; a row is written only for a validated, complete file,
+ * in one transaction; a failed import leaves neither row nor file behind. Lineage: parent model, round,
+ * adapter file, trainer.
+ */
+
+export type ModelKind = 'base' | 'finetune' | 'adapter' | 'starter';
+
+export interface ModelRecord {
+  id: number;
+  name: string;
+  /** As stored: relative to the models folder when inside it, else absolute. */
+  file: string;
+  /** Absolute path of the file. */
+  path: string;
+  kind: ModelKind;
+  parentId: number | null;
+  roundId: number | null;
+  adapterFile: string | null;
+  trainer: string | null;
+  architecture: string | null;
+  parameters: number | null;
+  quantization: string | null;
+  contextLength: number | null;
+  chatTemplate: string | null;
+  sizeBytes: number | null;
+  sha256: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
+
+interface ModelRow {
+  id: number;
+  name: string;
+  file: string;
+  kind: ModelKind;
+  parent_id: number | null;
+  round_id: number | null;
+  adapter_file: string | null;
+  trainer: string | null;
+  architecture: string | null;
+  parameters: number | null;
+  quantization: string | null;
+  context_length: number | null;
+  chat_template: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  metadata_json: string;
+  created_at: string;
+}
+
+// eslint-disable-next-line no-control-regex -- names must not contain control characters
+const UNSAFE_NAME = /[/\\\u0000-\u001f]/;
+const UNSAFE_NAME_ALL = new RegExp(UNSAFE_NAME.source, 'g');
+
+function toRecord(row: ModelRow, modelsDir: string): ModelRecord {
+  let metadata: Record<string, unknown> = {};
+  try {
+    metadata = JSON.parse(row.metadata_json) as Record<string, unknown>;
+  } catch {
+    metadata = {};
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    file: row.file,
+    path: path.resolve(modelsDir, row.file),
+    kind: row.kind,
+    parentId: row.parent_id,
+    roundId: row.round_id,
+    adapterFile: row.adapter_file ? path.resolve(modelsDir, row.adapter_file) : null,
+    trainer: row.trainer,
+    architecture: row.architecture,
+    parameters: row.parameters,
+    quantization: row.quantization,
+    contextLength: row.context_length,
+    chatTemplate: row.chat_template,
+    sizeBytes: row.size_bytes,
+    sha256: row.sha256,
+    metadata,
+    createdAt: row.created_at,
+  };
+}
+
+/** Where a file is stored: relative when inside the models folder (so a workspace can move). */
+function storedPath(modelsDir: string, file: string): string {
+  const rel = path.relative(modelsDir, path.resolve(file));
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(file);
+}
+
+export function validateModelName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw new ApiError('invalid_input', 'A model name cannot be empty', { field: 'name' });
+  if (trimmed.length > 128) throw new ApiError('invalid_input', 'A model name has at most 128 characters', { field: 'name' });
+  if (/^\d+$/.test(trimmed)) throw new ApiError('invalid_input', `"${trimmed}" cannot be a model name: models are also addressed by their numeric id`, { field: 'name' });
+  if (UNSAFE_NAME.test(trimmed)) throw new ApiError('invalid_input', `A model name cannot contain slashes or control characters: ${JSON.stringify(trimmed)}`, { field: 'name' });
+  return trimmed;
+}
+
+export function listModels(db: Db, modelsDir: string): ModelRecord[] {
+  return (db.prepare('SELECT * FROM models ORDER BY id').all() as ModelRow[]).map((r) => toRecord(r, modelsDir));
+}
+
+/** A model by id (a number or a string of digits) or by name. */
+export function findModel(db: Db, modelsDir: string, ref: string | number): ModelRecord | undefined {
+  const row =
+    typeof ref === 'number' || /^\d+$/.test(ref)
+      ? (db.prepare('SELECT * FROM models WHERE id = ?').get(Number(ref)) as ModelRow | undefined)
+      : (db.prepare('SELECT * FROM models WHERE name = ?').get(ref) as ModelRow | undefined);
+  return row ? toRecord(row, modelsDir) : undefined;
+}
+
+export function getModel(db: Db, modelsDir: string, ref: string | number): ModelRecord {
+  const model = findModel(db, modelsDir, ref);
+  if (!model) throw new ApiError('not_found', `No model ${typeof ref === 'number' || /^\d+$/.test(ref) ? `with id ${ref}` : `named "${ref}"`}`, { model: ref });
+  return model;
+}
+
+function nameTaken(db: Db, name: string): boolean {
+  return db.prepare('SELECT 1 FROM models WHERE name = ?').get(name) !== undefined;
+}
+
+/** `base`, else `base-2`, `base-3`, … (the first free name). */
+function freeName(db: Db, base: string): string {
+  const clean = base.replace(UNSAFE_NAME_ALL, '_').slice(0, 120) || 'model';
+  const start = /^\d+$/.test(clean) ? `model-${clean}` : clean;
+  if (!nameTaken(db, start)) return start;
+  for (let i = 2; ; i++) if (!nameTaken(db, `${start}-${i}`)) return `${start}-${i}`;
+}
+
+function freeFileName(dir: string, stem: string): string {
+  const safe = stem.replace(/[^\w.+-]/g, '_').slice(0, 120) || 'model';
+  let candidate = `${safe}.gguf`;
+  for (let i = 2; fs.existsSync(path.join(dir, candidate)); i++) candidate = `${safe}-${i}.gguf`;
+  return candidate;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(fs.createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+/** Copies `from` into `dir` under a temporary name, hashing on the way, and renames it when complete. */
+async function copyIn(from: string, dir: string, fileName: string): Promise<{ file: string; sha256: string }> {
+  const target = path.join(dir, fileName);
+  const temp = path.join(dir, `.${fileName}.${randomBytes(4).toString('hex')}.tmp`);
+  const hash = createHash('sha256');
+  try {
+    await pipeline(
+      fs.createReadStream(from),
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      }),
+      fs.createWriteStream(temp, { flags: 'wx' }),
+    );
+    await fsp.rename(temp, target);
+  } catch (error) {
+    await fsp.rm(temp, { force: true });
+    throw error;
+  }
+  return { file: target, sha256: hash.digest('hex') };
+}
+
+function toApiError(error: unknown): never {
+  if (error instanceof ModelFileError) {
+    throw new ApiError(error.kind === 'missing' ? 'not_found' : 'bad_file', error.message, { file: error.file, kind: error.kind });
+  }
+  throw error;
+}
+
+export interface Lineage {
+  parentId?: number | null;
+  roundId?: number | null;
+  /** A LoRA adapter applied on top of the parent (absolute, or relative to the models folder). */
+  adapterFile?: string | null;
+  trainer?: string | null;
+}
+
+export interface RegisterOptions extends Lineage {
+  /** Default: the file's stem (made unique with -2, -3, … when taken). An explicit name must be free. */
+  name?: string;
+  kind?: ModelKind;
+  /** Extra facts to keep with the model (merged into metadata_json). */
+  metadata?: Record<string, unknown>;
+}
+
+function insertModel(db: Db, modelsDir: string, file: string, info: ModelFileInfo, sha256: string, options: RegisterOptions, defaultName: string): ModelRecord {
+  const insert = db.transaction(() => {
+    let name: string;
+    if (options.name !== undefined) {
+      name = validateModelName(options.name);
+      if (nameTaken(db, name)) throw new ApiError('conflict', `A model named "${name}" already exists`, { field: 'name' });
+    } else name = freeName(db, defaultName);
+    if (options.parentId != null && !db.prepare('SELECT 1 FROM models WHERE id = ?').get(options.parentId)) {
+      throw new ApiError('not_found', `Parent model ${options.parentId} does not exist`, { field: 'parentId' });
+    }
+    const metadata = {
+      generalName: info.name,
+      type: info.type,
+      embeddingLength: info.embeddingLength,
+      layers: info.layers,
+      heads: info.heads,
+      kvHeads: info.kvHeads,
+      vocabSize: info.vocabSize,
+      tensorCount: info.tensorCount,
+      ggufVersion: info.ggufVersion,
+      templateHash: info.templateHash,
+      templateSource: info.templateSource,
+      ...options.metadata,
+    };
+    const result = db
+      .prepare(
+        `INSERT INTO models (name, file, kind, parent_id, round_id, adapter_file, trainer, architecture, parameters,
+           quantization, context_length, chat_template, size_bytes, sha256, metadata_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        name,
+        storedPath(modelsDir, file),
+        options.kind ?? (info.type === 'adapter' ? 'adapter' : 'base'),
+        options.parentId ?? null,
+        options.roundId ?? null,
+        options.adapterFile ? storedPath(modelsDir, options.adapterFile) : null,
+        options.trainer ?? null,
+        info.architecture,
+        info.parameters,
+        info.quantization,
+        info.contextLength,
+        info.chatTemplate,
+        info.fileSize,
+        sha256,
+        JSON.stringify(metadata),
+      );
+    return getModel(db, modelsDir, Number(result.lastInsertRowid));
+  });
+  return insert();
+}
+
+export interface ImportOptions extends RegisterOptions {
+  /** Copy the file into the models folder (default) or register it where it is. */
+  copy?: boolean;
+}
+
+/**
+ * Imports a GGUF from disk: validated first (not a GGUF, truncated, unsupported architecture, missing →
+ * a clear error and the registry unchanged), then copied into the models folder under a temporary name,
+ * renamed, and registered in one transaction.
+ */
+export async function importModel(db: Db, modelsDir: string, source: string, options: ImportOptions = {}): Promise<ModelRecord> {
+  const from = path.resolve(source);
+  const info = await inspectModelFile(from).catch(toApiError);
+  if (options.name !== undefined) {
+    const name = validateModelName(options.name);
+    if (nameTaken(db, name)) throw new ApiError('conflict', `A model named "${name}" already exists`, { field: 'name' });
+  }
+  const stem = path.basename(from).replace(/\.gguf$/i, '');
+  const inside = !path.isAbsolute(storedPath(modelsDir, from));
+  if (options.copy === false || inside) {
+    const sha256 = await sha256File(from);
+    return insertModel(db, modelsDir, from, info, sha256, options, stem);
+  }
+  await fsp.mkdir(modelsDir, { recursive: true });
+  const { file, sha256 } = await copyIn(from, modelsDir, freeFileName(modelsDir, options.name ?? stem));
+  try {
+    return insertModel(db, modelsDir, file, info, sha256, options, stem);
+  } catch (error) {
+    await fsp.rm(file, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Registers a file that is already complete where it is (a trained model or adapter written into the
+ * models folder by the trainer), with its lineage.
+ */
+export async function registerModel(db: Db, modelsDir: string, file: string, options: RegisterOptions = {}): Promise<ModelRecord> {
+  return importModel(db, modelsDir, file, { ...options, copy: false });
+}
+
+export function renameModel(db: Db, modelsDir: string, ref: string | number, newName: string): ModelRecord {
+  const name = validateModelName(newName);
+  return db.transaction(() => {
+    const model = getModel(db, modelsDir, ref);
+    if (model.name === name) return model;
+    if (nameTaken(db, name)) throw new ApiError('conflict', `A model named "${name}" already exists`, { field: 'name' });
+    db.prepare('UPDATE models SET name = ? WHERE id = ?').run(name, model.id);
+    return getModel(db, modelsDir, model.id);
+  })();
+}
+
+/**
+ * Deletes a model's row (children keep existing, their parent becomes unknown) and, unless keepFile, its
+ * file when it lives in the models folder and no other model uses it. Files outside the folder are never
+ * deleted.
+ */
+export async function deleteModel(db: Db, modelsDir: string, ref: string | number, options: { keepFile?: boolean } = {}): Promise<ModelRecord> {
+  const model = db.transaction(() => {
+    const m = getModel(db, modelsDir, ref);
+    db.prepare('DELETE FROM models WHERE id = ?').run(m.id);
+    return m;
+  })();
+  const inside = !path.isAbsolute(model.file);
+  const shared = db.prepare('SELECT 1 FROM models WHERE file = ?').get(model.file) !== undefined;
+  if (!options.keepFile && inside && !shared) await fsp.rm(model.path, { force: true });
+  return model;
+}
+
+export interface LineageView {
+  model: ModelRecord;
+  /** Parent first, then its parent, … */
+  ancestors: ModelRecord[];
+  /** Every model descending from this one (each has parentId to build the tree). */
+  descendants: ModelRecord[];
+}
+
+export function modelLineage(db: Db, modelsDir: string, ref: string | number): LineageView {
+  const model = getModel(db, modelsDir, ref);
+  const ancestors: ModelRecord[] = [];
+  const seen = new Set([model.id]);
+  let parent = model.parentId;
+  while (parent != null && !seen.has(parent)) {
+    const p = findModel(db, modelsDir, parent);
+    if (!p) break;
+    seen.add(p.id);
+    ancestors.push(p);
+    parent = p.parentId;
+  }
+  const all = listModels(db, modelsDir);
+  const descendants: ModelRecord[] = [];
+  const frontier = [model.id];
+  while (frontier.length) {
+    const id = frontier.shift()!;
+    for (const m of all) {
+      if (m.parentId === id && !seen.has(m.id)) {
+        seen.add(m.id);
+        descendants.push(m);
+        frontier.push(m.id);
+      }
+    }
+  }
+  return { model, ancestors, descendants };
+}

@@ -1,0 +1,514 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { ChatMessage, GenerateRequest, GenerateResult, GenerationBackend, ToolSpec } from './backend';
+import { normalizeTool, toToolSpec, ToolValidationError } from '../tools/normalize';
+import { callsToText, textToCalls } from './call-text';
+
+/**
+ * `toolsmith serve-model`: one model behind OpenAI's chat-completions API, so that any OpenAI client (the
+ * official SDKs, LangChain, another Toolsmith's remote backend) can use a model Toolsmith evolved.
+ *
+ * Routes: `GET /v1/models`, `GET /v1/models/:id`, `POST /v1/chat/completions` (tools, `n`, non-streaming and
+ * SSE streaming), `GET /health`. With tools the model's output is constrained to Toolsmith's call syntax and
+ * parsed into OpenAI `tool_calls`; what does not parse as calls is returned as the message content (an answer in
+ * words). Binds 127.0.0.1 unless told otherwise; with an API key every `/v1` request needs `Authorization:
+ * Bearer <key>`. Requests are served one generation at a time (a local model has one context), queued.
+ *
+ * Streaming: the `GenerationBackend` interface returns whole outputs, so a streamed answer is sent as SSE chunks
+ * once generation ends (role, content or tool_calls, finish), with a comment line right away so clients see the
+ * connection is alive.
+ */
+
+/**
+ * Adaptive self-refinement for served answers (ToolACE-R). The refine module implements this and
+ * `toolsmith serve-model --refine` passes it in; the server calls it after the first answer whenever the request
+ * was for tool calls, and returns what it returns.
+ */
+export interface ServeRefiner {
+  refine(input: { request: GenerateRequest; first: GenerateResult; backend: GenerationBackend }): Promise<GenerateResult>;
+}
+
+export interface ServeModelOptions {
+  backend: GenerationBackend;
+  /** The id clients use (`model` in requests, `/v1/models`). */
+  modelName: string;
+  /** Other names that address the same model (e.g. its numeric id). */
+  aliases?: string[];
+  host?: string;
+  /** 0 = any free port. Default 8080. */
+  port?: number;
+  apiKey?: string;
+  refiner?: ServeRefiner;
+  /** Used when a request does not say. */
+  defaults?: { temperature?: number; maxTokens?: number };
+  /** Requests waiting for the model beyond this are answered 503 (default 64). */
+  maxQueue?: number;
+  /** Largest request body in bytes (default 4 MiB). */
+  maxBodyBytes?: number;
+  /** One line per request (method, path, status, ms), for the CLI's log. */
+  log?: (line: string) => void;
+}
+
+export interface ModelServer {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const ContentPart = z.object({ type: z.string(), text: z.string().optional() }).loose();
+
+const RequestToolCall = z.object({
+  id: z.string().optional(),
+  type: z.literal('function').optional(),
+  function: z.object({ name: z.string().min(1), arguments: z.union([z.string(), z.record(z.string(), z.unknown())]).optional() }),
+});
+
+const RequestMessage = z.object({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+  content: z.union([z.string(), z.array(ContentPart), z.null()]).optional(),
+  tool_calls: z.array(RequestToolCall).optional(),
+  tool_call_id: z.string().optional(),
+  name: z.string().optional(),
+});
+
+const RequestTool = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+export const ChatCompletionRequest = z
+  .object({
+    model: z.string().optional(),
+    messages: z.array(RequestMessage).min(1),
+    tools: z.array(RequestTool).optional(),
+    tool_choice: z
+      .union([z.enum(['none', 'auto', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) })])
+      .optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    top_p: z.number().gt(0).max(1).optional(),
+    top_k: z.number().int().min(0).optional(),
+    seed: z.number().int().optional(),
+    max_tokens: z.number().int().positive().optional(),
+    max_completion_tokens: z.number().int().positive().optional(),
+    n: z.number().int().min(1).max(32).optional(),
+    stream: z.boolean().optional(),
+    stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullable().optional(),
+    response_format: z
+      .object({ type: z.enum(['text', 'json_object', 'json_schema']) })
+      .loose()
+      .optional(),
+  })
+  .loose();
+export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type = 'invalid_request_error',
+    readonly param: string | null = null,
+    readonly code: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** One generation at a time, the rest waiting in order (a bounded queue). */
+class Queue {
+  private busy = false;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly max: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.busy) {
+      if (this.waiting.length >= this.max)
+        throw new HttpError(
+          503,
+          `The model is busy: ${this.waiting.length} requests are already waiting.`,
+          'server_error',
+          null,
+          'queue_full',
+        );
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.busy = true;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.busy = false;
+    }
+  }
+}
+
+export async function startModelServer(options: ServeModelOptions): Promise<ModelServer> {
+  const host = options.host ?? '127.0.0.1';
+  const names = new Set([options.modelName, ...(options.aliases ?? [])]);
+  const created = Math.floor(Date.now() / 1000);
+  const queue = new Queue(options.maxQueue ?? 64);
+  const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const keyDigest = options.apiKey ? sha256(options.apiKey) : null;
+  const log = options.log;
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${Math.round(performance.now() - started)} ms`));
+    handle(req, res).catch((error: unknown) => {
+      const httpError =
+        error instanceof HttpError
+          ? error
+          : new HttpError(500, `Generation failed: ${error instanceof Error ? error.message : String(error)}`, 'server_error');
+      if (res.headersSent) {
+        // Mid-stream: the status is already sent, so report the error as an event and end the stream.
+        if (!res.writableEnded) res.end(`data: ${JSON.stringify(errorBody(httpError))}\n\ndata: [DONE]\n\n`);
+        return;
+      }
+      sendJson(res, httpError.status, errorBody(httpError));
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = url.pathname.replace(/\/+$/, '') || '/';
+    if (route === '/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok', model: options.modelName });
+    if (!route.startsWith('/v1/'))
+      throw new HttpError(
+        404,
+        `No route ${req.method} ${url.pathname}. This server offers GET /v1/models and POST /v1/chat/completions.`,
+        'invalid_request_error',
+        null,
+        'not_found',
+      );
+    authorize(req);
+    if (route === '/v1/models') {
+      if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
+      return sendJson(res, 200, { object: 'list', data: [modelEntry()] });
+    }
+    if (route.startsWith('/v1/models/')) {
+      if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
+      const id = decodeURIComponent(route.slice('/v1/models/'.length));
+      if (!names.has(id)) throw unknownModel(id);
+      return sendJson(res, 200, modelEntry());
+    }
+    if (route === '/v1/chat/completions') {
+      if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
+      return chatCompletions(req, res);
+    }
+    throw new HttpError(
+      404,
+      `No route ${req.method} ${url.pathname}. This server offers GET /v1/models and POST /v1/chat/completions.`,
+      'invalid_request_error',
+      null,
+      'not_found',
+    );
+  }
+
+  function authorize(req: http.IncomingMessage): void {
+    if (!keyDigest) return;
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    if (!match || !crypto.timingSafeEqual(sha256(match[1]!), keyDigest)) {
+      throw new HttpError(
+        401,
+        match ? 'Incorrect API key.' : 'Missing API key: send "Authorization: Bearer <key>".',
+        'invalid_request_error',
+        null,
+        'invalid_api_key',
+      );
+    }
+  }
+
+  function modelEntry() {
+    return { id: options.modelName, object: 'model', created, owned_by: 'toolsmith' };
+  }
+
+  async function chatCompletions(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const raw = await readJson(req, maxBody);
+    const parsed = ChatCompletionRequest.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const param = issue.path.map(String).join('.');
+      throw new HttpError(
+        400,
+        `Invalid request: ${parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+        'invalid_request_error',
+        param || null,
+      );
+    }
+    const body = parsed.data;
+    if (body.model !== undefined && !names.has(body.model)) throw unknownModel(body.model);
+    const request = toGenerateRequest(body, options.defaults);
+
+    // A client that goes away stops its generation (queued or running).
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableEnded) abort.abort(new Error('client disconnected'));
+    });
+    request.signal = abort.signal;
+
+    if (body.stream) {
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.write(': generating\n\n');
+    }
+    const result = await queue.run(async () => {
+      abort.signal.throwIfAborted();
+      const first = await options.backend.generate(request);
+      if (options.refiner && request.constrain === 'calls') return options.refiner.refine({ request, first, backend: options.backend });
+      return first;
+    });
+    if (abort.signal.aborted) return;
+    const completion = toCompletion(result, request, options.modelName);
+    if (body.stream) {
+      writeStream(res, completion, body.stream_options?.include_usage === true);
+      return;
+    }
+    res.setHeader('x-toolsmith-template-hash', result.templateHash);
+    sendJson(res, 200, completion);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}/v1`,
+    host: address.address,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Turns an OpenAI request into the backend's request: messages in Toolsmith's call syntax, tools, sampling. */
+export function toGenerateRequest(body: ChatCompletionRequest, defaults: ServeModelOptions['defaults'] = {}): GenerateRequest {
+  const messages: ChatMessage[] = body.messages.map((message, i) => {
+    const role = message.role === 'developer' ? 'system' : message.role;
+    if (message.role === 'assistant' && message.tool_calls && message.tool_calls.length > 0) {
+      const calls = message.tool_calls.map((call, j) => ({
+        name: call.function.name,
+        args: parseArguments(call.function.arguments, `messages.${i}.tool_calls.${j}.function.arguments`),
+      }));
+      return { role, content: callsToText(calls) };
+    }
+    return { role, content: contentText(message.content) };
+  });
+  // Normalised like every tool in Toolsmith (BFCL's `dict`, missing `required`, …), with the bad field named.
+  let tools: ToolSpec[] = (body.tools ?? []).map((tool, i) => {
+    try {
+      return toToolSpec(normalizeTool(tool, `tools.${i}`));
+    } catch (error) {
+      if (error instanceof ToolValidationError)
+        throw new HttpError(400, `Invalid request: ${error.message}`, 'invalid_request_error', error.path);
+      throw error;
+    }
+  });
+  const choice = body.tool_choice;
+  if (choice && typeof choice === 'object') {
+    tools = tools.filter((tool) => tool.name === choice.function.name);
+    if (tools.length === 0)
+      throw new HttpError(
+        400,
+        `tool_choice names "${choice.function.name}", which is not in tools.`,
+        'invalid_request_error',
+        'tool_choice',
+      );
+  }
+  const wantsCalls = tools.length > 0 && choice !== 'none';
+  const format = body.response_format?.type;
+  return {
+    messages,
+    tools: choice === 'none' ? [] : tools,
+    k: body.n ?? 1,
+    sampling: {
+      temperature: body.temperature ?? defaults.temperature ?? 0.7,
+      topP: body.top_p,
+      topK: body.top_k,
+      seed: body.seed,
+      maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaults.maxTokens ?? 256,
+    },
+    constrain: wantsCalls ? 'calls' : format === 'json_object' || format === 'json_schema' ? 'json' : 'none',
+  };
+}
+
+interface Completion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  system_fingerprint: string;
+  choices: {
+    index: number;
+    message: {
+      role: 'assistant';
+      content: string | null;
+      tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
+    };
+    finish_reason: 'stop' | 'length' | 'tool_calls';
+  }[];
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
+
+/** The backend's outputs as an OpenAI chat completion: call text becomes `tool_calls` when tools were offered. */
+export function toCompletion(result: GenerateResult, request: GenerateRequest, model: string): Completion {
+  const id = `chatcmpl-${crypto.randomBytes(12).toString('hex')}`;
+  const choices = result.outputs.map((output, index) => {
+    const calls = request.constrain === 'calls' ? textToCalls(output.text) : null;
+    if (calls && calls.length > 0) {
+      return {
+        index,
+        message: {
+          role: 'assistant' as const,
+          content: null,
+          tool_calls: calls.map((call, j) => ({
+            id: `call_${id.slice(-8)}_${index}_${j}`,
+            type: 'function' as const,
+            function: { name: call.name, arguments: JSON.stringify(call.args) },
+          })),
+        },
+        finish_reason: 'tool_calls' as const,
+      };
+    }
+    // The local backend says why it stopped; for others, reaching maxTokens means it was cut.
+    const reported = (output as { finishReason?: string }).finishReason;
+    const finish =
+      reported === 'length' || (reported === undefined && output.tokens >= request.sampling.maxTokens)
+        ? ('length' as const)
+        : ('stop' as const);
+    return { index, message: { role: 'assistant' as const, content: output.text }, finish_reason: finish };
+  });
+  const completionTokens = result.outputs.reduce((sum, o) => sum + o.tokens, 0);
+  return {
+    id,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    system_fingerprint: result.templateHash,
+    choices,
+    usage: {
+      prompt_tokens: result.promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: result.promptTokens + completionTokens,
+    },
+  };
+}
+
+function writeStream(res: http.ServerResponse, completion: Completion, includeUsage: boolean): void {
+  const base = {
+    id: completion.id,
+    object: 'chat.completion.chunk',
+    created: completion.created,
+    model: completion.model,
+    system_fingerprint: completion.system_fingerprint,
+  };
+  const send = (chunk: unknown) => res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  for (const choice of completion.choices) {
+    send({ ...base, choices: [{ index: choice.index, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+    if (choice.message.tool_calls) {
+      send({
+        ...base,
+        choices: [
+          {
+            index: choice.index,
+            delta: { tool_calls: choice.message.tool_calls.map((call, j) => ({ index: j, ...call })) },
+            finish_reason: null,
+          },
+        ],
+      });
+    } else if (choice.message.content) {
+      send({ ...base, choices: [{ index: choice.index, delta: { content: choice.message.content }, finish_reason: null }] });
+    }
+    send({ ...base, choices: [{ index: choice.index, delta: {}, finish_reason: choice.finish_reason }] });
+  }
+  if (includeUsage) send({ ...base, choices: [], usage: completion.usage });
+  res.end('data: [DONE]\n\n');
+}
+
+function contentText(content: string | { type: string; text?: string }[] | null | undefined): string {
+  if (content == null) return '';
+  if (typeof content === 'string') return content;
+  return content
+    .filter((part) => part.type === 'text' && typeof part.text === 'string')
+    .map((part) => part.text)
+    .join('');
+}
+
+function parseArguments(raw: string | Record<string, unknown> | undefined, where: string): Record<string, never> {
+  if (raw === undefined) return {};
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch {
+      throw new HttpError(400, `${where} is not JSON.`, 'invalid_request_error', where);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError(400, `${where} must be a JSON object.`, 'invalid_request_error', where);
+  return value as Record<string, never>;
+}
+
+async function readJson(req: http.IncomingMessage, limit: number): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  if (type && !/json/i.test(type)) throw new HttpError(415, `Send the request as JSON (content-type: application/json), not ${type}.`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, `The request body is larger than ${limit} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, `The request body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function errorBody(error: HttpError) {
+  return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
+}
+
+function methodNotAllowed(req: http.IncomingMessage, allowed: string): HttpError {
+  return new HttpError(405, `${req.method} is not allowed here; use ${allowed}.`, 'invalid_request_error', null, 'method_not_allowed');
+}
+
+function unknownModel(name: string): HttpError {
+  return new HttpError(
+    404,
+    `The model "${name}" is not served here (this server serves only the one in GET /v1/models).`,
+    'invalid_request_error',
+    'model',
+    'model_not_found',
+  );
+}
+
+function sha256(text: string): Buffer {
+  return crypto.createHash('sha256').update(text).digest();
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
