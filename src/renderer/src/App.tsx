@@ -3,6 +3,8 @@ import {
   AppShell,
   Burger,
   createTheme,
+  type CSSVariablesResolver,
+  type MantineColorsTuple,
   Group,
   localStorageColorSchemeManager,
   MantineProvider,
@@ -50,7 +52,16 @@ export const VIEWS: ViewRoute[] = [
   { path: '/settings', label: 'Settings', component: Settings },
 ];
 
-const theme = createTheme({ primaryColor: 'teal', defaultRadius: 'md' });
+// Shades and the dimmed colour chosen for WCAG AA contrast (4.5:1) on both themes.
+// Toolsmith's green: Mantine's teal with darker top shades, so white text on filled and hovered
+// elements keeps a 4.5:1 contrast.
+const toolsmith: MantineColorsTuple = ['#e6fcf5', '#c3fae8', '#96f2d7', '#63e6be', '#38d9a9', '#20c997', '#12b886', '#087f5b', '#076b4d', '#055a40'];
+const theme = createTheme({ colors: { toolsmith }, primaryColor: 'toolsmith', primaryShade: 7, defaultRadius: 'md' });
+const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+});
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'toolsmith-color-scheme' });
 
 function ThemeToggle() {
@@ -89,6 +100,7 @@ function Shell() {
             key={view.path}
             href={view.path}
             label={view.label}
+            variant="filled"
             active={location.pathname === view.path}
             onClick={(event) => {
               event.preventDefault();
@@ -116,7 +128,7 @@ export function App() {
   // Electron loads a file:// page, where only hash routes survive a reload.
   const Router = isElectron() ? HashRouter : BrowserRouter;
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
+    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager} cssVariablesResolver={cssVariablesResolver}>
       <Notifications position="bottom-right" />
       <ClientProvider>
         <Router>

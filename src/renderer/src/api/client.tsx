@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { createClient, type ToolsmithClient } from '../../../shared/client';
 import type { EventName, EventPayload, Input, MethodName, Output } from '../../../shared/contract';
 import { createTransport } from './transport';
@@ -57,5 +57,10 @@ export function useApi<M extends MethodName>(
 /** Subscribes to one contract event for the component's lifetime. */
 export function useEvent<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): void {
   const client = useClient();
-  useEffect(() => client.on(event, listener), [client, event, listener]);
+  // The latest listener, without re-subscribing on every render.
+  const latest = useRef(listener);
+  useEffect(() => {
+    latest.current = listener;
+  });
+  useEffect(() => client.on(event, (payload) => latest.current(payload)), [client, event]);
 }

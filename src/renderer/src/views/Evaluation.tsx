@@ -4,6 +4,7 @@ import type { EvalRunSummary, EvalSetSummary } from '../../../shared/contract/ev
 import { useApi, useClient, useEvent } from '../api/client';
 import { CallText } from '../components/CallText';
 import { EmptyState } from '../components/EmptyState';
+import { EvalCompare } from '../components/EvalCompare';
 import { ViewHeader } from '../components/ViewHeader';
 
 function pct(x: number): string {
@@ -319,6 +320,7 @@ export function Evaluation() {
         </Table>
       )}
       {current && <SetDetail set={current} />}
+      <EvalCompare />
     </Stack>
   );
 }

@@ -1,5 +1,8 @@
-import { Alert, Card, Code, SimpleGrid, Stack, Text } from '@mantine/core';
-import { useApi } from '../api/client';
+import { LineChart } from '@mantine/charts';
+import { Alert, Anchor, Card, Code, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { useApi, useEvent } from '../api/client';
 import { ViewHeader } from '../components/ViewHeader';
 
 const LABELS: Record<string, string> = {
@@ -14,36 +17,114 @@ const LABELS: Record<string, string> = {
 };
 
 export function Overview() {
-  const status = useApi('workspace.status', {}, { refreshOn: ['workspace.changed'] });
+  const navigate = useNavigate();
+  const status = useApi('workspace.status', {}, { refreshOn: ['workspace.changed', 'jobs.changed', 'samples.changed'] });
+  const headline = useApi('insight.overview', {}, { refreshOn: ['jobs.changed'] });
+  const [progress, setProgress] = useState<{ jobId: number; fraction: number; message: string | null; step: string; eta: number | null } | null>(null);
+  useEvent('jobs.progress', (p) => setProgress({ jobId: p.jobId, fraction: p.fraction, message: p.message, step: p.step, eta: p.etaSeconds }));
+  const data = headline.data;
+  const trendSets = [...new Set((data?.trend ?? []).map((t) => t.set))];
+  const trend = [...new Set((data?.trend ?? []).map((t) => t.label))].map((label) => ({
+    label,
+    ...Object.fromEntries((data?.trend ?? []).filter((t) => t.label === label).map((t) => [t.set, Math.round(t.accuracy * 1000) / 10])),
+  }));
+  const job = data?.runningJob;
+  const jobProgress = job && progress?.jobId === job.id ? progress : null;
   return (
     <Stack>
       <ViewHeader title="Overview" description="What this workspace holds and how the model is doing." />
-      {status.error && <Alert color="red" title="Cannot read the workspace">{status.error.message}</Alert>}
-      {status.data && (
-        <>
-          <Text size="sm" c="dimmed">
-            Workspace <Code>{status.data.path}</Code> · schema {status.data.schemaVersion} · Toolsmith {status.data.appVersion}
-          </Text>
-          <SimpleGrid cols={{ base: 2, md: 4 }}>
-            {Object.entries(status.data.counts).map(([key, value]) => (
-              <Card key={key} withBorder padding="md" data-testid={`count-${key}`}>
-                <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-                  {LABELS[key] ?? key}
-                </Text>
-                <Text fz={28} fw={700}>
-                  {value.toLocaleString()}
-                </Text>
-              </Card>
-            ))}
-          </SimpleGrid>
-          {status.data.counts.rounds === 0 && (
-            <Alert variant="light" title="No evolution rounds yet">
-              Rounds appear here once an evolution job has run: it generates tool-use samples with the model, verifies them,
-              trains on what the model can learn next and evaluates the result.
-            </Alert>
-          )}
-        </>
+      {status.error && (
+        <Alert color="red" title="Cannot read the workspace">
+          {status.error.message}
+        </Alert>
       )}
+      {status.data && (
+        <Text size="sm" c="dimmed">
+          Workspace <Code>{status.data.path}</Code> · schema {status.data.schemaVersion} · Toolsmith {status.data.appVersion}
+        </Text>
+      )}
+      <SimpleGrid cols={{ base: 1, md: 3 }}>
+        <Card withBorder>
+          <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+            Current model
+          </Text>
+          <Text fw={700} fz="lg" data-testid="current-model">
+            {data?.currentModel?.name ?? 'none yet'}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {data?.currentModel ? `${data.currentModel.kind} · ${data.currentModel.createdAt.slice(0, 10)}` : 'Import a model or create the starter model (Models).'}
+          </Text>
+        </Card>
+        <Card withBorder>
+          <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+            Last round
+          </Text>
+          {data?.lastRound ? (
+            <>
+              <Text fw={700} fz="lg">
+                Round {data.lastRound.seq} · {data.lastRound.state.replace('_', ' ')}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {data.lastRound.generated} generated · {data.lastRound.verified} verified · {data.lastRound.selected} selected
+              </Text>
+            </>
+          ) : (
+            <Text size="sm" c="dimmed">
+              No evolution round yet.
+            </Text>
+          )}
+        </Card>
+        <Card withBorder>
+          <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+            Running job
+          </Text>
+          {job ? (
+            <>
+              <Anchor fw={700} onClick={() => navigate('/jobs')}>
+                {job.title}
+              </Anchor>
+              <Progress value={(jobProgress?.fraction ?? 0) * 100} mt={6} animated={job.state === 'running'} aria-label="Job progress" />
+              <Text size="xs" c="dimmed" mt={4}>
+                {job.state}
+                {jobProgress ? ` · ${jobProgress.step}${jobProgress.message ? `: ${jobProgress.message}` : ''}${jobProgress.eta !== null ? ` · ~${Math.ceil(jobProgress.eta)} s left` : ''}` : ''}
+              </Text>
+            </>
+          ) : (
+            <Text size="sm" c="dimmed">
+              Nothing running.
+            </Text>
+          )}
+        </Card>
+      </SimpleGrid>
+      {trend.length > 0 && (
+        <Card withBorder>
+          <Title order={5} mb="xs">
+            Held-out accuracy by round (%)
+          </Title>
+          <LineChart h={220} data={trend} dataKey="label" withLegend series={trendSets.map((set, i) => ({ name: set, color: ['teal.6', 'blue.6', 'grape.6', 'orange.6'][i % 4]! }))} data-testid="accuracy-trend" />
+        </Card>
+      )}
+      {status.data && (
+        <SimpleGrid cols={{ base: 2, md: 4 }}>
+          {Object.entries(status.data.counts).map(([key, value]) => (
+            <Card key={key} withBorder padding="md" data-testid={`count-${key}`}>
+              <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+                {LABELS[key] ?? key}
+              </Text>
+              <Text fz={28} fw={700}>
+                {value.toLocaleString()}
+              </Text>
+            </Card>
+          ))}
+        </SimpleGrid>
+      )}
+      {status.data?.counts.rounds === 0 && (
+        <Alert variant="light" title="No evolution rounds yet">
+          Rounds appear here once an evolution job has run: it generates tool-use samples with the model, verifies them, trains on what the model can learn next
+          and evaluates the result.
+        </Alert>
+      )}
+      <Group />
     </Stack>
   );
 }

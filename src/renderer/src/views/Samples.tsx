@@ -1,12 +1,349 @@
-import { Stack } from '@mantine/core';
+import { Alert, Badge, Box, Button, Group, Kbd, Modal, Paper, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { BrowseFilter, CurationAction } from '../../../shared/contract/curation';
+import { useApi, useClient } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
+import { DataTransferButtons } from '../components/ExportDialog';
+import { Highlighted } from '../components/Highlighted';
+import { ToolList } from '../components/ToolList';
 import { ViewHeader } from '../components/ViewHeader';
+import { SampleDetailPane } from './samples/SampleDetailPane';
+import { SampleFilters } from './samples/SampleFilters';
+import { StatusBadge } from './samples/StatusBadge';
+import { useSamplePages, type Sort } from './samples/useSamplePages';
+
+const ROW_HEIGHT = 56;
 
 export function Samples() {
+  const client = useClient();
+  const [filter, setFilter] = useState<BrowseFilter>({});
+  const [sort, setSort] = useState<Sort>({ key: 'id', dir: 'desc' });
+  const { total, byStatus, rowAt } = useSamplePages(filter, sort);
+  const [focus, setFocus] = useState(0);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [editing, setEditing] = useState<{ id: number; output: string; error?: string } | null>(null);
+  const [tagging, setTagging] = useState<{ ids: number[] | null; tag: string } | null>(null);
+  const [confirmBulk, setConfirmBulk] = useState<CurationAction | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const onFilter = useCallback((f: BrowseFilter) => {
+    setFilter(f);
+    setFocus(0);
+    setSelected(new Set());
+  }, []);
+  const count = total ?? 0;
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => listRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const focused = count > 0 ? rowAt(Math.min(focus, count - 1)) : undefined;
+
+  const curate = useCallback(
+    async (action: CurationAction, target: { ids: number[] } | { filter: BrowseFilter }) => {
+      try {
+        const result = await client.call('samples.curate', { action, target });
+        notifications.show({ message: `${action.kind} · ${result.affected} sample${result.affected === 1 ? '' : 's'} (u to undo)`, autoClose: 2500 });
+        return true;
+      } catch (error) {
+        notifications.show({ color: 'red', title: `Could not ${action.kind}`, message: (error as Error).message });
+        return false;
+      }
+    },
+    [client],
+  );
+  const targetIds = useCallback((): number[] => (selected.size > 0 ? [...selected] : focused ? [focused.id] : []), [selected, focused]);
+
+  const undo = useCallback(async () => {
+    const result = await client.call('samples.undo');
+    notifications.show({ message: result.actionId === null ? 'Nothing to undo.' : `Undone (${result.affected} sample${result.affected === 1 ? '' : 's'}).`, autoClose: 2000 });
+  }, [client]);
+
+  const move = useCallback(
+    (delta: number) => {
+      setFocus((f) => {
+        const next = Math.max(0, Math.min(count - 1, f + delta));
+        virtualizer.scrollToIndex(next, { align: 'auto' });
+        return next;
+      });
+    },
+    [count, virtualizer],
+  );
+
+  // Keyboard curation: j/k move, a accept, r reject, e edit, t tag, u undo, x select.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      // Typing in a field or a dropdown is not a command; the sample list itself is.
+      const inDropdown = target.closest('[role="listbox"]') && !target.closest('[data-testid="sample-list"]');
+      if (editing || tagging || confirmBulk || inDropdown || target.closest('input, textarea, [contenteditable]')) return;
+      if (event.metaKey || event.ctrlKey || event.altKey) return;
+      const ids = targetIds();
+      switch (event.key) {
+        case 'j':
+        case 'ArrowDown':
+          move(1);
+          break;
+        case 'k':
+        case 'ArrowUp':
+          move(-1);
+          break;
+        case 'a':
+          if (ids.length) void curate({ kind: 'accept' }, { ids });
+          break;
+        case 'r':
+          if (ids.length) void curate({ kind: 'reject' }, { ids });
+          break;
+        case 'e':
+          if (focused) setEditing({ id: focused.id, output: focused.output });
+          break;
+        case 't':
+          if (ids.length) setTagging({ ids, tag: '' });
+          break;
+        case 'u':
+          void undo();
+          break;
+        case 'x':
+          if (focused)
+            setSelected((s) => {
+              const next = new Set(s);
+              if (next.has(focused.id)) next.delete(focused.id);
+              else next.add(focused.id);
+              return next;
+            });
+          break;
+        default:
+          return;
+      }
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [editing, tagging, confirmBulk, targetIds, move, curate, undo, focused]);
+
+  const status = useApi('workspace.status', {}, { refreshOn: ['samples.changed'] });
+  if (status.data && status.data.counts.samples === 0) {
+    return (
+      <Stack>
+        <ViewHeader title="Samples" description="Browse, search and curate every generated or imported sample." actions={
+            // Same Group and key as in the list's header: the open Import dialog survives the first import.
+            <Group gap="xs">
+              <DataTransferButtons key="transfer" size="xs" />
+            </Group>
+          }
+        />
+        <EmptyState title="No samples yet">
+          Samples appear once an evolution round has generated them or a dataset has been imported. You can then search them, see each verifier verdict and
+          accept, reject or edit them with the keyboard.
+        </EmptyState>
+      </Stack>
+    );
+  }
+
   return (
-    <Stack>
-      <ViewHeader title="Samples" description="Browse, search and curate every generated or imported sample." />
-      <EmptyState title="No samples yet">Samples appear once an evolution round has generated them or a dataset has been imported. You can then search them, see each verifier verdict and accept, reject or edit them with the keyboard.</EmptyState>
+    <Stack h="calc(100vh - 88px)" gap="sm">
+      <ViewHeader
+        title="Samples"
+        description="Browse, search and curate every generated or imported sample."
+        actions={
+          <Group gap="xs">
+            <Button variant="light" size="xs" disabled={!count} onClick={() => setConfirmBulk({ kind: 'accept' })}>
+              Accept all {selected.size ? `${selected.size} selected` : count.toLocaleString()}
+            </Button>
+            <Button variant="light" color="red" size="xs" disabled={!count} onClick={() => setConfirmBulk({ kind: 'reject' })} data-testid="bulk-reject">
+              Reject all {selected.size ? `${selected.size} selected` : count.toLocaleString()}
+            </Button>
+            <Button variant="light" color="gray" size="xs" disabled={!count} onClick={() => setTagging({ ids: selected.size ? [...selected] : null, tag: '' })}>
+              Tag…
+            </Button>
+            <DataTransferButtons key="transfer" size="xs" />
+          </Group>
+        }
+      />
+      <SampleFilters onChange={onFilter} sort={sort} onSort={setSort} />
+      <Group gap="xs" data-testid="sample-counts">
+        <Text size="sm" fw={600}>
+          {total === undefined ? '…' : `${count.toLocaleString()} sample${count === 1 ? '' : 's'}`}
+        </Text>
+        {Object.entries(byStatus).map(([s, n]) => (
+          <Badge key={s} variant="outline" color="gray" data-testid={`status-count-${s}`}>
+            {s} {n.toLocaleString()}
+          </Badge>
+        ))}
+        <Text size="xs" c="dimmed" ml="auto">
+          <Kbd>j</Kbd>/<Kbd>k</Kbd> move · <Kbd>a</Kbd> accept · <Kbd>r</Kbd> reject · <Kbd>e</Kbd> edit · <Kbd>t</Kbd> tag · <Kbd>x</Kbd> or shift-click select · <Kbd>u</Kbd> undo
+        </Text>
+      </Group>
+      <Group align="stretch" gap="sm" style={{ flex: 1, minHeight: 0 }} wrap="nowrap">
+        <Paper withBorder style={{ flex: 3, minWidth: 0 }}>
+          <div ref={listRef} style={{ height: '100%', overflow: 'auto' }} role="listbox" aria-label="Samples" tabIndex={0} data-testid="sample-list">
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const row = rowAt(item.index);
+                const isFocus = item.index === focus;
+                return (
+                  <Box
+                    key={item.key}
+                    role="option"
+                    aria-selected={isFocus}
+                    data-testid={row ? `sample-row-${row.id}` : undefined}
+                    onClick={(event) => {
+                      setFocus(item.index);
+                      // Shift- or Ctrl-click adds to (or removes from) the selection for bulk actions.
+                      if (row && (event.shiftKey || event.ctrlKey || event.metaKey))
+                        setSelected((s) => {
+                          const next = new Set(s);
+                          if (next.has(row.id)) next.delete(row.id);
+                          else next.add(row.id);
+                          return next;
+                        });
+                    }}
+                    style={{
+                      position: 'absolute',
+                      top: 0,
+                      left: 0,
+                      right: 0,
+                      height: ROW_HEIGHT,
+                      transform: `translateY(${item.start}px)`,
+                      padding: '6px 10px',
+                      cursor: 'pointer',
+                      borderBottom: '1px solid var(--mantine-color-default-border)',
+                      background: isFocus ? 'var(--mantine-primary-color-light)' : undefined,
+                    }}
+                  >
+                    {row ? (
+                      <Group gap="xs" wrap="nowrap" h="100%">
+                        {selected.has(row.id) && (
+                          <Badge size="xs" color="dark" variant="filled" aria-label="selected">
+                            ✓
+                          </Badge>
+                        )}
+                        <StatusBadge status={row.status} />
+                        <Stack gap={0} style={{ minWidth: 0, flex: 1 }}>
+                          <Text size="sm" truncate>
+                            {row.highlight ? <Highlighted text={row.highlight.query} /> : row.query}
+                          </Text>
+                          <Text size="xs" c="dimmed" ff="monospace" truncate>
+                            {row.highlight ? <Highlighted text={row.highlight.output} /> : row.output}
+                          </Text>
+                        </Stack>
+                        <Text size="xs" c="dimmed" w={90} ta="right">
+                          {row.category ?? row.subtask}
+                          {row.voteShare !== null ? ` · ${row.voteShare.toFixed(2)}` : ''}
+                        </Text>
+                      </Group>
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        Loading…
+                      </Text>
+                    )}
+                  </Box>
+                );
+              })}
+            </div>
+          </div>
+        </Paper>
+        <Paper withBorder p="sm" style={{ flex: 2, minWidth: 0 }}>
+          {focused ? <SampleDetailPane id={focused.id} /> : <Text c="dimmed">{count === 0 ? 'No sample matches these filters.' : 'Select a sample.'}</Text>}
+        </Paper>
+      </Group>
+
+      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={`Edit sample ${editing?.id ?? ''}`} size="lg">
+        {editing && <EditForm editing={editing} setEditing={setEditing} />}
+      </Modal>
+      <Modal opened={tagging !== null} onClose={() => setTagging(null)} title="Tag samples">
+        {tagging && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!tagging.tag.trim()) return;
+              void curate({ kind: 'tag', tag: tagging.tag.trim() }, tagging.ids ? { ids: tagging.ids } : { filter }).then((ok) => ok && setTagging(null));
+            }}
+          >
+            <TextInput label="Tag" data-autofocus value={tagging.tag} onChange={(e) => setTagging({ ...tagging, tag: e.currentTarget.value })} data-testid="tag-input" />
+            <Text size="sm" c="dimmed" mt="xs">
+              {tagging.ids ? `${tagging.ids.length} sample(s)` : `All ${count.toLocaleString()} samples of this filter`}
+            </Text>
+            <Button type="submit" mt="sm">
+              Tag
+            </Button>
+          </form>
+        )}
+      </Modal>
+      <Modal opened={confirmBulk !== null} onClose={() => setConfirmBulk(null)} title="Apply to many samples?">
+        <Text>
+          {confirmBulk?.kind === 'accept' ? 'Accept' : 'Reject'} {selected.size ? `${selected.size} selected samples` : `all ${count.toLocaleString()} samples of this filter`}? You can undo it with{' '}
+          <Kbd>u</Kbd>.
+        </Text>
+        <Group mt="md">
+          <Button
+            data-testid="confirm-bulk"
+            color={confirmBulk?.kind === 'reject' ? 'red' : undefined}
+            onClick={() => {
+              const action = confirmBulk!;
+              setConfirmBulk(null);
+              void curate(action, selected.size ? { ids: [...selected] } : { filter });
+              setSelected(new Set());
+            }}
+          >
+            {confirmBulk?.kind === 'accept' ? 'Accept' : 'Reject'}
+          </Button>
+          <Button variant="default" onClick={() => setConfirmBulk(null)}>
+            Cancel
+          </Button>
+        </Group>
+      </Modal>
     </Stack>
+  );
+}
+
+function EditForm({
+  editing,
+  setEditing,
+}: {
+  editing: { id: number; output: string; error?: string };
+  setEditing: (e: { id: number; output: string; error?: string } | null) => void;
+}) {
+  const client = useClient();
+  const detail = useApi('samples.detail', { id: editing.id });
+  const tools = (detail.data?.input as { tools?: unknown } | undefined)?.tools;
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          await client.call('samples.curate', { action: { kind: 'edit', output: editing.output }, target: { ids: [editing.id] } });
+          notifications.show({ message: `Sample ${editing.id} edited (u to undo)`, autoClose: 2000 });
+          setEditing(null);
+        } catch (error) {
+          setEditing({ ...editing, error: (error as Error).message });
+        }
+      }}
+    >
+      <Stack>
+        <Textarea
+          label="Calls"
+          description="The canonical call syntax, e.g. [get_weather(city=&quot;Paris&quot;)]; checked against the sample's tools when saved."
+          autosize
+          minRows={3}
+          data-autofocus
+          ff="monospace"
+          value={editing.output}
+          onChange={(e) => setEditing({ ...editing, output: e.currentTarget.value, error: undefined })}
+          data-testid="edit-output"
+        />
+        {editing.error && (
+          <Alert color="red" data-testid="edit-error">
+            {editing.error}
+          </Alert>
+        )}
+        {tools !== undefined && <ToolList tools={tools} />}
+        <Group>
+          <Button type="submit" data-testid="save-edit">
+            Save as a new version
+          </Button>
+          <Button variant="default" onClick={() => setEditing(null)}>
+            Cancel
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }

@@ -1,11 +1,25 @@
-import { Card, Code, SegmentedControl, Stack, Text, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
-import { useApi } from '../api/client';
+import { Badge, Button, Card, Code, Group, SegmentedControl, Stack, Text, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useNavigate } from 'react-router-dom';
+import { useApi, useClient } from '../api/client';
 import { isElectron } from '../api/transport';
 import { ViewHeader } from '../components/ViewHeader';
 
 export function Settings() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   const status = useApi('workspace.status', {});
+  const trainer = useApi('trainer.status', {}, { refreshOn: ['jobs.changed'] });
+  const client = useClient();
+  const navigate = useNavigate();
+  const setUp = async () => {
+    try {
+      await client.call('jobs.start', { kind: 'trainer.setup', settings: {} });
+      notifications.show({ message: 'Setting up the python trainer: follow it in Jobs.' });
+      navigate('/jobs');
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Could not start the set-up', message: (error as Error).message });
+    }
+  };
   return (
     <Stack>
       <ViewHeader title="Settings" description="Appearance, workspace and backends." />
@@ -23,6 +37,35 @@ export function Settings() {
             { label: 'Dark', value: 'dark' },
           ]}
         />
+      </Card>
+      <Card withBorder data-testid="trainer-card">
+        <Group justify="space-between" mb="xs">
+          <Text fw={600}>Python trainer (LoRA)</Text>
+          {trainer.data && (
+            <Badge color={trainer.data.ready ? 'teal.9' : 'gray.7'} variant="filled">
+              {trainer.data.ready ? `ready · ${trainer.data.device ?? 'device unknown'}` : 'not set up'}
+            </Badge>
+          )}
+        </Group>
+        <Text size="sm">
+          Environment: <Code>{trainer.data?.venv ?? '…'}</Code>
+        </Text>
+        <Text size="sm">
+          Python: <Code>{trainer.data?.python ?? 'not found'}</Code>
+        </Text>
+        {trainer.data?.problem && (
+          <Text size="sm" c="red.9">
+            {trainer.data.problem}
+          </Text>
+        )}
+        <Text size="sm" c="dimmed" mt="xs">
+          The python trainer is the one that teaches real models (LoRA with loss on the assistant's tokens). Set-up creates a virtual environment with
+          pinned torch, transformers and peft (several GB the first time) and checks for CUDA, Apple MPS or CPU. The same as{' '}
+          <Code>toolsmith trainer setup</Code>.
+        </Text>
+        <Button mt="sm" onClick={() => void setUp()} variant={trainer.data?.ready ? 'default' : 'filled'}>
+          {trainer.data?.ready ? 'Check again' : 'Set up the trainer'}
+        </Button>
       </Card>
       <Card withBorder>
         <Text fw={600} mb="xs">

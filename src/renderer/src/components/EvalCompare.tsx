@@ -1,0 +1,94 @@
+import { Anchor, Badge, Card, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Link } from 'react-router-dom';
+import { useState } from 'react';
+import { useApi } from '../api/client';
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+/** Two evaluation runs of one set: per-category accuracy with deltas, and the items that flipped. */
+export function EvalCompare() {
+  const runs = useApi('insight.evalRuns', {}, { refreshOn: ['jobs.changed'] });
+  const [a, setA] = useState<string | null>(null);
+  const [b, setB] = useState<string | null>(null);
+  const list = runs.data?.runs ?? [];
+  const label = (r: (typeof list)[number]) =>
+    `#${r.id} ${r.set}${r.roundSeq !== null ? ` · round ${r.roundSeq}` : ''}${r.model ? ` · ${r.model}` : ''}${r.label ? ` · ${r.label}` : ''} (${r.total ? pct(r.correct / r.total) : '–'})`;
+  const runA = list.find((r) => String(r.id) === a);
+  const options = list.map((r) => ({ value: String(r.id), label: label(r), disabled: runA !== undefined && r.setId !== runA.setId }));
+  const compare = useApi('insight.evalCompare', { a: Number(a), b: Number(b) }, { skip: !a || !b || a === b });
+  if (list.length < 2) return null;
+  return (
+    <Card withBorder data-testid="eval-compare">
+      <Title order={4} mb="xs">
+        Compare two runs
+      </Title>
+      <Group grow>
+        <Select label="Before" data={options.map((o) => ({ ...o, disabled: false }))} value={a} onChange={setA} placeholder="Pick a run" data-testid="compare-a" />
+        <Select label="After" data={options} value={b} onChange={setB} placeholder="Pick a run of the same set" data-testid="compare-b" />
+      </Group>
+      {compare.error && (
+        <Text c="red" size="sm" mt="xs">
+          {compare.error.message}
+        </Text>
+      )}
+      {compare.data && (
+        <Stack mt="sm">
+          <Table fz="sm" data-testid="compare-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>category</Table.Th>
+                <Table.Th>before</Table.Th>
+                <Table.Th>after</Table.Th>
+                <Table.Th>Δ</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {compare.data.categories.map((c) => (
+                <Table.Tr key={c.category}>
+                  <Table.Td>{c.category}</Table.Td>
+                  <Table.Td>{c.a ? `${pct(c.a.accuracy)} (${c.a.correct}/${c.a.total})` : '–'}</Table.Td>
+                  <Table.Td>{c.b ? `${pct(c.b.accuracy)} (${c.b.correct}/${c.b.total})` : '–'}</Table.Td>
+                  <Table.Td c={c.delta === null ? undefined : c.delta > 0 ? 'teal' : c.delta < 0 ? 'red' : undefined}>
+                    {c.delta === null ? '–' : `${c.delta > 0 ? '+' : ''}${(c.delta * 100).toFixed(1)}`}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Text fw={600} size="sm">
+            {compare.data.flips.filter((f) => f.change === 'fixed').length} fixed · {compare.data.flips.filter((f) => f.change === 'broken').length} broken
+          </Text>
+          <Table fz="xs" striped data-testid="flips">
+            <Table.Tbody>
+              {compare.data.flips.map((f) => (
+                <Table.Tr key={f.itemId}>
+                  <Table.Td>
+                    <Badge color={f.change === 'fixed' ? 'teal' : 'red'} variant="light">
+                      {f.change}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>{f.itemKey}</Table.Td>
+                  <Table.Td ff="monospace" maw={280} style={{ wordBreak: 'break-word' }}>
+                    {f.outputA || '(no call)'}
+                    {f.errorA ? ` — ${f.errorA}` : ''}
+                  </Table.Td>
+                  <Table.Td ff="monospace" maw={280} style={{ wordBreak: 'break-word' }}>
+                    {f.outputB || '(no call)'}
+                    {f.errorB ? ` — ${f.errorB}` : ''}
+                  </Table.Td>
+                  <Table.Td>
+                    {f.traceB !== null && (
+                      <Anchor size="xs" component={Link} to={`/traces?trace=${f.traceB}`}>
+                        trace
+                      </Anchor>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Stack>
+      )}
+    </Card>
+  );
+}
