@@ -3,14 +3,17 @@ import { useState } from 'react';
 import type { DataFormat, DetectResult, ImportProgress, ImportResult, RecordProblem } from '../../../shared/contract/formats';
 import { useApi, useClient, useEvent } from '../api/client';
 
+/** Alert titles in the text colour: the light variant's coloured title on its tinted background is below 4.5:1. */
+export const READABLE_TITLE = { title: { color: 'var(--mantine-color-text)' } };
+
 function ProblemList({ problems, total }: { problems: RecordProblem[]; total: number }) {
   if (total === 0) return null;
   return (
     <Stack gap={4}>
-      <Text fw={600} c="red.7">
+      <Text fw={600} c="red.9">
         {total.toLocaleString()} malformed record{total === 1 ? '' : 's'}
       </Text>
-      <ScrollArea.Autosize mah={160}>
+      <ScrollArea.Autosize mah={160} viewportProps={{ tabIndex: 0, 'aria-label': 'Malformed records' }}>
         <Stack gap={2} data-testid="import-problems">
           {problems.map((p, i) => (
             <Text key={i} size="xs" ff="monospace">
@@ -73,12 +76,13 @@ export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: ()
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title="Import samples" size="xl">
+    <Modal opened={opened} onClose={onClose} title="Import samples" size="xl" closeButtonProps={{ 'aria-label': 'Close' }}>
       <Stack>
         <Group align="flex-end">
           <TextInput
             label="File or dataset folder"
             description="JSONL or JSON: OpenAI, ShareGPT/ToolACE, LLaMA-Factory, Hermes, xLAM, BFCL, MLX, or a Hugging Face folder"
+            required
             placeholder="/data/train.jsonl"
             value={path}
             onChange={(e) => setPath(e.currentTarget.value)}
@@ -89,6 +93,11 @@ export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: ()
             Detect
           </Button>
         </Group>
+        <Text size="xs" c="dimmed" data-testid="import-path-note">
+          {window.toolsmith
+            ? 'Type the full path of the file or folder on this computer.'
+            : 'Type a path on the machine running Toolsmith: its server reads the file, not this browser (nothing is uploaded).'}
+        </Text>
         <TextInput label="BFCL possible answers (optional)" placeholder="possible_answer/BFCL_v4_simple_python.json" value={answers} onChange={(e) => setAnswers(e.currentTarget.value)} />
         {detected && (
           <Stack gap="xs" data-testid="import-detected">
@@ -130,8 +139,12 @@ export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: ()
           </Stack>
         )}
         <Group>
-          <Text size="sm">If some records are malformed:</Text>
+          <Text size="sm" id="import-mode-label">
+            If some records are malformed:
+          </Text>
           <SegmentedControl
+            aria-labelledby="import-mode-label"
+            data-testid="import-mode"
             value={mode}
             onChange={(v) => setMode(v as 'none' | 'valid')}
             data={[
@@ -142,26 +155,35 @@ export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: ()
         </Group>
         {busy === 'import' && progress && (
           <Stack gap={4}>
-            <Progress value={progress.totalBytes ? (100 * progress.bytesRead) / progress.totalBytes : 0} animated />
+            <Progress
+              value={progress.totalBytes ? (100 * progress.bytesRead) / progress.totalBytes : 0}
+              animated
+              aria-label="Import progress"
+              data-testid="import-progress"
+            />
             <Text size="xs" c="dimmed">
               {progress.phase}: {progress.records.toLocaleString()} records, {progress.problems.toLocaleString()} problems
             </Text>
           </Stack>
         )}
         {result && (
-          <Alert color={result.state === 'done' ? 'teal' : 'orange'} title={`Import ${result.state}`} data-testid="import-result">
+          <Alert styles={READABLE_TITLE} color={result.state === 'done' ? 'teal' : 'orange'} title={`Import ${result.state}`} data-testid="import-result">
             {result.stored.toLocaleString()} stored, {result.duplicates.toLocaleString()} already there, {result.problemCount.toLocaleString()} problems
             <ProblemList problems={result.problems} total={result.problemCount} />
           </Alert>
         )}
         {error && (
-          <Alert color="red" title="Cannot import">
+          <Alert styles={READABLE_TITLE} color="red" title="Cannot import">
             {error}
           </Alert>
         )}
         <Group justify="flex-end">
           {busy === 'import' && (
-            <Button variant="default" onClick={() => void client.call('formats.cancelImport', progress ? { importId: progress.importId } : {})}>
+            <Button
+              variant="default"
+              onClick={() => void client.call('formats.cancelImport', progress ? { importId: progress.importId } : {})}
+              data-testid="import-cancel"
+            >
               Cancel import
             </Button>
           )}
