@@ -1,0 +1,119 @@
+import type { Db } from '../db/open';
+
+/** Rounds, their metrics and generations: plain queries, one function per question. */
+
+export interface RoundRow {
+  id: number;
+  job_id: number | null;
+  run_id: string;
+  seq: number;
+  state: 'running' | 'accepted' | 'rolled_back' | 'failed' | 'cancelled';
+  base_model_id: number | null;
+  result_model_id: number | null;
+  settings_json: string;
+  template_hash: string | null;
+  started_at: string;
+  finished_at: string | null;
+  curated_at: string | null;
+  stage: string | null;
+}
+
+export function getRound(db: Db, runId: string, seq: number): RoundRow | undefined {
+  return db.prepare('SELECT * FROM rounds WHERE run_id = ? AND seq = ?').get(runId, seq) as RoundRow | undefined;
+}
+
+export function getRoundById(db: Db, id: number): RoundRow | undefined {
+  return db.prepare('SELECT * FROM rounds WHERE id = ?').get(id) as RoundRow | undefined;
+}
+
+export function listRounds(db: Db, runId?: string): RoundRow[] {
+  return (runId
+    ? db.prepare('SELECT * FROM rounds WHERE run_id = ? ORDER BY seq').all(runId)
+    : db.prepare('SELECT * FROM rounds ORDER BY run_id, seq').all()) as RoundRow[];
+}
+
+/** Creates the round row (or returns the one a previous attempt created). */
+export function ensureRound(db: Db, r: { jobId: number; runId: string; seq: number; baseModelId: number; settings: unknown; templateHash: string }): RoundRow {
+  db.prepare(
+    `INSERT INTO rounds (job_id, run_id, seq, base_model_id, settings_json, template_hash, stage) VALUES (?, ?, ?, ?, ?, ?, 'queries')
+     ON CONFLICT (run_id, seq) DO NOTHING`,
+  ).run(r.jobId, r.runId, r.seq, r.baseModelId, JSON.stringify(r.settings), r.templateHash);
+  return getRound(db, r.runId, r.seq)!;
+}
+
+export function setStage(db: Db, roundId: number, stage: string): void {
+  db.prepare('UPDATE rounds SET stage = ? WHERE id = ?').run(stage, roundId);
+}
+
+export function finishRound(db: Db, roundId: number, state: RoundRow['state'], resultModelId: number | null): void {
+  db.prepare(`UPDATE rounds SET state = ?, result_model_id = ?, stage = 'done', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`).run(state, resultModelId, roundId);
+}
+
+export function setMetric(db: Db, roundId: number, name: string, value: number, category = ''): void {
+  db.prepare(
+    `INSERT INTO round_metrics (round_id, name, category, value) VALUES (?, ?, ?, ?)
+     ON CONFLICT (round_id, name, category) DO UPDATE SET value = excluded.value`,
+  ).run(roundId, name, category, value);
+}
+
+export function metricsOf(db: Db, roundId: number): { name: string; category: string; value: number }[] {
+  return db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category').all(roundId) as { name: string; category: string; value: number }[];
+}
+
+export function metric(db: Db, roundId: number, name: string, category = ''): number | undefined {
+  const row = db.prepare('SELECT value FROM round_metrics WHERE round_id = ? AND name = ? AND category = ?').get(roundId, name, category) as { value: number } | undefined;
+  return row?.value;
+}
+
+export interface GenerationRow {
+  id: number;
+  round_id: number;
+  purpose: 'query' | 'tool_making' | 'tool_using';
+  query_id: number | null;
+  source_sample_id: number | null;
+  sample_id: number | null;
+  prompt_json: string;
+  outputs_json: string;
+  template_hash: string;
+  sampling_json: string;
+  tokens: number;
+  ms: number;
+}
+
+export interface NewGeneration {
+  roundId: number;
+  purpose: GenerationRow['purpose'];
+  queryId?: number | null;
+  sourceSampleId?: number | null;
+  prompt: unknown;
+  outputs: string[];
+  templateHash: string;
+  sampling: unknown;
+  tokens: number;
+  ms: number;
+}
+
+export function insertGeneration(db: Db, g: NewGeneration): number {
+  return (
+    db
+      .prepare(
+        `INSERT INTO round_generations (round_id, purpose, query_id, source_sample_id, prompt_json, outputs_json, template_hash, sampling_json, tokens, ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      )
+      .get(g.roundId, g.purpose, g.queryId ?? null, g.sourceSampleId ?? null, JSON.stringify(g.prompt), JSON.stringify(g.outputs), g.templateHash, JSON.stringify(g.sampling), g.tokens, g.ms) as { id: number }
+  ).id;
+}
+
+export function generationsOf(db: Db, roundId: number, purpose: GenerationRow['purpose']): GenerationRow[] {
+  return db.prepare('SELECT * FROM round_generations WHERE round_id = ? AND purpose = ? ORDER BY id').all(roundId, purpose) as GenerationRow[];
+}
+
+/** Records a sample's pass@k, bucket and selection for a round (replacing an earlier attempt's). */
+export function upsertPassK(db: Db, r: { sampleId: number; roundId: number; k: number; matches: number; p: number; bucket: string; selected: boolean; difficulty: number; reason: string }): void {
+  db.prepare(
+    `INSERT INTO sample_passk (sample_id, round_id, k, matches, p, bucket, selected, difficulty, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (sample_id, round_id) DO UPDATE SET k = excluded.k, matches = excluded.matches, p = excluded.p, bucket = excluded.bucket,
+       selected = excluded.selected, difficulty = excluded.difficulty, reason = excluded.reason`,
+  ).run(r.sampleId, r.roundId, r.k, r.matches, r.p, r.bucket, r.selected ? 1 : 0, r.difficulty, r.reason);
+  db.prepare('UPDATE samples SET pass_at_k = ?, bucket = ? WHERE id = ?').run(r.p, r.bucket, r.sampleId);
+}

@@ -1,0 +1,133 @@
+/**
+ * Model-aware selection (ToolACE-R): each candidate with a trusted label is scored against the current
+ * model by pass@k (share of k samples whose canonical answer equals the label), then
+ * - p = 1, mastered: dropped, except a replay share (default 10 % of the mastered ones) kept against forgetting;
+ * - 0 < p < 1, learnable: selected;
+ * - p = 0, unreachable: selected only up to a cap (default 30 % of the selected set), easiest first, so the
+ *   hardest are the ones left out ("hardest last").
+ * Difficulty for ordering: 1 − p, then, among p = 0, 1 − `partial` (how close the best sample came).
+ * Cold start (ours, not in the papers): with nothing learnable or replayed, the cap is 30 % of all candidates.
+ */
+
+export type Bucket = 'mastered' | 'learnable' | 'unreachable';
+
+export interface PassRecord {
+  id: number;
+  k: number;
+  matches: number;
+  /** 0…1, how close the best wrong sample came (e.g. share of right calls/arguments); used to order p = 0. */
+  partial?: number;
+}
+
+export interface SelectionSettings {
+  replayShare: number;
+  unreachableCap: number;
+  /** Seed of the replay draw (deterministic). */
+  seed: number;
+}
+
+export const SELECTION_DEFAULTS: SelectionSettings = { replayShare: 0.1, unreachableCap: 0.3, seed: 1 };
+
+export interface SelectionDecision {
+  id: number;
+  p: number;
+  bucket: Bucket;
+  selected: boolean;
+  /** 0 (easy) … 1 (hard). */
+  difficulty: number;
+  why: string;
+}
+
+export function bucketOf(matches: number, k: number): Bucket {
+  if (k <= 0) throw new Error('pass@k needs k ≥ 1');
+  if (matches >= k) return 'mastered';
+  return matches > 0 ? 'learnable' : 'unreachable';
+}
+
+export function difficultyOf(r: PassRecord): number {
+  const p = r.matches / r.k;
+  if (p > 0) return 1 - p;
+  // Every unreachable sample is harder than any learnable one: 1 + how far the best sample was.
+  return 1 + (1 - Math.min(1, Math.max(0, r.partial ?? 0)));
+}
+
+/** A seeded permutation (mulberry32), so the same settings replay the same choice. */
+export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+export interface SelectionResult {
+  decisions: SelectionDecision[];
+  selectedIds: number[];
+  counts: { mastered: number; learnable: number; unreachable: number; replay: number; unreachableSelected: number; selected: number };
+}
+
+export function selectModelAware(records: readonly PassRecord[], settings: SelectionSettings = SELECTION_DEFAULTS): SelectionResult {
+  const decisions = new Map<number, SelectionDecision>();
+  const mastered: PassRecord[] = [];
+  const learnable: PassRecord[] = [];
+  const unreachable: PassRecord[] = [];
+  for (const r of records) {
+    const bucket = bucketOf(r.matches, r.k);
+    (bucket === 'mastered' ? mastered : bucket === 'learnable' ? learnable : unreachable).push(r);
+    decisions.set(r.id, { id: r.id, p: r.matches / r.k, bucket, selected: false, difficulty: difficultyOf(r), why: '' });
+  }
+  for (const r of learnable) Object.assign(decisions.get(r.id)!, { selected: true, why: `learnable: ${r.matches}/${r.k} samples right` });
+  const replayCount = Math.round(mastered.length * settings.replayShare);
+  const replay = new Set(seededShuffle(mastered.map((r) => r.id), settings.seed).slice(0, replayCount));
+  for (const r of mastered) {
+    const d = decisions.get(r.id)!;
+    d.selected = replay.has(r.id);
+    d.why = d.selected ? `mastered, kept as replay (${Math.round(settings.replayShare * 100)} % of mastered)` : `mastered (${r.k}/${r.k}): dropped`;
+  }
+  // u ≤ cap · (base + u)  ⇔  u ≤ cap / (1 − cap) · base
+  const base = learnable.length + replay.size;
+  // Cold start (ours): a model that gets nothing right yet has no learnable set to cap against; then the cap
+  // is taken over all candidates, so it still trains on the easiest unreachable ones instead of nothing.
+  const cap =
+    settings.unreachableCap >= 1
+      ? unreachable.length
+      : base === 0
+        ? Math.floor(settings.unreachableCap * records.length + 1e-9)
+        : Math.floor((settings.unreachableCap / (1 - settings.unreachableCap)) * base + 1e-9);
+  const ordered = [...unreachable].sort((a, b) => difficultyOf(a) - difficultyOf(b) || a.id - b.id);
+  ordered.forEach((r, i) => {
+    const d = decisions.get(r.id)!;
+    d.selected = i < cap;
+    d.why = d.selected
+      ? `unreachable (0/${r.k}), within the ${Math.round(settings.unreachableCap * 100)} % cap (rank ${i + 1} of ${ordered.length} by difficulty)`
+      : `unreachable (0/${r.k}), over the ${Math.round(settings.unreachableCap * 100)} % cap (hardest left out; rank ${i + 1} of ${ordered.length})`;
+  });
+  const all = records.map((r) => decisions.get(r.id)!);
+  const selectedIds = all.filter((d) => d.selected).map((d) => d.id);
+  return {
+    decisions: all,
+    selectedIds,
+    counts: {
+      mastered: mastered.length,
+      learnable: learnable.length,
+      unreachable: unreachable.length,
+      replay: replay.size,
+      unreachableSelected: Math.min(cap, unreachable.length),
+      selected: selectedIds.length,
+    },
+  };
+}
+
+/** The ablation "random selection of the same size": as many samples, drawn uniformly from all candidates. */
+export function selectRandom(records: readonly PassRecord[], size: number, seed: number): number[] {
+  return seededShuffle(records.map((r) => r.id), seed).slice(0, Math.min(size, records.length));
+}

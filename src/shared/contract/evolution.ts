@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { method } from './define';
+
+/**
+ * Every setting of a self-evolution run, with method.md's defaults. The parsed settings are stored with the
+ * job and with every round (`rounds.settings_json`), so each number in a report can be traced to the setting
+ * that produced it. Settings marked "ours" are not fixed by the papers or method.md.
+ */
+export const EvolveSettings = z.object({
+  /** Names the run (rounds are grouped by it); generated when absent. */
+  runId: z
+    .string()
+    .min(1)
+    .max(100)
+    .default(() => `run-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${Math.random().toString(36).slice(2, 6)}`),
+  /** Registry id of the model to start from. */
+  modelId: z.number().int().positive(),
+  /** Tool pool whose tools the model writes queries for. */
+  pool: z.string().min(1).default('builtin'),
+  rounds: z.number().int().min(1).max(50).default(3),
+  /** Stop early when a round selects no new sample or does not improve the main metric. */
+  earlyStop: z.boolean().default(true),
+
+  // ---- queries in (ours: budgets) ----
+  /** Labelled queries (imports, seeds) taken per round, not yet used by this run. */
+  importsPerRound: z.number().int().min(0).default(48),
+  /** New queries the model writes for pool tools, per round. */
+  generatedPerRound: z.number().int().min(0).default(16),
+  /** Targeted synthesis: split the generated-query budget by where the last evaluation failed (off = uniform). */
+  targeted: z.boolean().default(true),
+
+  // ---- tool-using and verification (method.md) ----
+  k: z.number().int().min(1).max(64).default(8),
+  temperature: z.number().min(0).max(2).default(0.7),
+  voteThreshold: z.number().min(0).max(1).default(0.5),
+  maxTokens: z.number().int().min(8).max(4096).default(160),
+  /** 'calls' constrains outputs to the call syntax by grammar (then no answer in words is possible). */
+  constrain: z.enum(['none', 'calls']).default('none'),
+  execute: z.boolean().default(true),
+
+  // ---- curation ----
+  /** 'wait': the round pauses after verification until the person marks it curated. */
+  curation: z.enum(['auto', 'wait']).default('auto'),
+
+  // ---- model-aware selection (ToolACE-R) ----
+  selection: z.enum(['model-aware', 'random']).default('model-aware'),
+  passK: z.number().int().min(1).max(64).default(4),
+  replayShare: z.number().min(0).max(1).default(0.1),
+  unreachableCap: z.number().min(0).max(1).default(0.3),
+
+  // ---- training mix ----
+  mix: z
+    .object({ invocation: z.number().min(0).default(0.6), toolGeneration: z.number().min(0).default(0.2), docAdaption: z.number().min(0).default(0.2) })
+    .default({ invocation: 0.6, toolGeneration: 0.2, docAdaption: 0.2 }),
+  /** Refinement samples (wrong→corrected : right→unchanged at `refineRatio`), as a share of the invocation examples (ours). */
+  refinementShare: z.number().min(0).max(2).default(0.2),
+  refineRatio: z.number().positive().default(1),
+
+  // ---- training ----
+  backend: z.enum(['native', 'python', 'command']).default('native'),
+  train: z
+    .object({
+      epochs: z.number().positive().default(2),
+      maxSteps: z.number().int().positive().optional(),
+      learningRate: z.number().positive().default(3e-4),
+      contextLength: z.number().int().min(8).default(512),
+      trainLayers: z.union([z.literal('last'), z.literal('all'), z.number().int().positive()]).default('last'),
+      threads: z.number().int().positive().default(2),
+      command: z.array(z.string()).optional(),
+    })
+    .default({ epochs: 2, learningRate: 3e-4, contextLength: 512, trainLayers: 'last', threads: 2 }),
+
+  // ---- evaluation and acceptance ----
+  /** Held-out evaluation sets (names in eval_sets); the first is the main metric unless `mainSet` says otherwise. */
+  evalSets: z.array(z.string().min(1)).default(['toolsmith-unseen', 'toolsmith-indomain']),
+  mainSet: z.string().optional(),
+  /** Items per set evaluated (0 = all). */
+  evalLimit: z.number().int().min(0).default(0),
+  /** Regression tolerance, in accuracy points. */
+  tolerance: z.number().min(0).default(0.5),
+  /** Refinement decoding in evaluation: adaptive (ToolACE-R), fixed (always maxRefinements), or off. */
+  evalRefinement: z.enum(['adaptive', 'fixed', 'off']).default('adaptive'),
+  maxRefinements: z.number().int().min(0).max(10).default(3),
+
+  /** Generation threads (tests and 2-core machines: 1–2). */
+  threads: z.number().int().positive().optional(),
+  seed: z.number().int().default(1),
+  /** Test-only: subtract this many points from every round's main metric, forcing a regression. */
+  simulateRegression: z.number().min(0).default(0),
+});
+export type EvolveSettings = z.infer<typeof EvolveSettings>;
+export type EvolveSettingsInput = z.input<typeof EvolveSettings>;
+
+const RoundState = z.enum(['running', 'accepted', 'rolled_back', 'failed', 'cancelled']);
+
+export const RoundMetric = z.object({ name: z.string(), category: z.string(), value: z.number() });
+export type RoundMetric = z.infer<typeof RoundMetric>;
+
+export const RoundSummary = z.object({
+  id: z.number().int(),
+  runId: z.string(),
+  seq: z.number().int(),
+  jobId: z.number().int().nullable(),
+  state: RoundState,
+  /** The step the round is in (queries, tool-making, …, done). */
+  stage: z.string().nullable(),
+  baseModelId: z.number().int().nullable(),
+  resultModelId: z.number().int().nullable(),
+  templateHash: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  curatedAt: z.string().nullable(),
+  metrics: z.array(RoundMetric),
+});
+export type RoundSummary = z.infer<typeof RoundSummary>;
+
+export const RunSummary = z.object({
+  runId: z.string(),
+  jobId: z.number().int().nullable(),
+  rounds: z.number().int(),
+  startedAt: z.string(),
+  /** Main metric per round, round 0 first (null while a round has none yet). */
+  mainTrend: z.array(z.number().nullable()),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const SelectionRecord = z.object({
+  sampleId: z.number().int(),
+  k: z.number().int(),
+  matches: z.number().int(),
+  p: z.number(),
+  bucket: z.enum(['mastered', 'learnable', 'unreachable']),
+  selected: z.boolean(),
+  difficulty: z.number().nullable(),
+  reason: z.string().nullable(),
+});
+
+export const RoundDetail = z.object({
+  round: RoundSummary,
+  settings: z.record(z.string(), z.unknown()),
+  /** Samples the round made, by sub-task and status. */
+  samples: z.array(z.object({ subtask: z.string(), status: z.string(), count: z.number().int() })),
+  selection: z.array(SelectionRecord),
+  evalRuns: z.array(z.object({ id: z.number().int(), set: z.string(), modelId: z.number().int().nullable(), summary: z.unknown() })),
+  /** Refinement traces of this round's evaluation: count and stop reasons. */
+  traces: z.object({ count: z.number().int(), byStopReason: z.record(z.string(), z.number().int()) }),
+});
+export type RoundDetail = z.infer<typeof RoundDetail>;
+
+export const evolutionMethods = {
+  'evolution.start': method(EvolveSettings, z.object({ jobId: z.number().int(), runId: z.string() }), 'Start a self-evolution run (a job of kind evolution.run).'),
+  'evolution.runs': method(z.object({}).default({}), z.object({ items: z.array(RunSummary) }), 'Self-evolution runs with their accuracy trend.'),
+  'evolution.rounds': method(z.object({ runId: z.string().optional() }), z.object({ items: z.array(RoundSummary) }), 'Rounds (of one run, or all) with their metrics.'),
+  'evolution.round': method(z.object({ id: z.number().int().positive() }), RoundDetail, "One round's details: settings, samples, selection, evaluation, traces."),
+  'evolution.continue': method(z.object({ id: z.number().int().positive() }), RoundSummary, 'Marks a round waiting at its curation point as curated, so it goes on.'),
+} as const;
+
+export const evolutionEvents = {} as const;
