@@ -6,7 +6,13 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // The native trainer runs in a child process of its own.
+          'native-trainer-child': resolve(__dirname, 'src/main/engine/train/native/child.ts'),
+        },
+      },
     },
   },
   preload: {

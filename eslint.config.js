@@ -22,12 +22,21 @@ export default tseslint.config(
   {
     // The engine runs in plain Node: it must never reach for Electron.
     files: ['src/main/engine/**/*.ts', 'src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine and the contract never import electron.' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine and the contract never import electron.' }] }],
+    },
   },
   {
     // The renderer talks to the engine only through the contract's client.
     files: ['src/renderer/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/main/**', 'electron', 'node:*'], message: 'The renderer reaches the engine only through src/shared.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/main/**', 'electron', 'node:*'], message: 'The renderer reaches the engine only through src/shared.' }],
+        },
+      ],
+    },
   },
   {
     files: ['bin/**/*.js', 'scripts/**/*.{js,mjs}'],

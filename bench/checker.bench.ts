@@ -29,7 +29,11 @@ for (const category of ANSWERED) {
   }
 }
 for (const q of loadQuestions('irrelevance')) {
-  cases.push({ item: prepareBfcl({ category: 'irrelevance', tools: q.function, answer: [] }), output: 'I cannot help with that.', json: '[]' });
+  cases.push({
+    item: prepareBfcl({ category: 'irrelevance', tools: q.function, answer: [] }),
+    output: 'I cannot help with that.',
+    json: '[]',
+  });
 }
 const pythonOutputs = cases.filter((c) => c.item.language === 'python').map((c) => c.output);
 const outputBytes = pythonOutputs.reduce((n, s) => n + Buffer.byteLength(s), 0);
@@ -70,7 +74,11 @@ const jsonMBs = (jsonPasses * jsonBytes) / 1e6;
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(`cases: ${cases.length} (${pythonOutputs.length} Python outputs, ${(outputBytes / 1024).toFixed(0)} KiB)`);
-console.log(`checker: ${fmt(checksPerSecond)} checks/s   (JSON.parse of the answers: ${fmt(jsonParsesPerSecond)} parses/s; ratio ${(checksPerSecond / jsonParsesPerSecond).toFixed(2)})`);
-console.log(`parser:  ${parserMBs.toFixed(2)} MB/s   (JSON.parse of the same calls as JSON: ${jsonMBs.toFixed(2)} MB/s; ratio ${(parserMBs / jsonMBs).toFixed(2)})`);
+console.log(
+  `checker: ${fmt(checksPerSecond)} checks/s   (JSON.parse of the answers: ${fmt(jsonParsesPerSecond)} parses/s; ratio ${(checksPerSecond / jsonParsesPerSecond).toFixed(2)})`,
+);
+console.log(
+  `parser:  ${parserMBs.toFixed(2)} MB/s   (JSON.parse of the same calls as JSON: ${jsonMBs.toFixed(2)} MB/s; ratio ${(parserMBs / jsonMBs).toFixed(2)})`,
+);
 console.log(`target ≥ 100,000 checks/s: ${checksPerSecond >= 100_000 ? 'met' : 'NOT met'} on this machine`);
 if (sink < 0) console.log(sink);

@@ -35,7 +35,7 @@ async function timeMany(n: number, fn: (i: number) => Promise<unknown> | unknown
   return times;
 }
 let rngState = 12345;
-const rand = () => ((rngState = (rngState * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rand = () => (rngState = (rngState * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 
 // 1. Fill.
 const pool = loadBuiltinPool();
@@ -61,7 +61,14 @@ const insertBatch = db.transaction((batch: ReturnType<typeof composeSamples>) =>
   }
 });
 while (inserted < TOTAL) {
-  const batch = composeSamples({ seed: seed++, counts: SEED_COUNTS, tools, intents: POOL_INTENTS, domainGroups: POOL_DOMAIN_GROUPS, outOfScope: OUT_OF_SCOPE });
+  const batch = composeSamples({
+    seed: seed++,
+    counts: SEED_COUNTS,
+    tools,
+    intents: POOL_INTENTS,
+    domainGroups: POOL_DOMAIN_GROUPS,
+    outOfScope: OUT_OF_SCOPE,
+  });
   if (words.size < 2000) for (const s of batch) for (const w of s.query.toLowerCase().match(/[a-z]{5,}/g) ?? []) words.add(w);
   insertBatch(batch);
   if (seed % 200 === 0) process.stdout.write(`\rfilling: ${inserted.toLocaleString()} / ${TOTAL.toLocaleString()}`);
@@ -69,11 +76,15 @@ while (inserted < TOTAL) {
 db.prepare('UPDATE samples SET vote_share = (abs(random()) % 101) / 100.0').run();
 db.pragma('optimize');
 const fillSeconds = (performance.now() - fillStart) / 1000;
-console.log(`\rfilled ${inserted.toLocaleString()} samples in ${fillSeconds.toFixed(1)} s (${Math.round(inserted / fillSeconds).toLocaleString()} samples/s through insertSample)`);
+console.log(
+  `\rfilled ${inserted.toLocaleString()} samples in ${fillSeconds.toFixed(1)} s (${Math.round(inserted / fillSeconds).toLocaleString()} samples/s through insertSample)`,
+);
 
 // 2. Queries through the API.
 const vocabulary = [...words];
-const baseline = await timeMany(200, () => db.prepare('SELECT id FROM samples ORDER BY id DESC LIMIT 100 OFFSET ?').all(Math.floor(rand() * 10_000)));
+const baseline = await timeMany(200, () =>
+  db.prepare('SELECT id FROM samples ORDER BY id DESC LIMIT 100 OFFSET ?').all(Math.floor(rand() * 10_000)),
+);
 const filters = [
   {},
   { status: ['candidate'] },
@@ -87,7 +98,12 @@ const sorts = [
   { key: 'voteShare', dir: 'asc' },
 ] as const;
 const page = await timeMany(200, async (i) => {
-  const outcome = await engine.call('samples.page', { filter: filters[i % filters.length], sort: sorts[i % sorts.length], offset: Math.floor(rand() * 100) * 100, limit: 100 });
+  const outcome = await engine.call('samples.page', {
+    filter: filters[i % filters.length],
+    sort: sorts[i % sorts.length],
+    offset: Math.floor(rand() * 100) * 100,
+    limit: 100,
+  });
   if (!outcome.ok) throw new Error(outcome.error.message);
 });
 const search = await timeMany(200, async () => {
@@ -100,7 +116,9 @@ const counts = await timeMany(50, async (i) => {
 });
 const base = p95(baseline);
 const row = (name: string, times: number[], target: number) =>
-  console.log(`${name.padEnd(22)} p95 ${p95(times).toFixed(2).padStart(8)} ms   ×${(p95(times) / base).toFixed(1).padStart(6)} bare page read   target ≤ ${target} ms ${p95(times) <= target ? 'ok' : 'MISSED'}`);
+  console.log(
+    `${name.padEnd(22)} p95 ${p95(times).toFixed(2).padStart(8)} ms   ×${(p95(times) / base).toFixed(1).padStart(6)} bare page read   target ≤ ${target} ms ${p95(times) <= target ? 'ok' : 'MISSED'}`,
+  );
 console.log(`bare SQLite page read  p95 ${base.toFixed(2).padStart(8)} ms`);
 row('samples.page', page, 20);
 row('search (FTS5)', search, 50);
@@ -112,7 +130,10 @@ if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
   console.log('Chromium part skipped: run "npm run build" first (out/renderer is missing).');
 } else {
   const server = await startServer({ engine, port: 0, staticDir });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const tab = await context.newPage();
   await tab.goto(server.url.replace('/?', '/overview?'));
@@ -137,7 +158,7 @@ if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
     }
     return deltas;
   })()`)) as number[];
-  const dropped = frames.filter((d) => d > 1000 / 60 * 2).length;
+  const dropped = frames.filter((d) => d > (1000 / 60) * 2).length;
   console.log(`Samples view first render ${firstRender.toFixed(0)} ms   target ≤ 1500 ms ${firstRender <= 1500 ? 'ok' : 'MISSED'}`);
   console.log(`scroll through 10 k rows: ${frames.length} frames, p95 frame ${p95(frames).toFixed(1)} ms, ${dropped} dropped (> 33 ms)`);
   await browser.close();

@@ -58,7 +58,13 @@ async function benchModel(label: string, file: string): Promise<void> {
     promptTokens = r.promptTokens;
     t = performance.now();
     for (let i = 1; i <= K; i++) {
-      const one = await backend.generate({ messages: prompt(rep, i), tools: [], k: 1, sampling: { ...sampling, seed: rep * 100 + i }, banEog: true });
+      const one = await backend.generate({
+        messages: prompt(rep, i),
+        tools: [],
+        k: 1,
+        sampling: { ...sampling, seed: rep * 100 + i },
+        banEog: true,
+      });
       if (one.outputs[0]!.tokens !== LENGTH) throw new Error('an independent sample did not reach the length');
     }
     const independentMs = performance.now() - t;
@@ -82,9 +88,15 @@ async function benchModel(label: string, file: string): Promise<void> {
   }
   const a = median(independent) / median(shared);
   const b = median(ours) / median(plain) - 1;
-  console.log(`${label} (${backend.device.gpu || 'cpu'}, ${threads} threads, prompt ${promptTokens} tokens, ${LENGTH} tokens per sample, median of ${REPS})`);
-  console.log(`  (a) k=${K} shared prompt: ${median(shared).toFixed(0)} ms; ${K} independent: ${median(independent).toFixed(0)} ms → ${a.toFixed(2)}× faster (target ≥ 3×)`);
-  console.log(`  (b) Toolsmith path: ${median(ours).toFixed(1)} ms; plain LlamaCompletion: ${median(plain).toFixed(1)} ms → overhead ${(b * 100).toFixed(1)} % (target ≤ 10 %)`);
+  console.log(
+    `${label} (${backend.device.gpu || 'cpu'}, ${threads} threads, prompt ${promptTokens} tokens, ${LENGTH} tokens per sample, median of ${REPS})`,
+  );
+  console.log(
+    `  (a) k=${K} shared prompt: ${median(shared).toFixed(0)} ms; ${K} independent: ${median(independent).toFixed(0)} ms → ${a.toFixed(2)}× faster (target ≥ 3×)`,
+  );
+  console.log(
+    `  (b) Toolsmith path: ${median(ours).toFixed(1)} ms; plain LlamaCompletion: ${median(plain).toFixed(1)} ms → overhead ${(b * 100).toFixed(1)} % (target ≤ 10 %)`,
+  );
   await completion.dispose({ disposeSequence: true });
   await backend.dispose();
 }

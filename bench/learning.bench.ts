@@ -30,7 +30,9 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const ROUNDS = env('BENCH_ROUNDS', 3);
 const THREADS = env('BENCH_THREADS', 1);
 
-const dir = process.env.BENCH_WORKSPACE ? path.resolve(process.env.BENCH_WORKSPACE) : fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-learning-'));
+const dir = process.env.BENCH_WORKSPACE
+  ? path.resolve(process.env.BENCH_WORKSPACE)
+  : fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-learning-'));
 const engine = openEngine(dir);
 const db = engine.ctx.db;
 const modelsDir = engine.ctx.workspace.modelsDir;
@@ -38,8 +40,15 @@ const modelsDir = engine.ctx.workspace.modelsDir;
 async function main(): Promise<void> {
   const t0 = Date.now();
   await installDemoData(db);
-  const starter = await ensureStarter(db, { modelsDir, steps: env('BENCH_STARTER_STEPS', 60), threads: THREADS, shape: DEMO_STARTER_SHAPE });
-  console.log(`workspace ${dir}; starter model ${starter.id}${starter.trained ? ` (taught the call format in ${starter.seconds.toFixed(0)} s)` : ''}`);
+  const starter = await ensureStarter(db, {
+    modelsDir,
+    steps: env('BENCH_STARTER_STEPS', 60),
+    threads: THREADS,
+    shape: DEMO_STARTER_SHAPE,
+  });
+  console.log(
+    `workspace ${dir}; starter model ${starter.id}${starter.trained ? ` (taught the call format in ${starter.seconds.toFixed(0)} s)` : ''}`,
+  );
   const base: EvolveSettingsInput = {
     ...DEMO_SETTINGS,
     modelId: starter.id,
@@ -69,8 +78,21 @@ async function main(): Promise<void> {
     const rounds = listRounds(db, runId);
     const acc = (set: string) => rounds.map((r) => metric(db, r.id, 'accuracy', set) ?? NaN);
     const accepted = rounds.filter((r) => r.state === 'accepted').at(-1)!;
-    results.push({ name: v.name, runId, unseen: acc(UNSEEN_SET), indomain: acc(INDOMAIN_SET), finalModel: accepted.result_model_id!, seconds: (Date.now() - started) / 1000 });
-    console.log(`${v.name}: unseen ${acc(UNSEEN_SET).map((x) => x.toFixed(1)).join(' → ')}; in-domain ${acc(INDOMAIN_SET).map((x) => x.toFixed(1)).join(' → ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    results.push({
+      name: v.name,
+      runId,
+      unseen: acc(UNSEEN_SET),
+      indomain: acc(INDOMAIN_SET),
+      finalModel: accepted.result_model_id!,
+      seconds: (Date.now() - started) / 1000,
+    });
+    console.log(
+      `${v.name}: unseen ${acc(UNSEEN_SET)
+        .map((x) => x.toFixed(1))
+        .join(' → ')}; in-domain ${acc(INDOMAIN_SET)
+        .map((x) => x.toFixed(1))
+        .join(' → ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
   }
   await runner.dispose();
 
@@ -81,7 +103,16 @@ async function main(): Promise<void> {
   const refinement: Record<string, { accuracy: number; tokens: number; steps: number }> = {};
   try {
     for (const mode of ['off', 'adaptive', 'fixed'] as const) {
-      const s = await evaluateSet(db, backend, { setName: UNSEEN_SET, limit: base.evalLimit ?? 0, refinement: mode, maxRefinements: 3, maxTokens: base.maxTokens ?? 64, modelId: model.id, roundId: null, label: `bench refinement ${mode}` });
+      const s = await evaluateSet(db, backend, {
+        setName: UNSEEN_SET,
+        limit: base.evalLimit ?? 0,
+        refinement: mode,
+        maxRefinements: 3,
+        maxTokens: base.maxTokens ?? 64,
+        modelId: model.id,
+        roundId: null,
+        label: `bench refinement ${mode}`,
+      });
       refinement[mode] = { accuracy: s.accuracy, tokens: s.tokens, steps: s.refinementSteps };
     }
   } finally {
@@ -95,23 +126,43 @@ async function main(): Promise<void> {
     return r.unseen[i]!;
   };
   console.log('\n=== learning efficacy (held-out accuracy, %)');
-  console.log(`rounds: ${ROUNDS}; per round: ${base.importsPerRound} labelled + ${base.generatedPerRound} generated queries, k=${base.k}, ${base.evalLimit} items per set`);
+  console.log(
+    `rounds: ${ROUNDS}; per round: ${base.importsPerRound} labelled + ${base.generatedPerRound} generated queries, k=${base.k}, ${base.evalLimit} items per set`,
+  );
   for (const r of results) {
     const gain = bestAccepted(r) - r.unseen[0]!;
-    console.log(`${r.name.padEnd(18)} unseen ${r.unseen.map((x) => x.toFixed(1)).join(' → ').padEnd(34)} in-domain ${r.indomain.map((x) => x.toFixed(1)).join(' → ').padEnd(34)} gain(unseen, accepted) ${gain >= 0 ? '+' : ''}${gain.toFixed(1)}`);
+    console.log(
+      `${r.name.padEnd(18)} unseen ${r.unseen
+        .map((x) => x.toFixed(1))
+        .join(' → ')
+        .padEnd(34)} in-domain ${r.indomain
+        .map((x) => x.toFixed(1))
+        .join(' → ')
+        .padEnd(34)} gain(unseen, accepted) ${gain >= 0 ? '+' : ''}${gain.toFixed(1)}`,
+    );
   }
   const fullFinal = bestAccepted(full);
   for (const r of results.slice(1)) {
     const d = bestAccepted(r) - fullFinal;
-    console.log(`ratio ${r.name} / full (unseen, final accepted): ${fullFinal > 0 ? (bestAccepted(r) / fullFinal).toFixed(2) : 'n/a'} (${d >= 0 ? '+' : ''}${d.toFixed(1)} points)`);
+    console.log(
+      `ratio ${r.name} / full (unseen, final accepted): ${fullFinal > 0 ? (bestAccepted(r) / fullFinal).toFixed(2) : 'n/a'} (${d >= 0 ? '+' : ''}${d.toFixed(1)} points)`,
+    );
   }
   const a = refinement.adaptive!;
   const f = refinement.fixed!;
   const o = refinement.off!;
-  console.log(`refinement on the final model (unseen): none ${o.accuracy.toFixed(1)} % / ${o.tokens} tokens; adaptive ${a.accuracy.toFixed(1)} % / ${a.tokens} tokens (${a.steps} refinement steps); fixed-3 ${f.accuracy.toFixed(1)} % / ${f.tokens} tokens (${f.steps} steps)`);
-  console.log(`ratio fixed / adaptive: accuracy ${a.accuracy > 0 ? (f.accuracy / a.accuracy).toFixed(2) : 'n/a'}, tokens ${a.tokens > 0 ? (f.tokens / a.tokens).toFixed(2) : 'n/a'}`);
-  console.log(`goal: ≥ +10 points on the unseen set after ${ROUNDS} rounds: ${fullFinal - full.unseen[0]! >= 10 ? 'met' : 'not met'} (${(fullFinal - full.unseen[0]!).toFixed(1)}); every ablation below the full method: ${results.slice(1).every((r) => bestAccepted(r) < fullFinal) ? 'yes' : 'no'}`);
-  console.log(`total ${((Date.now() - t0) / 1000).toFixed(0)} s; last accepted model per run: ${results.map((r) => `${r.name}=${r.finalModel}`).join(', ')}; ${last(full.unseen).toFixed(1)} % in the last round`);
+  console.log(
+    `refinement on the final model (unseen): none ${o.accuracy.toFixed(1)} % / ${o.tokens} tokens; adaptive ${a.accuracy.toFixed(1)} % / ${a.tokens} tokens (${a.steps} refinement steps); fixed-3 ${f.accuracy.toFixed(1)} % / ${f.tokens} tokens (${f.steps} steps)`,
+  );
+  console.log(
+    `ratio fixed / adaptive: accuracy ${a.accuracy > 0 ? (f.accuracy / a.accuracy).toFixed(2) : 'n/a'}, tokens ${a.tokens > 0 ? (f.tokens / a.tokens).toFixed(2) : 'n/a'}`,
+  );
+  console.log(
+    `goal: ≥ +10 points on the unseen set after ${ROUNDS} rounds: ${fullFinal - full.unseen[0]! >= 10 ? 'met' : 'not met'} (${(fullFinal - full.unseen[0]!).toFixed(1)}); every ablation below the full method: ${results.slice(1).every((r) => bestAccepted(r) < fullFinal) ? 'yes' : 'no'}`,
+  );
+  console.log(
+    `total ${((Date.now() - t0) / 1000).toFixed(0)} s; last accepted model per run: ${results.map((r) => `${r.name}=${r.finalModel}`).join(', ')}; ${last(full.unseen).toFixed(1)} % in the last round`,
+  );
 }
 
 main()

@@ -67,7 +67,9 @@ try {
   const forward = await forwardTokensPerSecond(base, 20);
   const trainTps = native.metrics.tokensPerSecond ?? 0;
   console.log(`starter model: ${(info.parameters / 1e6).toFixed(2)} M parameters, window ${WINDOW} tokens, ${threads} thread(s)`);
-  console.log(`native trainer (last block + output): ${trainTps.toFixed(0)} tok/s over ${native.metrics.steps} steps, peak RSS ${mib(native.metrics.peakMemoryBytes)}`);
+  console.log(
+    `native trainer (last block + output): ${trainTps.toFixed(0)} tok/s over ${native.metrics.steps} steps, peak RSS ${mib(native.metrics.peakMemoryBytes)}`,
+  );
   console.log(`forward-only (prompt evaluation):      ${forward.toFixed(0)} tok/s`);
   console.log(`ratio train / forward: ${(trainTps / forward).toFixed(3)}`);
 
@@ -81,7 +83,9 @@ try {
     native: { threads, trainLayers: 'all' },
     register: false,
   });
-  console.log(`native trainer (all tensors, experimental): ${(all.metrics.tokensPerSecond ?? 0).toFixed(0)} tok/s, ratio to forward ${((all.metrics.tokensPerSecond ?? 0) / forward).toFixed(3)}`);
+  console.log(
+    `native trainer (all tensors, experimental): ${(all.metrics.tokensPerSecond ?? 0).toFixed(0)} tok/s, ratio to forward ${((all.metrics.tokensPerSecond ?? 0) / forward).toFixed(3)}`,
+  );
 
   // (b) python LoRA on a tiny llama model, CPU.
   const env = trainerEnvStatus();
@@ -102,7 +106,9 @@ try {
       python: { device: 'cpu', threads },
       register: false,
     });
-    console.log(`python trainer (LoRA r8, CPU, tiny model): ${(py.metrics.tokensPerSecond ?? 0).toFixed(0)} tok/s, peak RSS ${mib(py.metrics.peakMemoryBytes)}`);
+    console.log(
+      `python trainer (LoRA r8, CPU, tiny model): ${(py.metrics.tokensPerSecond ?? 0).toFixed(0)} tok/s, peak RSS ${mib(py.metrics.peakMemoryBytes)}`,
+    );
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,10 @@ test.describe.configure({ mode: 'serial', timeout: 120_000 });
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-e2e-dash-'));
-  const fill = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'e2e', 'support', 'fill-workspace.ts'), workspace], { cwd: repoRoot, encoding: 'utf8' });
+  const fill = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'e2e', 'support', 'fill-workspace.ts'), workspace], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   if (fill.status !== 0) throw new Error(`filling the workspace failed:\n${fill.stdout}\n${fill.stderr}`);
   ({ child: server, url } = await serve(workspace));
   origin = new URL(url).origin;
@@ -36,7 +39,11 @@ test.afterAll(async () => {
 });
 
 async function api<T>(method: string, params: unknown = {}): Promise<T> {
-  const res = await fetch(`${origin}/api/${method}`, { method: 'POST', body: JSON.stringify(params), headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${origin}/api/${method}`, {
+    method: 'POST',
+    body: JSON.stringify(params),
+    headers: { authorization: `Bearer ${token}` },
+  });
   const body = (await res.json()) as { result?: T; error?: { message: string } };
   if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
   return body.result as T;
@@ -56,14 +63,25 @@ async function shot(page: Page, name: string) {
 async function noSeriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help}: ${v.nodes.slice(0, 6).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`).join(' | ')}`)).toEqual([]);
+  expect(
+    serious.map(
+      (v) =>
+        `${v.id}: ${v.help}: ${v.nodes
+          .slice(0, 6)
+          .map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`)
+          .join(' | ')}`,
+    ),
+  ).toEqual([]);
 }
 
 type Row = { id: number; query: string; status: string; output: string };
 
 test('search finds a sample by a word in its query', async ({ page }) => {
   const { rows } = await api<{ rows: Row[] }>('samples.page', { filter: { category: ['parallel'] }, limit: 1 });
-  const word = rows[0]!.query.split(/\W+/).filter((w) => w.length >= 5).sort((a, b) => b.length - a.length)[0]!;
+  const word = rows[0]!.query
+    .split(/\W+/)
+    .filter((w) => w.length >= 5)
+    .sort((a, b) => b.length - a.length)[0]!;
   await open(page, 'Samples');
   await page.getByTestId('sample-search').fill(word);
   await expect(page.getByTestId(`sample-row-${rows[0]!.id}`)).toBeVisible();
@@ -72,7 +90,11 @@ test('search finds a sample by a word in its query', async ({ page }) => {
 });
 
 test('keyboard accept, reject, edit and undo persist', async ({ page }) => {
-  const { rows } = await api<{ rows: Row[] }>('samples.page', { filter: { status: ['accepted'], category: ['simple'] }, sort: { key: 'id', dir: 'asc' }, limit: 3 });
+  const { rows } = await api<{ rows: Row[] }>('samples.page', {
+    filter: { status: ['accepted'], category: ['simple'] },
+    sort: { key: 'id', dir: 'asc' },
+    limit: 3,
+  });
   const [first, second] = rows as [Row, Row];
   await open(page, 'Samples');
   await page.getByRole('combobox', { name: 'Sort' }).click();
@@ -128,7 +150,27 @@ test('a round opens with its pass@k histogram', async ({ page }) => {
   await expect(page.getByTestId('round-detail')).toContainText('Round 1');
   await expect(page.getByTestId('bucket-histogram')).toBeVisible();
   await expect(page.getByTestId('round-detail')).toContainText('Selected');
+  await expect(page.getByTestId('training-curve')).toBeVisible();
   await shot(page, 'rounds');
+});
+
+test('the Evolve form starts an evolution job', async ({ page }) => {
+  await open(page, 'Rounds');
+  await page.getByTestId('evolve-open').click();
+  await page.getByTestId('evolve-model').click();
+  await page.getByRole('option', { name: /^starter/ }).click();
+  await page.getByLabel('Tool pool').fill('mini');
+  await page.getByLabel('Rounds', { exact: true }).fill('1');
+  await shot(page, 'evolve-form');
+  await page.getByTestId('evolve-start').click();
+  await expect(page).toHaveURL(/\/jobs$/);
+  const { items } = await api<{ items: { id: number; kind: string; state: string }[] }>('jobs.list', {});
+  const job = items.find((j) => j.kind === 'evolution.run' && !['done', 'cancelled', 'failed'].includes(j.state));
+  expect(job).toBeDefined();
+  await api('jobs.cancel', { id: job!.id });
+  await expect
+    .poll(async () => (await api<{ state: string }>('jobs.get', { id: job!.id })).state, { timeout: 30_000 })
+    .toMatch(/cancelled|failed|done/);
 });
 
 test('a refinement trace opens with its steps', async ({ page }) => {
@@ -146,7 +188,18 @@ test('the Overview and Evaluation show the run, and every view passes an accessi
   await expect(page.getByTestId('current-model')).not.toHaveText('none yet');
   await expect(page.getByTestId('accuracy-trend')).toBeVisible();
   await shot(page, 'overview-filled');
-  for (const label of ['Overview', 'Tool pool', 'Datasets', 'Samples', 'Rounds', 'Evaluation', 'Refinement traces', 'Models', 'Jobs', 'Settings']) {
+  for (const label of [
+    'Overview',
+    'Tool pool',
+    'Datasets',
+    'Samples',
+    'Rounds',
+    'Evaluation',
+    'Refinement traces',
+    'Models',
+    'Jobs',
+    'Settings',
+  ]) {
     await open(page, label);
     await page.waitForTimeout(300);
     if (label === 'Evaluation') {

@@ -18,7 +18,9 @@ function electronBinary(): string | undefined {
 
 const binary = electronBinary();
 if (!binary) {
-  console.log('SKIP electron launch: no Electron binary installed here (ELECTRON_SKIP_BINARY_DOWNLOAD=1); the browser-mode flows cover the UI.');
+  console.log(
+    'SKIP electron launch: no Electron binary installed here (ELECTRON_SKIP_BINARY_DOWNLOAD=1); the browser-mode flows cover the UI.',
+  );
 }
 
 test('the desktop app opens the Toolsmith shell', async () => {

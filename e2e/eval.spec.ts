@@ -18,7 +18,17 @@ test('import a BFCL set through the UI, see its category counts, check outputs a
   // A result file: the ground truth for three items in four, words for the rest.
   const items = loadItems('simple_python');
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-e2e-out-')), 'outputs.jsonl');
-  fs.writeFileSync(file, items.map((item, i) => JSON.stringify({ id: item.id, result: i % 4 === 1 ? 'I would need more details.' : printCallsText(groundTruthCalls(item, 'python')) })).join('\n'));
+  fs.writeFileSync(
+    file,
+    items
+      .map((item, i) =>
+        JSON.stringify({
+          id: item.id,
+          result: i % 4 === 1 ? 'I would need more details.' : printCallsText(groundTruthCalls(item, 'python')),
+        }),
+      )
+      .join('\n'),
+  );
   await page.getByTestId('eval-outputs').setInputFiles(file);
 
   const row = page.getByTestId('run-category-simple_python');
@@ -42,12 +52,26 @@ test('tool pool: a bad file shows its errors inline, a good one is listed and op
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-e2e-tools-'));
   const bad = path.join(dir, 'bad.json');
   const good = path.join(dir, 'good.json');
-  fs.writeFileSync(bad, JSON.stringify([{ name: 'ok' }, { name: 'broken', parameters: { type: 'object', properties: { city: { type: 'place' } } } }]));
+  fs.writeFileSync(
+    bad,
+    JSON.stringify([{ name: 'ok' }, { name: 'broken', parameters: { type: 'object', properties: { city: { type: 'place' } } } }]),
+  );
   fs.writeFileSync(
     good,
     JSON.stringify([
-      { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
-      { name: 'Stock Price', description: 'ToolACE style', parameters: { type: 'dict', properties: { symbol: { type: 'string', default: 'AAPL' } }, required: null } },
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Weather for a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+      {
+        name: 'Stock Price',
+        description: 'ToolACE style',
+        parameters: { type: 'dict', properties: { symbol: { type: 'string', default: 'AAPL' } }, required: null },
+      },
     ]),
   );
   await page.goto(app.url);

@@ -33,10 +33,14 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ c
 
 /** Starts `toolsmith serve` on a fresh workspace and a free port; stops it after the test. */
 export async function serve(workspace: string, extraArgs: string[] = []): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'toolsmith.js'), '--workspace', workspace, 'serve', '--port', '0', ...extraArgs], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'toolsmith.js'), '--workspace', workspace, 'serve', '--port', '0', ...extraArgs],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);

@@ -10,7 +10,11 @@ import { artifactsDir, expect, test, type ServedApp } from './fixtures';
  * its error named by file:line, the valid records imported; an export writes files that import again.
  */
 
-const weather = { name: 'get_weather', description: 'Weather of a city.', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+const weather = {
+  name: 'get_weather',
+  description: 'Weather of a city.',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
 const CITIES = ['Paris', 'Rome', 'Oslo', 'Lima', 'Kyoto'];
 
 /** OpenAI chat JSONL: five good records and, on line 3, a call whose arguments are cut off. */
@@ -28,7 +32,11 @@ function writeOpenAiWithDefect(file: string): void {
 }
 
 async function api<T>(app: ServedApp, method: string, params: unknown = {}): Promise<T> {
-  const res = await fetch(`${app.origin}/api/${method}`, { method: 'POST', body: JSON.stringify(params), headers: { authorization: `Bearer ${app.token}` } });
+  const res = await fetch(`${app.origin}/api/${method}`, {
+    method: 'POST',
+    body: JSON.stringify(params),
+    headers: { authorization: `Bearer ${app.token}` },
+  });
   const body = (await res.json()) as { result?: T; error?: { message: string } };
   if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
   return body.result as T;
@@ -45,7 +53,15 @@ async function noSeriousViolations(page: Page, within?: string) {
   const builder = new AxeBuilder({ page });
   const results = await (within ? builder.include(within) : builder).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help}: ${v.nodes.slice(0, 6).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`).join(' | ')}`)).toEqual([]);
+  expect(
+    serious.map(
+      (v) =>
+        `${v.id}: ${v.help}: ${v.nodes
+          .slice(0, 6)
+          .map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`)
+          .join(' | ')}`,
+    ),
+  ).toEqual([]);
 }
 
 let dir: string;
@@ -119,9 +135,13 @@ test('import a file with a defect, keep the valid records, export them and impor
   expect(lines).toBe(CITIES.length);
 
   // Re-import through the API into the same workspace: the same samples, all recognised as already there.
-  const again = await api<{ format: string; samples: number; stored: number; duplicates: number; problemCount: number }>(app, 'formats.import', {
-    path: path.join(out, written[0]!),
-  });
+  const again = await api<{ format: string; samples: number; stored: number; duplicates: number; problemCount: number }>(
+    app,
+    'formats.import',
+    {
+      path: path.join(out, written[0]!),
+    },
+  );
   expect(again).toMatchObject({ format: 'sharegpt', samples: CITIES.length, stored: 0, duplicates: CITIES.length, problemCount: 0 });
 });
 

@@ -20,10 +20,14 @@ fs.rmSync(work, { recursive: true, force: true });
 fs.cpSync(source, work, { recursive: true, filter: (p) => !p.includes(`${path.sep}build${path.sep}`) });
 console.log(`Building better-sqlite3 for Electron ${electronVersion} (once)…`);
 const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
-execFileSync(process.execPath, [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'], {
-  cwd: work,
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'],
+  {
+    cwd: work,
+    stdio: 'inherit',
+  },
+);
 fs.mkdirSync(outDir, { recursive: true });
 fs.copyFileSync(path.join(work, 'build', 'Release', 'better_sqlite3.node'), target);
 fs.writeFileSync(stamp, electronVersion);

@@ -4,6 +4,14 @@ import { appVersion } from './engine/version';
 import { WorkspaceError } from './engine/workspace/errors';
 import { openEngineFor } from './cli/engine-opener';
 import { registerWorkspaceCommands } from './cli/workspace';
+import { registerJobsCommands } from './cli/jobs';
+import { registerToolsCommands } from './cli/tools';
+import { registerEvalCommands } from './cli/eval';
+import { registerTrainCommands } from './cli/train';
+import { registerEvolutionCommands } from './cli/evolution';
+import { registerFormatsCommands } from './cli/formats';
+import { registerModelServingCommands } from './cli/model-serving';
+import { registerModelsCommands } from './cli/models';
 import { ServerError } from './server';
 
 /** The headless command line: every command goes through the same typed API as the UI. */
@@ -15,6 +23,14 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerWorkspaceCommands(program, openEngineFor);
+  registerJobsCommands(program, openEngineFor);
+  registerToolsCommands(program, openEngineFor);
+  registerEvalCommands(program, openEngineFor);
+  registerTrainCommands(program, openEngineFor);
+  registerEvolutionCommands(program, openEngineFor);
+  registerFormatsCommands(program, openEngineFor);
+  registerModelServingCommands(program, openEngineFor);
+  registerModelsCommands(program, openEngineFor);
   return program;
 }
 

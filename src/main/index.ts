@@ -6,6 +6,7 @@ import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openEngine, type Engine } from './engine/api';
+import { jobRunner } from './engine/jobs/runner';
 import { WorkspaceError } from './engine/workspace/errors';
 
 const CSP =
@@ -93,6 +94,8 @@ function start(): void {
     return;
   }
   const current = engine;
+  // The desktop app hosts the job runner: interrupted jobs resume now.
+  jobRunner(current.ctx);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });

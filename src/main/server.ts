@@ -57,7 +57,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (fromQuery) return fromQuery;
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) return auth.slice(7);
-    const cookie = req.headers.cookie?.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${COOKIE}=`));
+    const cookie = req.headers.cookie
+      ?.split(';')
+      .map((c) => c.trim())
+      .find((c) => c.startsWith(`${COOKIE}=`));
     return cookie?.slice(COOKIE.length + 1);
   };
   const authorized = (given: string | undefined): boolean => {
@@ -71,7 +74,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!authorized(tokenOf(req, url))) {
       res.writeHead(401, { 'content-type': 'application/json', ...securityHeaders });
-      res.end(JSON.stringify({ error: { code: 'unauthorized', message: 'Missing or wrong session token: open the URL that "toolsmith serve" printed.' } }));
+      res.end(
+        JSON.stringify({
+          error: { code: 'unauthorized', message: 'Missing or wrong session token: open the URL that "toolsmith serve" printed.' },
+        }),
+      );
       return;
     }
     // Remember the token in a same-site cookie so reloads and assets need no query string.
@@ -111,7 +118,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const outcome = await engine.call(decodeURIComponent(method), params);
     if (outcome.ok) return send(200, { result: outcome.result });
-    const status = outcome.error.code === 'unknown_method' || outcome.error.code === 'not_found' ? 404 : outcome.error.code === 'internal' ? 500 : 400;
+    const status =
+      outcome.error.code === 'unknown_method' || outcome.error.code === 'not_found' ? 404 : outcome.error.code === 'internal' ? 500 : 400;
     send(status, { error: outcome.error });
   }
 
@@ -151,8 +159,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new ServerError(`Port ${options.port} on ${host} is already in use. Choose another with --port (0 picks a free one).`));
-      else if (error.code === 'EADDRNOTAVAIL') reject(new ServerError(`Cannot listen on ${host}: no such address on this machine. Check --host.`));
+      if (error.code === 'EADDRINUSE')
+        reject(new ServerError(`Port ${options.port} on ${host} is already in use. Choose another with --port (0 picks a free one).`));
+      else if (error.code === 'EADDRNOTAVAIL')
+        reject(new ServerError(`Cannot listen on ${host}: no such address on this machine. Check --host.`));
       else reject(new ServerError(`Cannot listen on ${host}:${options.port}: ${error.message}`));
     };
     server.once('error', onError);

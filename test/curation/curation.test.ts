@@ -9,7 +9,11 @@ const weather = normalizeTools([
   {
     name: 'get_weather',
     description: 'Current weather for a city',
-    parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city'] },
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } },
+      required: ['city'],
+    },
   },
 ]);
 const CITIES = ['Paris', 'Rome', 'Oslo', 'Lima', 'Quito', 'Hanoi'];
@@ -30,7 +34,9 @@ beforeEach(() => {
       outputText: `[get_weather(city="${city}")]`,
     })!,
   );
-  engine.ctx.db.prepare('UPDATE samples SET vote_share = 0.25 * (id % 4) WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
+  engine.ctx.db
+    .prepare('UPDATE samples SET vote_share = 0.25 * (id % 4) WHERE id IN (SELECT value FROM json_each(?))')
+    .run(JSON.stringify(ids));
   return () => engine.close();
 });
 
@@ -88,10 +94,13 @@ describe('curation', () => {
     await expect(
       client.call('samples.curate', { action: { kind: 'edit', output: '[get_weather(town="Paris")]' }, target: { ids: [ids[0]!] } }),
     ).rejects.toThrow(/do not fit the sample's tools/);
-    await expect(client.call('samples.curate', { action: { kind: 'edit', output: '[get_weather(city="Paris"' }, target: { ids: [ids[0]!] } })).rejects.toThrow(
-      /do not parse/,
-    );
-    await client.call('samples.curate', { action: { kind: 'edit', output: "[get_weather(unit='c', city='Paris')]", note: 'celsius' }, target: { ids: [ids[0]!] } });
+    await expect(
+      client.call('samples.curate', { action: { kind: 'edit', output: '[get_weather(city="Paris"' }, target: { ids: [ids[0]!] } }),
+    ).rejects.toThrow(/do not parse/);
+    await client.call('samples.curate', {
+      action: { kind: 'edit', output: "[get_weather(unit='c', city='Paris')]", note: 'celsius' },
+      target: { ids: [ids[0]!] },
+    });
     const edited = await client.call('samples.detail', { id: ids[0]! });
     expect(edited.row.status).toBe('edited');
     expect(edited.row.output).toBe('[get_weather(unit="c", city="Paris")]');
@@ -109,7 +118,10 @@ describe('curation', () => {
   });
 
   it('bulk-rejects a whole filter result and the counts follow', async () => {
-    const result = await client.call('samples.curate', { action: { kind: 'reject' }, target: { filter: { category: ['simple'], voteShare: { min: 0, max: 0.5 } } } });
+    const result = await client.call('samples.curate', {
+      action: { kind: 'reject' },
+      target: { filter: { category: ['simple'], voteShare: { min: 0, max: 0.5 } } },
+    });
     const expected = (await client.call('samples.page', { filter: { category: ['simple'], voteShare: { min: 0, max: 0.5 } } })).rows.length;
     expect(result.affected).toBe(expected);
     const stats = await client.call('datasets.stats');
@@ -120,7 +132,9 @@ describe('curation', () => {
   });
 
   it('refuses unknown samples and leaves the others untouched', async () => {
-    await expect(client.call('samples.curate', { action: { kind: 'accept' }, target: { ids: [ids[0]!, 99999] } })).rejects.toThrow(/99999 was not found/);
+    await expect(client.call('samples.curate', { action: { kind: 'accept' }, target: { ids: [ids[0]!, 99999] } })).rejects.toThrow(
+      /99999 was not found/,
+    );
     expect((await client.call('samples.detail', { id: ids[0]! })).row.status).toBe('candidate');
   });
 });

@@ -45,7 +45,11 @@ function fnOf(item: BfclItem, name: string): { properties: Props; required: stri
 }
 
 const STRINGY: Record<string, string[]> = { python: ['string'], java: ['String', 'any'], javascript: ['String', 'any'] };
-const NON_STRING: Record<string, string[]> = { python: ['integer', 'float', 'boolean'], java: ['integer', 'long', 'boolean', 'double', 'float'], javascript: ['integer', 'Boolean', 'float'] };
+const NON_STRING: Record<string, string[]> = {
+  python: ['integer', 'float', 'boolean'],
+  java: ['integer', 'long', 'boolean', 'double', 'float'],
+  javascript: ['integer', 'Boolean', 'float'],
+};
 
 function expectedFor(category: string, simpleType: string): string {
   return category.includes('parallel') ? 'parallel_function_checker_no_order:cannot_find_match' : simpleType;
@@ -147,13 +151,16 @@ describe.each(ANSWERED)('BFCL %s', (category) => {
         expect(calls.length, item.id).toBeGreaterThan(1);
         expect(check(item, calls.slice(0, -1)).errorType, item.id).toBe('parallel_function_checker_no_order:wrong_count');
         const reversed = check(item, [...calls].reverse());
-        if (GREEDY_REORDER_FAILS.has(item.id)) expect(reversed.errorType, item.id).toBe('parallel_function_checker_no_order:cannot_find_match');
+        if (GREEDY_REORDER_FAILS.has(item.id))
+          expect(reversed.errorType, item.id).toBe('parallel_function_checker_no_order:cannot_find_match');
         else expect(reversed.valid, item.id).toBe(true);
         // Any rotation is an order a model may choose too.
         expect(check(item, [...calls.slice(1), calls[0] as PrintedCall]).valid || GREEDY_REORDER_FAILS.has(item.id), item.id).toBe(true);
       } else if (language === 'python') {
         const doubled = [...calls, ...calls];
-        expect(check(item, doubled).errorType, item.id).toBe(category === 'multiple' ? 'multiple_function_checker:wrong_count' : 'simple_function_checker:wrong_count');
+        expect(check(item, doubled).errorType, item.id).toBe(
+          category === 'multiple' ? 'multiple_function_checker:wrong_count' : 'simple_function_checker:wrong_count',
+        );
       }
       expect(check(item, 'I am not able to do that.').errorType, item.id).toBe('ast_decoder:decoder_failed');
     }
@@ -162,7 +169,13 @@ describe.each(ANSWERED)('BFCL %s', (category) => {
 
 describe('BFCL irrelevance', () => {
   const questions = loadQuestions('irrelevance');
-  const item = (q: (typeof questions)[number]): BfclItem => ({ id: q.id, category: 'irrelevance', functions: q.function, answerText: '[]', answer: [] });
+  const item = (q: (typeof questions)[number]): BfclItem => ({
+    id: q.id,
+    category: 'irrelevance',
+    functions: q.function,
+    answerText: '[]',
+    answer: [],
+  });
 
   it('passes when no call is produced and fails on any call', () => {
     expect(questions.length).toBe(240);

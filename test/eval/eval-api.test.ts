@@ -39,7 +39,10 @@ describe('eval sets and runs', () => {
     const { client } = open();
     const progress: { phase: string; items: number }[] = [];
     client.on('eval.importProgress', (p) => progress.push(p));
-    const { set } = await client.call('eval.import', { questions: { path: questionsFile('parallel') }, answers: { path: answersFile('parallel') } });
+    const { set } = await client.call('eval.import', {
+      questions: { path: questionsFile('parallel') },
+      answers: { path: answersFile('parallel') },
+    });
     expect(set.name).toBe('BFCL_v4_parallel');
     expect(set.itemCount).toBe(200);
     expect(set.categories).toEqual([{ category: 'parallel', count: 200 }]);
@@ -57,32 +60,60 @@ describe('eval sets and runs', () => {
       const calls = groundTruthCalls(item, 'python');
       return { id: item.id, result: printCallsText(i % 2 === 0 ? calls : calls.slice(1)) };
     });
-    const { run, results } = await client.call('eval.check', { set: 'BFCL_v4_parallel', outputs, label: 'half right', includeResults: true });
+    const { run, results } = await client.call('eval.check', {
+      set: 'BFCL_v4_parallel',
+      outputs,
+      label: 'half right',
+      includeResults: true,
+    });
     expect(run.summary?.total).toBe(200);
     expect(run.summary?.correct).toBe(100);
     expect(run.summary?.categories).toEqual([
-      { category: 'parallel', total: 200, correct: 100, accuracy: 0.5, errorTypes: { 'parallel_function_checker_no_order:wrong_count': 99, missing_output: 1 } },
+      {
+        category: 'parallel',
+        total: 200,
+        correct: 100,
+        accuracy: 0.5,
+        errorTypes: { 'parallel_function_checker_no_order:wrong_count': 99, missing_output: 1 },
+      },
     ]);
     expect(results?.[1]).toEqual({ id: 'parallel_1', valid: false, errorType: 'parallel_function_checker_no_order:wrong_count' });
 
     const failing = await client.call('eval.run', { runId: run.id, onlyFailing: true, limit: 5 });
     expect(failing.total).toBe(100);
-    expect(failing.results[0]).toMatchObject({ itemKey: 'parallel_1', valid: false, errorType: 'parallel_function_checker_no_order:wrong_count', error: ['Wrong number of functions.'] });
+    expect(failing.results[0]).toMatchObject({
+      itemKey: 'parallel_1',
+      valid: false,
+      errorType: 'parallel_function_checker_no_order:wrong_count',
+      error: ['Wrong number of functions.'],
+    });
     expect(failing.results[0]?.question).toBeInstanceOf(Array);
     expect(failing.results[0]?.answer).toBeInstanceOf(Array);
     expect((await client.call('eval.runs', { set: set.id })).items.map((r) => r.label)).toEqual(['half right']);
 
     // Irrelevance: no call is right.
-    const q = fs.readFileSync(questionsFile('irrelevance'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string });
-    const irrRun = await client.call('eval.check', { set: 'BFCL_v4_irrelevance', outputs: q.map((x, i) => ({ id: x.id, result: i < 10 ? '[get_weather(city="Paris")]' : 'I cannot help with that.' })) });
+    const q = fs
+      .readFileSync(questionsFile('irrelevance'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string });
+    const irrRun = await client.call('eval.check', {
+      set: 'BFCL_v4_irrelevance',
+      outputs: q.map((x, i) => ({ id: x.id, result: i < 10 ? '[get_weather(city="Paris")]' : 'I cannot help with that.' })),
+    });
     expect(irrRun.run.summary?.correct).toBe(230);
     expect(irrRun.run.summary?.errorTypes).toEqual({ 'irrelevance_error:decoder_success': 10 });
   });
 
   it('rejects outputs for unknown items without storing a run', async () => {
     const { client } = open();
-    await client.call('eval.import', { questions: { path: questionsFile('simple_javascript') }, answers: { path: answersFile('simple_javascript') } });
-    const error = await rejection(client.call('eval.check', { set: 'BFCL_v4_simple_javascript', outputs: [{ id: 'nope_1', result: '[]' }] }));
+    await client.call('eval.import', {
+      questions: { path: questionsFile('simple_javascript') },
+      answers: { path: answersFile('simple_javascript') },
+    });
+    const error = await rejection(
+      client.call('eval.check', { set: 'BFCL_v4_simple_javascript', outputs: [{ id: 'nope_1', result: '[]' }] }),
+    );
     expect(error.message).toContain('outputs[0]: "nope_1" is not an item');
     expect((await client.call('eval.runs')).items).toEqual([]);
     expect((await rejection(client.call('eval.check', { set: 'missing', outputs: [] }))).code).toBe('not_found');
@@ -129,7 +160,11 @@ describe('eval sets and runs', () => {
       const first = Object.keys(bad.function[0]!.parameters.properties)[0]!;
       bad.function[0]!.parameters.properties[first]!.type = 'complex';
       questions[1] = JSON.stringify(bad);
-      await expectImportError(questions, a(), new RegExp(`my_questions\\.json:2: function\\[0\\]\\.parameters\\.properties\\.${first}\\.type: unknown type "complex"`));
+      await expectImportError(
+        questions,
+        a(),
+        new RegExp(`my_questions\\.json:2: function\\[0\\]\\.parameters\\.properties\\.${first}\\.type: unknown type "complex"`),
+      );
     });
   });
 });

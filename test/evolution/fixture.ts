@@ -12,14 +12,38 @@ import { normalizeTools } from '../../src/main/engine/tools/normalize';
 export const POOL = 'mini';
 
 const inDomain = [
-  { name: 'get_weather', description: 'Weather for a city.', parameters: { type: 'dict', properties: { city: { type: 'string' } }, required: ['city'] } },
-  { name: 'add', description: 'Add two integers.', parameters: { type: 'dict', properties: { a: { type: 'integer' }, b: { type: 'integer' } }, required: ['a', 'b'] } },
-  { name: 'get_time', description: 'Time in a zone.', parameters: { type: 'dict', properties: { zone: { type: 'string' } }, required: ['zone'] } },
-  { name: 'send_email', description: 'Send an email.', parameters: { type: 'dict', properties: { to: { type: 'string' }, body: { type: 'string' } }, required: ['to', 'body'] } },
+  {
+    name: 'get_weather',
+    description: 'Weather for a city.',
+    parameters: { type: 'dict', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+  {
+    name: 'add',
+    description: 'Add two integers.',
+    parameters: { type: 'dict', properties: { a: { type: 'integer' }, b: { type: 'integer' } }, required: ['a', 'b'] },
+  },
+  {
+    name: 'get_time',
+    description: 'Time in a zone.',
+    parameters: { type: 'dict', properties: { zone: { type: 'string' } }, required: ['zone'] },
+  },
+  {
+    name: 'send_email',
+    description: 'Send an email.',
+    parameters: { type: 'dict', properties: { to: { type: 'string' }, body: { type: 'string' } }, required: ['to', 'body'] },
+  },
 ];
 const unseen = [
-  { name: 'stock_price', description: 'Price of a stock.', parameters: { type: 'dict', properties: { symbol: { type: 'string' } }, required: ['symbol'] } },
-  { name: 'translate', description: 'Translate text.', parameters: { type: 'dict', properties: { text: { type: 'string' }, lang: { type: 'string' } }, required: ['text', 'lang'] } },
+  {
+    name: 'stock_price',
+    description: 'Price of a stock.',
+    parameters: { type: 'dict', properties: { symbol: { type: 'string' } }, required: ['symbol'] },
+  },
+  {
+    name: 'translate',
+    description: 'Translate text.',
+    parameters: { type: 'dict', properties: { text: { type: 'string' }, lang: { type: 'string' } }, required: ['text', 'lang'] },
+  },
 ];
 export const ADD_IMPL = 'function main(args) { return { sum: args.a + args.b }; }';
 
@@ -29,8 +53,20 @@ const ZONES = ['UTC', 'CET', 'JST'];
 export function seedPool(db: Db, seeds = 24): void {
   const tools = normalizeTools(inDomain);
   db.transaction(() => {
-    const ins = db.prepare('INSERT INTO tools (pool, name, description, domain, schema_json, original_json, implementation, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const t of tools) ins.run(POOL, t.name, t.description, 'test', JSON.stringify(t.parameters), JSON.stringify(t.original), t.name === 'add' ? ADD_IMPL : null, 'test');
+    const ins = db.prepare(
+      'INSERT INTO tools (pool, name, description, domain, schema_json, original_json, implementation, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const t of tools)
+      ins.run(
+        POOL,
+        t.name,
+        t.description,
+        'test',
+        JSON.stringify(t.parameters),
+        JSON.stringify(t.original),
+        t.name === 'add' ? ADD_IMPL : null,
+        'test',
+      );
   })();
   for (let i = 0; i < seeds; i++) {
     const kind = i % 4;
@@ -41,18 +77,45 @@ export function seedPool(db: Db, seeds = 24): void {
         : kind === 1
           ? [`Add ${i} and ${i + 1}.`, `[add(a=${i}, b=${i + 1})]`, [tools[1]!, tools[0]!], 'multiple']
           : kind === 2
-            ? [`Time in ${ZONES[i % 3]} and weather in ${city}?`, `[get_time(zone="${ZONES[i % 3]}"), get_weather(city="${city}")]`, [tools[2]!, tools[0]!], 'parallel_multiple']
+            ? [
+                `Time in ${ZONES[i % 3]} and weather in ${city}?`,
+                `[get_time(zone="${ZONES[i % 3]}"), get_weather(city="${city}")]`,
+                [tools[2]!, tools[0]!],
+                'parallel_multiple',
+              ]
             : [`Tell me a joke number ${i}.`, 'No tool fits this request.', [tools[3]!], 'irrelevance'];
-    insertSample(db, { subtask: 'invocation', status: 'accepted', category, queryText: query, input: { query, tools: offered }, outputText: out, author: 'import', dedupeKey: `seed-${i}` });
+    insertSample(db, {
+      subtask: 'invocation',
+      status: 'accepted',
+      category,
+      queryText: query,
+      input: { query, tools: offered },
+      outputText: out,
+      author: 'import',
+      dedupeKey: `seed-${i}`,
+    });
   }
   // Unlabelled imported queries: they go through tool-making and voting like the model's own.
   const q = db.prepare(`INSERT INTO queries (text, source, tools_json) VALUES (?, 'import', ?)`);
   q.run('What is the weather in Madrid today?', JSON.stringify([inDomain[0]]));
   q.run('Please add 20 and 22 for me.', JSON.stringify([inDomain[1], inDomain[0]]));
   const set = (name: string, items: { q: string; tools: unknown[]; answer: unknown; category: string }[]) => {
-    const { id } = db.prepare(`INSERT INTO eval_sets (name, kind, item_count) VALUES (?, 'builtin', ?) RETURNING id`).get(name, items.length) as { id: number };
-    const ins = db.prepare('INSERT INTO eval_items (set_id, item_key, category, question_json, tools_json, answer_json) VALUES (?, ?, ?, ?, ?, ?)');
-    items.forEach((it, i) => ins.run(id, `${name}_${i}`, it.category, JSON.stringify([[{ role: 'user', content: it.q }]]), JSON.stringify(it.tools), it.answer === null ? null : JSON.stringify({ id: `${name}_${i}`, ground_truth: it.answer })));
+    const { id } = db
+      .prepare(`INSERT INTO eval_sets (name, kind, item_count) VALUES (?, 'builtin', ?) RETURNING id`)
+      .get(name, items.length) as { id: number };
+    const ins = db.prepare(
+      'INSERT INTO eval_items (set_id, item_key, category, question_json, tools_json, answer_json) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    items.forEach((it, i) =>
+      ins.run(
+        id,
+        `${name}_${i}`,
+        it.category,
+        JSON.stringify([[{ role: 'user', content: it.q }]]),
+        JSON.stringify(it.tools),
+        it.answer === null ? null : JSON.stringify({ id: `${name}_${i}`, ground_truth: it.answer }),
+      ),
+    );
   };
   set('mini-in-domain', [
     { q: 'Weather in Bern?', tools: [inDomain[0]], answer: [{ get_weather: { city: ['Bern'] } }], category: 'simple' },
@@ -61,7 +124,12 @@ export function seedPool(db: Db, seeds = 24): void {
   ]);
   set('mini-unseen', [
     { q: 'Price of ACME stock?', tools: [unseen[0]], answer: [{ stock_price: { symbol: ['ACME'] } }], category: 'simple' },
-    { q: 'Translate hello to fr.', tools: [unseen[1], unseen[0]], answer: [{ translate: { text: ['hello'], lang: ['fr'] } }], category: 'multiple' },
+    {
+      q: 'Translate hello to fr.',
+      tools: [unseen[1], unseen[0]],
+      answer: [{ translate: { text: ['hello'], lang: ['fr'] } }],
+      category: 'multiple',
+    },
     { q: 'What is love?', tools: [unseen[0]], answer: null, category: 'irrelevance' },
   ]);
 }

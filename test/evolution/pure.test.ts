@@ -55,7 +55,11 @@ describe('training mix', () => {
     { name: 'b', description: 'B.', parameters: { type: 'object', properties: {}, required: [] } },
     { name: 'c', description: 'C.', parameters: { type: 'object', properties: {}, required: [] } },
   ]);
-  const samples: ToolUse[] = Array.from({ length: 30 }, (_, i) => ({ query: `q${i}`, tools: [tools[i % 3]!, tools[(i + 1) % 3]!], calls: [{ name: tools[i % 3]!.name, args: (i % 3 === 0 ? { x: i } : {}) as Record<string, number> }] }));
+  const samples: ToolUse[] = Array.from({ length: 30 }, (_, i) => ({
+    query: `q${i}`,
+    tools: [tools[i % 3]!, tools[(i + 1) % 3]!],
+    calls: [{ name: tools[i % 3]!.name, args: (i % 3 === 0 ? { x: i } : {}) as Record<string, number> }],
+  }));
   it('keeps the 60/20/20 shares and appends refinement examples', () => {
     const refinement = [{ subtask: 'refinement' as const, messages: [], tools: [], target: '[a(x=1)]' }];
     const m = buildTrainingMix(samples, DEFAULT_MIX, refinement, 1);

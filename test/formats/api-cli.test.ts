@@ -19,7 +19,14 @@ function engine() {
   return { engine: e, client: createClient(e) };
 }
 
-const tool = { type: 'function', function: { name: 'add', description: 'Add two numbers.', parameters: { type: 'object', properties: { a: { type: 'integer' }, b: { type: 'integer' } }, required: ['a', 'b'] } } };
+const tool = {
+  type: 'function',
+  function: {
+    name: 'add',
+    description: 'Add two numbers.',
+    parameters: { type: 'object', properties: { a: { type: 'integer' }, b: { type: 'integer' } }, required: ['a', 'b'] },
+  },
+};
 const addRecord = (a: number, b: number) => ({
   messages: [
     { role: 'user', content: `What is ${a} plus ${b}?` },
@@ -77,7 +84,10 @@ test('a Hugging Face folder imports with its splits, and the hf export keeps the
     ['data/validation.jsonl', 0],
   ]);
   const card = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
-  const header = parseYaml(/^---\n([\s\S]*?)\n---/.exec(card)![1]!) as { license: string; dataset_info: { splits: { name: string; num_examples: number }[] } };
+  const header = parseYaml(/^---\n([\s\S]*?)\n---/.exec(card)![1]!) as {
+    license: string;
+    dataset_info: { splits: { name: string; num_examples: number }[] };
+  };
   expect(header.license).toBe('cc-by-4.0');
   expect(header.dataset_info.splits).toEqual([
     { name: 'train', num_examples: 5 },
@@ -115,5 +125,8 @@ test('toolsmith import / export on the command line', async () => {
   const exported = await runCli(['-w', ws, 'export', '--format', 'sharegpt', '--out', out, '--status', 'accepted'], { timeoutMs: 120_000 });
   expect(exported.code).toBe(0);
   const lines = fs.readFileSync(path.join(out, 'toolsmith.jsonl'), 'utf8').trim().split('\n');
-  expect(lines.map((l) => (JSON.parse(l) as { conversations: { value: string }[] }).conversations.at(-1)!.value)).toEqual(['[add(a=1, b=2)]', '[add(a=2, b=3)]']);
+  expect(lines.map((l) => (JSON.parse(l) as { conversations: { value: string }[] }).conversations.at(-1)!.value)).toEqual([
+    '[add(a=1, b=2)]',
+    '[add(a=2, b=3)]',
+  ]);
 }, 300_000);

@@ -35,7 +35,14 @@ test("the BFCL export of accepted samples is accepted by the eval set importer, 
   const accepted = listSamples(ws.db, { status: ['accepted'] });
 
   const out = tempDir();
-  const result = exportData(ws.db, { format: 'bfcl', out, filter: { status: ['accepted'] }, splits: { train: 1, validation: 0, test: 0 }, license: 'other', name: 'toolsmith' });
+  const result = exportData(ws.db, {
+    format: 'bfcl',
+    out,
+    filter: { status: ['accepted'] },
+    splits: { train: 1, validation: 0, test: 0 },
+    license: 'other',
+    name: 'toolsmith',
+  });
   expect(result.samples).toBe(accepted.length);
   expect(result.skippedCount).toBe(0);
 

@@ -20,9 +20,15 @@ const weather = {
   description: 'Current weather of a city.',
   parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string' } }, required: ['city'] },
 };
-const clock = { name: 'get_time', description: 'Local time of a city.', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
-const toolaceSystem = (tools: string) => `You are an expert in composing functions.\nHere is a list of functions in JSON format that you can invoke:\n${tools}.\nShould you decide to return the function call(s), put it in the format of [func1(params_name=params_value)]`;
-const hermesSystem = (tools: string) => `You are a function calling AI model. You are provided with function signatures within <tools></tools> XML tags.\n<tools>\n${tools}\n</tools>`;
+const clock = {
+  name: 'get_time',
+  description: 'Local time of a city.',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
+const toolaceSystem = (tools: string) =>
+  `You are an expert in composing functions.\nHere is a list of functions in JSON format that you can invoke:\n${tools}.\nShould you decide to return the function call(s), put it in the format of [func1(params_name=params_value)]`;
+const hermesSystem = (tools: string) =>
+  `You are a function calling AI model. You are provided with function signatures within <tools></tools> XML tags.\n<tools>\n${tools}\n</tools>`;
 
 /**
  * Per format: valid records (each a line), then the typical defects, each with the field path its problem
@@ -43,24 +49,44 @@ const cases: Case[] = [
     valid: cities.map((city) => ({
       messages: [
         { role: 'user', content: `Weather in ${city}?` },
-        { role: 'assistant', tool_calls: [{ id: 'x', type: 'function', function: { name: 'get_weather', arguments: JSON.stringify({ city }) } }] },
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'x', type: 'function', function: { name: 'get_weather', arguments: JSON.stringify({ city }) } }],
+        },
       ],
       tools: [{ type: 'function', function: weather }],
     })),
     defects: [
-      { what: 'wrong types', record: { messages: 'Weather in Paris?', tools: [{ type: 'function', function: weather }] }, path: /^messages$/ },
+      {
+        what: 'wrong types',
+        record: { messages: 'Weather in Paris?', tools: [{ type: 'function', function: weather }] },
+        path: /^messages$/,
+      },
       {
         what: 'a call that does not parse',
         record: {
           messages: [
             { role: 'user', content: 'Weather in Paris?' },
-            { role: 'assistant', tool_calls: [{ id: 'x', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Par' } }] },
+            {
+              role: 'assistant',
+              tool_calls: [{ id: 'x', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Par' } }],
+            },
           ],
           tools: [{ type: 'function', function: weather }],
         },
         path: /^messages\[1\]\.tool_calls\[0\]\.function\.arguments$/,
       },
-      { what: 'a tool list that is not JSON', record: { messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }], tools: '[{"name": get_weather}]' }, path: /^tools/ },
+      {
+        what: 'a tool list that is not JSON',
+        record: {
+          messages: [
+            { role: 'user', content: 'Hi' },
+            { role: 'assistant', content: 'Hello' },
+          ],
+          tools: '[{"name": get_weather}]',
+        },
+        path: /^tools/,
+      },
     ],
   },
   {
@@ -75,15 +101,31 @@ const cases: Case[] = [
       ],
     })),
     defects: [
-      { what: 'wrong types', record: { system: toolaceSystem(JSON.stringify([weather])), conversations: [{ from: 'user', value: 42 }] }, path: /^conversations\[0\]\.value$/ },
+      {
+        what: 'wrong types',
+        record: { system: toolaceSystem(JSON.stringify([weather])), conversations: [{ from: 'user', value: 42 }] },
+        path: /^conversations\[0\]\.value$/,
+      },
       {
         what: 'a call that does not parse',
-        record: { system: toolaceSystem(JSON.stringify([weather])), conversations: [{ from: 'user', value: 'Weather in Paris?' }, { from: 'assistant', value: '[get_weather(city="Paris", unit=)]' }] },
+        record: {
+          system: toolaceSystem(JSON.stringify([weather])),
+          conversations: [
+            { from: 'user', value: 'Weather in Paris?' },
+            { from: 'assistant', value: '[get_weather(city="Paris", unit=)]' },
+          ],
+        },
         path: /^conversations\[1\]\.value$/,
       },
       {
         what: 'a tool list that is not JSON',
-        record: { system: toolaceSystem('[{"name": "get_weather", description: "x"}]'), conversations: [{ from: 'user', value: 'Weather in Paris?' }, { from: 'assistant', value: '[get_weather(city="Paris")]' }] },
+        record: {
+          system: toolaceSystem('[{"name": "get_weather", description: "x"}]'),
+          conversations: [
+            { from: 'user', value: 'Weather in Paris?' },
+            { from: 'assistant', value: '[get_weather(city="Paris")]' },
+          ],
+        },
         path: /^system$/,
       },
     ],
@@ -100,13 +142,33 @@ const cases: Case[] = [
       tools: JSON.stringify([weather]),
     })),
     defects: [
-      { what: 'wrong types', record: { conversations: { from: 'human', value: 'x' }, tools: JSON.stringify([weather]) }, path: /^conversations$/ },
+      {
+        what: 'wrong types',
+        record: { conversations: { from: 'human', value: 'x' }, tools: JSON.stringify([weather]) },
+        path: /^conversations$/,
+      },
       {
         what: 'a call that does not parse',
-        record: { conversations: [{ from: 'human', value: 'Weather in Paris?' }, { from: 'function_call', value: '{"name": "get_weather", "arguments": {"city": }' }], tools: JSON.stringify([weather]) },
+        record: {
+          conversations: [
+            { from: 'human', value: 'Weather in Paris?' },
+            { from: 'function_call', value: '{"name": "get_weather", "arguments": {"city": }' },
+          ],
+          tools: JSON.stringify([weather]),
+        },
         path: /^conversations\[1\]\.value$/,
       },
-      { what: 'a tool list that is not JSON', record: { conversations: [{ from: 'human', value: 'Hi' }, { from: 'gpt', value: 'Hello' }], tools: '[{"name": "get_weather"' }, path: /^tools$/ },
+      {
+        what: 'a tool list that is not JSON',
+        record: {
+          conversations: [
+            { from: 'human', value: 'Hi' },
+            { from: 'gpt', value: 'Hello' },
+          ],
+          tools: '[{"name": "get_weather"',
+        },
+        path: /^tools$/,
+      },
     ],
   },
   {
@@ -121,7 +183,12 @@ const cases: Case[] = [
     defects: [
       {
         what: 'wrong types',
-        record: { conversations: [{ from: 'system', value: hermesSystem(JSON.stringify([weather])) }, { from: 'human', value: ['Weather?'] }] },
+        record: {
+          conversations: [
+            { from: 'system', value: hermesSystem(JSON.stringify([weather])) },
+            { from: 'human', value: ['Weather?'] },
+          ],
+        },
         path: /^conversations\[1\]\.value$/,
       },
       {
@@ -137,7 +204,13 @@ const cases: Case[] = [
       },
       {
         what: 'a tool list that is not JSON',
-        record: { conversations: [{ from: 'system', value: hermesSystem('[{"type": "function", "function": {"name": "get_weather"') }, { from: 'human', value: 'Hi' }, { from: 'gpt', value: 'Hello' }] },
+        record: {
+          conversations: [
+            { from: 'system', value: hermesSystem('[{"type": "function", "function": {"name": "get_weather"') },
+            { from: 'human', value: 'Hi' },
+            { from: 'gpt', value: 'Hello' },
+          ],
+        },
         path: /^conversations\[0\]\.value$/,
       },
     ],
@@ -147,13 +220,32 @@ const cases: Case[] = [
     valid: cities.map((city, i) => ({
       id: i,
       query: `Weather in ${city}?`,
-      tools: JSON.stringify([{ name: 'get_weather', description: 'Weather.', parameters: { city: { type: 'str', description: 'City' }, unit: { type: 'str, optional', description: 'Unit', default: 'c' } } }]),
+      tools: JSON.stringify([
+        {
+          name: 'get_weather',
+          description: 'Weather.',
+          parameters: { city: { type: 'str', description: 'City' }, unit: { type: 'str, optional', description: 'Unit', default: 'c' } },
+        },
+      ]),
       answers: JSON.stringify([{ name: 'get_weather', arguments: { city } }]),
     })),
     defects: [
       { what: 'wrong types', record: { id: 9, query: 5, tools: JSON.stringify([weather]), answers: '[]' }, path: /^query$/ },
-      { what: 'a call that does not parse', record: { id: 9, query: 'Weather in Paris?', tools: JSON.stringify([weather]), answers: '[{"name": "get_weather", "arguments": "{\\"city\\": }"}]' }, path: /^answers\[0\]\.arguments$/ },
-      { what: 'a tool list that is not JSON', record: { id: 9, query: 'Weather in Paris?', tools: '[{"name": "get_weather",', answers: '[]' }, path: /^tools$/ },
+      {
+        what: 'a call that does not parse',
+        record: {
+          id: 9,
+          query: 'Weather in Paris?',
+          tools: JSON.stringify([weather]),
+          answers: '[{"name": "get_weather", "arguments": "{\\"city\\": }"}]',
+        },
+        path: /^answers\[0\]\.arguments$/,
+      },
+      {
+        what: 'a tool list that is not JSON',
+        record: { id: 9, query: 'Weather in Paris?', tools: '[{"name": "get_weather",', answers: '[]' },
+        path: /^tools$/,
+      },
     ],
   },
   {
@@ -165,13 +257,24 @@ const cases: Case[] = [
     })),
     defects: [
       { what: 'wrong types', record: { id: 'simple_python_100', question: 'Weather?', function: [weather] }, path: /^question$/ },
-      { what: 'a call that does not parse', record: { id: 'simple_python_101', question: [[{ role: 'user', content: 'Weather in Paris?' }]], function: [weather] }, path: /^ground_truth\[0\]$/ },
-      { what: 'a tool list that is not JSON', record: { id: 'simple_python_102', question: [[{ role: 'user', content: 'Weather?' }]], function: '[{"name": "get_weather"' }, path: /^function$/ },
+      {
+        what: 'a call that does not parse',
+        record: { id: 'simple_python_101', question: [[{ role: 'user', content: 'Weather in Paris?' }]], function: [weather] },
+        path: /^ground_truth\[0\]$/,
+      },
+      {
+        what: 'a tool list that is not JSON',
+        record: { id: 'simple_python_102', question: [[{ role: 'user', content: 'Weather?' }]], function: '[{"name": "get_weather"' },
+        path: /^function$/,
+      },
     ],
     answers: (dir) => {
       const file = path.join(dir, 'answers.json');
       const lines = [
-        ...cities.map((city, i) => ({ id: `simple_python_${i}`, ground_truth: [{ get_weather: { city: [city], unit: ['', 'celsius'] } }] })),
+        ...cities.map((city, i) => ({
+          id: `simple_python_${i}`,
+          ground_truth: [{ get_weather: { city: [city], unit: ['', 'celsius'] } }],
+        })),
         { id: 'simple_python_100', ground_truth: [{ get_weather: { city: ['Paris'] } }] },
         { id: 'simple_python_101', ground_truth: [{ get_weather: { city: ['Paris'] }, get_time: { city: ['Paris'] } }] },
         { id: 'simple_python_102', ground_truth: [{ get_weather: { city: ['Paris'] } }] },
@@ -215,7 +318,8 @@ describe('imports of files with typical defects', () => {
       const ws = workspace();
       const none = await importFile(ws.db, { path: file, answers, mode: 'none' });
       expect(none.format).toBe(c.format);
-      if (process.env.SHOW_PROBLEMS) console.log(none.problems.map((p) => `${path.basename(p.file)}:${p.line}: ${p.path}: ${p.reason}`).join("\n"));
+      if (process.env.SHOW_PROBLEMS)
+        console.log(none.problems.map((p) => `${path.basename(p.file)}:${p.line}: ${p.path}: ${p.reason}`).join('\n'));
       expect(none.state).toBe('rejected');
       expect(none.stored).toBe(0);
       expect(none.problems.map((p) => `${path.basename(p.file)}:${p.line}`)).toEqual(expected.map((e) => `${c.format}.jsonl:${e.line}`));
@@ -232,7 +336,9 @@ describe('imports of files with typical defects', () => {
       expect(valid.problemCount).toBe(expected.length);
       expect(valid.stored).toBe(c.valid.length);
       const stored = ws.db.prepare('SELECT source_line AS line, source_format AS format FROM samples ORDER BY id').all();
-      const validLines = Array.from({ length: c.valid.length + c.defects.length }, (_, i) => i + 1).filter((l) => !expected.some((e) => e.line === l));
+      const validLines = Array.from({ length: c.valid.length + c.defects.length }, (_, i) => i + 1).filter(
+        (l) => !expected.some((e) => e.line === l),
+      );
       expect(stored).toEqual(validLines.map((line) => ({ line, format: c.format })));
 
       const reference = workspace();

@@ -40,9 +40,7 @@ export function canonicalSamples(db: Db): string[] {
       const messages = (input.messages ?? [{ role: 'user', content: input.query }]).map((t) =>
         t.role === 'assistant' ? ('calls' in t ? ['calls', callsKey(t.calls)] : ['words', t.content]) : [t.role, t.content],
       );
-      const tools = input.tools
-        .map((t) => JSON.stringify([t.name, t.description, withoutSourceTypes(t.parameters)]))
-        .sort();
+      const tools = input.tools.map((t) => JSON.stringify([t.name, t.description, withoutSourceTypes(t.parameters)])).sort();
       const output = s.category === 'irrelevance' ? `words:${s.outputText}` : callsKey(s.outputText);
       return JSON.stringify([s.category, input.query, messages, tools, output]);
     })
@@ -101,6 +99,13 @@ export const multiTurnRecord = {
         },
       },
     },
-    { type: 'function', function: { name: 'get_time', description: 'Local time of a city.', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
+    {
+      type: 'function',
+      function: {
+        name: 'get_time',
+        description: 'Local time of a city.',
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    },
   ],
 };

@@ -24,7 +24,15 @@ interface ChildResult {
 
 function runChild(workspace: string, file: string, cancelAfter?: number): Promise<ChildResult> {
   const script = path.join(repoRoot, 'test', 'formats', 'child', 'big-import.ts');
-  const args = [`--max-old-space-size=${HEAP_MIB}`, '--import', 'tsx', script, workspace, file, ...(cancelAfter ? [String(cancelAfter)] : [])];
+  const args = [
+    `--max-old-space-size=${HEAP_MIB}`,
+    '--import',
+    'tsx',
+    script,
+    workspace,
+    file,
+    ...(cancelAfter ? [String(cancelAfter)] : []),
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -42,11 +50,22 @@ function runChild(workspace: string, file: string, cancelAfter?: number): Promis
 function writeXlam(file: string, lines: number): void {
   const fd = fs.openSync(file, 'w');
   const tools = JSON.stringify([
-    { name: 'get_weather', description: 'Weather of a city.', parameters: { city: { type: 'str', description: 'City' }, days: { type: 'int', description: 'Days', default: 1 } } },
+    {
+      name: 'get_weather',
+      description: 'Weather of a city.',
+      parameters: { city: { type: 'str', description: 'City' }, days: { type: 'int', description: 'Days', default: 1 } },
+    },
   ]);
   let block: string[] = [];
   for (let i = 0; i < lines; i++) {
-    block.push(JSON.stringify({ id: i, query: `Weather in city ${i} for ${i % 7} days?`, tools, answers: JSON.stringify([{ name: 'get_weather', arguments: { city: `City ${i}`, days: i % 7 } }]) }));
+    block.push(
+      JSON.stringify({
+        id: i,
+        query: `Weather in city ${i} for ${i % 7} days?`,
+        tools,
+        answers: JSON.stringify([{ name: 'get_weather', arguments: { city: `City ${i}`, days: i % 7 } }]),
+      }),
+    );
     if (block.length === 10_000 || i === lines - 1) {
       fs.writeSync(fd, `${block.join('\n')}\n`);
       block = [];
@@ -92,7 +111,12 @@ describe(`a ${LINES.toLocaleString('en')}-line import`, () => {
     expect(result).toMatchObject({ state: 'done', records: LINES, stored: LINES, problemCount: 0 });
     expect(result.progressEvents).toBeGreaterThan(100);
     expect(result.maxRssMiB - baseline.maxRssMiB).toBeLessThan(RSS_GROWTH_LIMIT_MIB);
-    expect(counts(path.join(root, 'ws-big'))).toEqual({ samples: LINES, versions: LINES, imports: [{ state: 'done', stored: LINES }], staging: [] });
+    expect(counts(path.join(root, 'ws-big'))).toEqual({
+      samples: LINES,
+      versions: LINES,
+      imports: [{ state: 'done', stored: LINES }],
+      staging: [],
+    });
   }, 900_000);
 
   test('can be cancelled through the API, leaving nothing half-imported', async () => {

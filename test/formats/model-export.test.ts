@@ -25,12 +25,25 @@ test('a base model exports as its GGUF, a Modelfile and a card; an adapter names
   // A second registration of the same GGUF stands in for a LoRA adapter file trained on it.
   const adapterFile = path.join(tempDir(), 'round-1.lora.gguf');
   fs.copyFileSync(STORIES, adapterFile);
-  const adapter = await registerModel(db, workspace.modelsDir, adapterFile, { name: 'stories-r1', kind: 'adapter', parentId: base.id, trainer: 'python:lora-r8' });
-  const set = db.prepare("INSERT INTO eval_sets (name, kind, item_count) VALUES ('bfcl-simple', 'bfcl', 40) RETURNING id").get() as { id: number };
+  const adapter = await registerModel(db, workspace.modelsDir, adapterFile, {
+    name: 'stories-r1',
+    kind: 'adapter',
+    parentId: base.id,
+    trainer: 'python:lora-r8',
+  });
+  const set = db.prepare("INSERT INTO eval_sets (name, kind, item_count) VALUES ('bfcl-simple', 'bfcl', 40) RETURNING id").get() as {
+    id: number;
+  };
   db.prepare('INSERT INTO eval_runs (set_id, model_id, summary_json) VALUES (?, ?, ?)').run(
     set.id,
     adapter.id,
-    JSON.stringify({ total: 40, correct: 30, accuracy: 0.75, errorTypes: {}, categories: [{ category: 'simple_python', total: 40, correct: 30, accuracy: 0.75, errorTypes: {} }] }),
+    JSON.stringify({
+      total: 40,
+      correct: 30,
+      accuracy: 0.75,
+      errorTypes: {},
+      categories: [{ category: 'simple_python', total: 40, correct: 30, accuracy: 0.75, errorTypes: {} }],
+    }),
   );
 
   const outBase = tempDir();

@@ -11,7 +11,11 @@ async function all(file: string) {
 }
 
 // Strings with brackets, braces, quotes, escapes and multi-byte characters, to trip a naive splitter.
-const tricky = (i: number) => ({ id: i, text: `a ] } [ { "quoted" \\ back\\slash ${'é漢🙂'.repeat(i % 5)} ,`, nested: [[{ x: i }], { y: '}]' }] });
+const tricky = (i: number) => ({
+  id: i,
+  text: `a ] } [ { "quoted" \\ back\\slash ${'é漢🙂'.repeat(i % 5)} ,`,
+  nested: [[{ x: i }], { y: '}]' }],
+});
 
 test('a JSON array file streams element by element across chunk boundaries, with the line each starts on', async () => {
   const file = path.join(tempDir(), 'data.json');

@@ -44,10 +44,12 @@ describe('the contract over the WebSocket bridge', () => {
     const status = await request(ws, { id: 1, method: 'workspace.status', params: {} });
     expect(status.id).toBe(1);
     expect((status.result as { schemaVersion: number }).schemaVersion).toBeGreaterThan(0);
-    const event = new Promise((resolve) => ws.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as { event?: string; payload?: unknown };
-      if (m.event === 'workspace.changed') resolve(m.payload);
-    }));
+    const event = new Promise((resolve) =>
+      ws.on('message', (d) => {
+        const m = JSON.parse(d.toString()) as { event?: string; payload?: unknown };
+        if (m.event === 'workspace.changed') resolve(m.payload);
+      }),
+    );
     const set = await request(ws, { id: 2, method: 'settings.set', params: { key: 'k', value: [1, 2] } });
     expect(set).toEqual({ id: 2, result: { key: 'k', value: [1, 2] } });
     expect(await event).toEqual({ what: 'settings.k' });
@@ -77,7 +79,11 @@ describe('the contract over the WebSocket bridge', () => {
 
   it('serves the same contract over HTTP POST with the token', async () => {
     const call = (method: string, body: string) =>
-      fetch(`http://127.0.0.1:${server.port}/api/${method}`, { method: 'POST', body, headers: { authorization: `Bearer ${server.token}` } });
+      fetch(`http://127.0.0.1:${server.port}/api/${method}`, {
+        method: 'POST',
+        body,
+        headers: { authorization: `Bearer ${server.token}` },
+      });
     const ok = await call('workspace.status', '{}');
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { result: { counts: object } }).result.counts).toBeDefined();

@@ -43,7 +43,11 @@ describe('toolsmith CLI', () => {
       expect(second.code).not.toBe(0);
       expect(second.stderr.trim()).toMatch(/^error: The workspace .* is already in use by process \d+/);
       const token = new URL(first.url).searchParams.get('token');
-      const res = await fetch(new URL('/api/workspace.status', first.url), { method: 'POST', body: '{}', headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(new URL('/api/workspace.status', first.url), {
+        method: 'POST',
+        body: '{}',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.status).toBe(200);
     } finally {
       await first.stop();

@@ -9,9 +9,26 @@ import { createClient } from '../../src/shared/client';
 import { tempDir } from '../helpers/tmp';
 
 const CORE_TABLES = [
-  'tools', 'queries', 'samples', 'sample_versions', 'verdicts', 'rounds', 'round_metrics', 'models', 'jobs',
-  'job_steps', 'job_logs', 'eval_sets', 'eval_items', 'eval_runs', 'eval_results', 'refinement_traces',
-  'trace_steps', 'tags', 'sample_fts', 'schema_version',
+  'tools',
+  'queries',
+  'samples',
+  'sample_versions',
+  'verdicts',
+  'rounds',
+  'round_metrics',
+  'models',
+  'jobs',
+  'job_steps',
+  'job_logs',
+  'eval_sets',
+  'eval_items',
+  'eval_runs',
+  'eval_results',
+  'refinement_traces',
+  'trace_steps',
+  'tags',
+  'sample_fts',
+  'schema_version',
 ];
 
 describe('workspace', () => {
@@ -43,11 +60,16 @@ describe('workspace', () => {
     const ws = openWorkspace(tempDir());
     const db = ws.db;
     const id = Number(db.prepare("INSERT INTO samples (subtask) VALUES ('invocation')").run().lastInsertRowid);
-    db.prepare("INSERT INTO sample_versions (sample_id, version, query_text, input_json, output_text) VALUES (?, 1, 'weather in Paris', '{}', '[get_weather(city=\"Paris\")]')").run(id);
-    const find = (word: string) => (db.prepare('SELECT rowid FROM sample_fts WHERE sample_fts MATCH ?').all(word) as { rowid: number }[]).map((r) => r.rowid);
+    db.prepare(
+      "INSERT INTO sample_versions (sample_id, version, query_text, input_json, output_text) VALUES (?, 1, 'weather in Paris', '{}', '[get_weather(city=\"Paris\")]')",
+    ).run(id);
+    const find = (word: string) =>
+      (db.prepare('SELECT rowid FROM sample_fts WHERE sample_fts MATCH ?').all(word) as { rowid: number }[]).map((r) => r.rowid);
     expect(find('paris')).toEqual([id]);
     db.transaction(() => {
-      db.prepare("INSERT INTO sample_versions (sample_id, version, query_text, input_json, output_text) VALUES (?, 2, 'weather in Rome', '{}', '[get_weather(city=\"Rome\")]')").run(id);
+      db.prepare(
+        "INSERT INTO sample_versions (sample_id, version, query_text, input_json, output_text) VALUES (?, 2, 'weather in Rome', '{}', '[get_weather(city=\"Rome\")]')",
+      ).run(id);
       db.prepare('UPDATE samples SET current_version = 2 WHERE id = ?').run(id);
     })();
     expect(find('paris')).toEqual([]);
@@ -63,7 +85,9 @@ describe('workspace', () => {
     raw.prepare("INSERT INTO schema_version (version, name) VALUES (?, 'from the future')").run(LATEST_SCHEMA_VERSION + 5);
     raw.close();
     const before = fs.readFileSync(file);
-    expect(() => openWorkspace(dir)).toThrow(new RegExp(`schema version ${LATEST_SCHEMA_VERSION + 5}.*schema version ${LATEST_SCHEMA_VERSION}`));
+    expect(() => openWorkspace(dir)).toThrow(
+      new RegExp(`schema version ${LATEST_SCHEMA_VERSION + 5}.*schema version ${LATEST_SCHEMA_VERSION}`),
+    );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 

@@ -33,7 +33,10 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
 
 /** Starts `toolsmith serve` and resolves once it printed its URL. */
 export function startServe(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'toolsmith.js'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'toolsmith.js'), ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer) => {

@@ -15,7 +15,11 @@ describe('comparing two evaluation runs', () => {
       const answers = path.join(sharedDir, 'bfcl', 'possible_answer', 'BFCL_v4_simple_python.json');
       const { set } = await client.call('eval.import', { questions: { path: questions }, answers: { path: answers } });
       const { items } = await client.call('eval.items', { set: set.id, limit: 6 });
-      const lines = fs.readFileSync(answers, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; ground_truth: Record<string, Record<string, unknown[]>>[] });
+      const lines = fs
+        .readFileSync(answers, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; ground_truth: Record<string, Record<string, unknown[]>>[] });
       const truth = new Map(lines.map((l) => [l.id, l.ground_truth]));
       const print = (id: string) =>
         `[${truth
@@ -29,8 +33,16 @@ describe('comparing two evaluation runs', () => {
           })
           .join(', ')}]`;
       // Run A: items 0-2 right, 3-5 wrong. Run B: 0 wrong, 1-4 right, 5 wrong.
-      const a = await client.call('eval.check', { set: set.id, label: 'a', outputs: items.map((it, i) => ({ id: it.key, result: i < 3 ? print(it.key) : '[nothing()]' })) });
-      const b = await client.call('eval.check', { set: set.id, label: 'b', outputs: items.map((it, i) => ({ id: it.key, result: i >= 1 && i <= 4 ? print(it.key) : '[nothing()]' })) });
+      const a = await client.call('eval.check', {
+        set: set.id,
+        label: 'a',
+        outputs: items.map((it, i) => ({ id: it.key, result: i < 3 ? print(it.key) : '[nothing()]' })),
+      });
+      const b = await client.call('eval.check', {
+        set: set.id,
+        label: 'b',
+        outputs: items.map((it, i) => ({ id: it.key, result: i >= 1 && i <= 4 ? print(it.key) : '[nothing()]' })),
+      });
       const compare = await client.call('insight.evalCompare', { a: a.run.id, b: b.run.id });
       const flips = compare.flips.map((f) => [f.itemKey, f.change]);
       expect(flips).toEqual([

@@ -11,20 +11,34 @@ import {
 import type { ToolSpec } from '../../src/main/engine/models/backend';
 import { QWEN_TOOLS_TEMPLATE } from './llama-vocab';
 
-const tools: ToolSpec[] = [{ name: 'lookup', description: 'Look a word up', parameters: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] } }];
+const tools: ToolSpec[] = [
+  {
+    name: 'lookup',
+    description: 'Look a word up',
+    parameters: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
+  },
+];
 
 describe('chat rendering', () => {
   it('uses the documented fallback template for a model without one', () => {
     const t = resolveChatTemplate({ chatTemplate: null });
     expect(t.source).toBe('fallback');
     expect(t.template).toBe(FALLBACK_CHAT_TEMPLATE);
-    const text = renderChat(t, { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Define cat' }], tools });
+    const text = renderChat(t, {
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Define cat' },
+      ],
+      tools,
+    });
     expect(text).toBe(
       '<|im_start|>system\nBe brief.\n\n# Tools\n\nYou may call these functions. Answer with a list of calls such as [f(a=1, b="x")].\n' +
         '{"name": "lookup", "description": "Look a word up", "parameters": {"type": "object", "properties": {"word": {"type": "string"}}, "required": ["word"]}}<|im_end|>\n' +
         '<|im_start|>user\nDefine cat<|im_end|>\n<|im_start|>assistant\n',
     );
-    expect(renderChat(t, { messages: [{ role: 'user', content: 'hi' }], addGenerationPrompt: false })).toBe('<|im_start|>user\nhi<|im_end|>\n');
+    expect(renderChat(t, { messages: [{ role: 'user', content: 'hi' }], addGenerationPrompt: false })).toBe(
+      '<|im_start|>user\nhi<|im_end|>\n',
+    );
   });
 
   it("hashes the template with its special tokens; the model's own template wins", () => {
@@ -36,7 +50,11 @@ describe('chat rendering', () => {
     expect(a.hash).toMatch(/^[0-9a-f]{16}$/);
     expect(a.hash).toBe(b.hash);
     expect(new Set([a.hash, c.hash, d.hash]).size).toBe(3);
-    const meta = chatTemplateFromMetadata({ 'tokenizer.chat_template': QWEN_TOOLS_TEMPLATE, 'tokenizer.ggml.tokens': ['x', '<|im_end|>'], 'tokenizer.ggml.eos_token_id': 1 });
+    const meta = chatTemplateFromMetadata({
+      'tokenizer.chat_template': QWEN_TOOLS_TEMPLATE,
+      'tokenizer.ggml.tokens': ['x', '<|im_end|>'],
+      'tokenizer.ggml.eos_token_id': 1,
+    });
     expect(meta.hash).toBe(a.hash);
   });
 
@@ -70,6 +88,8 @@ describe('chat rendering', () => {
     const broken = resolveChatTemplate({ chatTemplate: '{% for m in messages %}{{ m.content }' });
     expect(() => renderChat(broken, { messages: [{ role: 'user', content: 'x' }] })).toThrow(ChatRenderError);
     const raising = resolveChatTemplate({ chatTemplate: "{{ raise_exception('Only user and assistant roles are supported') }}" });
-    expect(() => renderChat(raising, { messages: [{ role: 'user', content: 'x' }] })).toThrow(/chat template failed: .*Only user and assistant roles/);
+    expect(() => renderChat(raising, { messages: [{ role: 'user', content: 'x' }] })).toThrow(
+      /chat template failed: .*Only user and assistant roles/,
+    );
   });
 });

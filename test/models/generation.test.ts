@@ -27,7 +27,11 @@ const TOOLS: ToolSpec[] = [
   {
     name: 'math.add',
     description: 'Add numbers',
-    parameters: { type: 'object', properties: { values: { type: 'array', items: { type: 'number' } }, exact: { type: 'boolean' } }, required: ['values'] },
+    parameters: {
+      type: 'object',
+      properties: { values: { type: 'array', items: { type: 'number' } }, exact: { type: 'boolean' } },
+      required: ['values'],
+    },
   },
 ];
 
@@ -39,7 +43,9 @@ describe('stories260K (a real trained tiny llama)', () => {
   afterAll(() => backend?.dispose());
 
   it('greedy continuation of "Once upon a time" begins ", there was a little girl named Lily"', async () => {
-    const completion = new LlamaCompletion({ contextSequence: (await backend.model.createContext({ contextSize: 128, threads: 2 })).getSequence() });
+    const completion = new LlamaCompletion({
+      contextSequence: (await backend.model.createContext({ contextSize: 128, threads: 2 })).getSequence(),
+    });
     const text = await completion.generateCompletion('Once upon a time', { maxTokens: 16, temperature: 0 });
     expect(text.startsWith(', there was a little girl named Lily')).toBe(true);
     await completion.dispose({ disposeSequence: true });
@@ -83,7 +89,11 @@ describe('stories260K (a real trained tiny llama)', () => {
     setTimeout(() => controller.abort(), 5);
     await expect(pending).rejects.toThrow(/cancelled/);
     // The backend still works afterwards.
-    const after = await backend.generate({ messages: [{ role: 'user', content: 'Hi' }], tools: [], sampling: { temperature: 0, maxTokens: 4 } });
+    const after = await backend.generate({
+      messages: [{ role: 'user', content: 'Hi' }],
+      tools: [],
+      sampling: { temperature: 0, maxTokens: 4 },
+    });
     expect(after.outputs[0]!.tokens).toBeGreaterThan(0);
   });
 });
@@ -156,7 +166,14 @@ describe('constrained calls on the starter model (character vocabulary: cheap to
   it('20 seeds: several calls, lists, enums, numbers, all parse', async () => {
     const file = path.join(tempDir(), 'starter.gguf');
     await createStarterModel(file, { seed: 4 });
-    const backend = await createLocalBackend({ modelPath: file, threads: 1, contextSize: 1024, sequences: 10, gpu: false, grammar: { maxStringLength: 5, maxItems: 3, maxCalls: 3 } });
+    const backend = await createLocalBackend({
+      modelPath: file,
+      threads: 1,
+      contextSize: 1024,
+      sequences: 10,
+      gpu: false,
+      grammar: { maxStringLength: 5, maxItems: 3, maxCalls: 3 },
+    });
     try {
       const texts: string[] = [];
       for (let base = 0; base < 20; base += 10) {

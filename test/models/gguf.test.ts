@@ -128,9 +128,23 @@ describe('GGUF writer', () => {
     const g = await readGguf(file);
     expect(g.alignment).toBe(64);
     expect(g.metadata).toMatchObject({
-      u8: 250, i8: -120, u16: 65000, i16: -32000, u32: 4_000_000_000, i32: -2_000_000_000,
-      u64: 2n ** 60n, i64: -(2 ** 40), f32: 0.5, f64: Math.PI, bool: true, str: 'héllo ✓',
-      strings: ['a', '', 'ü'], nested: [[1, 2], [3]], floats: [0.25, -1], plainInt: 7, plainNeg: -7,
+      u8: 250,
+      i8: -120,
+      u16: 65000,
+      i16: -32000,
+      u32: 4_000_000_000,
+      i32: -2_000_000_000,
+      u64: 2n ** 60n,
+      i64: -(2 ** 40),
+      f32: 0.5,
+      f64: Math.PI,
+      bool: true,
+      str: 'héllo ✓',
+      strings: ['a', '', 'ü'],
+      nested: [[1, 2], [3]],
+      floats: [0.25, -1],
+      plainInt: 7,
+      plainNeg: -7,
     });
     expect(g.types.u64).toEqual({ type: GgufValueType.UINT64 });
     expect(g.types.plainInt).toEqual({ type: GgufValueType.UINT32 });

@@ -37,17 +37,38 @@ describe('LoRA adapters on top of a base model', () => {
     return { base, adapter };
   }
 
-  const request = { messages: [{ role: 'user' as const, content: 'Say something' }], tools: [], sampling: { temperature: 0, maxTokens: 12 }, banEog: true };
+  const request = {
+    messages: [{ role: 'user' as const, content: 'Say something' }],
+    tools: [],
+    sampling: { temperature: 0, maxTokens: 12 },
+    banEog: true,
+  };
 
   it('changes what the model generates; at scale 0 it is the base model', async () => {
     const { base, adapter } = await files();
     const plain = await createLocalBackend({ modelPath: base, threads: 1, contextSize: 256, sequences: 1, gpu: false });
     const baseText = (await plain.generate(request)).outputs[0]!.text;
     await plain.dispose();
-    const off = await createLocalBackend({ modelPath: base, loraPath: adapter, loraScale: 0, threads: 1, contextSize: 256, sequences: 1, gpu: false });
+    const off = await createLocalBackend({
+      modelPath: base,
+      loraPath: adapter,
+      loraScale: 0,
+      threads: 1,
+      contextSize: 256,
+      sequences: 1,
+      gpu: false,
+    });
     expect((await off.generate(request)).outputs[0]!.text).toBe(baseText);
     await off.dispose();
-    const on = await createLocalBackend({ modelPath: base, loraPath: adapter, loraScale: 1, threads: 1, contextSize: 256, sequences: 1, gpu: false });
+    const on = await createLocalBackend({
+      modelPath: base,
+      loraPath: adapter,
+      loraScale: 1,
+      threads: 1,
+      contextSize: 256,
+      sequences: 1,
+      gpu: false,
+    });
     expect((await on.generate(request)).outputs[0]!.text).not.toBe(baseText);
     await on.dispose();
   });
@@ -60,10 +81,21 @@ describe('LoRA adapters on top of a base model', () => {
     const a = await client.call('models.import', { file: adapter, name: 'my-adapter' });
     expect(a.kind).toBe('adapter');
     await expect(client.call('models.load', { model: 'my-adapter' })).rejects.toThrow(/is a LoRA adapter: load its base model/);
-    const status = await client.call('models.load', { model: m.id, adapter: 'my-adapter', loraScale: 0.5, threads: 1, contextSize: 256, gpu: false });
+    const status = await client.call('models.load', {
+      model: m.id,
+      adapter: 'my-adapter',
+      loraScale: 0.5,
+      threads: 1,
+      contextSize: 256,
+      gpu: false,
+    });
     expect(status.loaded).toMatchObject({ modelId: m.id, name: 'base', adapterFile: a.path, loraScale: 0.5 });
     expect(status.device?.gpu).toBe(false);
-    const out = await client.call('models.generate', { messages: request.messages, sampling: { temperature: 0, maxTokens: 8 }, constrain: 'none' });
+    const out = await client.call('models.generate', {
+      messages: request.messages,
+      sampling: { temperature: 0, maxTokens: 8 },
+      constrain: 'none',
+    });
     expect(out.outputs).toHaveLength(1);
     expect(out.templateHash).toBe(m.metadata.templateHash);
     expect((await client.call('models.unload')).loaded).toBeNull();

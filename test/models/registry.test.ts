@@ -43,7 +43,16 @@ describe('model registry', () => {
     const events: unknown[] = [];
     client.on('models.changed', (e) => events.push(e));
     const m = await client.call('models.import', { file: STORIES });
-    expect(m).toMatchObject({ id: 1, name: 'stories260K', kind: 'base', file: 'stories260K.gguf', architecture: 'llama', quantization: 'F32', contextLength: 2048, chatTemplate: null });
+    expect(m).toMatchObject({
+      id: 1,
+      name: 'stories260K',
+      kind: 'base',
+      file: 'stories260K.gguf',
+      architecture: 'llama',
+      quantization: 'F32',
+      contextLength: 2048,
+      chatTemplate: null,
+    });
     expect(m.path).toBe(path.join(modelsDir, 'stories260K.gguf'));
     const header = await readGguf(STORIES);
     expect(m.parameters).toBe(header.tensors.reduce((sum, t) => sum + t.dims.reduce((a, b) => a * b, 1), 0));
@@ -125,15 +134,28 @@ describe('model registry', () => {
     const childFile = path.join(modelsDir, 'round1.gguf');
     fs.copyFileSync(base.path, childFile);
     const db = engine.ctx.db;
-    const child = await registerModel(db, modelsDir, childFile, { kind: 'finetune', parentId: base.id, trainer: 'native', name: 'round-1' });
+    const child = await registerModel(db, modelsDir, childFile, {
+      kind: 'finetune',
+      parentId: base.id,
+      trainer: 'native',
+      name: 'round-1',
+    });
     const adapterFile = path.join(modelsDir, 'round2-adapter.gguf');
     fs.copyFileSync(base.path, adapterFile);
-    const grandchild = await registerModel(db, modelsDir, child.path, { kind: 'finetune', parentId: child.id, trainer: 'python', adapterFile, name: 'round-2' });
+    const grandchild = await registerModel(db, modelsDir, child.path, {
+      kind: 'finetune',
+      parentId: child.id,
+      trainer: 'python',
+      adapterFile,
+      name: 'round-2',
+    });
     expect(grandchild).toMatchObject({ parentId: child.id, trainer: 'python', adapterFile, file: 'round1.gguf' });
     const lineage = await client.call('models.lineage', { model: 'round-2' });
     expect(lineage.ancestors.map((m) => m.name)).toEqual(['round-1', 'base']);
     expect((await client.call('models.lineage', { model: 'base' })).descendants.map((m) => m.name)).toEqual(['round-1', 'round-2']);
-    await expect(registerModel(db, modelsDir, childFile, { parentId: 999, name: 'orphan' })).rejects.toThrow(/Parent model 999 does not exist/);
+    await expect(registerModel(db, modelsDir, childFile, { parentId: 999, name: 'orphan' })).rejects.toThrow(
+      /Parent model 999 does not exist/,
+    );
     // Deleting a parent keeps its children (their parent becomes unknown); a file still used is kept.
     await client.call('models.delete', { model: 'round-1' });
     expect(fs.existsSync(childFile)).toBe(true);

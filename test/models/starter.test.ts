@@ -52,7 +52,9 @@ describe('starter model', () => {
 
     // A training example rendered through its template: the assistant span, learned tokens.
     const template = chatTemplateFromMetadata((await readGguf(file)).metadata);
-    const tools = [{ name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+    const tools = [
+      { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+    ];
     const prompt = renderChat(template, { messages: [{ role: 'user', content: 'Weather in Oslo?' }], tools });
     expect(prompt).toContain('<tools>\n{"name": "get_weather"');
     const example = renderTrainingExample(template, {

@@ -5,7 +5,13 @@ import { importBfclSet } from '../../src/main/engine/eval/bfcl-import';
 import { checkItem } from '../../src/main/engine/eval/eval-run';
 import { allItems } from '../../src/main/engine/eval/sets-repo';
 import { loadBuiltinPool } from '../../src/main/engine/pool/builtin-pool';
-import { builtinEvalFileContents, builtinEvalSetFiles, INDOMAIN_SET, loadUnseenTools, UNSEEN_SET } from '../../src/main/engine/pool/eval-sets';
+import {
+  builtinEvalFileContents,
+  builtinEvalSetFiles,
+  INDOMAIN_SET,
+  loadUnseenTools,
+  UNSEEN_SET,
+} from '../../src/main/engine/pool/eval-sets';
 import { loadSeedSamples, SEED_CATEGORIES } from '../../src/main/engine/pool/seed';
 import { normalizeTools } from '../../src/main/engine/tools/normalize';
 import { checkCalls } from '../../src/main/engine/tools/schema-check';
@@ -22,7 +28,11 @@ interface Question {
 type GroundTruth = Record<string, Record<string, CallValue[]>>[];
 
 function readJsonl<T>(file: string): T[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
 }
 
 /** BFCL's conformance reading of a possible answer: the first allowed value of each parameter, omittable ones left out. */
@@ -72,7 +82,10 @@ describe('built-in evaluation sets', () => {
             continue;
           }
           const calls = firstAnswer(gt!);
-          expect(checkCalls(calls, tools).map((v) => v.message), q.id).toEqual([]);
+          expect(
+            checkCalls(calls, tools).map((v) => v.message),
+            q.id,
+          ).toEqual([]);
           const byName = new Map(tools.map((t) => [t.name, t]));
           for (const c of calls) expect(ungroundedArguments(q.question[0]![0]!.content, c, byName.get(c.name)!), q.id).toEqual([]);
         }
@@ -88,7 +101,21 @@ describe('built-in evaluation sets', () => {
         for (const item of items) {
           const q = questions.find((x) => x.id === item.item_key)!;
           const gt = answers.get(q.id);
-          const output = gt ? `[${firstAnswer(gt).map((c) => `${c.name}(${Object.entries(c.args).map(([k, v]) => `${k}=${JSON.stringify(v).replace(/\btrue\b/g, 'True').replace(/\bfalse\b/g, 'False')}`).join(', ')})`).join(', ')}]` : 'None of the available tools can help with this request.';
+          const output = gt
+            ? `[${firstAnswer(gt)
+                .map(
+                  (c) =>
+                    `${c.name}(${Object.entries(c.args)
+                      .map(
+                        ([k, v]) =>
+                          `${k}=${JSON.stringify(v)
+                            .replace(/\btrue\b/g, 'True')
+                            .replace(/\bfalse\b/g, 'False')}`,
+                      )
+                      .join(', ')})`,
+                )
+                .join(', ')}]`
+            : 'None of the available tools can help with this request.';
           const result = checkItem(item, output);
           expect(result, `${item.item_key}: ${output}`).toMatchObject({ valid: true });
           // And a wrong answer fails: for irrelevance any call, otherwise no call at all.
@@ -105,14 +132,21 @@ describe('built-in evaluation sets', () => {
     const names = (file: string) => new Set(readJsonl<Question>(file).flatMap((q) => q.function.map((f) => String(f.name))));
     expect([...names(unseen!.questionsFile)].filter((n) => poolNames.has(n))).toEqual([]);
     expect([...names(indomain!.questionsFile)].filter((n) => !poolNames.has(n))).toEqual([]);
-    expect([...names(unseen!.questionsFile)].sort()).toEqual(loadUnseenTools().map((t) => t.name).sort());
+    expect([...names(unseen!.questionsFile)].sort()).toEqual(
+      loadUnseenTools()
+        .map((t) => t.name)
+        .sort(),
+    );
   });
 
   it('no in-domain or unseen question repeats a seed query', () => {
     const seed = new Set(loadSeedSamples().map((s) => s.query));
     for (const set of builtinEvalSetFiles()) {
       const repeated = readJsonl<Question>(set.questionsFile).filter((q) => seed.has(q.question[0]![0]!.content));
-      expect(repeated.map((q) => q.id), set.name).toEqual([]);
+      expect(
+        repeated.map((q) => q.id),
+        set.name,
+      ).toEqual([]);
     }
   });
 });

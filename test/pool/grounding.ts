@@ -8,10 +8,22 @@ import type { CallValue, JsonSchema, ToolDef } from '../../src/main/engine/tools
 
 /** Words a value follows from, where the query says it in words rather than verbatim. */
 const SAID_AS: Record<string, string[]> = {
-  USD: ['us dollars'], EUR: ['euros'], GBP: ['british pounds'], JPY: ['japanese yen'], CHF: ['swiss francs'], CAD: ['canadian dollars'],
-  AUD: ['australian dollars'], INR: ['indian rupees'], CNY: ['chinese yuan'], MXN: ['mexican pesos'], BRL: ['brazilian reais'], SEK: ['swedish kronor'],
+  USD: ['us dollars'],
+  EUR: ['euros'],
+  GBP: ['british pounds'],
+  JPY: ['japanese yen'],
+  CHF: ['swiss francs'],
+  CAD: ['canadian dollars'],
+  AUD: ['australian dollars'],
+  INR: ['indian rupees'],
+  CNY: ['chinese yuan'],
+  MXN: ['mexican pesos'],
+  BRL: ['brazilian reais'],
+  SEK: ['swedish kronor'],
 };
-const NUMBER_SAID_AS: Record<string, Record<number, string>> = { compounds_per_year: { 1: 'yearly', 4: 'quarterly', 12: 'monthly', 365: 'daily' } };
+const NUMBER_SAID_AS: Record<string, Record<number, string>> = {
+  compounds_per_year: { 1: 'yearly', 4: 'quarterly', 12: 'monthly', 365: 'daily' },
+};
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -35,12 +47,15 @@ function valueInQuery(value: CallValue, schema: JsonSchema | undefined, query: s
     if (q.includes(value.toLowerCase())) return undefined;
     if ((SAID_AS[value] ?? []).some((w) => q.includes(w))) return undefined;
     // "2027-08-24 13:00": each part on its own.
-    if (/^\S+ \S+$/.test(value) && value.split(' ').every((part) => valueInQuery(part, undefined, query, param) === undefined)) return undefined;
+    if (/^\S+ \S+$/.test(value) && value.split(' ').every((part) => valueInQuery(part, undefined, query, param) === undefined))
+      return undefined;
     const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     if (date) {
       const [, y, m, d] = date as unknown as [string, string, string, string];
       const month = MONTHS[Number(m) - 1] as string;
-      return q.includes(y) && q.includes(month.toLowerCase()) && new RegExp(`\\b${Number(d)}\\b`).test(q) ? undefined : `date ${value} is not said in the query`;
+      return q.includes(y) && q.includes(month.toLowerCase()) && new RegExp(`\\b${Number(d)}\\b`).test(q)
+        ? undefined
+        : `date ${value} is not said in the query`;
     }
     const time = /^(\d{2}):(\d{2})$/.exec(value);
     if (time) {

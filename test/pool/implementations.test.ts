@@ -12,7 +12,9 @@ const run = (name: string, args: unknown) => sandbox.run(byName.get(name)!.imple
 
 describe('tool implementations in the sandbox', () => {
   it("every implemented tool runs on every seed sample's calls of it without error", async () => {
-    const calls = loadSeedSamples().flatMap((s) => s.calls).filter((c) => byName.get(c.name)?.implementation);
+    const calls = loadSeedSamples()
+      .flatMap((s) => s.calls)
+      .filter((c) => byName.get(c.name)?.implementation);
     const covered = new Set(calls.map((c) => c.name));
     const implemented = pool.filter((t) => t.implementation).map((t) => t.name);
     // Each implemented tool is exercised by the seed data.

@@ -69,7 +69,11 @@ describe('installing the seed samples and evaluation sets', () => {
     expect(await installBuiltinEvalSets(ws.db)).toEqual(['toolsmith-indomain', 'toolsmith-unseen']);
     expect(await installBuiltinEvalSets(ws.db)).toEqual([]);
     const { builtinEvalSetFiles } = await import('../../src/main/engine/pool/eval-sets');
-    const lines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length;
+    const lines = (file: string) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim()).length;
     expect(ws.db.prepare('SELECT name, item_count FROM eval_sets ORDER BY name').all()).toEqual(
       builtinEvalSetFiles().map((f) => ({ name: f.name, item_count: lines(f.questionsFile) })),
     );

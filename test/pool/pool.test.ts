@@ -35,7 +35,8 @@ describe('built-in tool pool', () => {
     expect(pool.length).toBeGreaterThanOrEqual(60);
     expect(domains.size).toBeGreaterThanOrEqual(10);
     expect(executable.length).toBeGreaterThanOrEqual(20);
-    for (const d of ['weather', 'calendar', 'maps', 'finance', 'math', 'files', 'messaging', 'shopping', 'travel', 'devices']) expect(domains).toContain(d);
+    for (const d of ['weather', 'calendar', 'maps', 'finance', 'math', 'files', 'messaging', 'shopping', 'travel', 'devices'])
+      expect(domains).toContain(d);
   });
 
   it('keeps tool names snake_case (dotted namespaces allowed) and descriptions short', () => {
@@ -65,7 +66,11 @@ describe('built-in tool pool', () => {
       fs.mkdirSync(path.join(dir, 'tools'));
       fs.writeFileSync(
         path.join(dir, 'tools', 'broken.json'),
-        JSON.stringify({ domain: 'broken', description: 'x', tools: [{ name: 'f', parameters: { type: 'dict', properties: { a: { type: 'strin' } } } }] }),
+        JSON.stringify({
+          domain: 'broken',
+          description: 'x',
+          tools: [{ name: 'f', parameters: { type: 'dict', properties: { a: { type: 'strin' } } } }],
+        }),
       );
       expect(() => loadBuiltinPool(dir)).toThrow(/broken\.json: tools\[0\]\.parameters\.properties\.a\.type: unknown type "strin"/);
     } finally {

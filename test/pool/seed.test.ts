@@ -30,7 +30,10 @@ describe('seed samples', () => {
   it("every sample's calls pass the schema check against its tools", () => {
     for (const s of samples) {
       const verdicts = checkCalls(s.calls, seedSampleTools(s));
-      expect(verdicts.map((v) => v.message), `${s.id}: ${s.query}`).toEqual([]);
+      expect(
+        verdicts.map((v) => v.message),
+        `${s.id}: ${s.query}`,
+      ).toEqual([]);
     }
   });
 
@@ -38,7 +41,8 @@ describe('seed samples', () => {
     const problems: string[] = [];
     for (const s of samples) {
       const tools = new Map(seedSampleTools(s).map((t) => [t.name, t]));
-      for (const c of s.calls) for (const p of ungroundedArguments(s.query, c, tools.get(c.name)!)) problems.push(`${s.id} "${s.query}": ${p}`);
+      for (const c of s.calls)
+        for (const p of ungroundedArguments(s.query, c, tools.get(c.name)!)) problems.push(`${s.id} "${s.query}": ${p}`);
     }
     expect(problems).toEqual([]);
   });
@@ -106,7 +110,9 @@ describe('seed samples', () => {
   it('uses every tool of the pool at least twice', () => {
     const used = new Map<string, number>();
     for (const s of samples) for (const c of s.calls) used.set(c.name, (used.get(c.name) ?? 0) + 1);
-    const rare = loadBuiltinPool().filter((t) => (used.get(t.name) ?? 0) < 2).map((t) => t.name);
+    const rare = loadBuiltinPool()
+      .filter((t) => (used.get(t.name) ?? 0) < 2)
+      .map((t) => t.name);
     expect(rare).toEqual([]);
   });
 

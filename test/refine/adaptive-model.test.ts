@@ -9,7 +9,13 @@ import { getTrace } from '../../src/main/engine/refine/traces-repo';
 import { normalizeTools, toToolSpec } from '../../src/main/engine/tools/normalize';
 import { tempDir } from '../helpers/tmp';
 
-const tools = normalizeTools([{ name: 'add', description: 'Add two integers.', parameters: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] } }]);
+const tools = normalizeTools([
+  {
+    name: 'add',
+    description: 'Add two integers.',
+    parameters: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] },
+  },
+]);
 
 describe('adaptive refinement on a real model', () => {
   it('refines with the model until two answers agree or the cap, and serve-model --refine stores the trace', async () => {
@@ -32,9 +38,18 @@ describe('adaptive refinement on a real model', () => {
       expect(fixed.stopReason).toBe('max_refinements');
       if (adaptive.stopReason === 'converged') expect(fixed.totalTokens).toBeGreaterThan(adaptive.totalTokens);
 
-      const first = await backend.generate({ messages: [{ role: 'user', content: 'Add 1.' }], tools: tools.map(toToolSpec), k: 1, sampling });
+      const first = await backend.generate({
+        messages: [{ role: 'user', content: 'Add 1.' }],
+        tools: tools.map(toToolSpec),
+        k: 1,
+        sampling,
+      });
       const refiner = createServeRefiner(engine.ctx);
-      const result = await refiner.refine({ request: { messages: [{ role: 'user', content: 'Add 1.' }], tools: tools.map(toToolSpec), sampling }, first, backend });
+      const result = await refiner.refine({
+        request: { messages: [{ role: 'user', content: 'Add 1.' }], tools: tools.map(toToolSpec), sampling },
+        first,
+        backend,
+      });
       const row = engine.ctx.db.prepare('SELECT id FROM refinement_traces ORDER BY id DESC LIMIT 1').get() as { id: number };
       const stored = getTrace(engine.ctx.db, row.id)!;
       expect(stored.steps[0]!.output).toBe(first.outputs[0]!.text);

@@ -27,7 +27,9 @@ describe('refinement stop rule', () => {
 });
 
 describe('refinement corpus', () => {
-  const tools = normalizeTools([{ name: 'f', description: 'F.', parameters: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] } }]);
+  const tools = normalizeTools([
+    { name: 'f', description: 'F.', parameters: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] } },
+  ]);
   const key = stepKey('[f(a=1)]', 0);
   const attempt = (q: string, output: string): Attempt => ({ query: q, tools, output, target: '[f(a=1)]', targetKey: key });
   it('pairs wrong→corrected and right→unchanged 1:1', () => {
@@ -47,7 +49,8 @@ describe('refinement corpus', () => {
       expect(e.subtask).toBe('refinement');
       expect(e.messages[1]!.content).toMatch(/Previous answer: /);
       const prev = /Previous answer: (.*)\n/.exec(e.messages[1]!.content)![1]!;
-      if (stepKey(prev, 0) === key) expect(e.target).toBe(prev); // right → unchanged
+      if (stepKey(prev, 0) === key)
+        expect(e.target).toBe(prev); // right → unchanged
       else expect(e.target).toBe('[f(a=1)]'); // wrong → corrected
     }
   });

@@ -34,7 +34,11 @@ describe('execution sandbox (QuickJS in a worker)', () => {
 
   it('stops an unbounded allocation with a memory or timeout verdict in bounded time', async () => {
     const t0 = performance.now();
-    const r = await sandbox.run('function main() { var a = []; for (;;) a.push([1, 2, 3, 4, 5, 6, 7, 8]); }', {}, { timeoutMs: 3000, memoryBytes: 4 * 1024 * 1024 });
+    const r = await sandbox.run(
+      'function main() { var a = []; for (;;) a.push([1, 2, 3, 4, 5, 6, 7, 8]); }',
+      {},
+      { timeoutMs: 3000, memoryBytes: 4 * 1024 * 1024 },
+    );
     const ms = performance.now() - t0;
     expect(r.ok).toBe(false);
     if (!r.ok) expect(['memory', 'timeout']).toContain(r.reason);
@@ -54,7 +58,11 @@ describe('execution sandbox (QuickJS in a worker)', () => {
   it('terminates a worker stuck in one native operation and keeps working afterwards', async () => {
     // One Array.prototype.fill over 20 M slots never reaches an interrupt check; the host's hard stop ends it.
     const t0 = performance.now();
-    const r = await sandbox.run('function main() { return new Array(20000000).fill(1).length; }', {}, { timeoutMs: 200, memoryBytes: 1024 * 1024 * 1024 });
+    const r = await sandbox.run(
+      'function main() { return new Array(20000000).fill(1).length; }',
+      {},
+      { timeoutMs: 200, memoryBytes: 1024 * 1024 * 1024 },
+    );
     expect(r).toMatchObject({ ok: false, reason: 'timeout' });
     expect(performance.now() - t0).toBeLessThan(200 + 1000 + 2000);
     const after = await sandbox.run('function main(a) { return a.n * 2; }', { n: 21 });
@@ -62,13 +70,18 @@ describe('execution sandbox (QuickJS in a worker)', () => {
   });
 
   it('gives each call a fresh context (no state survives between calls)', async () => {
-    const src = 'var counter = (typeof counter === "number" ? counter : 0); function main() { counter += 1; globalThis.leak = (globalThis.leak || 0) + 1; return [counter, globalThis.leak]; }';
+    const src =
+      'var counter = (typeof counter === "number" ? counter : 0); function main() { counter += 1; globalThis.leak = (globalThis.leak || 0) + 1; return [counter, globalThis.leak]; }';
     expect(await sandbox.run(src, {})).toMatchObject({ ok: true, result: [1, 1] });
     expect(await sandbox.run(src, {})).toMatchObject({ ok: true, result: [1, 1] });
   });
 
   it('refuses bad limits and an empty source with an error verdict', async () => {
-    expect(await sandbox.run('function main() { return 1; }', {}, { timeoutMs: 0 })).toMatchObject({ ok: false, reason: 'error', message: expect.stringContaining('limits.timeoutMs') });
+    expect(await sandbox.run('function main() { return 1; }', {}, { timeoutMs: 0 })).toMatchObject({
+      ok: false,
+      reason: 'error',
+      message: expect.stringContaining('limits.timeoutMs'),
+    });
     expect(await sandbox.run('  ', {})).toMatchObject({ ok: false, reason: 'error' });
   });
 

@@ -21,9 +21,17 @@ const tools = normalizeTools([
   {
     name: 'get_weather',
     description: 'Current weather for a city. Returns temperature and sky.',
-    parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city'] },
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } },
+      required: ['city'],
+    },
   },
-  { name: 'add', description: 'Adds two numbers.', parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] } },
+  {
+    name: 'add',
+    description: 'Adds two numbers.',
+    parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+  },
 ]);
 const calls = (text: string) => {
   const p = parseCalls(text);
@@ -97,27 +105,50 @@ describe('self-consistency vote', () => {
 describe('execution verifier', () => {
   const impl = new Set(['add']);
   it('returns null when nothing is executable, passes clean runs and fails with the error', async () => {
-    expect(await verifyExecution(calls('[get_weather(city="x")]'), (n) => impl.has(n), async () => ({ ok: true }))).toBeNull();
-    const ok = await verifyExecution(calls('[add(a=1, b=2)]'), (n) => impl.has(n), async (c) => ({ ok: true, result: (c.args.a as number) + (c.args.b as number) }));
+    expect(
+      await verifyExecution(
+        calls('[get_weather(city="x")]'),
+        (n) => impl.has(n),
+        async () => ({ ok: true }),
+      ),
+    ).toBeNull();
+    const ok = await verifyExecution(
+      calls('[add(a=1, b=2)]'),
+      (n) => impl.has(n),
+      async (c) => ({ ok: true, result: (c.args.a as number) + (c.args.b as number) }),
+    );
     expect(ok).toMatchObject({ verifier: 'execution', passed: true });
-    const bad = await verifyExecution(calls('[get_weather(city="x"), add(a=1, b=2)]'), (n) => impl.has(n), async () => ({ ok: false, kind: 'timeout', message: 'ran past 200 ms' }));
+    const bad = await verifyExecution(
+      calls('[get_weather(city="x"), add(a=1, b=2)]'),
+      (n) => impl.has(n),
+      async () => ({ ok: false, kind: 'timeout', message: 'ran past 200 ms' }),
+    );
     expect(bad).toMatchObject({ passed: false, reason: 'call 1 (add) timeout: ran past 200 ms' });
-    const threw = await verifyExecution(calls('[add(a=1, b=2)]'), () => true, async () => {
-      throw new Error('boom');
-    });
+    const threw = await verifyExecution(
+      calls('[add(a=1, b=2)]'),
+      () => true,
+      async () => {
+        throw new Error('boom');
+      },
+    );
     expect(threw?.reason).toMatch(/error: boom/);
   });
 });
 
 describe('tool-making rule checks', () => {
   it('accepts valid tools and rejects each broken rule with a path', () => {
-    const good = parseToolsText('Here: [{"name":"f","description":"d","parameters":{"type":"object","properties":{"x":{"type":"integer"}},"required":["x"]}}] done');
+    const good = parseToolsText(
+      'Here: [{"name":"f","description":"d","parameters":{"type":"object","properties":{"x":{"type":"integer"}},"required":["x"]}}] done',
+    );
     expect(good.ok).toBe(true);
     expect(verifyToolsText(good).every((v) => v.passed)).toBe(true);
     const cases: [string, RegExp][] = [
       ['[{"name":"f",', /invalid JSON|no JSON/],
       ['[]', /empty/],
-      ['[{"name":"f","parameters":{"type":"object","properties":{"x":{"type":"integer"}},"required":["y"]}}]', /"y" is not one of the declared properties/],
+      [
+        '[{"name":"f","parameters":{"type":"object","properties":{"x":{"type":"integer"}},"required":["y"]}}]',
+        /"y" is not one of the declared properties/,
+      ],
       ['[{"name":"f"},{"name":"f"}]', /defined twice/],
       ['[{"name":"f","parameters":{"type":"object","properties":{"x":{"type":"widget"}}}}]', /unknown type "widget"/],
       ['[{"description":"no name"}]', /name: is missing/],
@@ -132,7 +163,12 @@ describe('tool-making rule checks', () => {
 });
 
 describe('sub-task builders', () => {
-  const sample: ToolUse = { query: 'Weather in Paris and 1+2?', tools, calls: calls('[get_weather(city="Paris"), add(a=1, b=2)]'), category: 'parallel_multiple' };
+  const sample: ToolUse = {
+    query: 'Weather in Paris and 1+2?',
+    tools,
+    calls: calls('[get_weather(city="Paris"), add(a=1, b=2)]'),
+    category: 'parallel_multiple',
+  };
   it('decomposes one sample into the three sub-tasks whose targets parse back', () => {
     const docs = buildDocAdaption(sample);
     expect(docs).toHaveLength(2);
@@ -164,10 +200,14 @@ describe('execution verifier in the sandbox', () => {
       hog: 'function main() { const a = []; for (;;) a.push(new Array(100000).fill(1)); }',
     };
     const exec = async (text: string) =>
-      verifyExecution(calls(text), (n) => n in impls, async (call) => {
-        const r = await runInSandbox(impls[call.name]!, call.args, { timeoutMs: 300, memoryBytes: 8 * 1024 * 1024 });
-        return r.ok ? { ok: true, result: r.result } : { ok: false, kind: r.reason, message: r.message };
-      });
+      verifyExecution(
+        calls(text),
+        (n) => n in impls,
+        async (call) => {
+          const r = await runInSandbox(impls[call.name]!, call.args, { timeoutMs: 300, memoryBytes: 8 * 1024 * 1024 });
+          return r.ok ? { ok: true, result: r.result } : { ok: false, kind: r.reason, message: r.message };
+        },
+      );
     try {
       expect(await exec('[add(a=1, b=2)]')).toMatchObject({ passed: true });
       expect(await exec('[spin()]')).toMatchObject({ passed: false, reason: expect.stringMatching(/^call 0 \(spin\) timeout/) });

@@ -81,11 +81,16 @@ describe('parseCalls', () => {
   };
 
   it('reads the canonical form with every kind of value', () => {
-    const r = ok(`[f(a=1, b="x"), pkg.mod.g(c=[1, 2], d=(3, 4), e={'k': -2.5e-3}, t=True, u=false, n=None, m=null, s='it\\'s', q="a\\"b\\n\\u00e9", h=0x1F, big=1_000)]`);
+    const r = ok(
+      `[f(a=1, b="x"), pkg.mod.g(c=[1, 2], d=(3, 4), e={'k': -2.5e-3}, t=True, u=false, n=None, m=null, s='it\\'s', q="a\\"b\\n\\u00e9", h=0x1F, big=1_000)]`,
+    );
     expect(r.format).toBe('python');
     expect(r.calls).toEqual([
       { name: 'f', args: { a: 1, b: 'x' } },
-      { name: 'pkg.mod.g', args: { c: [1, 2], d: [3, 4], e: { k: -0.0025 }, t: true, u: false, n: null, m: null, s: "it's", q: 'a"b\né', h: 31, big: 1000 } },
+      {
+        name: 'pkg.mod.g',
+        args: { c: [1, 2], d: [3, 4], e: { k: -0.0025 }, t: true, u: false, n: null, m: null, s: "it's", q: 'a"b\né', h: 31, big: 1000 },
+      },
     ]);
   });
 
@@ -97,12 +102,16 @@ describe('parseCalls', () => {
     expect(ok('f(a=1)').calls).toEqual([{ name: 'f', args: { a: 1 } }]);
     expect(ok('[f(a=1)').calls).toEqual([{ name: 'f', args: { a: 1 } }]);
     expect(ok('```python\n[f(a=1)]\n```').calls).toEqual([{ name: 'f', args: { a: 1 } }]);
-    expect(ok('Sure, here it is: [get_weather(city="Paris")] Anything else?').calls).toEqual([{ name: 'get_weather', args: { city: 'Paris' } }]);
+    expect(ok('Sure, here it is: [get_weather(city="Paris")] Anything else?').calls).toEqual([
+      { name: 'get_weather', args: { city: 'Paris' } },
+    ]);
     expect(ok('Get Weather(city="Oslo")').calls).toEqual([{ name: 'Get Weather', args: { city: 'Oslo' } }]);
   });
 
   it('reads the JSON forms models emit', () => {
-    expect(ok('<tool_call>\n{"name": "f", "arguments": {"x": 1}}\n</tool_call>\n<tool_call>{"name": "g", "arguments": {}}</tool_call>')).toEqual({
+    expect(
+      ok('<tool_call>\n{"name": "f", "arguments": {"x": 1}}\n</tool_call>\n<tool_call>{"name": "g", "arguments": {}}</tool_call>'),
+    ).toEqual({
       ok: true,
       format: 'hermes',
       calls: [
@@ -110,7 +119,11 @@ describe('parseCalls', () => {
         { name: 'g', args: {} },
       ],
     });
-    expect(ok('{"tool_calls": [{"type": "function", "function": {"name": "f", "arguments": "{\\"x\\": 2}"}}]}')).toEqual({ ok: true, format: 'openai', calls: [{ name: 'f', args: { x: 2 } }] });
+    expect(ok('{"tool_calls": [{"type": "function", "function": {"name": "f", "arguments": "{\\"x\\": 2}"}}]}')).toEqual({
+      ok: true,
+      format: 'openai',
+      calls: [{ name: 'f', args: { x: 2 } }],
+    });
     expect(ok('[{"name": "f", "arguments": {"a": [1]}}, {"name": "g", "parameters": {"b": "c"}}]')).toEqual({
       ok: true,
       format: 'json',
@@ -138,6 +151,8 @@ describe('parseCalls', () => {
   });
 
   it('prints canonical text', () => {
-    expect(printCalls([{ name: 'f', args: { a: 1, b: 'x', c: [1.5, null, true], d: { k: 'v' } } }])).toBe('[f(a=1, b="x", c=[1.5, None, True], d={"k": "v"})]');
+    expect(printCalls([{ name: 'f', args: { a: 1, b: 'x', c: [1.5, null, true], d: { k: 'v' } } }])).toBe(
+      '[f(a=1, b="x", c=[1.5, None, True], d={"k": "v"})]',
+    );
   });
 });

@@ -8,7 +8,11 @@ import { normalizeTool, normalizeTools, toToolSpec, ToolValidationError, validat
 import { checkCalls } from '../../src/main/engine/tools/schema-check';
 import { tempDir } from '../helpers/tmp';
 
-const weatherParams = { type: 'object', properties: { city: { type: 'string', description: 'City' }, days: { type: 'integer' } }, required: ['city'] };
+const weatherParams = {
+  type: 'object',
+  properties: { city: { type: 'string', description: 'City' }, days: { type: 'integer' } },
+  required: ['city'],
+};
 
 describe('normalizeTool', () => {
   it('accepts OpenAI, bare, BFCL and ToolACE shapes and keeps the original', () => {
@@ -21,7 +25,12 @@ describe('normalizeTool', () => {
       description: 'Area',
       parameters: {
         type: 'dict',
-        properties: { base: { type: 'float' }, dims: { type: 'tuple', items: { type: 'integer' } }, extra: { type: 'any' }, opts: { type: 'dict', properties: { unit: { type: 'string', enum: ['m', 'cm'] } } } },
+        properties: {
+          base: { type: 'float' },
+          dims: { type: 'tuple', items: { type: 'integer' } },
+          extra: { type: 'any' },
+          opts: { type: 'dict', properties: { unit: { type: 'string', enum: ['m', 'cm'] } } },
+        },
         required: ['base'],
       },
     };
@@ -37,7 +46,11 @@ describe('normalizeTool', () => {
       required: ['base'],
     });
 
-    const toolace = { name: 'Stock Price Checker', description: 'Price', parameters: { type: 'dict', properties: { symbol: { type: 'string', default: 'AAPL' } }, required: null } };
+    const toolace = {
+      name: 'Stock Price Checker',
+      description: 'Price',
+      parameters: { type: 'dict', properties: { symbol: { type: 'string', default: 'AAPL' } }, required: null },
+    };
     const t = normalizeTool(toolace);
     expect(t.name).toBe('Stock Price Checker');
     expect(t.parameters).toEqual({ type: 'object', properties: { symbol: { type: 'string', default: 'AAPL' } }, required: [] });
@@ -54,7 +67,9 @@ describe('normalizeTool', () => {
     expect(() => normalizeTools(tools)).toThrow(ToolValidationError);
     expect(() => normalizeTools(tools)).toThrow(/^tools\[3\]\.parameters\.properties\.city\.type: unknown type "place"/);
     expect(() => normalizeTools([{ type: 'function', function: { description: 'x' } }])).toThrow(/^tools\[0\]\.function\.name: is missing/);
-    expect(() => normalizeTools([{ name: 'x', parameters: { type: 'object', properties: {}, required: ['q'] } }])).toThrow(/^tools\[0\]\.parameters\.required\[0\]: "q" is not one of the declared properties/);
+    expect(() => normalizeTools([{ name: 'x', parameters: { type: 'object', properties: {}, required: ['q'] } }])).toThrow(
+      /^tools\[0\]\.parameters\.required\[0\]: "q" is not one of the declared properties/,
+    );
     expect(() => normalizeTools([{ name: 'x' }, { name: 'x' }])).toThrow(/^tools\[1\]\.name: "x" is already defined by tools\[0\]/);
     const all = validateTools([{ name: 'ok' }, { name: 5 }, { name: 'z', parameters: 'nope' }]);
     expect(all.tools.map((t) => t.name)).toEqual(['ok']);
@@ -64,7 +79,19 @@ describe('normalizeTool', () => {
 
 describe('checkCalls', () => {
   const tools = normalizeTools([
-    { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['C', 'F'] }, days: { type: 'integer' }, temp: { type: 'number' } }, required: ['city'] } },
+    {
+      name: 'get_weather',
+      parameters: {
+        type: 'object',
+        properties: {
+          city: { type: 'string' },
+          unit: { type: 'string', enum: ['C', 'F'] },
+          days: { type: 'integer' },
+          temp: { type: 'number' },
+        },
+        required: ['city'],
+      },
+    },
   ]);
 
   it('passes a good call (int accepted for number) and types every problem', () => {
@@ -102,14 +129,22 @@ describe('tools API', () => {
     const res = await client.call('tools.import', {
       tools: [
         { type: 'function', function: { name: 'get_weather', description: 'Current weather for a city', parameters: weatherParams } },
-        { name: 'Stock Price', description: 'Price of a stock', parameters: { type: 'dict', properties: { symbol: { type: 'string' } }, required: null } },
+        {
+          name: 'Stock Price',
+          description: 'Price of a stock',
+          parameters: { type: 'dict', properties: { symbol: { type: 'string' } }, required: null },
+        },
       ],
       source: 'mine.json',
     });
     expect(res).toMatchObject({ pool: 'default', imported: 2, names: ['get_weather', 'Stock Price'] });
     expect(changed).toEqual(['default']);
 
-    const bad = await client.call('tools.import', { tools: [{ name: 'ok' }, { name: 'x', parameters: { type: 'object', properties: { a: { type: 'place' } } } }] }).catch((e: ApiError) => e);
+    const bad = await client
+      .call('tools.import', {
+        tools: [{ name: 'ok' }, { name: 'x', parameters: { type: 'object', properties: { a: { type: 'place' } } } }],
+      })
+      .catch((e: ApiError) => e);
     expect(bad).toBeInstanceOf(ApiError);
     expect((bad as ApiError).message).toContain('tools[1].parameters.properties.a.type: unknown type "place"');
 
@@ -124,12 +159,20 @@ describe('tools API', () => {
     expect(found.items.map((t) => t.name)).toEqual(['Stock Price']);
 
     const detail = await client.call('tools.get', { id: found.items[0]!.id });
-    expect(detail.original).toEqual({ name: 'Stock Price', description: 'Price of a stock', parameters: { type: 'dict', properties: { symbol: { type: 'string' } }, required: null } });
+    expect(detail.original).toEqual({
+      name: 'Stock Price',
+      description: 'Price of a stock',
+      parameters: { type: 'dict', properties: { symbol: { type: 'string' } }, required: null },
+    });
     expect(detail.parameters).toEqual({ type: 'object', properties: { symbol: { type: 'string' } }, required: [] });
     expect(detail.source).toBe('mine.json');
 
     const exported = await client.call('tools.export', {});
-    expect(normalizeTools(exported.tools).map((t) => t.name).sort()).toEqual(['Stock Price', 'get_weather']);
+    expect(
+      normalizeTools(exported.tools)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['Stock Price', 'get_weather']);
 
     const validated = await client.call('tools.validate', { tools: [{ name: 'a' }, { nope: true }] });
     expect(validated.ok).toBe(false);

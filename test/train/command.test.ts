@@ -78,7 +78,7 @@ describe('command backend (the trainer contract)', () => {
     expect((err as Error).message).toMatch(/stdout:1: invalid event: step/);
   });
 
-  it('a non-zero exit fails the run with the trainer\'s message, its fix and the exit code; nothing registered', async () => {
+  it("a non-zero exit fails the run with the trainer's message, its fix and the exit code; nothing registered", async () => {
     const dir = tempDir();
     const { file: base } = await makeStarter(dir);
     let registered = 0;
@@ -101,7 +101,9 @@ describe('command backend (the trainer contract)', () => {
     const dir = tempDir();
     const { file: base } = await makeStarter(dir);
     const spec = { backend: 'command' as const, baseModel: base, examples: [{ text: 'hello', spans: [] }] };
-    const noDone = await runTraining({ ...spec, output: path.join(dir, 'm', 'a.gguf'), command: { command: fakeTrainer([], 0) } }).catch((e: Error) => e);
+    const noDone = await runTraining({ ...spec, output: path.join(dir, 'm', 'a.gguf'), command: { command: fakeTrainer([], 0) } }).catch(
+      (e: Error) => e,
+    );
     expect((noDone as Error).message).toMatch(/exited 0 without a "done" event/);
     const missing = await runTraining({
       ...spec,

@@ -12,27 +12,56 @@ const config: ContractConfig = {
   output: '/m/out.gguf',
   output_kind: 'adapter',
   work_dir: '/m/.w',
-  dataset: { train: '/m/.w/train.jsonl', validation: null, chat_train: '/m/.w/chat/train.jsonl', chat_validation: '/m/.w/chat/valid.jsonl', train_count: 10, validation_count: 0 },
-  hyper: { epochs: 2, max_steps: null, learning_rate: 1e-4, min_learning_rate_ratio: 0.1, warmup_steps: 2, schedule: 'cosine', optimizer: 'adamw', weight_decay: 0, context_length: 512, batch_size: 4, seed: 1 },
+  dataset: {
+    train: '/m/.w/train.jsonl',
+    validation: null,
+    chat_train: '/m/.w/chat/train.jsonl',
+    chat_validation: '/m/.w/chat/valid.jsonl',
+    train_count: 10,
+    validation_count: 0,
+  },
+  hyper: {
+    epochs: 2,
+    max_steps: null,
+    learning_rate: 1e-4,
+    min_learning_rate_ratio: 0.1,
+    warmup_steps: 2,
+    schedule: 'cosine',
+    optimizer: 'adamw',
+    weight_decay: 0,
+    context_length: 512,
+    batch_size: 4,
+    seed: 1,
+  },
   native: { train_layers: 'last', threads: 1 },
   lora: { rank: 8, alpha: 16, dropout: 0, target_modules: ['q_proj'] },
 };
 
 describe('trainer contract pieces', () => {
   it('parses contract lines and names what is wrong', () => {
-    expect(parseContractLine('{"event":"progress","step":3,"epoch":0.5,"loss":1.5}', 1)).toMatchObject({ event: 'progress', step: 3, loss: 1.5 });
+    expect(parseContractLine('{"event":"progress","step":3,"epoch":0.5,"loss":1.5}', 1)).toMatchObject({
+      event: 'progress',
+      step: 3,
+      loss: 1.5,
+    });
     expect(() => parseContractLine('Epoch 1 loss 2.0', 7)).toThrow(/stdout:7: not a JSON object/);
     expect(() => parseContractLine('{"event":"progress","epoch":0}', 2)).toThrow(/stdout:2: invalid event: step/);
     expect(() => parseContractLine('{"event":"finish"}', 3)).toThrow(/stdout:3: invalid event/);
   });
 
   it('reads MLX-LM and Hugging Face Trainer logs as progress', () => {
-    const mlx = parseForeignLine('mlx-lm', 'Iter 20: Train loss 1.234, Learning Rate 1.000e-05, It/sec 2.1, Tokens/sec 850.5, Trained Tokens 4096, Peak mem 3.2 GB');
+    const mlx = parseForeignLine(
+      'mlx-lm',
+      'Iter 20: Train loss 1.234, Learning Rate 1.000e-05, It/sec 2.1, Tokens/sec 850.5, Trained Tokens 4096, Peak mem 3.2 GB',
+    );
     expect(mlx).toMatchObject({ step: 20, loss: 1.234, tokensPerSecond: 850.5, learningRate: 1e-5 });
     expect(mlx!.memoryBytes).toBeCloseTo(3.2 * 1024 ** 3);
     expect(parseForeignLine('mlx-lm', 'Iter 20: Val loss 1.5, Val took 2.0s')).toMatchObject({ step: 20, valLoss: 1.5 });
     expect(parseForeignLine('mlx-lm', 'Loading pretrained model')).toBeUndefined();
-    expect(parseForeignLine('hf-log', "{'loss': 0.8123, 'grad_norm': 1.2, 'learning_rate': 0.0002, 'epoch': 0.5}")).toMatchObject({ loss: 0.8123, epoch: 0.5 });
+    expect(parseForeignLine('hf-log', "{'loss': 0.8123, 'grad_norm': 1.2, 'learning_rate': 0.0002, 'epoch': 0.5}")).toMatchObject({
+      loss: 0.8123,
+      epoch: 0.5,
+    });
     expect(parseForeignLine('hf-log', 'Saving model checkpoint')).toBeUndefined();
   });
 
@@ -63,7 +92,13 @@ describe('trainer contract pieces', () => {
   });
 
   it('packs examples into full windows whose labels are the next tokens', () => {
-    const windows = packWindows([[1, 2, 3], [4, 5]], 4);
+    const windows = packWindows(
+      [
+        [1, 2, 3],
+        [4, 5],
+      ],
+      4,
+    );
     expect(windows).toHaveLength(2);
     expect([...windows[0]!.input]).toEqual([1, 2, 3, 4]);
     expect([...windows[0]!.labels]).toEqual([2, 3, 4, 5]);

@@ -15,7 +15,10 @@ export async function makeStarter(dir: string, name = 'starter.gguf'): Promise<{
   return { file, template };
 }
 
-export function seedExamples(template: ChatTemplate, count: number): { examples: TrainExample[]; conversations: SeedConversation[]; templateHash: string } {
+export function seedExamples(
+  template: ChatTemplate,
+  count: number,
+): { examples: TrainExample[]; conversations: SeedConversation[]; templateHash: string } {
   const conversations = seedConversations(count, 7, 1);
   const { examples, templateHash } = renderExamples(template, conversations);
   return { examples, conversations, templateHash };
@@ -40,14 +43,24 @@ export async function targetLogProb(
   const l = await testLlama();
   const model = await l.loadModel({ modelPath: modelFile, gpuLayers: 0 });
   try {
-    const context = await model.createContext({ contextSize: 512, threads: 2, ...(lora ? { lora: { adapters: [{ filePath: lora, scale: 1 }] } } : {}) });
+    const context = await model.createContext({
+      contextSize: 512,
+      threads: 2,
+      ...(lora ? { lora: { adapters: [{ filePath: lora, scale: 1 }] } } : {}),
+    });
     try {
-      const prompt = renderChat(template, { messages: conversation.messages.slice(0, -1), tools: conversation.tools, addGenerationPrompt: true });
+      const prompt = renderChat(template, {
+        messages: conversation.messages.slice(0, -1),
+        tools: conversation.tools,
+        addGenerationPrompt: true,
+      });
       let promptTokens = model.tokenize(prompt, true);
       if (promptTokens.length > 1 && promptTokens[0] === promptTokens[1]) promptTokens = promptTokens.slice(1);
       const targetTokens = model.tokenize(conversation.target, false);
       const all = [...promptTokens, ...targetTokens];
-      const input = all.map((t, i) => (i >= promptTokens.length - 1 && i < all.length - 1 ? ([t, { generateNext: { probabilities: true } }] as const) : t));
+      const input = all.map((t, i) =>
+        i >= promptTokens.length - 1 && i < all.length - 1 ? ([t, { generateNext: { probabilities: true } }] as const) : t,
+      );
       const out = await context.getSequence().controlledEvaluate(input as never);
       let sum = 0;
       for (let i = promptTokens.length - 1; i < all.length - 1; i++) {
@@ -68,7 +81,11 @@ export async function maskedNll(modelFile: string, ids: number[], mask: boolean[
   const l = await testLlama();
   const model = await l.loadModel({ modelPath: modelFile, gpuLayers: 0 });
   try {
-    const context = await model.createContext({ contextSize: 512, threads: 1, ...(lora ? { lora: { adapters: [{ filePath: lora, scale: 1 }] } } : {}) });
+    const context = await model.createContext({
+      contextSize: 512,
+      threads: 1,
+      ...(lora ? { lora: { adapters: [{ filePath: lora, scale: 1 }] } } : {}),
+    });
     try {
       const input = ids.map((t, i) => (i + 1 < ids.length && mask[i + 1] ? ([t, { generateNext: { probabilities: true } }] as const) : t));
       const out = await context.getSequence().controlledEvaluate(input as never);

@@ -39,7 +39,9 @@ describe('native trainer (llama.cpp training API through koffi, in a child proce
       },
     );
     const seconds = (Date.now() - started) / 1000;
-    console.log(`native: ${result.metrics.steps} steps in ${seconds.toFixed(1)} s, ${result.metrics.tokensPerSecond?.toFixed(0)} tok/s, loss ${result.metrics.firstLoss?.toFixed(3)} -> ${result.metrics.finalLoss?.toFixed(3)}, val acc ${result.metrics.valAccuracy?.toFixed(3)}`);
+    console.log(
+      `native: ${result.metrics.steps} steps in ${seconds.toFixed(1)} s, ${result.metrics.tokensPerSecond?.toFixed(0)} tok/s, loss ${result.metrics.firstLoss?.toFixed(3)} -> ${result.metrics.finalLoss?.toFixed(3)}, val acc ${result.metrics.valAccuracy?.toFixed(3)}`,
+    );
 
     expect(result.kind).toBe('model');
     expect(result.metrics.steps).toBe(160);
@@ -100,7 +102,14 @@ describe('native trainer: cancel and bad input', () => {
     let abortedAt = 0;
     let registered = 0;
     const run = runTraining(
-      { backend: 'native', baseModel: base, examples, output: path.join(modelsDir, 'cancelled.gguf'), hyper: { epochs: 1000, contextLength: 256 }, native: { threads: 1 } },
+      {
+        backend: 'native',
+        baseModel: base,
+        examples,
+        output: path.join(modelsDir, 'cancelled.gguf'),
+        hyper: { epochs: 1000, contextLength: 256 },
+        native: { threads: 1 },
+      },
       {
         onSpawn: (p) => (pid = p),
         onProgress: (p) => {
@@ -145,7 +154,9 @@ describe('native trainer: cancel and bad input', () => {
       native: { threads: 1 },
     }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toMatch(/train\.jsonl:\d+: the example is 60\d tokens, longer than the context \(256 tokens\).*raise hyper\.contextLength/);
+    expect((err as Error).message).toMatch(
+      /train\.jsonl:\d+: the example is 60\d tokens, longer than the context \(256 tokens\).*raise hyper\.contextLength/,
+    );
     expect((err as Error).message).toMatch(/exit code 2 \(bad input/);
     expect(fs.readdirSync(path.join(dir, 'models'))).toEqual([]);
   }, 60_000);

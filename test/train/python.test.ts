@@ -36,7 +36,9 @@ function evalLoss(dir: string, base: string, rows: { ids: number[]; mask: number
       hyper: { seed: 1, context_length: 512 },
     }),
   );
-  const r = spawnSync(venvPython(env.venv), [trainerScript(), '--config', config, '--tokens', tokens, '--eval-loss', '--device', 'cpu'], { encoding: 'utf8' });
+  const r = spawnSync(venvPython(env.venv), [trainerScript(), '--config', config, '--tokens', tokens, '--eval-loss', '--device', 'cpu'], {
+    encoding: 'utf8',
+  });
   const line = r.stdout.split('\n').find((l) => l.includes('"eval"'));
   if (!line) throw new Error(`eval-loss failed: ${r.stdout}\n${r.stderr.slice(-2000)}`);
   return (JSON.parse(line) as { rows: { loss: number }[] }).rows.map((r) => r.loss);
@@ -61,7 +63,15 @@ describe.skipIf(!env.ready)('python trainer (managed venv, LoRA, loss on spans o
         templateHash,
         output,
         hyper: { epochs: 10, maxSteps: 40, learningRate: 2e-2, warmupSteps: 2, contextLength: 512, batchSize: 4 },
-        python: { device: 'cpu', threads: 1, lora: { rank: 8, alpha: 16, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj', 'lm_head'] } },
+        python: {
+          device: 'cpu',
+          threads: 1,
+          lora: {
+            rank: 8,
+            alpha: 16,
+            targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj', 'lm_head'],
+          },
+        },
       },
       { onProgress: (p) => progress.push(p), register: registryRegistrar(ws.db, ws.modelsDir) },
     );
@@ -70,7 +80,9 @@ describe.skipIf(!env.ready)('python trainer (managed venv, LoRA, loss on spans o
     expect(record.parentId).toBe(baseRecord.id);
     expect(record.trainer).toBe('python:lora-r8');
     expect(record.adapterFile).toBeTruthy();
-    console.log(`python: ${result.metrics.steps} steps, ${result.metrics.tokensPerSecond?.toFixed(0)} tok/s, loss ${result.metrics.firstLoss?.toFixed(3)} -> ${result.metrics.finalLoss?.toFixed(3)}, peak ${((result.metrics.peakMemoryBytes ?? 0) / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `python: ${result.metrics.steps} steps, ${result.metrics.tokensPerSecond?.toFixed(0)} tok/s, loss ${result.metrics.firstLoss?.toFixed(3)} -> ${result.metrics.finalLoss?.toFixed(3)}, peak ${((result.metrics.peakMemoryBytes ?? 0) / 2 ** 20).toFixed(0)} MiB`,
+    );
     expect(result.kind).toBe('adapter');
     const losses = progress.filter((p) => p.valLoss === undefined && p.loss !== undefined).map((p) => p.loss!);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -108,12 +120,20 @@ describe.skipIf(!env.ready)('python trainer (managed venv, LoRA, loss on spans o
     const spanEnd = ex.spans[0]!.end;
     const variantTail = { ...ex, text: ex.text.slice(0, spanEnd) + '\nsomething else entirely' };
     // Same prompt, different span content.
-    const variantSpan = { ...ex, text: ex.text.slice(0, ex.spans[0]!.start) + 'x'.repeat(spanEnd - ex.spans[0]!.start) + ex.text.slice(spanEnd) };
+    const variantSpan = {
+      ...ex,
+      text: ex.text.slice(0, ex.spans[0]!.start) + 'x'.repeat(spanEnd - ex.spans[0]!.start) + ex.text.slice(spanEnd),
+    };
     const [a, b, c] = await tokenizeForTraining(base, [ex, variantTail, variantSpan]);
     const row = (t: { ids: number[]; mask: boolean[] }) => ({ ids: t.ids, mask: t.mask.map((m) => (m ? 1 : 0)) });
     expect(a!.mask.some(Boolean)).toBe(true);
     expect(a!.mask.every(Boolean)).toBe(false);
-    const [lossA, lossTail, lossSpan, lossAll] = evalLoss(dir, base, [row(a!), row(b!), row(c!), { ids: a!.ids, mask: a!.ids.map(() => 1) }]) as [number, number, number, number];
+    const [lossA, lossTail, lossSpan, lossAll] = evalLoss(dir, base, [
+      row(a!),
+      row(b!),
+      row(c!),
+      { ids: a!.ids, mask: a!.ids.map(() => 1) },
+    ]) as [number, number, number, number];
     expect(Math.abs(lossA - lossTail)).toBeLessThan(1e-5);
     expect(Math.abs(lossA - lossSpan)).toBeGreaterThan(1e-3);
     expect(Math.abs(lossA - lossAll)).toBeGreaterThan(1e-3);
@@ -132,7 +152,9 @@ describe('python trainer: missing environment', () => {
       expect(status.problem).toMatch(/No Python found.*Install Python 3\.10\+.*TOOLSMITH_PYTHON/);
       const { file: base, template } = await makeStarter(dir);
       const { examples } = seedExamples(template, 2);
-      await expect(runTraining({ backend: 'python', baseModel: base, examples, output: path.join(dir, 'a.gguf') })).rejects.toThrow(/No Python found/);
+      await expect(runTraining({ backend: 'python', baseModel: base, examples, output: path.join(dir, 'a.gguf') })).rejects.toThrow(
+        /No Python found/,
+      );
     } finally {
       if (saved.venv === undefined) delete process.env.TOOLSMITH_TRAINER_VENV;
       else process.env.TOOLSMITH_TRAINER_VENV = saved.venv;

@@ -71,7 +71,9 @@ export function registerEvalCommands(program: Command, open: OpenEngine): void {
           name: opts.name,
         });
         bar.finish();
-        console.log(`Imported "${set.name}": ${set.itemCount} item(s) (${set.categories.map((c) => `${c.category} ${c.count}`).join(', ')})`);
+        console.log(
+          `Imported "${set.name}": ${set.itemCount} item(s) (${set.categories.map((c) => `${c.category} ${c.count}`).join(', ')})`,
+        );
       } finally {
         off();
         bar.finish();
@@ -95,7 +97,12 @@ export function registerEvalCommands(program: Command, open: OpenEngine): void {
           console.log('No evaluation sets yet: import one with `toolsmith eval import QUESTIONS ANSWERS`.');
           return;
         }
-        console.log(formatTable(['id', 'name', 'items', 'categories'], items.map((s) => [s.id, s.name, s.itemCount, s.categories.map((c) => `${c.category} ${c.count}`).join(', ')])));
+        console.log(
+          formatTable(
+            ['id', 'name', 'items', 'categories'],
+            items.map((s) => [s.id, s.name, s.itemCount, s.categories.map((c) => `${c.category} ${c.count}`).join(', ')]),
+          ),
+        );
       } finally {
         await engine.close();
       }
@@ -113,7 +120,13 @@ export function registerEvalCommands(program: Command, open: OpenEngine): void {
       const { engine, client } = open(command);
       try {
         const setRef = /^\d+$/.test(set) ? Number(set) : set;
-        const { run, results } = await client.call('eval.check', { set: setRef, outputs, label: opts.label, decoder: opts.decoder, includeResults: Boolean(opts.json) });
+        const { run, results } = await client.call('eval.check', {
+          set: setRef,
+          outputs,
+          label: opts.label,
+          decoder: opts.decoder,
+          includeResults: Boolean(opts.json),
+        });
         if (opts.json) {
           for (const r of results ?? []) console.log(JSON.stringify({ id: r.id, valid: r.valid, error_type: r.errorType }));
           console.log(JSON.stringify({ run: run.id, set: run.setName, ...run.summary }));

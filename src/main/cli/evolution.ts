@@ -143,7 +143,8 @@ export function settingsFromFlags(f: EvolveFlags, modelId: number): EvolveSettin
   set('unreachableCap', f.unreachableCap);
   if (f.mix) {
     const parts = f.mix.split(',').map(Number);
-    if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0)) throw new Error(`--mix wants three shares like 0.6,0.2,0.2, not "${f.mix}".`);
+    if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0))
+      throw new Error(`--mix wants three shares like 0.6,0.2,0.2, not "${f.mix}".`);
     s.mix = { invocation: parts[0], toolGeneration: parts[1], docAdaption: parts[2] };
   }
   set('refinementShare', f.refinementShare);
@@ -176,11 +177,24 @@ export function settingsFromFlags(f: EvolveFlags, modelId: number): EvolveSettin
 }
 
 /** Runs an evolution job in this process with a progress bar; Ctrl-C cancels it. */
-async function runEvolution(engine: Engine, client: ToolsmithClient, settings: EvolveSettingsInput, bar: ProgressBar): Promise<{ job: JobSummary; runId: string }> {
+async function runEvolution(
+  engine: Engine,
+  client: ToolsmithClient,
+  settings: EvolveSettingsInput,
+  bar: ProgressBar,
+): Promise<{ job: JobSummary; runId: string }> {
   const runner = jobRunner(engine.ctx, { scope: 'own', recover: false });
   let jobId: number | undefined;
   const offProgress = client.on('jobs.progress', (p) => {
-    if (p.jobId === jobId) bar.update({ label: `${p.step} (${p.seq + 1}/${p.stepCount})`, done: p.done, total: p.total, rate: p.rate, etaSeconds: p.etaSeconds, message: p.message });
+    if (p.jobId === jobId)
+      bar.update({
+        label: `${p.step} (${p.seq + 1}/${p.stepCount})`,
+        done: p.done,
+        total: p.total,
+        rate: p.rate,
+        etaSeconds: p.etaSeconds,
+        message: p.message,
+      });
   });
   const offLog = client.on('jobs.log', (line) => {
     if (line.jobId === jobId && line.level !== 'debug') bar.log(`${line.level === 'info' ? '' : `${line.level}: `}${line.message}`);
@@ -213,7 +227,13 @@ function metricOf(r: RoundSummary, name: string, category = ''): number | undefi
 /** The per-round table: held-out accuracy by set and category, samples, training loss, wall time. */
 export function roundsTable(rounds: RoundSummary[], sets: string[]): string {
   const categories = ['simple', 'multiple', 'parallel', 'parallel_multiple', 'irrelevance'];
-  const short: Record<string, string> = { simple: 'simp', multiple: 'mult', parallel: 'par', parallel_multiple: 'p-mult', irrelevance: 'irrel' };
+  const short: Record<string, string> = {
+    simple: 'simp',
+    multiple: 'mult',
+    parallel: 'par',
+    parallel_multiple: 'p-mult',
+    irrelevance: 'irrel',
+  };
   const header = ['round', 'state'];
   for (const set of sets) header.push(`${set.replace(/^toolsmith-/, '')} %`, ...categories.map((c) => short[c]!));
   header.push('generated', 'verified', 'selected', 'loss', 'wall');
@@ -243,14 +263,19 @@ async function printRun(client: ToolsmithClient, runId: string, sets: string[]):
   const main = items.map((r) => metricOf(r, 'accuracy', sets[0]!));
   const first = main[0];
   const best = items.filter((r) => r.seq === 0 || r.state === 'accepted').map((r) => metricOf(r, 'accuracy', sets[0]!) ?? 0);
-  if (first !== undefined && best.length) console.log(`\n${sets[0]}: round 0 ${first.toFixed(1)} % → last accepted ${best[best.length - 1]!.toFixed(1)} % (${(best[best.length - 1]! - first >= 0 ? '+' : '')}${(best[best.length - 1]! - first).toFixed(1)} points)`);
+  if (first !== undefined && best.length)
+    console.log(
+      `\n${sets[0]}: round 0 ${first.toFixed(1)} % → last accepted ${best[best.length - 1]!.toFixed(1)} % (${best[best.length - 1]! - first >= 0 ? '+' : ''}${(best[best.length - 1]! - first).toFixed(1)} points)`,
+    );
 }
 
 export function registerEvolutionCommands(program: Command, open: OpenEngine): void {
   evolveOptions(
     program
       .command('evolve')
-      .description('Self-evolution: rounds of tool-making, k-sample tool-using, verification, model-aware selection, training, evaluation and accept/roll back')
+      .description(
+        'Self-evolution: rounds of tool-making, k-sample tool-using, verification, model-aware selection, training, evaluation and accept/roll back',
+      )
       .requiredOption('-m, --model <id>', 'registry id of the model to start from'),
   ).action(async (flags: EvolveFlags, command: Command) => {
     const { engine, client } = open(command);
@@ -259,7 +284,9 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
     try {
       const settings = settingsFromFlags(flags, Number(flags.model));
       const { job, runId } = await runEvolution(engine, client, settings, bar);
-      bar.finish(`Run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`);
+      bar.finish(
+        `Run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
+      );
       await printRun(client, runId, flags.evalSet ?? [UNSEEN_SET, INDOMAIN_SET]);
       if (job.state !== 'done') process.exitCode = 1;
     } finally {
@@ -271,7 +298,9 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
   evolveOptions(
     program
       .command('demo')
-      .description('The offline demo: a fresh workspace, the built-in tool pool, the starter model (taught the call format if needed), 3 rounds, then a table per round')
+      .description(
+        'The offline demo: a fresh workspace, the built-in tool pool, the starter model (taught the call format if needed), 3 rounds, then a table per round',
+      )
       .option('--starter-steps <n>', 'pretraining steps for the starter model when it is not trained yet', int('starter-steps'), 30)
       .option('--keep', 'keep the temporary workspace'),
   ).action(async (flags: EvolveFlags & { starterSteps: number; keep?: boolean }, command: Command) => {
@@ -287,7 +316,9 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       const { ensureStarter, installDemoData } = await import('../engine/evolution/demo-setup');
       console.log(`Workspace: ${dir}${temp ? ' (temporary)' : ''}`);
       const data = await installDemoData(engine.ctx.db);
-      console.log(`Built-in pool: ${data.tools} tools; ${data.seedsInserted} seed samples added; evaluation sets ${data.evalSets.join(', ')}`);
+      console.log(
+        `Built-in pool: ${data.tools} tools; ${data.seedsInserted} seed samples added; evaluation sets ${data.evalSets.join(', ')}`,
+      );
       // One thread by default: llama.cpp's worker threads spin at barriers, which on a busy or small machine
       // costs far more than the parallelism gains (measured here: 48 tokens in 0.1–0.4 s with 1 thread, 30–44 s with 2).
       const threads = flags.threads ?? 1;
@@ -297,13 +328,28 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
         threads,
         shape: DEMO_STARTER_SHAPE,
         log: (line) => bar.log(line),
-        onProgress: (p) => bar.update({ label: 'starter', done: p.step, total: p.totalSteps ?? null, message: p.loss !== undefined ? `loss ${p.loss.toFixed(3)}` : null }),
+        onProgress: (p) =>
+          bar.update({
+            label: 'starter',
+            done: p.step,
+            total: p.totalSteps ?? null,
+            message: p.loss !== undefined ? `loss ${p.loss.toFixed(3)}` : null,
+          }),
       });
-      if (starter.trained) bar.log(`Starter model taught the call format in ${formatDuration(starter.seconds)} (final loss ${starter.finalLoss?.toFixed(3) ?? '?'})`);
+      if (starter.trained)
+        bar.log(
+          `Starter model taught the call format in ${formatDuration(starter.seconds)} (final loss ${starter.finalLoss?.toFixed(3) ?? '?'})`,
+        );
       const given = settingsFromFlags({ ...flags, threads }, starter.id) as Record<string, unknown>;
-      const settings = { ...DEMO_SETTINGS, ...given, train: { ...DEMO_SETTINGS.train, ...(given.train as object | undefined) } } as EvolveSettingsInput;
+      const settings = {
+        ...DEMO_SETTINGS,
+        ...given,
+        train: { ...DEMO_SETTINGS.train, ...(given.train as object | undefined) },
+      } as EvolveSettingsInput;
       const { job, runId } = await runEvolution(engine, client, settings, bar);
-      bar.finish(`Demo run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`);
+      bar.finish(
+        `Demo run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
+      );
       await printRun(client, runId, (settings.evalSets as string[] | undefined) ?? DEMO_SETTINGS.evalSets);
       if (job.state !== 'done') process.exitCode = 1;
     } finally {

@@ -8,12 +8,16 @@ import { formatTable } from './table';
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items.length ? items : undefined;
 }
 
 function oneOf<T extends string>(schema: { options: readonly T[] }, value: string, flag: string): T {
-  if (!(schema.options as readonly string[]).includes(value)) throw new Error(`${flag} must be one of ${schema.options.join(', ')}, not "${value}".`);
+  if (!(schema.options as readonly string[]).includes(value))
+    throw new Error(`${flag} must be one of ${schema.options.join(', ')}, not "${value}".`);
   return value as T;
 }
 
@@ -21,7 +25,8 @@ function wholeNumbers(value: string, flag: string, allowNone = false): (number |
   return (list(value) ?? []).map((v) => {
     if (allowNone && v === 'none') return null;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} takes whole numbers separated by commas${allowNone ? ' (or "none")' : ''}, not "${v}".`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`${flag} takes whole numbers separated by commas${allowNone ? ' (or "none")' : ''}, not "${v}".`);
     return n;
   });
 }
@@ -70,52 +75,56 @@ export function registerFormatsCommands(program: Command, open: OpenEngine): voi
     .command('import <file>')
     .description('Import tool-use samples from a JSONL/JSON file or a Hugging Face dataset folder (format detected unless given)')
     .option('--format <format>', `one of ${DataFormat.options.join(', ')}`)
-    .option('--answers <file>', "BFCL: the possible-answer file that goes with the questions")
+    .option('--answers <file>', 'BFCL: the possible-answer file that goes with the questions')
     .option('--mode <mode>', 'when records are malformed: "none" stores nothing, "valid" stores the valid ones', 'none')
     .option('--status <status>', `status of the imported samples (${SampleStatus.options.join(', ')})`, 'candidate')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, opts: { format?: string; answers?: string; mode: string; status: string; json?: boolean }, command: Command) => {
-      const format = opts.format ? oneOf(DataFormat, opts.format, '--format') : undefined;
-      const mode = oneOf(ImportMode, opts.mode, '--mode');
-      const status = oneOf(SampleStatus, opts.status, '--status');
-      const { engine, client } = open(command);
-      const bar = createProgressBar({ stream: process.stderr });
-      const off = client.on('formats.importProgress', (p) =>
-        bar.update({
-          label: `${path.basename(p.file)} ${p.phase}`,
-          done: p.totalBytes > 0 ? Math.round((p.bytesRead / p.totalBytes) * 100) : p.records,
-          total: p.totalBytes > 0 ? 100 : null,
-          message: `${p.records} records, ${p.problems} problems`,
-        }),
-      );
-      const cancel = () => void client.call('formats.cancelImport', {});
-      process.once('SIGINT', cancel);
-      try {
-        const result = await client.call('formats.import', {
-          path: path.resolve(file),
-          format,
-          answers: opts.answers ? path.resolve(opts.answers) : undefined,
-          mode,
-          status,
-        });
-        bar.finish();
-        if (opts.json) console.log(JSON.stringify(result, null, 2));
-        else {
-          console.log(summary(result));
-          for (const p of result.problems.slice(0, 20)) console.log(`  ${p.file}:${p.line}: ${p.path ? `${p.path}: ` : ''}${p.reason}`);
-          if (result.problemCount > 20) console.log(`  … and ${result.problemCount - 20} more`);
+    .action(
+      async (file: string, opts: { format?: string; answers?: string; mode: string; status: string; json?: boolean }, command: Command) => {
+        const format = opts.format ? oneOf(DataFormat, opts.format, '--format') : undefined;
+        const mode = oneOf(ImportMode, opts.mode, '--mode');
+        const status = oneOf(SampleStatus, opts.status, '--status');
+        const { engine, client } = open(command);
+        const bar = createProgressBar({ stream: process.stderr });
+        const off = client.on('formats.importProgress', (p) =>
+          bar.update({
+            label: `${path.basename(p.file)} ${p.phase}`,
+            done: p.totalBytes > 0 ? Math.round((p.bytesRead / p.totalBytes) * 100) : p.records,
+            total: p.totalBytes > 0 ? 100 : null,
+            message: `${p.records} records, ${p.problems} problems`,
+          }),
+        );
+        const cancel = () => void client.call('formats.cancelImport', {});
+        process.once('SIGINT', cancel);
+        try {
+          const result = await client.call('formats.import', {
+            path: path.resolve(file),
+            format,
+            answers: opts.answers ? path.resolve(opts.answers) : undefined,
+            mode,
+            status,
+          });
+          bar.finish();
+          if (opts.json) console.log(JSON.stringify(result, null, 2));
+          else {
+            console.log(summary(result));
+            for (const p of result.problems.slice(0, 20)) console.log(`  ${p.file}:${p.line}: ${p.path ? `${p.path}: ` : ''}${p.reason}`);
+            if (result.problemCount > 20) console.log(`  … and ${result.problemCount - 20} more`);
+          }
+          if (result.state === 'rejected') {
+            throw new Error(
+              `nothing was imported: ${result.problemCount} record(s) are malformed. Fix them, or import the valid ones with --mode valid.`,
+            );
+          }
+          if (result.state === 'cancelled') throw new Error('the import was cancelled; nothing was stored.');
+        } finally {
+          process.off('SIGINT', cancel);
+          off();
+          bar.finish();
+          await engine.close();
         }
-        if (result.state === 'rejected') {
-          throw new Error(`nothing was imported: ${result.problemCount} record(s) are malformed. Fix them, or import the valid ones with --mode valid.`);
-        }
-        if (result.state === 'cancelled') throw new Error('the import was cancelled; nothing was stored.');
-      } finally {
-        process.off('SIGINT', cancel);
-        off();
-        bar.finish();
-        await engine.close();
-      }
-    });
+      },
+    );
 
   program
     .command('export')
@@ -144,7 +153,12 @@ export function registerFormatsCommands(program: Command, open: OpenEngine): voi
           if (opts.json) console.log(JSON.stringify(result, null, 2));
           else {
             console.log(`Exported ${result.model}${result.base ? ` (a LoRA adapter for ${result.base.name})` : ''} into ${result.out}`);
-            console.log(formatTable(['file', 'bytes'], result.files.map((f) => [path.basename(f.file), f.bytes])));
+            console.log(
+              formatTable(
+                ['file', 'bytes'],
+                result.files.map((f) => [path.basename(f.file), f.bytes]),
+              ),
+            );
           }
         } finally {
           await engine.close();
@@ -154,7 +168,8 @@ export function registerFormatsCommands(program: Command, open: OpenEngine): voi
       if (opts.format === undefined) throw new Error('give --format (to export samples) or --model (to export a model).');
       const format = oneOf(ExportFormat, opts.format, '--format');
       const shares = (opts.splits ?? '0.8,0.1,0.1').split(',').map(Number);
-      if (shares.length !== 3 || shares.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`--splits takes three shares like 0.8,0.1,0.1, not "${opts.splits}".`);
+      if (shares.length !== 3 || shares.some((n) => !Number.isFinite(n) || n < 0))
+        throw new Error(`--splits takes three shares like 0.8,0.1,0.1, not "${opts.splits}".`);
       const filter = filterOf(opts);
       const { engine, client } = open(command);
       try {
@@ -171,7 +186,12 @@ export function registerFormatsCommands(program: Command, open: OpenEngine): voi
           return;
         }
         console.log(`Exported ${result.samples} sample(s) as ${result.format} into ${result.out}`);
-        console.log(formatTable(['file', 'records'], result.files.map((f) => [path.relative(result.out, f.file), f.records])));
+        console.log(
+          formatTable(
+            ['file', 'records'],
+            result.files.map((f) => [path.relative(result.out, f.file), f.records]),
+          ),
+        );
         if (result.skippedCount > 0) {
           console.log(`Skipped ${result.skippedCount} sample(s):`);
           for (const s of result.skipped.slice(0, 10)) console.log(`  #${s.id}: ${s.reason}`);

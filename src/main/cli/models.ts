@@ -49,7 +49,10 @@ function printModel(m: Model): void {
         ['context', m.contextLength],
         ['size', formatSize(m.sizeBytes)],
         ['sha256', m.sha256],
-        ['chat template', m.chatTemplate ? `own (${String(m.metadata.templateHash ?? '')})` : `fallback (${String(m.metadata.templateHash ?? '')})`],
+        [
+          'chat template',
+          m.chatTemplate ? `own (${String(m.metadata.templateHash ?? '')})` : `fallback (${String(m.metadata.templateHash ?? '')})`,
+        ],
         ...(m.parentId !== null ? [['parent', m.parentId]] : []),
         ...(m.roundId !== null ? [['round', m.roundId]] : []),
         ...(m.adapterFile ? [['adapter', m.adapterFile]] : []),
@@ -76,23 +79,37 @@ export function registerModelsCommands(program: Command, open: OpenEngine): void
     .option('--train', 'then pretrain it on the built-in seed corpus (native trainer) and register the result')
     .option('--train-steps <n>', 'with --train: optimizer steps (default 400)')
     .option('--json', 'print the registered model as JSON')
-    .action(async (opts: { name?: string; seed?: string; layers?: string; embedding?: string; heads?: string; json?: boolean; train?: boolean; trainSteps?: string }, command: Command) => {
-      const { engine, client } = open(command);
-      try {
-        const created = await client.call('models.createStarter', {
-          name: opts.name,
-          seed: intOption('--seed', opts.seed),
-          layers: intOption('--layers', opts.layers),
-          embedding: intOption('--embedding', opts.embedding),
-          heads: intOption('--heads', opts.heads),
-        });
-        if (opts.json) console.log(JSON.stringify(created, null, 2));
-        else printModel(created);
-        if (opts.train) await trainStarter(engine, created.id, intOption('--train-steps', opts.trainSteps), opts.json);
-      } finally {
-        await engine.close();
-      }
-    });
+    .action(
+      async (
+        opts: {
+          name?: string;
+          seed?: string;
+          layers?: string;
+          embedding?: string;
+          heads?: string;
+          json?: boolean;
+          train?: boolean;
+          trainSteps?: string;
+        },
+        command: Command,
+      ) => {
+        const { engine, client } = open(command);
+        try {
+          const created = await client.call('models.createStarter', {
+            name: opts.name,
+            seed: intOption('--seed', opts.seed),
+            layers: intOption('--layers', opts.layers),
+            embedding: intOption('--embedding', opts.embedding),
+            heads: intOption('--heads', opts.heads),
+          });
+          if (opts.json) console.log(JSON.stringify(created, null, 2));
+          else printModel(created);
+          if (opts.train) await trainStarter(engine, created.id, intOption('--train-steps', opts.trainSteps), opts.json);
+        } finally {
+          await engine.close();
+        }
+      },
+    );
 
   model
     .command('import')
@@ -133,7 +150,17 @@ export function registerModelsCommands(program: Command, open: OpenEngine): void
         console.log(
           formatTable(
             ['id', 'name', 'kind', 'arch', 'params', 'quant', 'context', 'size', 'parent'],
-            items.map((m) => [m.id, m.name, m.kind, m.architecture, formatCount(m.parameters), m.quantization, m.contextLength, formatSize(m.sizeBytes), m.parentId]),
+            items.map((m) => [
+              m.id,
+              m.name,
+              m.kind,
+              m.architecture,
+              formatCount(m.parameters),
+              m.quantization,
+              m.contextLength,
+              formatSize(m.sizeBytes),
+              m.parentId,
+            ]),
           ),
         );
       } finally {

@@ -42,7 +42,12 @@ export function registerToolsCommands(program: Command, open: OpenEngine): void 
       const raw = readJsonFile(file);
       const { engine, client } = open(command);
       try {
-        const result = await client.call('tools.import', { tools: raw as never, pool: opts.pool, replace: opts.replace, source: path.basename(file) });
+        const result = await client.call('tools.import', {
+          tools: raw as never,
+          pool: opts.pool,
+          replace: opts.replace,
+          source: path.basename(file),
+        });
         if (opts.json) console.log(JSON.stringify(result));
         else console.log(`Imported ${result.imported} tool(s) into pool "${result.pool}": ${result.names.join(', ')}`);
       } finally {
@@ -67,7 +72,13 @@ export function registerToolsCommands(program: Command, open: OpenEngine): void 
         console.log(
           formatTable(
             ['id', 'pool', 'name', 'parameters', 'description'],
-            result.items.map((t) => [t.id, t.pool, t.name, t.params.map((p) => `${p.name}${p.required ? '*' : ''}:${p.type}`).join(' '), t.description.slice(0, 60)]),
+            result.items.map((t) => [
+              t.id,
+              t.pool,
+              t.name,
+              t.params.map((p) => `${p.name}${p.required ? '*' : ''}:${p.type}`).join(' '),
+              t.description.slice(0, 60),
+            ]),
           ),
         );
         console.log(`${result.total} tool(s)`);

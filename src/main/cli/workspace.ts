@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jobRunner } from '../engine/jobs/runner';
 import { startServer } from '../server';
 import type { OpenEngine } from './engine-opener';
 import { formatTable } from './table';
@@ -9,7 +10,11 @@ import { formatTable } from './table';
 /** Where the built renderer is, from the source tree or from the bundle. */
 export function rendererDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../../../out/renderer'), path.resolve(here, '../renderer'), path.resolve(process.cwd(), 'out/renderer')];
+  const candidates = [
+    path.resolve(here, '../../../out/renderer'),
+    path.resolve(here, '../renderer'),
+    path.resolve(process.cwd(), 'out/renderer'),
+  ];
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;
 }
 
@@ -35,7 +40,10 @@ export function registerWorkspaceCommands(program: Command, open: OpenEngine): v
               ['schema', `${status.schemaVersion} (app ${status.appSchemaVersion})`],
               ...Object.entries(status.counts).map(([k, v]) => [k, v]),
             ],
-          ).split('\n').slice(2).join('\n'),
+          )
+            .split('\n')
+            .slice(2)
+            .join('\n'),
         );
       } finally {
         await engine.close();
@@ -50,7 +58,8 @@ export function registerWorkspaceCommands(program: Command, open: OpenEngine): v
     .option('--token <token>', 'session token (default: random)')
     .action(async (opts: { port: string; host: string; token?: string }, command: Command) => {
       const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, not "${opts.port}".`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`--port must be a whole number from 0 to 65535, not "${opts.port}".`);
       const { engine } = open(command, { lock: 'toolsmith serve' });
       let server;
       try {
@@ -59,6 +68,8 @@ export function registerWorkspaceCommands(program: Command, open: OpenEngine): v
         await engine.close();
         throw error;
       }
+      // The host runs jobs: interrupted ones resume now, queued ones start.
+      jobRunner(engine.ctx);
       console.log(`Toolsmith is serving ${engine.ctx.workspace.dir}`);
       console.log(`Open ${server.url}`);
       const stop = async () => {

@@ -7,10 +7,32 @@ import type { Handlers } from './api/handlers';
 import { EngineContext } from './context';
 import { openWorkspace, type OpenWorkspaceOptions } from './workspace/workspace';
 import { workspaceHandlers } from './workspace/handlers';
+import { toolsHandlers } from './tools/handlers';
+import { evalHandlers } from './eval/handlers';
+import { curationHandlers } from './curation/handlers';
+import { insightHandlers } from './insight/handlers';
+import { jobsHandlers } from './jobs/handlers';
+import { evolutionHandlers } from './evolution/handlers';
+import { modelsHandlers } from './models/handlers';
+import { modelDownloadHandlers } from './models/pull-handlers';
+import { modelEvalHandlers } from './eval/model-eval-handlers';
+import { formatsHandlers } from './formats/handlers';
+import { trainHandlers } from './train/handlers';
 
 /** Every domain's handlers, composed: the engine's implementation of the whole contract. */
 const handlers: Handlers<Contract> = {
   ...workspaceHandlers,
+  ...toolsHandlers,
+  ...evalHandlers,
+  ...curationHandlers,
+  ...insightHandlers,
+  ...jobsHandlers,
+  ...evolutionHandlers,
+  ...modelsHandlers,
+  ...modelDownloadHandlers,
+  ...modelEvalHandlers,
+  ...formatsHandlers,
+  ...trainHandlers,
 };
 
 export interface Engine extends Transport {
@@ -48,7 +70,10 @@ export function createEngine(ctx: EngineContext): Engine {
         if (!checked.success) {
           return {
             ok: false,
-            error: { code: 'invalid_output', message: `The engine produced an invalid result for ${method}: ${describeZodError(checked.error, 'result')}` },
+            error: {
+              code: 'invalid_output',
+              message: `The engine produced an invalid result for ${method}: ${describeZodError(checked.error, 'result')}`,
+            },
           };
         }
         return { ok: true, result: checked.data };

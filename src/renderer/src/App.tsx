@@ -55,7 +55,18 @@ export const VIEWS: ViewRoute[] = [
 // Shades and the dimmed colour chosen for WCAG AA contrast (4.5:1) on both themes.
 // Toolsmith's green: Mantine's teal with darker top shades, so white text on filled and hovered
 // elements keeps a 4.5:1 contrast.
-const toolsmith: MantineColorsTuple = ['#e6fcf5', '#c3fae8', '#96f2d7', '#63e6be', '#38d9a9', '#20c997', '#12b886', '#087f5b', '#076b4d', '#055a40'];
+const toolsmith: MantineColorsTuple = [
+  '#e6fcf5',
+  '#c3fae8',
+  '#96f2d7',
+  '#63e6be',
+  '#38d9a9',
+  '#20c997',
+  '#12b886',
+  '#087f5b',
+  '#076b4d',
+  '#055a40',
+];
 const theme = createTheme({ colors: { toolsmith }, primaryColor: 'toolsmith', primaryShade: 7, defaultRadius: 'md' });
 const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
@@ -128,7 +139,12 @@ export function App() {
   // Electron loads a file:// page, where only hash routes survive a reload.
   const Router = isElectron() ? HashRouter : BrowserRouter;
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager} cssVariablesResolver={cssVariablesResolver}>
+    <MantineProvider
+      theme={theme}
+      defaultColorScheme="auto"
+      colorSchemeManager={colorSchemeManager}
+      cssVariablesResolver={cssVariablesResolver}
+    >
       <Notifications position="bottom-right" />
       <ClientProvider>
         <Router>

@@ -59,10 +59,27 @@ export const SampleDetail = z.object({
   row: SampleRow,
   input: z.unknown(),
   versions: z.array(
-    z.object({ version: z.number().int(), query: z.string(), output: z.string(), author: z.string(), note: z.string().nullable(), createdAt: z.string() }),
+    z.object({
+      version: z.number().int(),
+      query: z.string(),
+      output: z.string(),
+      author: z.string(),
+      note: z.string().nullable(),
+      createdAt: z.string(),
+    }),
   ),
   verdicts: z.array(Verdict),
-  passHistory: z.array(z.object({ roundId: z.number().int(), roundSeq: z.number().int().nullable(), k: z.number().int(), matches: z.number().int(), p: z.number(), bucket: PassBucket, selected: z.boolean() })),
+  passHistory: z.array(
+    z.object({
+      roundId: z.number().int(),
+      roundSeq: z.number().int().nullable(),
+      k: z.number().int(),
+      matches: z.number().int(),
+      p: z.number(),
+      bucket: PassBucket,
+      selected: z.boolean(),
+    }),
+  ),
   provenance: z.object({
     roundId: z.number().int().nullable(),
     roundSeq: z.number().int().nullable(),
@@ -97,16 +114,35 @@ export const DatasetStats = z.object({
       byStatus: z.record(z.string(), z.number().int()),
       byCategory: z.record(z.string(), z.number().int()),
       /** Samples added per round (round seq; null = not from a round: imports, seeds). */
-      byRound: z.array(z.object({ roundId: z.number().int().nullable(), seq: z.number().int().nullable(), count: z.number().int(), cumulative: z.number().int() })),
+      byRound: z.array(
+        z.object({
+          roundId: z.number().int().nullable(),
+          seq: z.number().int().nullable(),
+          count: z.number().int(),
+          cumulative: z.number().int(),
+        }),
+      ),
     }),
   ),
 });
 export type DatasetStats = z.infer<typeof DatasetStats>;
 
 export const curationMethods = {
-  'samples.page': method(PageInput, z.object({ rows: z.array(SampleRow), offset: z.number().int(), hasMore: z.boolean() }), 'One page of samples, filtered, searched and sorted on the server.'),
-  'samples.count': method(z.object({ filter: BrowseFilter.default({}) }), z.object({ total: z.number().int(), byStatus: z.record(z.string(), z.number().int()) }), 'How many samples a filter selects, by status.'),
-  'samples.detail': method(z.object({ id: z.number().int() }), SampleDetail, 'One sample with its versions, verdicts, votes, pass@k history and provenance.'),
+  'samples.page': method(
+    PageInput,
+    z.object({ rows: z.array(SampleRow), offset: z.number().int(), hasMore: z.boolean() }),
+    'One page of samples, filtered, searched and sorted on the server.',
+  ),
+  'samples.count': method(
+    z.object({ filter: BrowseFilter.default({}) }),
+    z.object({ total: z.number().int(), byStatus: z.record(z.string(), z.number().int()) }),
+    'How many samples a filter selects, by status.',
+  ),
+  'samples.detail': method(
+    z.object({ id: z.number().int() }),
+    SampleDetail,
+    'One sample with its versions, verdicts, votes, pass@k history and provenance.',
+  ),
   'samples.curate': method(
     z.object({
       action: CurationAction,
@@ -116,7 +152,11 @@ export const curationMethods = {
     ActionResult,
     'Accept, reject, tag, untag or edit samples (edits add a version; the action is stored for undo).',
   ),
-  'samples.undo': method(z.object({ actionId: z.number().int().optional() }).default({}), z.object({ actionId: z.number().int().nullable(), affected: z.number().int() }), 'Undo a curation action (the latest not yet undone by default).'),
+  'samples.undo': method(
+    z.object({ actionId: z.number().int().optional() }).default({}),
+    z.object({ actionId: z.number().int().nullable(), affected: z.number().int() }),
+    'Undo a curation action (the latest not yet undone by default).',
+  ),
   'datasets.stats': method(z.object({}).default({}), DatasetStats, 'Per sub-task: counts by status, category and round.'),
 } as const;
 

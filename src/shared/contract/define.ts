@@ -11,11 +11,7 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   readonly doc: string;
 }
 
-export function method<I extends z.ZodType, O extends z.ZodType>(
-  input: I,
-  output: O,
-  doc: string,
-): MethodSpec<I, O> {
+export function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, doc: string): MethodSpec<I, O> {
   return { input, output, doc };
 }
 

@@ -4,10 +4,7 @@ import { method } from './define';
 const Id = z.number().int().positive();
 
 /** A file the engine reads itself (`path`), or its text sent by a client that has no access to the disk. */
-export const FileInput = z.union([
-  z.object({ path: z.string().min(1) }),
-  z.object({ fileName: z.string().min(1), text: z.string() }),
-]);
+export const FileInput = z.union([z.object({ path: z.string().min(1) }), z.object({ fileName: z.string().min(1), text: z.string() })]);
 export type FileInput = z.infer<typeof FileInput>;
 
 export const CategoryCount = z.object({ category: z.string(), count: z.number().int() });
@@ -81,7 +78,11 @@ export const evalMethods = {
     z.object({ set: EvalSetSummary }),
     'Import a BFCL question file (+ possible answers) as an evaluation set: all or nothing, with progress events.',
   ),
-  'eval.listSets': method(z.object({}).default({}), z.object({ items: z.array(EvalSetSummary) }), 'Evaluation sets with their category counts.'),
+  'eval.listSets': method(
+    z.object({}).default({}),
+    z.object({ items: z.array(EvalSetSummary) }),
+    'Evaluation sets with their category counts.',
+  ),
   'eval.deleteSet': method(z.object({ set: SetRef }), z.object({ deleted: z.boolean() }), 'Delete an evaluation set with its runs.'),
   'eval.items': method(
     z.object({
@@ -91,7 +92,9 @@ export const evalMethods = {
       offset: z.number().int().min(0).default(0),
     }),
     z.object({
-      items: z.array(z.object({ id: Id, key: z.string(), category: z.string(), question: z.json(), tools: z.json(), answer: z.json().nullable() })),
+      items: z.array(
+        z.object({ id: Id, key: z.string(), category: z.string(), question: z.json(), tools: z.json(), answer: z.json().nullable() }),
+      ),
       total: z.number().int(),
     }),
     'Items of an evaluation set.',

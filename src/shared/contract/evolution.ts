@@ -50,7 +50,11 @@ export const EvolveSettings = z.object({
 
   // ---- training mix ----
   mix: z
-    .object({ invocation: z.number().min(0).default(0.6), toolGeneration: z.number().min(0).default(0.2), docAdaption: z.number().min(0).default(0.2) })
+    .object({
+      invocation: z.number().min(0).default(0.6),
+      toolGeneration: z.number().min(0).default(0.2),
+      docAdaption: z.number().min(0).default(0.2),
+    })
     .default({ invocation: 0.6, toolGeneration: 0.2, docAdaption: 0.2 }),
   /** Refinement samples (wrong→corrected : right→unchanged at `refineRatio`), as a share of the invocation examples (ours). */
   refinementShare: z.number().min(0).max(2).default(0.2),
@@ -148,11 +152,31 @@ export const RoundDetail = z.object({
 export type RoundDetail = z.infer<typeof RoundDetail>;
 
 export const evolutionMethods = {
-  'evolution.start': method(EvolveSettings, z.object({ jobId: z.number().int(), runId: z.string() }), 'Start a self-evolution run (a job of kind evolution.run).'),
-  'evolution.runs': method(z.object({}).default({}), z.object({ items: z.array(RunSummary) }), 'Self-evolution runs with their accuracy trend.'),
-  'evolution.rounds': method(z.object({ runId: z.string().optional() }), z.object({ items: z.array(RoundSummary) }), 'Rounds (of one run, or all) with their metrics.'),
-  'evolution.round': method(z.object({ id: z.number().int().positive() }), RoundDetail, "One round's details: settings, samples, selection, evaluation, traces."),
-  'evolution.continue': method(z.object({ id: z.number().int().positive() }), RoundSummary, 'Marks a round waiting at its curation point as curated, so it goes on.'),
+  'evolution.start': method(
+    EvolveSettings,
+    z.object({ jobId: z.number().int(), runId: z.string() }),
+    'Start a self-evolution run (a job of kind evolution.run).',
+  ),
+  'evolution.runs': method(
+    z.object({}).default({}),
+    z.object({ items: z.array(RunSummary) }),
+    'Self-evolution runs with their accuracy trend.',
+  ),
+  'evolution.rounds': method(
+    z.object({ runId: z.string().optional() }),
+    z.object({ items: z.array(RoundSummary) }),
+    'Rounds (of one run, or all) with their metrics.',
+  ),
+  'evolution.round': method(
+    z.object({ id: z.number().int().positive() }),
+    RoundDetail,
+    "One round's details: settings, samples, selection, evaluation, traces.",
+  ),
+  'evolution.continue': method(
+    z.object({ id: z.number().int().positive() }),
+    RoundSummary,
+    'Marks a round waiting at its curation point as curated, so it goes on.',
+  ),
 } as const;
 
 export const evolutionEvents = {} as const;

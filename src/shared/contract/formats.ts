@@ -118,7 +118,10 @@ export const ExportInput = z.object({
   /** hf: the licence written in the dataset card (an SPDX id or Hub licence name). */
   license: z.string().min(1).default('other'),
   /** Name of the dataset (file names, dataset_info.json entry, card title). */
-  name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, ".", "_" and "-" only').default('toolsmith'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, ".", "_" and "-" only')
+    .default('toolsmith'),
 });
 export type ExportInput = z.input<typeof ExportInput>;
 
@@ -151,7 +154,11 @@ export const ModelExportResult = z.object({
 export type ModelExportResult = z.infer<typeof ModelExportResult>;
 
 export const formatsMethods = {
-  'formats.list': method(z.object({}).default({}), z.object({ items: z.array(FormatInfo) }), 'Data formats that can be imported and exported.'),
+  'formats.list': method(
+    z.object({}).default({}),
+    z.object({ items: z.array(FormatInfo) }),
+    'Data formats that can be imported and exported.',
+  ),
   'formats.detect': method(
     z.object({ path: z.string().min(1), answers: z.string().min(1).optional(), previewCount: z.number().int().min(0).max(100).default(5) }),
     DetectResult,

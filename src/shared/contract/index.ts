@@ -1,16 +1,49 @@
 import type { z } from 'zod';
 import type { EventMap, InputOf, MethodMap, OutputOf } from './define';
 import { workspaceEvents, workspaceMethods } from './workspace';
+import { toolsEvents, toolsMethods } from './tools';
+import { evalEvents, evalMethods } from './eval';
+import { curationEvents, curationMethods } from './curation';
+import { insightMethods } from './insight';
+import { jobsEvents, jobsMethods } from './jobs';
+import { evolutionEvents, evolutionMethods } from './evolution';
+import { modelsEvents, modelsMethods } from './models';
+import { modelDownloadEvents, modelDownloadMethods } from './models';
+import { modelEvalEvents, modelEvalMethods } from './models';
+import { formatsEvents, formatsMethods } from './formats';
+import { trainEvents, trainMethods } from './train';
 
 /**
  * The whole contract: every API method and event. Each domain declares its slice in its own file
+ * (`./tools`, `./models`, `./jobs`, …) and is composed here; nothing else.
  */
 export const contract = {
   ...workspaceMethods,
+  ...toolsMethods,
+  ...evalMethods,
+  ...curationMethods,
+  ...insightMethods,
+  ...jobsMethods,
+  ...evolutionMethods,
+  ...modelsMethods,
+  ...modelDownloadMethods,
+  ...modelEvalMethods,
+  ...formatsMethods,
+  ...trainMethods,
 } satisfies MethodMap;
 
 export const events = {
   ...workspaceEvents,
+  ...toolsEvents,
+  ...evalEvents,
+  ...curationEvents,
+  ...jobsEvents,
+  ...evolutionEvents,
+  ...modelsEvents,
+  ...modelDownloadEvents,
+  ...modelEvalEvents,
+  ...formatsEvents,
+  ...trainEvents,
 } satisfies EventMap;
 
 export type Contract = typeof contract;

@@ -85,7 +85,11 @@ const TraceFilter = z.object({
 });
 
 export const insightMethods = {
-  'insight.rounds': method(z.object({ runId: z.string().optional() }).default({}), z.object({ rounds: z.array(RoundSummary) }), 'Every evolution round with its counts, buckets, metrics and evaluations.'),
+  'insight.rounds': method(
+    z.object({ runId: z.string().optional() }).default({}),
+    z.object({ rounds: z.array(RoundSummary) }),
+    'Every evolution round with its counts, buckets, metrics and evaluations.',
+  ),
   'insight.evalRuns': method(z.object({}).default({}), z.object({ runs: z.array(EvalRunInfo) }), 'Every evaluation run, newest first.'),
   'insight.evalCompare': method(
     z.object({ a: z.number().int(), b: z.number().int() }),
@@ -93,7 +97,11 @@ export const insightMethods = {
     'Two evaluation runs of one set side by side: accuracy per category with deltas, and the items that flipped.',
   ),
   'insight.traces': method(
-    z.object({ filter: TraceFilter.default({}), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }),
+    z.object({
+      filter: TraceFilter.default({}),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
     z.object({
       rows: z.array(TraceRow),
       total: z.number().int(),
@@ -108,7 +116,15 @@ export const insightMethods = {
       trace: TraceRow,
       tools: z.unknown(),
       steps: z.array(
-        z.object({ seq: z.number().int(), input: z.string(), output: z.string(), canonical: z.unknown().nullable(), verdicts: z.unknown().nullable(), tokens: z.number().int(), ms: z.number() }),
+        z.object({
+          seq: z.number().int(),
+          input: z.string(),
+          output: z.string(),
+          canonical: z.unknown().nullable(),
+          verdicts: z.unknown().nullable(),
+          tokens: z.number().int(),
+          ms: z.number(),
+        }),
       ),
     }),
     'One refinement trace with every step.',

@@ -134,7 +134,11 @@ const LoadOptions = z.object({
 export const modelsMethods = {
   'models.list': method(z.object({}).default({}), z.object({ items: z.array(Model) }), 'List registered models.'),
   'models.get': method(z.object({ model: ModelRef }), Model, 'One model, by name or id.'),
-  'models.inspect': method(z.object({ file: z.string().min(1) }), ModelFileInfo, 'Read what a GGUF file is (architecture, parameters, quantisation, context, chat template) without importing it.'),
+  'models.inspect': method(
+    z.object({ file: z.string().min(1) }),
+    ModelFileInfo,
+    'Read what a GGUF file is (architecture, parameters, quantisation, context, chat template) without importing it.',
+  ),
   'models.import': method(
     z.object({ file: z.string().min(1), name: z.string().min(1).optional(), copy: z.boolean().default(true) }),
     Model,
@@ -153,7 +157,11 @@ export const modelsMethods = {
     "A model's ancestors (parent first) and descendants.",
   ),
   'models.runtime': method(z.object({}).default({}), RuntimeStatus, 'The device and the loaded model, if any.'),
-  'models.load': method(z.object({ model: ModelRef }).extend(LoadOptions.shape), RuntimeStatus, 'Load a model (unloading any other), optionally with a LoRA adapter.'),
+  'models.load': method(
+    z.object({ model: ModelRef }).extend(LoadOptions.shape),
+    RuntimeStatus,
+    'Load a model (unloading any other), optionally with a LoRA adapter.',
+  ),
   'models.unload': method(z.object({}).default({}), RuntimeStatus, 'Unload the loaded model.'),
   'models.generate': method(
     z.object({

@@ -68,7 +68,11 @@ export const toolsMethods = {
         offset: z.number().int().min(0).default(0),
       })
       .default({ limit: 200, offset: 0 }),
-    z.object({ items: z.array(ToolSummary), total: z.number().int(), pools: z.array(z.object({ pool: z.string(), count: z.number().int() })) }),
+    z.object({
+      items: z.array(ToolSummary),
+      total: z.number().int(),
+      pools: z.array(z.object({ pool: z.string(), count: z.number().int() })),
+    }),
     'List (and search by name or description) the stored tools.',
   ),
   'tools.get': method(z.object({ id: Id }), ToolDetail, 'One tool: normalised schema and original definition.'),

@@ -55,8 +55,17 @@ export function pageSamples(db: Db, request: PageRequest): { rows: SampleRow[]; 
     .all(...params, request.limit + 1, request.offset) as Row[];
   const hasMore = rows.length > request.limit;
   const page = rows.slice(0, request.limit);
-  const tags = tagsOf(db, page.map((r) => r.id));
-  const highlights = request.filter.search ? highlightsOf(db, page.map((r) => r.id), request.filter.search) : new Map();
+  const tags = tagsOf(
+    db,
+    page.map((r) => r.id),
+  );
+  const highlights = request.filter.search
+    ? highlightsOf(
+        db,
+        page.map((r) => r.id),
+        request.filter.search,
+      )
+    : new Map();
   return {
     offset: request.offset,
     hasMore,
@@ -89,7 +98,11 @@ function highlightsOf(db: Db, ids: number[], search: string): Map<number, { quer
       `SELECT rowid AS id, highlight(sample_fts, 0, ?, ?) AS query, highlight(sample_fts, 1, ?, ?) AS output
        FROM sample_fts WHERE sample_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
     )
-    .all(HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE, params[0], JSON.stringify(ids)) as { id: number; query: string; output: string }[];
+    .all(HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE, params[0], JSON.stringify(ids)) as {
+    id: number;
+    query: string;
+    output: string;
+  }[];
   for (const row of rows) out.set(row.id, { query: row.query, output: row.output.slice(0, 2000) });
   return out;
 }
@@ -97,7 +110,10 @@ function highlightsOf(db: Db, ids: number[], search: string): Map<number, { quer
 /** How many samples a filter selects, in total and by status. */
 export function countSamplesByStatus(db: Db, filter: BrowseFilter): { total: number; byStatus: Record<string, number> } {
   const { where, params } = filterSql(filter);
-  const rows = db.prepare(`SELECT s.status AS status, COUNT(*) AS n FROM samples s ${where} GROUP BY s.status`).all(...params) as { status: string; n: number }[];
+  const rows = db.prepare(`SELECT s.status AS status, COUNT(*) AS n FROM samples s ${where} GROUP BY s.status`).all(...params) as {
+    status: string;
+    n: number;
+  }[];
   const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.n]));
   return { total: rows.reduce((sum, r) => sum + r.n, 0), byStatus };
 }
@@ -105,5 +121,8 @@ export function countSamplesByStatus(db: Db, filter: BrowseFilter): { total: num
 /** Ids of every sample a filter selects (bulk actions over a filter result). */
 export function idsMatching(db: Db, filter: BrowseFilter): number[] {
   const { where, params } = filterSql(filter);
-  return (db.prepare(`SELECT s.id FROM samples s ${where} ORDER BY s.id`).pluck().all(...params) as number[]);
+  return db
+    .prepare(`SELECT s.id FROM samples s ${where} ORDER BY s.id`)
+    .pluck()
+    .all(...params) as number[];
 }

@@ -30,7 +30,9 @@ export function sampleDetail(db: Db, id: number): SampleDetail {
     input_json: string;
   };
   const versions = db
-    .prepare('SELECT version, query_text AS query, output_text AS output, author, note, created_at AS createdAt FROM sample_versions WHERE sample_id = ? ORDER BY version')
+    .prepare(
+      'SELECT version, query_text AS query, output_text AS output, author, note, created_at AS createdAt FROM sample_versions WHERE sample_id = ? ORDER BY version',
+    )
     .all(id) as SampleDetail['versions'];
   const verdictRows = db
     .prepare('SELECT verifier, passed, reason, version, details_json, created_at FROM verdicts WHERE sample_id = ? ORDER BY id')
@@ -49,7 +51,15 @@ export function sampleDetail(db: Db, id: number): SampleDetail {
         `SELECT p.round_id AS roundId, r.seq AS roundSeq, p.k, p.matches, p.p, p.bucket, p.selected
          FROM sample_passk p LEFT JOIN rounds r ON r.id = p.round_id WHERE p.sample_id = ? ORDER BY p.round_id`,
       )
-      .all(id) as { roundId: number; roundSeq: number | null; k: number; matches: number; p: number; bucket: 'mastered' | 'learnable' | 'unreachable'; selected: number }[]
+      .all(id) as {
+      roundId: number;
+      roundSeq: number | null;
+      k: number;
+      matches: number;
+      p: number;
+      bucket: 'mastered' | 'learnable' | 'unreachable';
+      selected: number;
+    }[]
   ).map((h) => ({ ...h, selected: h.selected === 1 }));
   return {
     row,

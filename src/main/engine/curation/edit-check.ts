@@ -19,7 +19,10 @@ export function checkEditedOutput(output: string, input: unknown, category: stri
   }
   const rawTools = (input as { tools?: unknown } | null)?.tools;
   if (Array.isArray(rawTools) && rawTools.length > 0) {
-    const tools = normalizeTools(rawTools.map((t) => (t as { original?: unknown }).original ?? t), 'sample.tools');
+    const tools = normalizeTools(
+      rawTools.map((t) => (t as { original?: unknown }).original ?? t),
+      'sample.tools',
+    );
     const problems = checkCalls(parsed.calls, tools);
     if (problems.length > 0) {
       throw new ApiError('invalid_input', `The edited calls do not fit the sample's tools: ${problems.map((p) => p.message).join('; ')}`, {

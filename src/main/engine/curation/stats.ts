@@ -4,8 +4,14 @@ import type { Db } from '../db/open';
 
 /** Per sub-task dataset counts: by status, by category and by round (with the running total). */
 export function datasetStats(db: Db): DatasetStats {
-  const byStatus = db.prepare('SELECT subtask, status, COUNT(*) AS n FROM samples GROUP BY subtask, status').all() as { subtask: string; status: string; n: number }[];
-  const byCategory = db.prepare("SELECT subtask, COALESCE(category, 'none') AS category, COUNT(*) AS n FROM samples GROUP BY subtask, category").all() as {
+  const byStatus = db.prepare('SELECT subtask, status, COUNT(*) AS n FROM samples GROUP BY subtask, status').all() as {
+    subtask: string;
+    status: string;
+    n: number;
+  }[];
+  const byCategory = db
+    .prepare("SELECT subtask, COALESCE(category, 'none') AS category, COUNT(*) AS n FROM samples GROUP BY subtask, category")
+    .all() as {
     subtask: string;
     category: string;
     n: number;

@@ -68,9 +68,7 @@ function assertSqliteFile(file: string): void {
 }
 
 function readSchemaVersion(db: Db): number {
-  const table = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
-    .get();
+  const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
   if (!table) return 0;
   const row = db.prepare('SELECT MAX(version) AS version FROM schema_version').get() as { version: number | null };
   return row.version ?? 0;

@@ -112,14 +112,30 @@ export function checkPrepared(item: PreparedBfclItem, output: string, decoder?: 
     const decoded = decode(output, 'python', decoder);
     const containsCall = decoded.ok && !isEmptyOutput(decoded.calls);
     if (category.includes('irrelevance')) {
-      return containsCall ? { valid: false, error: ['Valid syntax. Successfully decode AST when it should not.'], errorType: 'irrelevance_error:decoder_success' } : { valid: true };
+      return containsCall
+        ? {
+            valid: false,
+            error: ['Valid syntax. Successfully decode AST when it should not.'],
+            errorType: 'irrelevance_error:decoder_success',
+          }
+        : { valid: true };
     }
-    return containsCall ? { valid: true } : { valid: false, error: [`Invalid syntax. Failed to decode AST when it should have. ${decoded.ok ? '' : decoded.error}`.trim()], errorType: 'relevance_error:decoder_failed' };
+    return containsCall
+      ? { valid: true }
+      : {
+          valid: false,
+          error: [`Invalid syntax. Failed to decode AST when it should have. ${decoded.ok ? '' : decoded.error}`.trim()],
+          errorType: 'relevance_error:decoder_failed',
+        };
   }
   const decoded = decode(output, item.language, decoder);
   if (!decoded.ok) return { valid: false, error: [decoded.error], errorType: 'ast_decoder:decoder_failed' };
   if (decoded.calls === null) {
-    return { valid: false, error: ['Did not output in the specified format. Note: the model_result is wrapped in a string to ensure json serializability.'], errorType: 'ast_decoder:decoder_wrong_output_format' };
+    return {
+      valid: false,
+      error: ['Did not output in the specified format. Note: the model_result is wrapped in a string to ensure json serializability.'],
+      errorType: 'ast_decoder:decoder_wrong_output_format',
+    };
   }
   const result = astChecker(item.functions, decoded.calls, item.answer, item.language, category);
   return result.valid ? { valid: true } : { valid: false, error: result.error, errorType: result.errorType };
@@ -181,10 +197,17 @@ function findDescription(functions: FuncDescription[], name: string): FuncDescri
   throw new Error(`the possible answer names function "${name}", which is not among the item's functions`);
 }
 
-function astChecker(tools: FuncDescription[], output: DecodedCall[], answer: AnswerCall[], language: BfclLanguage, category: string): Outcome {
+function astChecker(
+  tools: FuncDescription[],
+  output: DecodedCall[],
+  answer: AnswerCall[],
+  language: BfclLanguage,
+  category: string,
+): Outcome {
   if (category.includes('parallel')) return parallelNoOrder(tools, output, answer, language);
   if (category.includes('multiple')) {
-    if (output.length !== answer.length) return { valid: false, error: ['Wrong number of functions.'], errorType: 'multiple_function_checker:wrong_count' };
+    if (output.length !== answer.length)
+      return { valid: false, error: ['Wrong number of functions.'], errorType: 'multiple_function_checker:wrong_count' };
     const first = answer[0] as AnswerCall;
     return simpleFunctionChecker(findDescription(tools, first.name), output[0] as DecodedCall, first, language);
   }
@@ -195,7 +218,8 @@ function astChecker(tools: FuncDescription[], output: DecodedCall[], answer: Ans
 }
 
 function parallelNoOrder(tools: FuncDescription[], output: DecodedCall[], answer: AnswerCall[], language: BfclLanguage): Outcome {
-  if (output.length !== answer.length) return { valid: false, error: ['Wrong number of functions.'], errorType: 'parallel_function_checker_no_order:wrong_count' };
+  if (output.length !== answer.length)
+    return { valid: false, error: ['Wrong number of functions.'], errorType: 'parallel_function_checker_no_order:wrong_count' };
   const matched = new Set<number>();
   for (let i = 0; i < answer.length; i++) {
     const expected = answer[i] as AnswerCall;
@@ -226,7 +250,10 @@ function parallelNoOrder(tools: FuncDescription[], output: DecodedCall[], answer
       const considered = output.map((_, j) => j).filter((j) => !matched.has(j));
       return {
         valid: false,
-        error: [`Could not find a matching function among index [${considered.join(', ')}] of model output for index ${i} of possible answers.`, ...errors],
+        error: [
+          `Could not find a matching function among index [${considered.join(', ')}] of model output for index ${i} of possible answers.`,
+          ...errors,
+        ],
         errorType: 'parallel_function_checker_no_order:cannot_find_match',
       };
     }
@@ -235,15 +262,52 @@ function parallelNoOrder(tools: FuncDescription[], output: DecodedCall[], answer
 }
 
 const PYTHON_TYPES: Record<string, PyType> = {
-  string: 'str', integer: 'int', float: 'float', boolean: 'bool', array: 'list', tuple: 'list', dict: 'dict', any: 'str',
+  string: 'str',
+  integer: 'int',
+  float: 'float',
+  boolean: 'bool',
+  array: 'list',
+  tuple: 'list',
+  dict: 'dict',
+  any: 'str',
   // Beyond BFCL's table, for user sets written in JSON-Schema words.
-  number: 'float', object: 'dict', list: 'list', bool: 'bool', str: 'str', int: 'int', null: 'NoneType',
+  number: 'float',
+  object: 'dict',
+  list: 'list',
+  bool: 'bool',
+  str: 'str',
+  int: 'int',
+  null: 'NoneType',
 };
 const JAVA_TO_PY: Record<string, PyType | 'set'> = {
-  byte: 'int', short: 'int', integer: 'int', float: 'float', double: 'float', long: 'int', boolean: 'bool', char: 'str',
-  Array: 'list', ArrayList: 'list', Set: 'set', HashMap: 'dict', Hashtable: 'dict', Queue: 'list', Stack: 'list', String: 'str', any: 'str',
+  byte: 'int',
+  short: 'int',
+  integer: 'int',
+  float: 'float',
+  double: 'float',
+  long: 'int',
+  boolean: 'bool',
+  char: 'str',
+  Array: 'list',
+  ArrayList: 'list',
+  Set: 'set',
+  HashMap: 'dict',
+  Hashtable: 'dict',
+  Queue: 'list',
+  Stack: 'list',
+  String: 'str',
+  any: 'str',
 };
-const JS_TO_PY: Record<string, PyType> = { String: 'str', integer: 'int', float: 'float', Bigint: 'int', Boolean: 'bool', dict: 'dict', array: 'list', any: 'str' };
+const JS_TO_PY: Record<string, PyType> = {
+  String: 'str',
+  integer: 'int',
+  float: 'float',
+  Bigint: 'int',
+  Boolean: 'bool',
+  dict: 'dict',
+  array: 'list',
+  any: 'str',
+};
 const NESTED_CONVERSION = new Set(['Array', 'ArrayList', 'array']);
 
 function itemsType(details: Record<string, unknown>): string | undefined {
@@ -253,16 +317,30 @@ function itemsType(details: Record<string, unknown>): string | undefined {
 
 function simpleFunctionChecker(fn: FuncDescription, call: DecodedCall, answer: AnswerCall, language: BfclLanguage): Outcome {
   if (call.name !== fn.name) {
-    return { valid: false, error: msg(() => `Function name ${pyRepr(fn.name)} not found in model output.`), errorType: 'simple_function_checker:wrong_func_name' };
+    return {
+      valid: false,
+      error: msg(() => `Function name ${pyRepr(fn.name)} not found in model output.`),
+      errorType: 'simple_function_checker:wrong_func_name',
+    };
   }
   const possible = answer.params;
   for (const param of fn.required) {
-    if (!call.args.has(param)) return { valid: false, error: msg(() => `Missing required parameter: ${pyRepr(param)}.`), errorType: 'simple_function_checker:missing_required' };
+    if (!call.args.has(param))
+      return {
+        valid: false,
+        error: msg(() => `Missing required parameter: ${pyRepr(param)}.`),
+        errorType: 'simple_function_checker:missing_required',
+      };
   }
   for (const [param, raw] of call.args) {
     const details = fn.properties[param];
     const allowed = possible.get(param);
-    if (!details || !allowed) return { valid: false, error: msg(() => `Unexpected parameter: ${pyRepr(param)}.`), errorType: 'simple_function_checker:unexpected_param' };
+    if (!details || !allowed)
+      return {
+        valid: false,
+        error: msg(() => `Unexpected parameter: ${pyRepr(param)}.`),
+        errorType: 'simple_function_checker:unexpected_param',
+      };
     const typeDesc = typeof details.type === 'string' ? details.type : 'any';
     let value = raw;
     let expected: PyType | 'set';
@@ -273,7 +351,14 @@ function simpleFunctionChecker(fn: FuncDescription, call: DecodedCall, answer: A
       expected = table[typeDesc] ?? 'str';
       if (known.has(typeDesc)) {
         if (typeof value !== 'string') {
-          return { valid: false, error: msg(() => `Incorrect type for parameter ${pyRepr(param)}. Expected type String, got ${pyType(value)}. Parameter value: ${pyRepr(value)}.`), errorType: language === 'java' ? 'type_error:java' : 'type_error:js' };
+          return {
+            valid: false,
+            error: msg(
+              () =>
+                `Incorrect type for parameter ${pyRepr(param)}. Expected type String, got ${pyType(value)}. Parameter value: ${pyRepr(value)}.`,
+            ),
+            errorType: language === 'java' ? 'type_error:java' : 'type_error:js',
+          };
         }
         const convert = language === 'java' ? javaConvert : jsConvert;
         if (NESTED_CONVERSION.has(typeDesc)) {
@@ -318,12 +403,20 @@ function simpleFunctionChecker(fn: FuncDescription, call: DecodedCall, answer: A
       }
     }
     if (!pyIn(value, allowed)) {
-      return { valid: false, error: msg(() => `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(allowed)}.`), errorType: 'value_error:others' };
+      return {
+        valid: false,
+        error: msg(() => `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(allowed)}.`),
+        errorType: 'value_error:others',
+      };
     }
   }
   for (const [param, allowed] of possible) {
     if (!call.args.has(param) && !allowed.includes('')) {
-      return { valid: false, error: msg(() => `Optional parameter ${pyRepr(param)} not provided and not marked as optional.`), errorType: 'simple_function_checker:missing_optional' };
+      return {
+        valid: false,
+        error: msg(() => `Optional parameter ${pyRepr(param)} not provided and not marked as optional.`),
+        errorType: 'simple_function_checker:missing_optional',
+      };
     }
   }
   return OK;
@@ -334,7 +427,14 @@ function possibleAnswerType(allowed: PyValue[]): PyType | undefined {
   return undefined;
 }
 
-function typeChecker(param: string, value: PyValue, allowed: PyValue[], typeDesc: string, expected: PyType | 'set', nested: PyType | 'set' | undefined): Outcome {
+function typeChecker(
+  param: string,
+  value: PyValue,
+  allowed: PyValue[],
+  typeDesc: string,
+  expected: PyType | 'set',
+  nested: PyType | 'set' | undefined,
+): Outcome {
   let isVariable = false;
   let nestedFailure: Fail | undefined;
   const answerType = possibleAnswerType(allowed);
@@ -355,7 +455,10 @@ function typeChecker(param: string, value: PyValue, allowed: PyValue[], typeDesc
     }
     nestedFailure = {
       valid: false,
-      error: msg(() => `Nested type checking failed for parameter ${pyRepr(param)}. Expected outer type ${typeDesc} with inner type ${nested}. Parameter value: ${pyRepr(value)}.`),
+      error: msg(
+        () =>
+          `Nested type checking failed for parameter ${pyRepr(param)}. Expected outer type ${typeDesc} with inner type ${nested}. Parameter value: ${pyRepr(value)}.`,
+      ),
       errorType: 'type_error:nested',
     };
   }
@@ -363,7 +466,13 @@ function typeChecker(param: string, value: PyValue, allowed: PyValue[], typeDesc
   if (answerType !== undefined && pyType(value) === answerType) return nestedFailure ?? { valid: true, isVariable: true };
   return {
     valid: false,
-    error: [...(nestedFailure?.error ?? []), ...msg(() => `Incorrect type for parameter ${pyRepr(param)}. Expected type ${typeDesc}, got ${pyType(value)}. Parameter value: ${pyRepr(value)}.`)],
+    error: [
+      ...(nestedFailure?.error ?? []),
+      ...msg(
+        () =>
+          `Incorrect type for parameter ${pyRepr(param)}. Expected type ${typeDesc}, got ${pyType(value)}. Parameter value: ${pyRepr(value)}.`,
+      ),
+    ],
     errorType: 'type_error:simple',
   };
 }
@@ -397,7 +506,13 @@ function stringChecker(param: string, value: string, allowed: PyValue[]): Outcom
     standardizedOptions.set(allowed, options);
   }
   if (options.has(standardizeString(value))) return OK;
-  return { valid: false, error: msg(() => `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(allowed)}. Case insensitive.`), errorType: 'value_error:string' };
+  return {
+    valid: false,
+    error: msg(
+      () => `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(allowed)}. Case insensitive.`,
+    ),
+    errorType: 'value_error:string',
+  };
 }
 
 function standardizeItems(items: Iterable<PyValue>): PyValue[] {
@@ -410,10 +525,15 @@ function listChecker(param: string, value: PyValue[], allowed: PyValue[]): Outco
   const v = standardizeItems(value);
   for (const a of allowed) {
     // A string (the optional marker "" or a variable name) iterates as its characters, as in Python.
-    const items = typeof a === 'string' ? [...a] : Array.isArray(a) ? a : a instanceof PyTuple ? a.items : a instanceof Map ? [...a.keys()] : undefined;
+    const items =
+      typeof a === 'string' ? [...a] : Array.isArray(a) ? a : a instanceof PyTuple ? a.items : a instanceof Map ? [...a.keys()] : undefined;
     if (items && pyEquals(v, standardizeItems(items))) return OK;
   }
-  return { valid: false, error: msg(() => `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(allowed)}.`), errorType: 'value_error:list/tuple' };
+  return {
+    valid: false,
+    error: msg(() => `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(allowed)}.`),
+    errorType: 'value_error:list/tuple',
+  };
 }
 
 function dictChecker(_param: string, value: PyValue, allowed: PyValue[]): Outcome {
@@ -433,9 +553,15 @@ function dictChecker(_param: string, value: PyValue, allowed: PyValue[]): Outcom
       }
       const sv = typeof v === 'string' ? standardizeString(v) : v;
       // Options that are not a list iterate as Python would (a string by its characters).
-      const so = standardizeItems(Array.isArray(options) ? options : typeof options === 'string' ? [...options] : options instanceof Map ? options.keys() : []);
+      const so = standardizeItems(
+        Array.isArray(options) ? options : typeof options === 'string' ? [...options] : options instanceof Map ? options.keys() : [],
+      );
       if (!pyIn(sv, so)) {
-        result = { valid: false, error: msg(() => `Invalid value for parameter ${pyRepr(key)}: ${pyRepr(v)}. Expected one of ${pyRepr(so)}.`), errorType: 'value_error:dict_value' };
+        result = {
+          valid: false,
+          error: msg(() => `Invalid value for parameter ${pyRepr(key)}: ${pyRepr(v)}. Expected one of ${pyRepr(so)}.`),
+          errorType: 'value_error:dict_value',
+        };
         flag = false;
         break;
       }
@@ -443,7 +569,11 @@ function dictChecker(_param: string, value: PyValue, allowed: PyValue[]): Outcom
     for (const [key, options] of candidate) {
       // Python's `"" in options`: true for any string (substring), else list membership.
       if (!model.has(key) && !(typeof options === 'string' || (Array.isArray(options) && options.includes('')))) {
-        result = { valid: false, error: [...result.error, ...msg(() => `Missing dict key parameter: '${key}'.`)], errorType: 'value_error:dict_key' };
+        result = {
+          valid: false,
+          error: [...result.error, ...msg(() => `Missing dict key parameter: '${key}'.`)],
+          errorType: 'value_error:dict_key',
+        };
         flag = false;
         break;
       }

@@ -22,7 +22,25 @@ function intFloatOrString(s: string): PyValue {
 
 // ---------- Java ----------
 
-export const JAVA_TYPES = new Set(['byte', 'short', 'integer', 'float', 'double', 'long', 'boolean', 'char', 'Array', 'ArrayList', 'Set', 'HashMap', 'Hashtable', 'Queue', 'Stack', 'String', 'any']);
+export const JAVA_TYPES = new Set([
+  'byte',
+  'short',
+  'integer',
+  'float',
+  'double',
+  'long',
+  'boolean',
+  'char',
+  'Array',
+  'ArrayList',
+  'Set',
+  'HashMap',
+  'Hashtable',
+  'Queue',
+  'Stack',
+  'String',
+  'any',
+]);
 
 export function javaConvert(value: string, type: string, nested?: string): PyValue {
   switch (type) {

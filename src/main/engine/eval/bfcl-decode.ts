@@ -44,7 +44,8 @@ export function decodeBfcl(text: string, language: BfclLanguage): DecodeResult {
     }
     return decodeSourceCall(prepared.slice(1, -1), language);
   } catch (error) {
-    if (error instanceof PyParseError || error instanceof SourceError) return { ok: false, error: `Invalid syntax. Failed to decode AST. ${error.message}` };
+    if (error instanceof PyParseError || error instanceof SourceError)
+      return { ok: false, error: `Invalid syntax. Failed to decode AST. ${error.message}` };
     if (error instanceof Error && 'kind' in error) return { ok: false, error: `Invalid syntax. Failed to decode AST. ${error.message}` };
     throw error;
   }

@@ -93,7 +93,13 @@ export async function importBfclSet(
       if (error instanceof ToolValidationError) badLine(qFile, lineNo, error.message, error.path);
       throw error;
     }
-    items.set(q.data.id, { key: q.data.id, category: categoryOfId(q.data.id), question: q.data.question, tools: q.data.function, answer: null });
+    items.set(q.data.id, {
+      key: q.data.id,
+      category: categoryOfId(q.data.id),
+      question: q.data.question,
+      tools: q.data.function,
+      answer: null,
+    });
     if (lineNo % 200 === 0) onProgress({ phase: 'questions', lines: lineNo, items: items.size });
   }
   if (items.size === 0) throw new ApiError('bad_file', `${qFile}: holds no questions.`, { file: qFile });
@@ -132,22 +138,35 @@ export async function importBfclSet(
     onProgress({ phase: 'answers', lines: lineNo, items: answered });
     const missing = [...items.values()].filter((i) => i.answer === null && !i.category.includes('relevance'));
     if (missing.length > 0) {
-      throw new ApiError('bad_file', `${aFile}: no answer for ${missing.length} question(s), e.g. "${missing[0]?.key}".`, { file: aFile, missing: missing.slice(0, 20).map((m) => m.key) });
+      throw new ApiError('bad_file', `${aFile}: no answer for ${missing.length} question(s), e.g. "${missing[0]?.key}".`, {
+        file: aFile,
+        missing: missing.slice(0, 20).map((m) => m.key),
+      });
     }
   } else {
     const needs = [...items.values()].find((i) => !i.category.includes('relevance'));
-    if (needs) throw new ApiError('bad_file', `${qFile}: "${needs.key}" (category ${needs.category}) needs a possible-answer file; only relevance/irrelevance sets can go without one.`, { file: qFile });
+    if (needs)
+      throw new ApiError(
+        'bad_file',
+        `${qFile}: "${needs.key}" (category ${needs.category}) needs a possible-answer file; only relevance/irrelevance sets can go without one.`,
+        { file: qFile },
+      );
   }
 
   onProgress({ phase: 'storing', lines: lineNo, items: items.size });
-  const setId = db.transaction(() => {
-    const set = db
-      .prepare("INSERT INTO eval_sets (name, kind, source, item_count) VALUES (?, 'bfcl', ?, ?) RETURNING id")
-      .get(name, input.answers ? `${qFile} + ${displayName(input.answers)}` : qFile, items.size) as { id: number };
-    const insert = db.prepare('INSERT INTO eval_items (set_id, item_key, category, question_json, tools_json, answer_json) VALUES (?, ?, ?, ?, ?, ?)');
-    for (const item of items.values()) insert.run(set.id, item.key, item.category, JSON.stringify(item.question), JSON.stringify(item.tools), item.answer);
-    return set.id;
-  }).immediate();
+  const setId = db
+    .transaction(() => {
+      const set = db
+        .prepare("INSERT INTO eval_sets (name, kind, source, item_count) VALUES (?, 'bfcl', ?, ?) RETURNING id")
+        .get(name, input.answers ? `${qFile} + ${displayName(input.answers)}` : qFile, items.size) as { id: number };
+      const insert = db.prepare(
+        'INSERT INTO eval_items (set_id, item_key, category, question_json, tools_json, answer_json) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      for (const item of items.values())
+        insert.run(set.id, item.key, item.category, JSON.stringify(item.question), JSON.stringify(item.tools), item.answer);
+      return set.id;
+    })
+    .immediate();
   onProgress({ phase: 'done', lines: lineNo, items: items.size });
   return requireSet(db, setId);
 }

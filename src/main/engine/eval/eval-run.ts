@@ -44,9 +44,17 @@ export interface EvalRunInfo {
 }
 
 /** Checks one stored item's output (BFCL rules). A broken stored item is a failed check, never a crash. */
-export function checkItem(item: Pick<EvalItemRow, 'category' | 'tools_json' | 'answer_json'>, output: string, decoder: 'bfcl' | 'any' = 'bfcl'): BfclCheckResult {
+export function checkItem(
+  item: Pick<EvalItemRow, 'category' | 'tools_json' | 'answer_json'>,
+  output: string,
+  decoder: 'bfcl' | 'any' = 'bfcl',
+): BfclCheckResult {
   try {
-    const prepared = prepareBfcl({ category: item.category, tools: JSON.parse(item.tools_json) as unknown[], answer: groundTruthText(item.answer_json) });
+    const prepared = prepareBfcl({
+      category: item.category,
+      tools: JSON.parse(item.tools_json) as unknown[],
+      answer: groundTruthText(item.answer_json),
+    });
     return checkPrepared(prepared, output, decoder);
   } catch (error) {
     return { valid: false, errorType: 'checker_error', error: [error instanceof Error ? error.message : String(error)] };
@@ -88,33 +96,62 @@ export interface RunCheckOptions {
 }
 
 /** Checks `outputs` (BFCL result-file records) against a set and stores the run. */
-export function runCheck(db: Db, setRef: number | string, outputs: { id: string; result: string }[], options: RunCheckOptions = {}): { run: EvalRunInfo; verdicts: ItemVerdict[] } {
+export function runCheck(
+  db: Db,
+  setRef: number | string,
+  outputs: { id: string; result: string }[],
+  options: RunCheckOptions = {},
+): { run: EvalRunInfo; verdicts: ItemVerdict[] } {
   const set = requireSet(db, setRef);
   const items = allItems(db, set.id);
   const keys = new Set(items.map((i) => i.item_key));
   const byId = new Map<string, string>();
   outputs.forEach((o, i) => {
-    if (!keys.has(o.id)) throw new ApiError('invalid_input', `outputs[${i}]: "${o.id}" is not an item of evaluation set "${set.name}".`, { index: i, id: o.id });
+    if (!keys.has(o.id))
+      throw new ApiError('invalid_input', `outputs[${i}]: "${o.id}" is not an item of evaluation set "${set.name}".`, {
+        index: i,
+        id: o.id,
+      });
     if (byId.has(o.id)) throw new ApiError('invalid_input', `outputs[${i}]: a second output for "${o.id}".`, { index: i, id: o.id });
     byId.set(o.id, o.result);
   });
   const verdicts: ItemVerdict[] = items.map((item) => {
     const output = byId.get(item.item_key);
     const result: BfclCheckResult =
-      output === undefined ? { valid: false, errorType: 'missing_output', error: [`No output was given for "${item.item_key}".`] } : checkItem(item, output, options.decoder);
+      output === undefined
+        ? { valid: false, errorType: 'missing_output', error: [`No output was given for "${item.item_key}".`] }
+        : checkItem(item, output, options.decoder);
     return { itemId: item.id, key: item.item_key, category: item.category, output: output ?? null, result };
   });
   const summary = summarize(verdicts);
-  const runId = db.transaction(() => {
-    const run = db
-      .prepare("INSERT INTO eval_runs (set_id, label, settings_json, summary_json, finished_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) RETURNING id")
-      .get(set.id, options.label ?? '', JSON.stringify({ decoder: options.decoder ?? 'bfcl', outputs: outputs.length }), JSON.stringify(summary)) as { id: number };
-    const insert = db.prepare('INSERT INTO eval_results (run_id, item_id, output_text, valid, error_type, error_json) VALUES (?, ?, ?, ?, ?, ?)');
-    for (const v of verdicts) {
-      insert.run(run.id, v.itemId, v.output ?? '', v.result.valid ? 1 : 0, v.result.errorType ?? null, v.result.error ? JSON.stringify(v.result.error) : null);
-    }
-    return run.id;
-  }).immediate();
+  const runId = db
+    .transaction(() => {
+      const run = db
+        .prepare(
+          "INSERT INTO eval_runs (set_id, label, settings_json, summary_json, finished_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) RETURNING id",
+        )
+        .get(
+          set.id,
+          options.label ?? '',
+          JSON.stringify({ decoder: options.decoder ?? 'bfcl', outputs: outputs.length }),
+          JSON.stringify(summary),
+        ) as { id: number };
+      const insert = db.prepare(
+        'INSERT INTO eval_results (run_id, item_id, output_text, valid, error_type, error_json) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      for (const v of verdicts) {
+        insert.run(
+          run.id,
+          v.itemId,
+          v.output ?? '',
+          v.result.valid ? 1 : 0,
+          v.result.errorType ?? null,
+          v.result.error ? JSON.stringify(v.result.error) : null,
+        );
+      }
+      return run.id;
+    })
+    .immediate();
   return { run: getRunInfo(db, runId) as EvalRunInfo, verdicts };
 }
 
@@ -140,7 +177,8 @@ function runInfo(row: RunRow): EvalRunInfo {
   };
 }
 
-const RUN_SELECT = 'SELECT r.id, r.set_id, s.name AS set_name, r.label, r.summary_json, r.created_at, r.finished_at FROM eval_runs r JOIN eval_sets s ON s.id = r.set_id';
+const RUN_SELECT =
+  'SELECT r.id, r.set_id, s.name AS set_name, r.label, r.summary_json, r.created_at, r.finished_at FROM eval_runs r JOIN eval_sets s ON s.id = r.set_id';
 
 export function getRunInfo(db: Db, runId: number): EvalRunInfo | undefined {
   const row = db.prepare(`${RUN_SELECT} WHERE r.id = ?`).get(runId) as RunRow | undefined;
@@ -148,7 +186,11 @@ export function getRunInfo(db: Db, runId: number): EvalRunInfo | undefined {
 }
 
 export function listRuns(db: Db, setId?: number): EvalRunInfo[] {
-  const rows = (setId === undefined ? db.prepare(`${RUN_SELECT} ORDER BY r.id DESC`).all() : db.prepare(`${RUN_SELECT} WHERE r.set_id = ? ORDER BY r.id DESC`).all(setId)) as RunRow[];
+  const rows = (
+    setId === undefined
+      ? db.prepare(`${RUN_SELECT} ORDER BY r.id DESC`).all()
+      : db.prepare(`${RUN_SELECT} WHERE r.set_id = ? ORDER BY r.id DESC`).all(setId)
+  ) as RunRow[];
   return rows.map(runInfo);
 }
 
@@ -183,7 +225,9 @@ export function runResults(
   const from = `FROM eval_results res JOIN eval_items i ON i.id = res.item_id WHERE ${where.join(' AND ')}`;
   const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...params) as { n: number }).n;
   const rows = db
-    .prepare(`SELECT res.item_id, i.item_key, i.category, res.valid, res.error_type, res.error_json, res.output_text, i.question_json, i.answer_json ${from} ORDER BY i.id LIMIT ? OFFSET ?`)
+    .prepare(
+      `SELECT res.item_id, i.item_key, i.category, res.valid, res.error_type, res.error_json, res.output_text, i.question_json, i.answer_json ${from} ORDER BY i.id LIMIT ? OFFSET ?`,
+    )
     .all(...params, options.limit ?? 100, options.offset ?? 0) as {
     item_id: number;
     item_key: string;

@@ -11,7 +11,12 @@ function parseJson(text: string | null): never {
 
 export const evalHandlers: Handlers<typeof evalMethods> = {
   'eval.import': async (input, ctx) => {
-    const name = input.name ?? ('path' in input.questions ? input.questions.path : input.questions.fileName).split(/[\\/]/).pop()!.replace(/\.(jsonl?|ndjson)$/i, '');
+    const name =
+      input.name ??
+      ('path' in input.questions ? input.questions.path : input.questions.fileName)
+        .split(/[\\/]/)
+        .pop()!
+        .replace(/\.(jsonl?|ndjson)$/i, '');
     const set = await importBfclSet(ctx.db, { ...input, name }, (p) => ctx.events.emit('eval.importProgress', { name, ...p }));
     ctx.events.emit('eval.changed', { setId: set.id });
     return { set };
@@ -43,7 +48,9 @@ export const evalHandlers: Handlers<typeof evalMethods> = {
     ctx.events.emit('eval.changed', { setId: run.setId });
     return {
       run,
-      results: includeResults ? verdicts.map((v) => ({ id: v.key, valid: v.result.valid, errorType: v.result.errorType ?? null })) : undefined,
+      results: includeResults
+        ? verdicts.map((v) => ({ id: v.key, valid: v.result.valid, errorType: v.result.errorType ?? null }))
+        : undefined,
     };
   },
   'eval.runs': ({ set }, ctx) => ({ items: listRuns(ctx.db, set === undefined ? undefined : requireSet(ctx.db, set).id) }),

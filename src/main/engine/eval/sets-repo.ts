@@ -28,7 +28,15 @@ export function categoryCounts(db: Db, setId: number): { category: string; count
 }
 
 function info(db: Db, row: EvalSetRow): EvalSetInfo {
-  return { id: row.id, name: row.name, kind: row.kind, source: row.source, itemCount: row.item_count, createdAt: row.created_at, categories: categoryCounts(db, row.id) };
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    source: row.source,
+    itemCount: row.item_count,
+    createdAt: row.created_at,
+    categories: categoryCounts(db, row.id),
+  };
 }
 
 export function listSets(db: Db): EvalSetInfo[] {
@@ -37,12 +45,18 @@ export function listSets(db: Db): EvalSetInfo[] {
 
 /** A set by id or name; a clear not_found error otherwise. */
 export function requireSet(db: Db, ref: number | string): EvalSetInfo {
-  const row = (typeof ref === 'number'
-    ? db.prepare('SELECT * FROM eval_sets WHERE id = ?').get(ref)
-    : db.prepare('SELECT * FROM eval_sets WHERE name = ?').get(ref)) as EvalSetRow | undefined;
+  const row = (
+    typeof ref === 'number'
+      ? db.prepare('SELECT * FROM eval_sets WHERE id = ?').get(ref)
+      : db.prepare('SELECT * FROM eval_sets WHERE name = ?').get(ref)
+  ) as EvalSetRow | undefined;
   if (!row) {
     const names = (db.prepare('SELECT name FROM eval_sets ORDER BY name').all() as { name: string }[]).map((r) => r.name);
-    throw new ApiError('not_found', `No evaluation set ${typeof ref === 'number' ? `with id ${ref}` : `named "${ref}"`}${names.length ? ` (there are: ${names.join(', ')})` : ' (none imported yet)'}.`, { set: ref });
+    throw new ApiError(
+      'not_found',
+      `No evaluation set ${typeof ref === 'number' ? `with id ${ref}` : `named "${ref}"`}${names.length ? ` (there are: ${names.join(', ')})` : ' (none imported yet)'}.`,
+      { set: ref },
+    );
   }
   return info(db, row);
 }
@@ -64,11 +78,17 @@ export interface EvalItemRow {
   answer_json: string | null;
 }
 
-export function listItems(db: Db, setId: number, options: { category?: string; limit?: number; offset?: number } = {}): { items: EvalItemRow[]; total: number } {
+export function listItems(
+  db: Db,
+  setId: number,
+  options: { category?: string; limit?: number; offset?: number } = {},
+): { items: EvalItemRow[]; total: number } {
   const where = options.category ? 'WHERE set_id = ? AND category = ?' : 'WHERE set_id = ?';
   const params: unknown[] = options.category ? [setId, options.category] : [setId];
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM eval_items ${where}`).get(...params) as { n: number }).n;
-  const items = db.prepare(`SELECT * FROM eval_items ${where} ORDER BY id LIMIT ? OFFSET ?`).all(...params, options.limit ?? 100, options.offset ?? 0) as EvalItemRow[];
+  const items = db
+    .prepare(`SELECT * FROM eval_items ${where} ORDER BY id LIMIT ? OFFSET ?`)
+    .all(...params, options.limit ?? 100, options.offset ?? 0) as EvalItemRow[];
   return { items, total };
 }
 

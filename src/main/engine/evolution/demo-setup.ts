@@ -90,7 +90,10 @@ export interface StarterOptions {
  * The starter model, trained once: reused when the workspace has it; else the starter is written and taught
  * the call format on the pretraining half of the seeds with the native trainer. Returns its registry id.
  */
-export async function ensureStarter(db: Db, o: StarterOptions): Promise<{ id: number; trained: boolean; seconds: number; finalLoss?: number }> {
+export async function ensureStarter(
+  db: Db,
+  o: StarterOptions,
+): Promise<{ id: number; trained: boolean; seconds: number; finalLoss?: number }> {
   const ready = findModel(db, o.modelsDir, STARTER_TRAINED_NAME) ?? (o.steps === 0 ? findModel(db, o.modelsDir, STARTER_NAME) : undefined);
   if (ready) return { id: ready.id, trained: false, seconds: 0 };
   let base = findModel(db, o.modelsDir, STARTER_NAME);
@@ -105,12 +108,17 @@ export async function ensureStarter(db: Db, o: StarterOptions): Promise<{ id: nu
   const { pretrain } = seedHalves(loadSeedSamples());
   const conversations = pretrain.flatMap((s) => {
     const d = decompose(toolUseOfSeed(s));
-    return [...d.invocation, ...d.tool_generation.slice(0, 1)].map((e) => ({ messages: [...e.messages, { role: 'assistant' as const, content: e.target }], tools: e.tools }));
+    return [...d.invocation, ...d.tool_generation.slice(0, 1)].map((e) => ({
+      messages: [...e.messages, { role: 'assistant' as const, content: e.target }],
+      tools: e.tools,
+    }));
   });
   const { examples, templateHash } = renderExamples(template, conversations);
   const ctxLen = base.contextLength ?? 2048;
   const fitting = examples.filter((e) => Buffer.byteLength(e.text) + 8 <= ctxLen);
-  o.log?.(`Teaching the starter model the call format: ${fitting.length} examples, ${o.steps} steps (native trainer, ${o.threads} threads)…`);
+  o.log?.(
+    `Teaching the starter model the call format: ${fitting.length} examples, ${o.steps} steps (native trainer, ${o.threads} threads)…`,
+  );
   const output = path.join(o.modelsDir, `${STARTER_TRAINED_NAME}.gguf`);
   fs.rmSync(output, { force: true });
   const started = Date.now();
@@ -124,14 +132,30 @@ export async function ensureStarter(db: Db, o: StarterOptions): Promise<{ id: nu
       output,
       name: STARTER_TRAINED_NAME,
       templateHash,
-      hyper: { epochs: 100, maxSteps: o.steps, learningRate: o.learningRate ?? 1e-3, contextLength: ctxLen, warmupSteps: 10, schedule: 'cosine', seed: 7 },
+      hyper: {
+        epochs: 100,
+        maxSteps: o.steps,
+        learningRate: o.learningRate ?? 1e-3,
+        contextLength: ctxLen,
+        warmupSteps: 10,
+        schedule: 'cosine',
+        seed: 7,
+      },
       native: { trainLayers: o.trainLayers ?? 'all', threads: o.threads },
     },
     {
       signal: o.signal,
       onProgress: o.onProgress,
       register: async (spec, outcome) =>
-        (await registerModel(db, o.modelsDir, outcome.file, { name: STARTER_TRAINED_NAME, kind: 'starter', parentId: base.id, trainer: 'native', metadata: { metrics: outcome.metrics, purpose: 'call-format pretraining' } })).id,
+        (
+          await registerModel(db, o.modelsDir, outcome.file, {
+            name: STARTER_TRAINED_NAME,
+            kind: 'starter',
+            parentId: base.id,
+            trainer: 'native',
+            metadata: { metrics: outcome.metrics, purpose: 'call-format pretraining' },
+          })
+        ).id,
     },
   );
   return { id: result.modelId!, trained: true, seconds: (Date.now() - started) / 1000, finalLoss: result.metrics.finalLoss };

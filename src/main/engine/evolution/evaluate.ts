@@ -41,11 +41,14 @@ export interface EvalSummary {
 
 export async function evaluateSet(db: Db, backend: GenerationBackend, o: EvalOptions): Promise<EvalSummary> {
   const setId = evalSetId(db, o.setName);
-  if (setId === undefined) throw new Error(`evaluation set "${o.setName}" does not exist in this workspace (import it or install the built-in pool)`);
+  if (setId === undefined)
+    throw new Error(`evaluation set "${o.setName}" does not exist in this workspace (import it or install the built-in pool)`);
   const items = evalItems(db, setId, o.limit);
   const settings = { refinement: o.refinement, maxRefinements: o.maxRefinements, maxTokens: o.maxTokens, temperature: 0, limit: o.limit };
   const runId = (
-    db.prepare('INSERT INTO eval_runs (set_id, model_id, round_id, label, settings_json) VALUES (?, ?, ?, ?, ?) RETURNING id').get(setId, o.modelId, o.roundId, o.label, JSON.stringify(settings)) as { id: number }
+    db
+      .prepare('INSERT INTO eval_runs (set_id, model_id, round_id, label, settings_json) VALUES (?, ?, ?, ?, ?) RETURNING id')
+      .get(setId, o.modelId, o.roundId, o.label, JSON.stringify(settings)) as { id: number }
   ).id;
   const sampling: SamplingSettings = { temperature: 0, maxTokens: o.maxTokens };
   const byCategory: EvalSummary['byCategory'] = {};
@@ -54,7 +57,9 @@ export async function evaluateSet(db: Db, backend: GenerationBackend, o: EvalOpt
   let tokens = 0;
   let steps = 0;
   const started = performance.now();
-  const insertResult = db.prepare('INSERT INTO eval_results (run_id, item_id, output_text, valid, error_type, error_json, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertResult = db.prepare(
+    'INSERT INTO eval_results (run_id, item_id, output_text, valid, error_type, error_json, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     let trace: RefineTrace | null = null;
@@ -74,7 +79,10 @@ export async function evaluateSet(db: Db, backend: GenerationBackend, o: EvalOpt
     }
     const result = failure
       ? { valid: false, errorType: 'generation_failed', error: [failure] }
-      : checkItem({ category: item.category, tools_json: JSON.stringify(item.toolsRaw), answer_json: item.answer as string | null }, output);
+      : checkItem(
+          { category: item.category, tools_json: JSON.stringify(item.toolsRaw), answer_json: item.answer as string | null },
+          output,
+        );
     const c = (byCategory[item.category] ??= { total: 0, correct: 0, accuracy: 0 });
     c.total++;
     if (result.valid) {
@@ -92,7 +100,15 @@ export async function evaluateSet(db: Db, backend: GenerationBackend, o: EvalOpt
     }
     db.transaction(() => {
       const traceId = trace ? insertTrace(db, trace, { modelId: o.modelId, roundId: o.roundId, evalRunId: runId }) : null;
-      insertResult.run(runId, item.id, output, result.valid ? 1 : 0, result.errorType ?? null, result.error ? JSON.stringify(result.error) : null, traceId);
+      insertResult.run(
+        runId,
+        item.id,
+        output,
+        result.valid ? 1 : 0,
+        result.errorType ?? null,
+        result.error ? JSON.stringify(result.error) : null,
+        traceId,
+      );
     })();
     o.onItem?.(i + 1, items.length);
   }

@@ -36,14 +36,18 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
       throw new ApiError('not_found', `settings.modelId: model ${settings.modelId} is not in the registry.`, { modelId: settings.modelId });
     }
     if (ctx.db.prepare('SELECT 1 FROM rounds WHERE run_id = ?').get(settings.runId)) {
-      throw new ApiError('invalid_input', `settings.runId: a run named "${settings.runId}" already exists; choose another name.`, { runId: settings.runId });
+      throw new ApiError('invalid_input', `settings.runId: a run named "${settings.runId}" already exists; choose another name.`, {
+        runId: settings.runId,
+      });
     }
     const job = jobRunner(ctx).start('evolution.run', settings);
     return { jobId: job.id, runId: settings.runId };
   },
   'evolution.runs': (_input, ctx) => {
     const runs = ctx.db
-      .prepare('SELECT run_id, MAX(job_id) AS job_id, COUNT(*) AS n, MIN(started_at) AS started_at FROM rounds GROUP BY run_id ORDER BY MIN(id) DESC')
+      .prepare(
+        'SELECT run_id, MAX(job_id) AS job_id, COUNT(*) AS n, MIN(started_at) AS started_at FROM rounds GROUP BY run_id ORDER BY MIN(id) DESC',
+      )
       .all() as { run_id: string; job_id: number | null; n: number; started_at: string }[];
     return {
       items: runs.map((r) => ({
@@ -59,13 +63,21 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
   'evolution.round': ({ id }, ctx) => {
     const db = ctx.db;
     const r = roundOr404(db, id);
-    const samples = db.prepare('SELECT subtask, status, COUNT(*) AS count FROM samples WHERE round_id = ? GROUP BY subtask, status ORDER BY subtask, status').all(id) as {
+    const samples = db
+      .prepare(
+        'SELECT subtask, status, COUNT(*) AS count FROM samples WHERE round_id = ? GROUP BY subtask, status ORDER BY subtask, status',
+      )
+      .all(id) as {
       subtask: string;
       status: string;
       count: number;
     }[];
     const selection = (
-      db.prepare('SELECT sample_id, k, matches, p, bucket, selected, difficulty, reason FROM sample_passk WHERE round_id = ? ORDER BY difficulty, sample_id LIMIT 2000').all(id) as {
+      db
+        .prepare(
+          'SELECT sample_id, k, matches, p, bucket, selected, difficulty, reason FROM sample_passk WHERE round_id = ? ORDER BY difficulty, sample_id LIMIT 2000',
+        )
+        .all(id) as {
         sample_id: number;
         k: number;
         matches: number;
@@ -75,16 +87,36 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
         difficulty: number | null;
         reason: string | null;
       }[]
-    ).map((s) => ({ sampleId: s.sample_id, k: s.k, matches: s.matches, p: s.p, bucket: s.bucket, selected: s.selected === 1, difficulty: s.difficulty, reason: s.reason }));
+    ).map((s) => ({
+      sampleId: s.sample_id,
+      k: s.k,
+      matches: s.matches,
+      p: s.p,
+      bucket: s.bucket,
+      selected: s.selected === 1,
+      difficulty: s.difficulty,
+      reason: s.reason,
+    }));
     const evalRuns = (
-      db.prepare('SELECT e.id, s.name, e.model_id, e.summary_json FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id WHERE e.round_id = ? ORDER BY e.id').all(id) as {
+      db
+        .prepare(
+          'SELECT e.id, s.name, e.model_id, e.summary_json FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id WHERE e.round_id = ? ORDER BY e.id',
+        )
+        .all(id) as {
         id: number;
         name: string;
         model_id: number | null;
         summary_json: string | null;
       }[]
-    ).map((e) => ({ id: e.id, set: e.name, modelId: e.model_id, summary: e.summary_json ? (JSON.parse(e.summary_json) as unknown) : null }));
-    const stops = db.prepare('SELECT stop_reason, COUNT(*) AS n FROM refinement_traces WHERE round_id = ? GROUP BY stop_reason').all(id) as { stop_reason: string; n: number }[];
+    ).map((e) => ({
+      id: e.id,
+      set: e.name,
+      modelId: e.model_id,
+      summary: e.summary_json ? (JSON.parse(e.summary_json) as unknown) : null,
+    }));
+    const stops = db
+      .prepare('SELECT stop_reason, COUNT(*) AS n FROM refinement_traces WHERE round_id = ? GROUP BY stop_reason')
+      .all(id) as { stop_reason: string; n: number }[];
     return {
       round: toSummary(db, r),
       settings: JSON.parse(r.settings_json) as Record<string, unknown>,
@@ -96,7 +128,8 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
   },
   'evolution.continue': ({ id }, ctx) => {
     const r = roundOr404(ctx.db, id);
-    if (r.state !== 'running') throw new ApiError('invalid_input', `Round ${id} is ${r.state.replace('_', ' ')}; only a running round can be continued.`, { id });
+    if (r.state !== 'running')
+      throw new ApiError('invalid_input', `Round ${id} is ${r.state.replace('_', ' ')}; only a running round can be continued.`, { id });
     ctx.db.prepare(`UPDATE rounds SET curated_at = COALESCE(curated_at, strftime('%Y-%m-%dT%H:%M:%fZ','now')) WHERE id = ?`).run(id);
     return toSummary(ctx.db, getRoundById(ctx.db, id)!);
   },

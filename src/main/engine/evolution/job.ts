@@ -23,12 +23,34 @@ function workspaceOf(db: Db): Workspace {
   return { dir, modelsDir: path.join(dir, MODELS_DIR_NAME) };
 }
 
-export const ROUND_STEPS = ['queries', 'tool-making', 'tool-using', 'verify', 'curation', 'select', 'mix', 'train', 'evaluate', 'decide'] as const;
+export const ROUND_STEPS = [
+  'queries',
+  'tool-making',
+  'tool-using',
+  'verify',
+  'curation',
+  'select',
+  'mix',
+  'train',
+  'evaluate',
+  'decide',
+] as const;
 
 function roundSteps(seq: number): StepDef<EvolveSettings>[] {
   const run = (name: (typeof ROUND_STEPS)[number]) => async (ctx: Ctx) => {
     const ws = workspaceOf(ctx.db);
-    const { queriesStep, toolMakingStep, toolUsingStep, verifyStep, curationStep, selectStep, mixStep, trainStep, evaluateStep, decideStep } = await steps();
+    const {
+      queriesStep,
+      toolMakingStep,
+      toolUsingStep,
+      verifyStep,
+      curationStep,
+      selectStep,
+      mixStep,
+      trainStep,
+      evaluateStep,
+      decideStep,
+    } = await steps();
     switch (name) {
       case 'queries':
         return queriesStep(ctx, ws, seq);
@@ -52,7 +74,12 @@ function roundSteps(seq: number): StepDef<EvolveSettings>[] {
         return decideStep(ctx, seq);
     }
   };
-  return ROUND_STEPS.map((name) => ({ name: `round-${seq}/${name}`, input: { round: seq }, run: run(name) as StepDef<EvolveSettings>['run'], retry: { attempts: 1 } }));
+  return ROUND_STEPS.map((name) => ({
+    name: `round-${seq}/${name}`,
+    input: { round: seq },
+    run: run(name) as StepDef<EvolveSettings>['run'],
+    retry: { attempts: 1 },
+  }));
 }
 
 export const evolutionJob = defineJobKind({
@@ -61,7 +88,12 @@ export const evolutionJob = defineJobKind({
   resource: 'model',
   settings: EvolveSettings,
   steps: (s) => [
-    { name: 'baseline', input: { round: 0 }, run: (async (ctx: Ctx) => (await steps()).baselineStep(ctx, workspaceOf(ctx.db))) as StepDef<EvolveSettings>['run'], retry: { attempts: 1 } },
+    {
+      name: 'baseline',
+      input: { round: 0 },
+      run: (async (ctx: Ctx) => (await steps()).baselineStep(ctx, workspaceOf(ctx.db))) as StepDef<EvolveSettings>['run'],
+      retry: { attempts: 1 },
+    },
     ...Array.from({ length: s.rounds }, (_, i) => roundSteps(i + 1)).flat(),
   ],
 });

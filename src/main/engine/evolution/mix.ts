@@ -23,7 +23,12 @@ export interface MixResult {
 }
 
 /** Samples decomposed; `refinement` examples are appended as they are (the corpus decides their count). */
-export function buildTrainingMix(samples: readonly ToolUse[], shares: MixShares, refinement: readonly SubtaskExample[], seed: number): MixResult {
+export function buildTrainingMix(
+  samples: readonly ToolUse[],
+  shares: MixShares,
+  refinement: readonly SubtaskExample[],
+  seed: number,
+): MixResult {
   const total = shares.invocation + shares.toolGeneration + shares.docAdaption;
   if (!(total > 0)) throw new Error('training mix: the sub-task shares must add up to more than 0');
   const pools = { invocation: [] as SubtaskExample[], tool_generation: [] as SubtaskExample[], doc_adaption: [] as SubtaskExample[] };
@@ -50,5 +55,8 @@ export function buildTrainingMix(samples: readonly ToolUse[], shares: MixShares,
   const tg = pick(pools.tool_generation, want(shares.toolGeneration), 1);
   const doc = pick(pools.doc_adaption, want(shares.docAdaption), 2);
   const examples = seededShuffle([...inv, ...tg, ...doc, ...refinement], seed + 3);
-  return { examples, counts: { invocation: inv.length, tool_generation: tg.length, doc_adaption: doc.length, refinement: refinement.length } };
+  return {
+    examples,
+    counts: { invocation: inv.length, tool_generation: tg.length, doc_adaption: doc.length, refinement: refinement.length },
+  };
 }

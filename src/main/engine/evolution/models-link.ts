@@ -18,6 +18,12 @@ export function getModelRef(db: Db, modelsDir: string, id: number): ModelRef {
   // An adapter row points at its adapter file; the base weights are its parent's.
   const file = m.kind === 'adapter' && m.parentId !== null ? getModel(db, modelsDir, m.parentId).path : m.path;
   if (!fs.existsSync(file)) throw new Error(`model ${id} (${m.name}): its file ${file} is missing`);
-  const adapterFile = m.adapterFile ? (m.adapterFile.startsWith('/') ? m.adapterFile : `${modelsDir}/${m.adapterFile}`) : m.kind === 'adapter' ? m.path : null;
+  const adapterFile = m.adapterFile
+    ? m.adapterFile.startsWith('/')
+      ? m.adapterFile
+      : `${modelsDir}/${m.adapterFile}`
+    : m.kind === 'adapter'
+      ? m.path
+      : null;
   return { id: m.id, name: m.name, file, kind: m.kind, parentId: m.parentId, roundId: m.roundId, adapterFile };
 }

@@ -23,7 +23,11 @@ export function poolTools(db: Db, pool: string): PoolTool[] {
     original_json: string;
     implementation: string | null;
   }[];
-  return rows.map((r) => ({ tool: normalizeTool(JSON.parse(r.original_json) as unknown, `tools[${r.name}]`), domain: r.domain, implementation: r.implementation }));
+  return rows.map((r) => ({
+    tool: normalizeTool(JSON.parse(r.original_json) as unknown, `tools[${r.name}]`),
+    domain: r.domain,
+    implementation: r.implementation,
+  }));
 }
 
 export interface LabelledQuery {
@@ -72,7 +76,15 @@ export function unusedLabelledQueries(db: Db, runId: string, limit: number, seed
     if (!input || (JSON.parse(r.input_json) as { messages?: unknown }).messages) continue;
     const p = parseOutput(r.output_text);
     if (!p.ok) continue;
-    out.push({ sampleId: r.id, query: input.query, tools: input.tools, category: r.category, target: r.output_text, key: p.key, calls: p.words ? null : p.calls });
+    out.push({
+      sampleId: r.id,
+      query: input.query,
+      tools: input.tools,
+      category: r.category,
+      target: r.output_text,
+      key: p.key,
+      calls: p.words ? null : p.calls,
+    });
   }
   return out;
 }
@@ -90,7 +102,8 @@ export interface EvalItem {
 /** The last user turn of a BFCL question (`[[{role, content}, …]]`), a plain turn list, or a string. */
 export function questionText(question: unknown): string {
   if (typeof question === 'string') return question;
-  const turns = Array.isArray(question) && Array.isArray(question[0]) ? (question.at(-1) as unknown[]) : Array.isArray(question) ? question : [];
+  const turns =
+    Array.isArray(question) && Array.isArray(question[0]) ? (question.at(-1) as unknown[]) : Array.isArray(question) ? question : [];
   for (let i = turns.length - 1; i >= 0; i--) {
     const t = turns[i] as { role?: string; content?: unknown };
     if (t?.role === 'user' && typeof t.content === 'string') return t.content;
@@ -104,7 +117,9 @@ export function evalSetId(db: Db, name: string): number | undefined {
 
 /** The set's items; with a limit, an even stride through the set (so every category stays represented). */
 export function evalItems(db: Db, setId: number, limit: number): EvalItem[] {
-  const all = db.prepare('SELECT id, item_key, category, question_json, tools_json, answer_json FROM eval_items WHERE set_id = ? ORDER BY id').all(setId) as {
+  const all = db
+    .prepare('SELECT id, item_key, category, question_json, tools_json, answer_json FROM eval_items WHERE set_id = ? ORDER BY id')
+    .all(setId) as {
     id: number;
     item_key: string;
     category: string;

@@ -27,13 +27,18 @@ export function getRoundById(db: Db, id: number): RoundRow | undefined {
 }
 
 export function listRounds(db: Db, runId?: string): RoundRow[] {
-  return (runId
-    ? db.prepare('SELECT * FROM rounds WHERE run_id = ? ORDER BY seq').all(runId)
-    : db.prepare('SELECT * FROM rounds ORDER BY run_id, seq').all()) as RoundRow[];
+  return (
+    runId
+      ? db.prepare('SELECT * FROM rounds WHERE run_id = ? ORDER BY seq').all(runId)
+      : db.prepare('SELECT * FROM rounds ORDER BY run_id, seq').all()
+  ) as RoundRow[];
 }
 
 /** Creates the round row (or returns the one a previous attempt created). */
-export function ensureRound(db: Db, r: { jobId: number; runId: string; seq: number; baseModelId: number; settings: unknown; templateHash: string }): RoundRow {
+export function ensureRound(
+  db: Db,
+  r: { jobId: number; runId: string; seq: number; baseModelId: number; settings: unknown; templateHash: string },
+): RoundRow {
   db.prepare(
     `INSERT INTO rounds (job_id, run_id, seq, base_model_id, settings_json, template_hash, stage) VALUES (?, ?, ?, ?, ?, ?, 'queries')
      ON CONFLICT (run_id, seq) DO NOTHING`,
@@ -46,7 +51,9 @@ export function setStage(db: Db, roundId: number, stage: string): void {
 }
 
 export function finishRound(db: Db, roundId: number, state: RoundRow['state'], resultModelId: number | null): void {
-  db.prepare(`UPDATE rounds SET state = ?, result_model_id = ?, stage = 'done', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`).run(state, resultModelId, roundId);
+  db.prepare(
+    `UPDATE rounds SET state = ?, result_model_id = ?, stage = 'done', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+  ).run(state, resultModelId, roundId);
 }
 
 export function setMetric(db: Db, roundId: number, name: string, value: number, category = ''): void {
@@ -57,11 +64,17 @@ export function setMetric(db: Db, roundId: number, name: string, value: number, 
 }
 
 export function metricsOf(db: Db, roundId: number): { name: string; category: string; value: number }[] {
-  return db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category').all(roundId) as { name: string; category: string; value: number }[];
+  return db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category').all(roundId) as {
+    name: string;
+    category: string;
+    value: number;
+  }[];
 }
 
 export function metric(db: Db, roundId: number, name: string, category = ''): number | undefined {
-  const row = db.prepare('SELECT value FROM round_metrics WHERE round_id = ? AND name = ? AND category = ?').get(roundId, name, category) as { value: number } | undefined;
+  const row = db
+    .prepare('SELECT value FROM round_metrics WHERE round_id = ? AND name = ? AND category = ?')
+    .get(roundId, name, category) as { value: number } | undefined;
   return row?.value;
 }
 
@@ -100,16 +113,42 @@ export function insertGeneration(db: Db, g: NewGeneration): number {
         `INSERT INTO round_generations (round_id, purpose, query_id, source_sample_id, prompt_json, outputs_json, template_hash, sampling_json, tokens, ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
-      .get(g.roundId, g.purpose, g.queryId ?? null, g.sourceSampleId ?? null, JSON.stringify(g.prompt), JSON.stringify(g.outputs), g.templateHash, JSON.stringify(g.sampling), g.tokens, g.ms) as { id: number }
+      .get(
+        g.roundId,
+        g.purpose,
+        g.queryId ?? null,
+        g.sourceSampleId ?? null,
+        JSON.stringify(g.prompt),
+        JSON.stringify(g.outputs),
+        g.templateHash,
+        JSON.stringify(g.sampling),
+        g.tokens,
+        g.ms,
+      ) as { id: number }
   ).id;
 }
 
 export function generationsOf(db: Db, roundId: number, purpose: GenerationRow['purpose']): GenerationRow[] {
-  return db.prepare('SELECT * FROM round_generations WHERE round_id = ? AND purpose = ? ORDER BY id').all(roundId, purpose) as GenerationRow[];
+  return db
+    .prepare('SELECT * FROM round_generations WHERE round_id = ? AND purpose = ? ORDER BY id')
+    .all(roundId, purpose) as GenerationRow[];
 }
 
 /** Records a sample's pass@k, bucket and selection for a round (replacing an earlier attempt's). */
-export function upsertPassK(db: Db, r: { sampleId: number; roundId: number; k: number; matches: number; p: number; bucket: string; selected: boolean; difficulty: number; reason: string }): void {
+export function upsertPassK(
+  db: Db,
+  r: {
+    sampleId: number;
+    roundId: number;
+    k: number;
+    matches: number;
+    p: number;
+    bucket: string;
+    selected: boolean;
+    difficulty: number;
+    reason: string;
+  },
+): void {
   db.prepare(
     `INSERT INTO sample_passk (sample_id, round_id, k, matches, p, bucket, selected, difficulty, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (sample_id, round_id) DO UPDATE SET k = excluded.k, matches = excluded.matches, p = excluded.p, bucket = excluded.bucket,

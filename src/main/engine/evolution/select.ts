@@ -87,11 +87,18 @@ export function selectModelAware(records: readonly PassRecord[], settings: Selec
   }
   for (const r of learnable) Object.assign(decisions.get(r.id)!, { selected: true, why: `learnable: ${r.matches}/${r.k} samples right` });
   const replayCount = Math.round(mastered.length * settings.replayShare);
-  const replay = new Set(seededShuffle(mastered.map((r) => r.id), settings.seed).slice(0, replayCount));
+  const replay = new Set(
+    seededShuffle(
+      mastered.map((r) => r.id),
+      settings.seed,
+    ).slice(0, replayCount),
+  );
   for (const r of mastered) {
     const d = decisions.get(r.id)!;
     d.selected = replay.has(r.id);
-    d.why = d.selected ? `mastered, kept as replay (${Math.round(settings.replayShare * 100)} % of mastered)` : `mastered (${r.k}/${r.k}): dropped`;
+    d.why = d.selected
+      ? `mastered, kept as replay (${Math.round(settings.replayShare * 100)} % of mastered)`
+      : `mastered (${r.k}/${r.k}): dropped`;
   }
   // u ≤ cap · (base + u)  ⇔  u ≤ cap / (1 − cap) · base
   const base = learnable.length + replay.size;
@@ -129,5 +136,8 @@ export function selectModelAware(records: readonly PassRecord[], settings: Selec
 
 /** The ablation "random selection of the same size": as many samples, drawn uniformly from all candidates. */
 export function selectRandom(records: readonly PassRecord[], size: number, seed: number): number[] {
-  return seededShuffle(records.map((r) => r.id), seed).slice(0, Math.min(size, records.length));
+  return seededShuffle(
+    records.map((r) => r.id),
+    seed,
+  ).slice(0, Math.min(size, records.length));
 }

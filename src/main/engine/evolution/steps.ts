@@ -15,11 +15,23 @@ import { PROMPT_VERSION } from '../subtasks/prompts';
 import { parseToolsText } from '../subtasks/tool-json';
 import type { SubtaskExample, ToolUse, Verdict } from '../subtasks/types';
 import { insertVerdicts } from '../subtasks/verdicts-repo';
-import { allPassed, answerKey, looksLikeWords, parseOutput, rejectionReason, verifyConsistency, verifyFormat, verifySchema, verifyToolsText, vote } from '../subtasks/verify';
+import {
+  allPassed,
+  answerKey,
+  looksLikeWords,
+  parseOutput,
+  rejectionReason,
+  verifyConsistency,
+  verifyFormat,
+  verifySchema,
+  verifyToolsText,
+  vote,
+} from '../subtasks/verify';
 import { printCalls } from '../tools/call-print';
 import { canonicalCall } from '../tools/canonical';
 import type { Call, ToolDef } from '../tools/types';
 import { renderExamples } from '../train/examples';
+import { insertTrainPoint } from '../train/points-repo';
 import { runTraining } from '../train/run';
 import { evaluateSet, type EvalSummary } from './evaluate';
 import { buildTrainingMix } from './mix';
@@ -61,7 +73,9 @@ export interface Workspace {
 /** The model a round starts from: the last accepted round's model of this run (round 0 = the base). */
 export function currentModelId(db: Db, s: EvolveSettings, seq: number): number {
   const row = db
-    .prepare(`SELECT result_model_id AS id FROM rounds WHERE run_id = ? AND seq < ? AND state = 'accepted' AND result_model_id IS NOT NULL ORDER BY seq DESC LIMIT 1`)
+    .prepare(
+      `SELECT result_model_id AS id FROM rounds WHERE run_id = ? AND seq < ? AND state = 'accepted' AND result_model_id IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+    )
     .get(s.runId, seq) as { id: number } | undefined;
   return row?.id ?? s.modelId;
 }
@@ -89,7 +103,8 @@ async function withBackend<T>(model: ModelRef, s: EvolveSettings, fn: (b: LocalB
 /** Stops early: an earlier round's decide step said so. */
 export function stoppedBefore(ctx: Ctx): string | null {
   for (const [name, out] of Object.entries(ctx.outputs)) {
-    if (name.endsWith('/decide') && out && typeof out === 'object' && (out as { stop?: string }).stop) return (out as { stop: string }).stop;
+    if (name.endsWith('/decide') && out && typeof out === 'object' && (out as { stop?: string }).stop)
+      return (out as { stop: string }).stop;
   }
   return null;
 }
@@ -140,7 +155,13 @@ function checkpointOutput(ctx: Ctx): unknown | undefined {
 
 // ---- baseline (round 0) ----------------------------------------------------------------------------------
 
-export async function evaluateRound(ctx: Ctx, ws: Workspace, round: RoundRow, model: ModelRef, label: string): Promise<{ main: number; summaries: Record<string, Omit<EvalSummary, 'byTool'>>; byTool: EvalSummary['byTool'] }> {
+export async function evaluateRound(
+  ctx: Ctx,
+  ws: Workspace,
+  round: RoundRow,
+  model: ModelRef,
+  label: string,
+): Promise<{ main: number; summaries: Record<string, Omit<EvalSummary, 'byTool'>>; byTool: EvalSummary['byTool'] }> {
   const s = ctx.settings;
   const summaries: Record<string, Omit<EvalSummary, 'byTool'>> = {};
   const byTool: EvalSummary['byTool'] = {};
@@ -171,15 +192,18 @@ export async function evaluateRound(ctx: Ctx, ws: Workspace, round: RoundRow, mo
   });
   const mainSet = s.mainSet ?? s.evalSets[0]!;
   const main = (summaries[mainSet]?.accuracy ?? 0) - s.simulateRegression * (round.seq > 0 ? 1 : 0);
-  ctx.commit((db) => {
-    for (const [set, sum] of Object.entries(summaries)) {
-      setMetric(db, round.id, 'accuracy', sum.accuracy, set);
-      setMetric(db, round.id, 'eval_tokens', sum.tokens, set);
-      setMetric(db, round.id, 'refinement_steps', sum.refinementSteps, set);
-      for (const [cat, c] of Object.entries(sum.byCategory)) setMetric(db, round.id, 'accuracy', c.accuracy, `${set}/${cat}`);
-    }
-    setMetric(db, round.id, 'main_metric', main);
-  }, { evaluated: true });
+  ctx.commit(
+    (db) => {
+      for (const [set, sum] of Object.entries(summaries)) {
+        setMetric(db, round.id, 'accuracy', sum.accuracy, set);
+        setMetric(db, round.id, 'eval_tokens', sum.tokens, set);
+        setMetric(db, round.id, 'refinement_steps', sum.refinementSteps, set);
+        for (const [cat, c] of Object.entries(sum.byCategory)) setMetric(db, round.id, 'accuracy', c.accuracy, `${set}/${cat}`);
+      }
+      setMetric(db, round.id, 'main_metric', main);
+    },
+    { evaluated: true },
+  );
   return { main, summaries, byTool };
 }
 
@@ -190,13 +214,28 @@ export async function baselineStep(ctx: Ctx, ws: Workspace) {
   const model = getModelRef(ctx.db, ws.modelsDir, s.modelId);
   const template = await templateOf(model.file);
   const started = Date.now();
-  const round = ensureRound(ctx.db, { jobId: ctx.jobId, runId: s.runId, seq: 0, baseModelId: model.id, settings: s, templateHash: template.hash });
+  const round = ensureRound(ctx.db, {
+    jobId: ctx.jobId,
+    runId: s.runId,
+    seq: 0,
+    baseModelId: model.id,
+    settings: s,
+    templateHash: template.hash,
+  });
   const r = await evaluateRound(ctx, ws, round, model, `${s.runId} round 0 (base)`);
-  const output = { roundId: round.id, main: r.main, accuracy: Object.fromEntries(Object.entries(r.summaries).map(([k, v]) => [k, v.accuracy])), byTool: r.byTool };
-  ctx.commit((db) => {
-    setMetric(db, round.id, 'wall_seconds', (Date.now() - started) / 1000);
-    finishRound(db, round.id, 'accepted', model.id);
-  }, { output });
+  const output = {
+    roundId: round.id,
+    main: r.main,
+    accuracy: Object.fromEntries(Object.entries(r.summaries).map(([k, v]) => [k, v.accuracy])),
+    byTool: r.byTool,
+  };
+  ctx.commit(
+    (db) => {
+      setMetric(db, round.id, 'wall_seconds', (Date.now() - started) / 1000);
+      finishRound(db, round.id, 'accepted', model.id);
+    },
+    { output },
+  );
   return output;
 }
 
@@ -222,7 +261,14 @@ export async function queriesStep(ctx: Ctx, ws: Workspace, seq: number) {
   const s = ctx.settings;
   const model = getModelRef(ctx.db, ws.modelsDir, currentModelId(ctx.db, s, seq));
   const template = await templateOf(model.file);
-  const round = ensureRound(ctx.db, { jobId: ctx.jobId, runId: s.runId, seq, baseModelId: model.id, settings: s, templateHash: template.hash });
+  const round = ensureRound(ctx.db, {
+    jobId: ctx.jobId,
+    runId: s.runId,
+    seq,
+    baseModelId: model.id,
+    settings: s,
+    templateHash: template.hash,
+  });
   const labelled = unusedLabelledQueries(ctx.db, s.runId, s.importsPerRound, s.seed + seq);
   const pool = poolTools(ctx.db, s.pool);
   const failures = lastEvaluation(ctx, seq);
@@ -232,7 +278,11 @@ export async function queriesStep(ctx: Ctx, ws: Workspace, seq: number) {
     failures ? Object.entries(failures).map(([key, f]) => ({ key, ...f })) : null,
     { targeted: s.targeted },
   );
-  const generated: { text: string; tool: ToolDef; gen: { outputs: string[]; tokens: number; ms: number; templateHash: string; samplingUsed: SamplingSettings } }[] = [];
+  const generated: {
+    text: string;
+    tool: ToolDef;
+    gen: { outputs: string[]; tokens: number; ms: number; templateHash: string; samplingUsed: SamplingSettings };
+  }[] = [];
   const seen = new Set<string>();
   let dropped = 0;
   if (s.generatedPerRound > 0 && pool.length > 0) {
@@ -253,32 +303,68 @@ export async function queriesStep(ctx: Ctx, ws: Workspace, seq: number) {
             continue;
           }
           seen.add(q);
-          generated.push({ text: q, tool, gen: { outputs, tokens: r.outputs.reduce((a, o) => a + o.tokens, 0), ms: r.ms, templateHash: r.templateHash, samplingUsed: used } });
+          generated.push({
+            text: q,
+            tool,
+            gen: {
+              outputs,
+              tokens: r.outputs.reduce((a, o) => a + o.tokens, 0),
+              ms: r.ms,
+              templateHash: r.templateHash,
+              samplingUsed: used,
+            },
+          });
         }
         ctx.progress(++i, wanted.length, 'writing new queries');
       }
     });
   }
   let queryIds: number[] = [];
-  const output = () => ({ roundId: round.id, labelled: labelled.map((l) => l.sampleId), generated: queryIds, dropped, budget: Object.fromEntries(budget), targeted: s.targeted && failures !== null });
-  ctx.commit((db) => {
-    const insertQuery = db.prepare(`INSERT INTO queries (text, source, category, round_id, tools_json) VALUES (?, 'generated', NULL, ?, ?) RETURNING id`);
-    // Unlabelled queries the person imported (with their tools) go through tool-making and voting like new ones.
-    const imported = db
-      .prepare(`SELECT id FROM queries WHERE round_id IS NULL AND source IN ('import', 'user') AND tools_json IS NOT NULL ORDER BY id LIMIT ?`)
-      .all(s.importsPerRound) as { id: number }[];
-    for (const q of imported) db.prepare('UPDATE queries SET round_id = ? WHERE id = ?').run(round.id, q.id);
-    queryIds = imported.map((q) => q.id);
-    queryIds.push(...generated.map((g) => {
-      const { id } = insertQuery.get(g.text, round.id, JSON.stringify(toolsJson([g.tool]))) as { id: number };
-      insertGeneration(db, { roundId: round.id, purpose: 'query', queryId: id, prompt: { tools: [g.tool.name], promptVersion: PROMPT_VERSION }, outputs: [g.text], templateHash: g.gen.templateHash, sampling: g.gen.samplingUsed, tokens: g.gen.tokens, ms: g.gen.ms });
-      return id;
-    }));
-    setMetric(db, round.id, 'queries_labelled', labelled.length);
-    setMetric(db, round.id, 'queries_new', queryIds.length);
-    setMetric(db, round.id, 'queries_dropped', dropped);
-    setStage(db, round.id, 'tool-making');
-  }, { output: output() });
+  const output = () => ({
+    roundId: round.id,
+    labelled: labelled.map((l) => l.sampleId),
+    generated: queryIds,
+    dropped,
+    budget: Object.fromEntries(budget),
+    targeted: s.targeted && failures !== null,
+  });
+  ctx.commit(
+    (db) => {
+      const insertQuery = db.prepare(
+        `INSERT INTO queries (text, source, category, round_id, tools_json) VALUES (?, 'generated', NULL, ?, ?) RETURNING id`,
+      );
+      // Unlabelled queries the person imported (with their tools) go through tool-making and voting like new ones.
+      const imported = db
+        .prepare(
+          `SELECT id FROM queries WHERE round_id IS NULL AND source IN ('import', 'user') AND tools_json IS NOT NULL ORDER BY id LIMIT ?`,
+        )
+        .all(s.importsPerRound) as { id: number }[];
+      for (const q of imported) db.prepare('UPDATE queries SET round_id = ? WHERE id = ?').run(round.id, q.id);
+      queryIds = imported.map((q) => q.id);
+      queryIds.push(
+        ...generated.map((g) => {
+          const { id } = insertQuery.get(g.text, round.id, JSON.stringify(toolsJson([g.tool]))) as { id: number };
+          insertGeneration(db, {
+            roundId: round.id,
+            purpose: 'query',
+            queryId: id,
+            prompt: { tools: [g.tool.name], promptVersion: PROMPT_VERSION },
+            outputs: [g.text],
+            templateHash: g.gen.templateHash,
+            sampling: g.gen.samplingUsed,
+            tokens: g.gen.tokens,
+            ms: g.gen.ms,
+          });
+          return id;
+        }),
+      );
+      setMetric(db, round.id, 'queries_labelled', labelled.length);
+      setMetric(db, round.id, 'queries_new', queryIds.length);
+      setMetric(db, round.id, 'queries_dropped', dropped);
+      setStage(db, round.id, 'tool-making');
+    },
+    { output: output() },
+  );
   return output();
 }
 
@@ -296,12 +382,14 @@ export async function toolMakingStep(ctx: Ctx, ws: Workspace, seq: number) {
   const s = ctx.settings;
   const round = roundOf(ctx, seq);
   const model = getModelRef(ctx.db, ws.modelsDir, round.base_model_id!);
-  const queries = ctx.db.prepare(`SELECT id, text, tools_json FROM queries WHERE round_id = ? AND source IN ('generated', 'import', 'user') ORDER BY id`).all(round.id) as QueryRow[];
+  const queries = ctx.db
+    .prepare(`SELECT id, text, tools_json FROM queries WHERE round_id = ? AND source IN ('generated', 'import', 'user') ORDER BY id`)
+    .all(round.id) as QueryRow[];
   let next = (ctx.checkpoint as { next?: number } | undefined)?.next ?? 0;
   let valid = (ctx.checkpoint as { valid?: number } | undefined)?.valid ?? 0;
   if (next < queries.length) {
     await withBackend(model, s, async (backend) => {
-      for (; next < queries.length; ) {
+      for (; next < queries.length;) {
         ctx.throwIfAborted();
         const q = queries[next]!;
         const prompt = toolGenerationPrompt(q.text);
@@ -316,27 +404,46 @@ export async function toolMakingStep(ctx: Ctx, ws: Workspace, seq: number) {
         const offered = [...poolTools];
         if (parsed.ok) {
           const names = new Set(poolTools.map((t) => (t as { name?: string }).name));
-          for (const t of parsed.tools) if (!names.has(t.name) && offered.length < 4) offered.push({ name: t.name, description: t.description, parameters: t.parameters });
+          for (const t of parsed.tools)
+            if (!names.has(t.name) && offered.length < 4)
+              offered.push({ name: t.name, description: t.description, parameters: t.parameters });
         }
         const i = next;
-        ctx.commit((db) => {
-          const id = insertSample(db, {
-            subtask: 'tool_generation',
-            status: ok ? 'candidate' : 'rejected',
-            roundId: round.id,
-            modelId: model.id,
-            queryId: q.id,
-            queryText: q.text,
-            input: { query: q.text },
-            outputText: text,
-          });
-          if (id !== null) {
-            db.prepare('UPDATE samples SET template_hash = ?, sampling_json = ? WHERE id = ?').run(r.templateHash, JSON.stringify({ ...used, k: 1, promptVersion: PROMPT_VERSION }), id);
-            insertVerdicts(db, id, 1, verdicts);
-          }
-          insertGeneration(db, { roundId: round.id, purpose: 'tool_making', queryId: q.id, prompt: { query: q.text, promptVersion: PROMPT_VERSION }, outputs: [text], templateHash: r.templateHash, sampling: used, tokens: r.outputs[0]?.tokens ?? 0, ms: r.ms });
-          db.prepare('UPDATE queries SET tools_json = ? WHERE id = ?').run(JSON.stringify(offered), q.id);
-        }, { next: i + 1, valid: valid + (ok ? 1 : 0) });
+        ctx.commit(
+          (db) => {
+            const id = insertSample(db, {
+              subtask: 'tool_generation',
+              status: ok ? 'candidate' : 'rejected',
+              roundId: round.id,
+              modelId: model.id,
+              queryId: q.id,
+              queryText: q.text,
+              input: { query: q.text },
+              outputText: text,
+            });
+            if (id !== null) {
+              db.prepare('UPDATE samples SET template_hash = ?, sampling_json = ? WHERE id = ?').run(
+                r.templateHash,
+                JSON.stringify({ ...used, k: 1, promptVersion: PROMPT_VERSION }),
+                id,
+              );
+              insertVerdicts(db, id, 1, verdicts);
+            }
+            insertGeneration(db, {
+              roundId: round.id,
+              purpose: 'tool_making',
+              queryId: q.id,
+              prompt: { query: q.text, promptVersion: PROMPT_VERSION },
+              outputs: [text],
+              templateHash: r.templateHash,
+              sampling: used,
+              tokens: r.outputs[0]?.tokens ?? 0,
+              ms: r.ms,
+            });
+            db.prepare('UPDATE queries SET tools_json = ? WHERE id = ?').run(JSON.stringify(offered), q.id);
+          },
+          { next: i + 1, valid: valid + (ok ? 1 : 0) },
+        );
         if (ok) valid++;
         next = i + 1;
         ctx.progress(next, queries.length, 'making tools for new queries');
@@ -360,12 +467,16 @@ function useItems(ctx: Ctx, seq: number): UseItem[] {
   const round = roundOf(ctx, seq);
   const q = ctx.outputs[`round-${seq}/queries`] as { labelled: number[] } | undefined;
   const items: UseItem[] = [];
-  const queries = ctx.db.prepare(`SELECT id, text, tools_json FROM queries WHERE round_id = ? AND source IN ('generated', 'import', 'user') ORDER BY id`).all(round.id) as QueryRow[];
+  const queries = ctx.db
+    .prepare(`SELECT id, text, tools_json FROM queries WHERE round_id = ? AND source IN ('generated', 'import', 'user') ORDER BY id`)
+    .all(round.id) as QueryRow[];
   for (const row of queries) {
     const input = readInvocationInput(JSON.stringify({ query: row.text, tools: JSON.parse(row.tools_json) }));
     if (input) items.push({ queryId: row.id, sampleId: null, query: input.query, tools: input.tools });
   }
-  const get = ctx.db.prepare('SELECT v.input_json FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version WHERE s.id = ?');
+  const get = ctx.db.prepare(
+    'SELECT v.input_json FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version WHERE s.id = ?',
+  );
   for (const id of q?.labelled ?? []) {
     const row = get.get(id) as { input_json: string } | undefined;
     const input = row ? readInvocationInput(row.input_json) : null;
@@ -385,7 +496,7 @@ export async function toolUsingStep(ctx: Ctx, ws: Workspace, seq: number) {
   const k = Math.max(s.k, s.passK);
   if (next < items.length) {
     await withBackend(model, s, async (backend) => {
-      for (; next < items.length; ) {
+      for (; next < items.length;) {
         ctx.throwIfAborted();
         const item = items[next]!;
         const prompt = invocationPrompt(item.query, item.tools);
@@ -397,7 +508,14 @@ export async function toolUsingStep(ctx: Ctx, ws: Workspace, seq: number) {
         let error: string | undefined;
         try {
           // One prompt, k samples: the backend evaluates the prompt once and shares it across sequences.
-          const r = await backend.generate({ messages: prompt.messages, tools: prompt.tools, k, sampling: used, constrain: s.constrain, signal: ctx.signal });
+          const r = await backend.generate({
+            messages: prompt.messages,
+            tools: prompt.tools,
+            k,
+            sampling: used,
+            constrain: s.constrain,
+            signal: ctx.signal,
+          });
           outputs = r.outputs.map((o) => o.text);
           tokens = r.outputs.reduce((a, o) => a + o.tokens, 0);
           ms = r.ms;
@@ -407,20 +525,23 @@ export async function toolUsingStep(ctx: Ctx, ws: Workspace, seq: number) {
           error = (e as Error).message;
         }
         const i = next;
-        ctx.commit((db) => {
-          insertGeneration(db, {
-            roundId: round.id,
-            purpose: 'tool_using',
-            queryId: item.queryId,
-            sourceSampleId: item.sampleId,
-            prompt: { query: item.query, tools: toolsJson(item.tools), promptVersion: PROMPT_VERSION, ...(error ? { error } : {}) },
-            outputs,
-            templateHash,
-            sampling: { ...used, k, constrain: s.constrain },
-            tokens,
-            ms,
-          });
-        }, { next: i + 1 });
+        ctx.commit(
+          (db) => {
+            insertGeneration(db, {
+              roundId: round.id,
+              purpose: 'tool_using',
+              queryId: item.queryId,
+              sourceSampleId: item.sampleId,
+              prompt: { query: item.query, tools: toolsJson(item.tools), promptVersion: PROMPT_VERSION, ...(error ? { error } : {}) },
+              outputs,
+              templateHash,
+              sampling: { ...used, k, constrain: s.constrain },
+              tokens,
+              ms,
+            });
+          },
+          { next: i + 1 },
+        );
         next = i + 1;
         ctx.progress(next, items.length, `sampling ${k} answers per query`);
       }
@@ -439,9 +560,20 @@ export async function verifyStep(ctx: Ctx, ws: Workspace, seq: number) {
   if (done) return done;
   const s = ctx.settings;
   const round = roundOf(ctx, seq);
-  const impls = new Map(poolTools(ctx.db, s.pool).filter((p) => p.implementation).map((p) => [p.tool.name, p.implementation!]));
+  const impls = new Map(
+    poolTools(ctx.db, s.pool)
+      .filter((p) => p.implementation)
+      .map((p) => [p.tool.name, p.implementation!]),
+  );
   const gens = generationsOf(ctx.db, round.id, 'tool_using').filter((g) => g.query_id !== null);
-  const made: { gen: number; sample: Parameters<typeof insertSample>[1]; verdicts: Verdict[]; share: number; templateHash: string; sampling: string }[] = [];
+  const made: {
+    gen: number;
+    sample: Parameters<typeof insertSample>[1];
+    verdicts: Verdict[];
+    share: number;
+    templateHash: string;
+    sampling: string;
+  }[] = [];
   let i = 0;
   for (const g of gens) {
     ctx.throwIfAborted();
@@ -455,10 +587,14 @@ export async function verifyStep(ctx: Ctx, ws: Workspace, seq: number) {
     if (v.calls) verdicts.push(verifySchema(v.calls, input.tools));
     verdicts.push(verifyConsistency(v, s.voteThreshold));
     if (s.execute && v.calls && v.calls.length > 0 && allPassed(verdicts)) {
-      const ex = await verifyExecution(v.calls, (n) => impls.has(n), async (call) => {
-        const r = await runInSandbox(impls.get(call.name)!, call.args);
-        return r.ok ? { ok: true, result: r.result } : { ok: false, kind: r.reason, message: r.message };
-      });
+      const ex = await verifyExecution(
+        v.calls,
+        (n) => impls.has(n),
+        async (call) => {
+          const r = await runInSandbox(impls.get(call.name)!, call.args);
+          return r.ok ? { ok: true, result: r.result } : { ok: false, kind: r.reason, message: r.message };
+        },
+      );
       if (ex) verdicts.push(ex);
     }
     const calls = v.calls && v.calls.length > 0 ? v.calls : null;
@@ -490,7 +626,12 @@ export async function verifyStep(ctx: Ctx, ws: Workspace, seq: number) {
     for (const m of made) {
       const id = insertSample(db, m.sample);
       if (id === null) continue;
-      db.prepare('UPDATE samples SET vote_share = ?, template_hash = ?, sampling_json = ? WHERE id = ?').run(m.share, m.templateHash, m.sampling, id);
+      db.prepare('UPDATE samples SET vote_share = ?, template_hash = ?, sampling_json = ? WHERE id = ?').run(
+        m.share,
+        m.templateHash,
+        m.sampling,
+        id,
+      );
       insertVerdicts(db, id, 1, m.verdicts);
       db.prepare('UPDATE round_generations SET sample_id = ? WHERE id = ?').run(id, m.gen);
       if (m.sample.status === 'candidate') verified++;
@@ -540,7 +681,14 @@ function candidatesOf(ctx: Ctx, round: RoundRow): Candidate[] {
        JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
        WHERE g.round_id = ? AND g.purpose = 'tool_using' AND s.status != 'rejected' ORDER BY g.id`,
     )
-    .all(round.id) as { outputs_json: string; sid: number; status: string; category: string | null; input_json: string; output_text: string }[];
+    .all(round.id) as {
+    outputs_json: string;
+    sid: number;
+    status: string;
+    category: string | null;
+    input_json: string;
+    output_text: string;
+  }[];
   const out: Candidate[] = [];
   for (const r of rows) {
     const input = readInvocationInput(r.input_json);
@@ -549,7 +697,13 @@ function candidatesOf(ctx: Ctx, round: RoundRow): Candidate[] {
     const calls = label.words ? null : label.calls;
     out.push({
       sampleId: r.sid,
-      use: { query: input.query, tools: input.tools, calls, ...(calls ? {} : { answerText: r.output_text }), category: r.category ?? undefined },
+      use: {
+        query: input.query,
+        tools: input.tools,
+        calls,
+        ...(calls ? {} : { answerText: r.output_text }),
+        category: r.category ?? undefined,
+      },
       key: label.key,
       outputs: JSON.parse(r.outputs_json) as string[],
     });
@@ -577,7 +731,9 @@ export async function selectStep(ctx: Ctx, seq: number) {
   const earlier = new Set(
     (
       ctx.db
-        .prepare(`SELECT p.sample_id FROM sample_passk p JOIN rounds r ON r.id = p.round_id WHERE r.run_id = ? AND r.seq < ? AND p.selected = 1`)
+        .prepare(
+          `SELECT p.sample_id FROM sample_passk p JOIN rounds r ON r.id = p.round_id WHERE r.run_id = ? AND r.seq < ? AND p.selected = 1`,
+        )
         .all(s.runId, seq) as { sample_id: number }[]
     ).map((r) => r.sample_id),
   );
@@ -586,8 +742,19 @@ export async function selectStep(ctx: Ctx, seq: number) {
     for (const d of aware.decisions) {
       const rec = records.find((r) => r.id === d.id)!;
       const isSel = selected.has(d.id);
-      const why = s.selection === 'random' ? `${isSel ? 'selected' : 'not selected'} at random (ablation); model-aware would say: ${d.why}` : d.why;
-      upsertPassK(db, { sampleId: d.id, roundId: round.id, k: rec.k, matches: rec.matches, p: d.p, bucket: d.bucket, selected: isSel, difficulty: d.difficulty, reason: why });
+      const why =
+        s.selection === 'random' ? `${isSel ? 'selected' : 'not selected'} at random (ablation); model-aware would say: ${d.why}` : d.why;
+      upsertPassK(db, {
+        sampleId: d.id,
+        roundId: round.id,
+        k: rec.k,
+        matches: rec.matches,
+        p: d.p,
+        bucket: d.bucket,
+        selected: isSel,
+        difficulty: d.difficulty,
+        reason: why,
+      });
     }
     setMetric(db, round.id, 'candidates', records.length);
     setMetric(db, round.id, 'samples_selected', selected.size);
@@ -615,7 +782,9 @@ export async function mixStep(ctx: Ctx, ws: Workspace, seq: number) {
   const template = await templateOf(model.file);
   const candidates = candidatesOf(ctx, round);
   const selectedIds = new Set(
-    (ctx.db.prepare('SELECT sample_id FROM sample_passk WHERE round_id = ? AND selected = 1').all(round.id) as { sample_id: number }[]).map((r) => r.sample_id),
+    (ctx.db.prepare('SELECT sample_id FROM sample_passk WHERE round_id = ? AND selected = 1').all(round.id) as { sample_id: number }[]).map(
+      (r) => r.sample_id,
+    ),
   );
   const selected = candidates.filter((c) => selectedIds.has(c.sampleId));
   // Refinement corpus: the model's own answers to this round's labelled queries.
@@ -623,7 +792,11 @@ export async function mixStep(ctx: Ctx, ws: Workspace, seq: number) {
     c.outputs.map((o) => ({ query: c.use.query, tools: c.use.tools, output: o, target: invocationTarget(c.use), targetKey: c.key })),
   );
   const nInv = s.mix.invocation > 0 ? selected.length : 0;
-  const corpus = buildRefinementCorpus(attempts, { ratio: s.refineRatio, max: Math.round(s.refinementShare * Math.max(nInv, selected.length)), seed: s.seed + seq });
+  const corpus = buildRefinementCorpus(attempts, {
+    ratio: s.refineRatio,
+    max: Math.round(s.refinementShare * Math.max(nInv, selected.length)),
+    seed: s.seed + seq,
+  });
   const mix = buildTrainingMix(
     selected.map((c) => c.use),
     s.mix,
@@ -632,17 +805,32 @@ export async function mixStep(ctx: Ctx, ws: Workspace, seq: number) {
   );
   const { examples, templateHash } = renderExamples(
     template,
-    mix.examples.map((e: SubtaskExample) => ({ messages: [...e.messages, { role: 'assistant' as const, content: e.target }], tools: e.tools })),
+    mix.examples.map((e: SubtaskExample) => ({
+      messages: [...e.messages, { role: 'assistant' as const, content: e.target }],
+      tools: e.tools,
+    })),
   );
   const file = mixFile(ws, s.runId, seq);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, examples.map((e, i) => JSON.stringify({ subtask: mix.examples[i]!.subtask, ...e })).join('\n') + (examples.length ? '\n' : ''));
-  const output = { file, templateHash, counts: mix.counts, total: examples.length, refinement: { wrong: corpus.wrong, right: corpus.right } };
-  ctx.commit((db) => {
-    for (const [k, v] of Object.entries(mix.counts)) setMetric(db, round.id, 'mix', v, k);
-    db.prepare('UPDATE rounds SET template_hash = ? WHERE id = ?').run(templateHash, round.id);
-    setStage(db, round.id, 'train');
-  }, { output });
+  fs.writeFileSync(
+    file,
+    examples.map((e, i) => JSON.stringify({ subtask: mix.examples[i]!.subtask, ...e })).join('\n') + (examples.length ? '\n' : ''),
+  );
+  const output = {
+    file,
+    templateHash,
+    counts: mix.counts,
+    total: examples.length,
+    refinement: { wrong: corpus.wrong, right: corpus.right },
+  };
+  ctx.commit(
+    (db) => {
+      for (const [k, v] of Object.entries(mix.counts)) setMetric(db, round.id, 'mix', v, k);
+      db.prepare('UPDATE rounds SET template_hash = ? WHERE id = ?').run(templateHash, round.id);
+      setStage(db, round.id, 'train');
+    },
+    { output },
+  );
   return output;
 }
 
@@ -662,7 +850,15 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
         .readFileSync(mix.file, 'utf8')
         .split('\n')
         .filter(Boolean)
-        .map((l) => JSON.parse(l) as { text: string; spans: { start: number; end: number }[]; messages?: { role: string; content: string }[]; tools?: unknown[] })
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              text: string;
+              spans: { start: number; end: number }[];
+              messages?: { role: string; content: string }[];
+              tools?: unknown[];
+            },
+        )
     : [];
   if (rows.length === 0) {
     const output = { skipped: 'the training mix is empty (no sample was selected)', modelId: null };
@@ -681,8 +877,12 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
   const dropped = rows.length - examples.length;
   if (dropped) ctx.log('warn', `${dropped} training example(s) are longer than the ${contextLength}-token window and were left out`);
   const output = path.join(ws.modelsDir, `${s.runId}-r${seq}.gguf`);
-  const existing = ctx.db.prepare('SELECT id FROM models WHERE round_id = ? AND parent_id = ?').get(round.id, base.id) as { id: number } | undefined;
-  if (!existing) fs.rmSync(output, { force: true }); // a previous attempt died before registering it
+  const existing = ctx.db.prepare('SELECT id FROM models WHERE round_id = ? AND parent_id = ?').get(round.id, base.id) as
+    { id: number } | undefined;
+  if (!existing) {
+    fs.rmSync(output, { force: true }); // a previous attempt died before registering it
+    ctx.db.prepare('DELETE FROM train_points WHERE run_key = ?').run(`${s.runId}-r${seq}`);
+  }
   const started = Date.now();
   let lastLoss: number | undefined;
   const result = existing
@@ -698,7 +898,14 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
           name: `${s.runId}-r${seq}`,
           roundId: round.id,
           templateHash: mix.templateHash,
-          hyper: { epochs: s.train.epochs, maxSteps: s.train.maxSteps, learningRate: s.train.learningRate, contextLength, seed: s.seed + seq, warmupSteps: 2 },
+          hyper: {
+            epochs: s.train.epochs,
+            maxSteps: s.train.maxSteps,
+            learningRate: s.train.learningRate,
+            contextLength,
+            seed: s.seed + seq,
+            warmupSteps: 2,
+          },
           native: { trainLayers: s.train.trainLayers, threads: s.train.threads },
           ...(s.train.command ? { command: { command: s.train.command } } : {}),
         },
@@ -706,6 +913,8 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
           signal: ctx.signal,
           onProgress: (p) => {
             if (p.loss !== undefined) lastLoss = p.loss;
+            // The curve the Rounds view draws.
+            insertTrainPoint(ctx.db, { runKey: `${s.runId}-r${seq}`, roundId: round.id, jobId: ctx.jobId, progress: p });
             ctx.progress(p.step, p.totalSteps ?? null, `training${lastLoss !== undefined ? `, loss ${lastLoss.toFixed(3)}` : ''}`);
           },
           onLog: (level, message) => ctx.log(level, message),
@@ -717,7 +926,13 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
                 parentId: base.id,
                 roundId: round.id,
                 trainer: spec.backend,
-                metadata: { metrics: outcome.metrics, examples: examples.length, runId: s.runId, round: seq, trainTemplateHash: spec.templateHash },
+                metadata: {
+                  metrics: outcome.metrics,
+                  examples: examples.length,
+                  runId: s.runId,
+                  round: seq,
+                  trainTemplateHash: spec.templateHash,
+                },
               })
             ).id,
         },
@@ -731,13 +946,16 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
     metrics: result?.metrics ?? null,
     seconds: (Date.now() - started) / 1000,
   };
-  ctx.commit((db) => {
-    if (result?.metrics.firstLoss !== undefined) setMetric(db, round.id, 'train_loss_first', result.metrics.firstLoss);
-    if (result?.metrics.finalLoss !== undefined) setMetric(db, round.id, 'train_loss_final', result.metrics.finalLoss);
-    if (result) setMetric(db, round.id, 'train_steps', result.metrics.steps);
-    if (result) setMetric(db, round.id, 'train_seconds', result.metrics.seconds);
-    setStage(db, round.id, 'evaluate');
-  }, { output: out });
+  ctx.commit(
+    (db) => {
+      if (result?.metrics.firstLoss !== undefined) setMetric(db, round.id, 'train_loss_first', result.metrics.firstLoss);
+      if (result?.metrics.finalLoss !== undefined) setMetric(db, round.id, 'train_loss_final', result.metrics.finalLoss);
+      if (result) setMetric(db, round.id, 'train_steps', result.metrics.steps);
+      if (result) setMetric(db, round.id, 'train_seconds', result.metrics.seconds);
+      setStage(db, round.id, 'evaluate');
+    },
+    { output: out },
+  );
   return out;
 }
 
@@ -757,7 +975,12 @@ export async function evaluateStep(ctx: Ctx, ws: Workspace, seq: number) {
   }
   const model = getModelRef(ctx.db, ws.modelsDir, trained.modelId);
   const r = await evaluateRound(ctx, ws, round, model, `${ctx.settings.runId} round ${seq}`);
-  const output = { modelId: model.id, main: r.main, accuracy: Object.fromEntries(Object.entries(r.summaries).map(([k, v]) => [k, v.accuracy])), byTool: r.byTool };
+  const output = {
+    modelId: model.id,
+    main: r.main,
+    accuracy: Object.fromEntries(Object.entries(r.summaries).map(([k, v]) => [k, v.accuracy])),
+    byTool: r.byTool,
+  };
   ctx.commit((db) => setStage(db, round.id, 'decide'), { output });
   return output;
 }
@@ -778,15 +1001,17 @@ export function decideStep(ctx: Ctx, seq: number) {
   const prev = prevRound ? (metric(ctx.db, prevRound.id, 'main_metric') ?? 0) : 0;
   const main = evaluated.main;
   const accepted = evaluated.modelId !== null && main !== undefined && main >= prev - s.tolerance;
-  const reason = evaluated.modelId === null
-    ? 'rolled back: nothing was trained'
-    : accepted
-      ? `accepted: main metric ${main!.toFixed(1)} ≥ ${prev.toFixed(1)} − ${s.tolerance} tolerance`
-      : `rolled back: main metric ${main!.toFixed(1)} < ${prev.toFixed(1)} − ${s.tolerance} tolerance; the next round starts from the last accepted model`;
+  const reason =
+    evaluated.modelId === null
+      ? 'rolled back: nothing was trained'
+      : accepted
+        ? `accepted: main metric ${main!.toFixed(1)} ≥ ${prev.toFixed(1)} − ${s.tolerance} tolerance`
+        : `rolled back: main metric ${main!.toFixed(1)} < ${prev.toFixed(1)} − ${s.tolerance} tolerance; the next round starts from the last accepted model`;
   let stopWhy: string | null = null;
   if (s.earlyStop && seq < s.rounds) {
     if (selected.newSelected === 0) stopWhy = `round ${seq} selected no new sample`;
-    else if (main === undefined || main <= prev) stopWhy = `round ${seq} did not improve the main metric (${(main ?? 0).toFixed(1)} ≤ ${prev.toFixed(1)})`;
+    else if (main === undefined || main <= prev)
+      stopWhy = `round ${seq} did not improve the main metric (${(main ?? 0).toFixed(1)} ≤ ${prev.toFixed(1)})`;
   }
   const started = Date.parse(round.started_at.endsWith('Z') ? round.started_at : `${round.started_at}Z`);
   ctx.commit((db) => {

@@ -16,7 +16,12 @@ export interface FailureStat {
  * Splits `budget` over `keys`: weights ∝ failure rate + floor (targeted) or equal (uniform), rounded by
  * largest remainder so the parts add up to the budget exactly.
  */
-export function splitBudget(budget: number, keys: readonly string[], failures: readonly FailureStat[] | null, options: { targeted: boolean; floor?: number } = { targeted: true }): Map<string, number> {
+export function splitBudget(
+  budget: number,
+  keys: readonly string[],
+  failures: readonly FailureStat[] | null,
+  options: { targeted: boolean; floor?: number } = { targeted: true },
+): Map<string, number> {
   const out = new Map<string, number>();
   if (keys.length === 0 || budget <= 0) {
     for (const k of keys) out.set(k, 0);

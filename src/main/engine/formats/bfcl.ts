@@ -46,11 +46,26 @@ export const bfclFormat: FormatModule = {
     if (category === 'irrelevance' && answer === undefined) output = { text: DEFAULT_REFUSAL };
     else {
       if (answer === undefined) {
-        throw new RecordError('id', context?.answers ? `no possible answer with id "${id}" in the answers file` : 'needs its possible answer: give the answers file (--answers)');
+        throw new RecordError(
+          'id',
+          context?.answers
+            ? `no possible answer with id "${id}" in the answers file`
+            : 'needs its possible answer: give the answers file (--answers)',
+        );
       }
       output = { calls: groundTruthCalls(answer) };
     }
-    const drafts = draftsOf([...draftTurns, { turn: 'calls' in output ? { role: 'assistant', calls: output.calls } : { role: 'assistant', content: output.text }, path: 'ground_truth' }], tools, systems.length ? systems.join('\n\n') : undefined);
+    const drafts = draftsOf(
+      [
+        ...draftTurns,
+        {
+          turn: 'calls' in output ? { role: 'assistant', calls: output.calls } : { role: 'assistant', content: output.text },
+          path: 'ground_truth',
+        },
+      ],
+      tools,
+      systems.length ? systems.join('\n\n') : undefined,
+    );
     const last = drafts[drafts.length - 1];
     if (!last) throw new RecordError('question', 'holds no user turn');
     return [{ ...last, ...(category ? { category } : {}) }];
@@ -134,7 +149,14 @@ export function toBfclSchema(schema: JsonSchema, top = false): Record<string, un
 }
 
 const BFCL_TYPES: Record<string, string> = {
-  string: 'string', integer: 'integer', number: 'float', boolean: 'boolean', array: 'array', object: 'dict', null: 'any', any: 'any',
+  string: 'string',
+  integer: 'integer',
+  number: 'float',
+  boolean: 'boolean',
+  array: 'array',
+  object: 'dict',
+  null: 'any',
+  any: 'any',
 };
 
 export function toBfclTool(tool: ToolDef): Record<string, unknown> {
@@ -149,7 +171,8 @@ export function bfclQuestion(sample: ExportSample, id: string): Record<string, u
   const messages: { role: string; content: string }[] = [];
   if (sample.system) messages.push({ role: 'system', content: sample.system });
   for (const turn of sample.prompt) {
-    if (turn.role === 'assistant') messages.push({ role: 'assistant', content: 'calls' in turn ? printCallText(turn.calls) : turn.content });
+    if (turn.role === 'assistant')
+      messages.push({ role: 'assistant', content: 'calls' in turn ? printCallText(turn.calls) : turn.content });
     else messages.push({ role: turn.role, content: turn.content });
   }
   return { id, question: [messages], function: sample.tools.map(toBfclTool) };

@@ -111,11 +111,7 @@ export function checkCallNames(calls: readonly Call[], tools: readonly ToolDef[]
  * given right after a user turn (no tool fits: irrelevance). Answers after a tool result are summaries of
  * it and make no invocation sample. Each draft's prompt is the conversation before its output.
  */
-export function draftsOf(
-  turns: readonly { turn: DraftTurn; path: string }[],
-  tools: ToolDef[],
-  system: string | undefined,
-): DraftSample[] {
+export function draftsOf(turns: readonly { turn: DraftTurn; path: string }[], tools: ToolDef[], system: string | undefined): DraftSample[] {
   const drafts: DraftSample[] = [];
   for (let i = 0; i < turns.length; i++) {
     const { turn, path } = turns[i]!;

@@ -32,7 +32,11 @@ export interface RawTurn {
 /** The record's turns, with roles mapped; throws naming the turn that does not fit. */
 export function turnsOf(obj: Record<string, unknown>): { turns: RawTurn[]; key: string } {
   const key = ['conversations', 'conversation', 'messages'].find((k) => Array.isArray(obj[k]));
-  if (!key) throw new RecordError('conversations', `expected a list of turns, got ${obj.conversations === undefined ? 'nothing' : 'something else'}`);
+  if (!key)
+    throw new RecordError(
+      'conversations',
+      `expected a list of turns, got ${obj.conversations === undefined ? 'nothing' : 'something else'}`,
+    );
   const turns = expectArray(obj[key], key).map((raw, i) => {
     const path = `${key}[${i}]`;
     const t = expectRecord(raw, path, 'a turn object');
@@ -122,7 +126,8 @@ function resultName(content: string): string | undefined {
 
 /** The system prompt: the `system` field or a leading system turn. */
 export function systemOf(obj: Record<string, unknown>, turns: readonly RawTurn[]): { text: string; path: string } | undefined {
-  if (obj.system !== undefined && obj.system !== null && obj.system !== '') return { text: expectString(obj.system, 'system'), path: 'system' };
+  if (obj.system !== undefined && obj.system !== null && obj.system !== '')
+    return { text: expectString(obj.system, 'system'), path: 'system' };
   const turn = turns.find((t) => t.role === 'system');
   return turn ? { text: turn.value, path: turn.path } : undefined;
 }

@@ -65,12 +65,17 @@ export async function detectSource(input: string, options: { answers?: string; p
   const detection = await detectFile(first.file);
   if (!detection.format) {
     throw new SourceError(
-      detection.looked === 0 ? `${first.file}: no JSON records found, so its format cannot be detected.` : `${first.file}: the records fit none of the known formats.`,
+      detection.looked === 0
+        ? `${first.file}: no JSON records found, so its format cannot be detected.`
+        : `${first.file}: the records fit none of the known formats.`,
     );
   }
   const module = formatModule(detection.format);
   const answersFile = options.answers ? path.resolve(options.answers) : first.answers;
-  const answers = detection.format === 'bfcl' && answersFile ? await readAnswers(answersFile, (f) => readRecords(f) as AsyncIterable<{ line: number; value?: unknown; error?: string }>) : undefined;
+  const answers =
+    detection.format === 'bfcl' && answersFile
+      ? await readAnswers(answersFile, (f) => readRecords(f) as AsyncIterable<{ line: number; value?: unknown; error?: string }>)
+      : undefined;
   const preview: PreviewSample[] = [];
   const problems: RecordProblem[] = [];
   const wanted = options.previewCount ?? 5;
@@ -81,7 +86,13 @@ export async function detectSource(input: string, options: { answers?: string; p
       problems.push({ file: first.file, line: record.line, path: '', reason: record.error });
       continue;
     }
-    const built = buildSamples(module, record.value, { answers }, { file: first.file, line: record.line, format: detection.format }, 'candidate');
+    const built = buildSamples(
+      module,
+      record.value,
+      { answers },
+      { file: first.file, line: record.line, format: detection.format },
+      'candidate',
+    );
     if ('problem' in built) {
       problems.push({ file: first.file, line: record.line, ...built.problem });
       continue;

@@ -32,7 +32,8 @@ export function exportSampleOf(record: SampleRecord, tags: readonly string[] = [
   const category = InvocationCategory.safeParse(record.category);
   if (!category.success) return { reason: `its category "${record.category}" is not one of BFCL's` };
   const input = record.input as InvocationInput;
-  if (!isRecord(input) || typeof input.query !== 'string' || !Array.isArray(input.tools)) return { reason: 'its input is not {query, tools}' };
+  if (!isRecord(input) || typeof input.query !== 'string' || !Array.isArray(input.tools))
+    return { reason: 'its input is not {query, tools}' };
   let output: ExportSample['output'];
   if (category.data === 'irrelevance') output = { text: record.outputText };
   else {
@@ -162,7 +163,10 @@ export function exportData(db: Db, options: ExportOptions): ExportResult {
   const writer = options.format === 'hf' ? formatModule('openai') : formatModule(options.format);
   try {
     for (const page of pagesOfSamples(db, options.filter)) {
-      const tags = tagsOf(db, page.map((r) => r.id));
+      const tags = tagsOf(
+        db,
+        page.map((r) => r.id),
+      );
       const byFile = new Map<string, unknown[]>();
       const add = (rel: string, record: unknown) => {
         const list = byFile.get(rel);
@@ -190,7 +194,12 @@ export function exportData(db: Db, options: ExportOptions): ExportResult {
             add(`${split === 'validation' ? 'valid' : split}.jsonl`, formatModule('mlx').write(sample));
             break;
           case 'hf':
-            add(`data/${split}.jsonl`, { id: sample.id, category: sample.category, messages: chatMessages(sample, true), tools: openaiTools(sample) });
+            add(`data/${split}.jsonl`, {
+              id: sample.id,
+              category: sample.category,
+              messages: chatMessages(sample, true),
+              tools: openaiTools(sample),
+            });
             break;
           case 'bfcl': {
             const category = BFCL_CATEGORY[sample.category];
@@ -241,7 +250,9 @@ function datasetCard(options: ExportOptions, summary: Summary, total: number): s
   const categories = InvocationCategory.options;
   const byCategory =
     `| split | ${categories.join(' | ')} | total |\n| --- |${categories.map(() => ' ---: |').join('')} ---: |\n` +
-    SPLITS.map((s) => `| ${s} | ${categories.map((c) => summary.byCategory[s]?.[c] ?? 0).join(' | ')} | ${summary.bySplit[s] ?? 0} |`).join('\n');
+    SPLITS.map((s) => `| ${s} | ${categories.map((c) => summary.byCategory[s]?.[c] ?? 0).join(' | ')} | ${summary.bySplit[s] ?? 0} |`).join(
+      '\n',
+    );
   const sorted = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]);
   return `---
 ${toYaml(header).trimEnd()}

@@ -25,10 +25,15 @@ export function outputKey(output: DraftSample['output']): string {
 }
 
 /** A checked draft as the sample to store (see `samples-repo.ts` for the `input_json` shape). */
-export function sampleOfDraft(draft: DraftSample, source: SampleSource, status: SampleStatus): NewSample & { category: InvocationCategory } {
+export function sampleOfDraft(
+  draft: DraftSample,
+  source: SampleSource,
+  status: SampleStatus,
+): NewSample & { category: InvocationCategory } {
   const query = queryOf(draft.prompt);
   if (query.trim() === '') throw new RecordError(draft.outputPath, 'the user turn before this answer is empty');
-  if ('text' in draft.output && draft.output.text.trim() === '') throw new RecordError(draft.outputPath, 'the answer is empty: neither calls nor words');
+  if ('text' in draft.output && draft.output.text.trim() === '')
+    throw new RecordError(draft.outputPath, 'the answer is empty: neither calls nor words');
   const onlyQuery = draft.prompt.length === 1 && draft.prompt[0]!.role === 'user';
   const input: InvocationInput = {
     query,
@@ -63,7 +68,8 @@ export function buildSamples(
     if (drafts.length === 0) return { problem: { path: '', reason: 'holds no user request answered by calls or words' } };
     return { samples: drafts.map((d) => sampleOfDraft(d, source, status)) };
   } catch (error) {
-    if (error instanceof RecordError || error instanceof ToolValidationError) return { problem: { path: error.path, reason: error.reason } };
+    if (error instanceof RecordError || error instanceof ToolValidationError)
+      return { problem: { path: error.path, reason: error.reason } };
     throw error;
   }
 }

@@ -33,7 +33,11 @@ export const formatsHandlers: Handlers<typeof formatsMethods> = {
   'formats.list': () => ({
     items: [
       ...RECORD_FORMATS.map((f) => ({ id: f.id, label: f.label, writes: f.writes })),
-      { id: 'hf' as const, label: 'Hugging Face dataset folder (JSONL/JSON files, README.md card)', writes: 'data/train.jsonl, data/validation.jsonl, data/test.jsonl, README.md' },
+      {
+        id: 'hf' as const,
+        label: 'Hugging Face dataset folder (JSONL/JSON files, README.md card)',
+        writes: 'data/train.jsonl, data/validation.jsonl, data/test.jsonl, README.md',
+      },
     ],
   }),
   'formats.detect': async ({ path, answers, previewCount }) => {

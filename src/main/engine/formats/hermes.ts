@@ -71,7 +71,9 @@ function hermesCalls(value: string, path: string): Call[] | undefined {
     if (!(error instanceof RecordError) || !value.includes('<tool_call>')) throw error;
     const bodies = [...value.matchAll(/<tool_call>([\s\S]*?)(?:<\/tool_call>|$)/g)].map((m) => pythonLiteral((m[1] ?? '').trim()));
     if (bodies.some((b) => b === undefined)) throw error;
-    return bodies.flatMap((b, i) => (Array.isArray(b) ? b : [b]).map((c, j) => structuredCall(c, `${path}<tool_call ${i + 1}>${Array.isArray(b) ? `[${j}]` : ''}`)));
+    return bodies.flatMap((b, i) =>
+      (Array.isArray(b) ? b : [b]).map((c, j) => structuredCall(c, `${path}<tool_call ${i + 1}>${Array.isArray(b) ? `[${j}]` : ''}`)),
+    );
   }
 }
 
@@ -84,14 +86,20 @@ function toolsInTags(text: string, path: string): { value: unknown } {
     return { value: JSON.parse(body) as unknown };
   } catch (jsonError) {
     // One JSON object per line, as some Hermes prompts list them.
-    const lines = body.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = body
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     try {
       return { value: lines.map((l) => JSON.parse(l) as unknown) };
     } catch {
       // Python literals (`{'type': 'function', ...}`), as hermes-function-calling-v1 writes them.
       const value = pythonLiteral(body);
       if (value !== undefined) return { value };
-      throw new RecordError(path, `the tool list in <tools> is not valid JSON (${jsonError instanceof Error ? jsonError.message : String(jsonError)})`);
+      throw new RecordError(
+        path,
+        `the tool list in <tools> is not valid JSON (${jsonError instanceof Error ? jsonError.message : String(jsonError)})`,
+      );
     }
   }
 }

@@ -10,7 +10,6 @@ import { formatModule, type RecordFormat } from './registry';
 import { readAnswers, SourceError, sourceFiles, type SourceFile } from './source';
 import { StagingFile } from './staging';
 
-
 export interface ImportOptions {
   path: string;
   format?: DataFormat;
@@ -90,10 +89,17 @@ export async function importData(db: Db, options: ImportOptions): Promise<Import
   const format: DataFormat = planned.folder ? 'hf' : planned.files[0]!.format;
   const innerFormat: DataFormat | null = planned.folder ? planned.files[0]!.format : null;
   const importId = Number(
-    db
-      .prepare('INSERT INTO imports (path, format, options_json) VALUES (?, ?, ?)')
-      .run(path.resolve(options.path), format, JSON.stringify({ format: options.format ?? null, answers: options.answers ?? null, mode: options.mode, status: options.status, files: planned.files }))
-      .lastInsertRowid,
+    db.prepare('INSERT INTO imports (path, format, options_json) VALUES (?, ?, ?)').run(
+      path.resolve(options.path),
+      format,
+      JSON.stringify({
+        format: options.format ?? null,
+        answers: options.answers ?? null,
+        mode: options.mode,
+        status: options.status,
+        files: planned.files,
+      }),
+    ).lastInsertRowid,
   );
   options.onStart?.(importId);
 
@@ -109,7 +115,16 @@ export async function importData(db: Db, options: ImportOptions): Promise<Import
   let current = { file: planned.files[0]!.file, bytesRead: 0, totalBytes: 0 };
 
   const progress = (phase: ImportProgress['phase']) =>
-    options.onProgress?.({ importId, phase, file: current.file, records, samples, problems: problemCount, bytesRead: current.bytesRead, totalBytes: current.totalBytes });
+    options.onProgress?.({
+      importId,
+      phase,
+      file: current.file,
+      records,
+      samples,
+      problems: problemCount,
+      bytesRead: current.bytesRead,
+      totalBytes: current.totalBytes,
+    });
 
   const flush = (fileIndex: number, line: number) => {
     const rows = batch;
@@ -225,7 +240,11 @@ async function loadAnswers(file: string): Promise<Map<string, unknown>> {
  * Moves the staged samples into `samples` and marks the import done, in one transaction; the staging file is
  * read a chunk at a time and removed afterwards.
  */
-function commit(db: Db, staging: StagingFile, markDone: (stored: number, duplicates: number) => void): { stored: number; duplicates: number } {
+function commit(
+  db: Db,
+  staging: StagingFile,
+  markDone: (stored: number, duplicates: number) => void,
+): { stored: number; duplicates: number } {
   const write = sampleWriter(db);
   let stored = 0;
   let duplicates = 0;

@@ -81,7 +81,9 @@ function modelfile(from: string, adapter: string | null, chatTemplate: string | 
     lines.push(`# The ${template.family} chat format of the model's own chat template.`, `TEMPLATE """${template.template}"""`);
     for (const stop of template.stops) lines.push(`PARAMETER stop ${JSON.stringify(stop)}`);
   } else {
-    lines.push("# TEMPLATE: the model's Jinja chat template has no Ollama equivalent known to Toolsmith; Ollama reads the one in the GGUF.");
+    lines.push(
+      "# TEMPLATE: the model's Jinja chat template has no Ollama equivalent known to Toolsmith; Ollama reads the one in the GGUF.",
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -103,7 +105,11 @@ function evaluationSection(db: Db, model: ModelRecord): string {
     .all(model.id) as EvalRow[];
   const rows: string[] = [];
   for (const run of runs) {
-    const summary = JSON.parse(run.summary_json!) as { accuracy?: number; total?: number; categories?: { category: string; accuracy: number; total: number }[] };
+    const summary = JSON.parse(run.summary_json!) as {
+      accuracy?: number;
+      total?: number;
+      categories?: { category: string; accuracy: number; total: number }[];
+    };
     const pct = (x: number | undefined) => (typeof x === 'number' ? `${(x * 100).toFixed(1)} %` : '?');
     rows.push(`| ${run.set_name} | all | ${summary.total ?? '?'} | ${pct(summary.accuracy)} | ${run.created_at} |`);
     for (const c of summary.categories ?? []) rows.push(`| ${run.set_name} | ${c.category} | ${c.total} | ${pct(c.accuracy)} | |`);
@@ -111,7 +117,11 @@ function evaluationSection(db: Db, model: ModelRecord): string {
   const metrics =
     model.roundId === null
       ? []
-      : (db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category').all(model.roundId) as { name: string; category: string; value: number }[]);
+      : (db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category').all(model.roundId) as {
+          name: string;
+          category: string;
+          value: number;
+        }[]);
   let text = rows.length
     ? `| set | category | items | accuracy | when |\n| --- | --- | ---: | ---: | --- |\n${rows.join('\n')}\n`
     : 'No evaluation of this model is recorded in the workspace.\n';
@@ -184,7 +194,11 @@ export async function exportModel(db: Db, modelsDir: string, options: ModelExpor
   let base: ModelRecord | null = null;
   if (isAdapter) {
     base = model.parentId !== null ? (findModel(db, modelsDir, model.parentId) ?? null) : null;
-    if (!base) throw new ApiError('not_found', `${model.name} is a LoRA adapter, but its base model is not in the registry: register the base and set it as the adapter's parent.`);
+    if (!base)
+      throw new ApiError(
+        'not_found',
+        `${model.name} is a LoRA adapter, but its base model is not in the registry: register the base and set it as the adapter's parent.`,
+      );
   }
   const source = adapterPath ?? model.path;
   if (!fs.existsSync(source)) throw new ApiError('bad_file', `${model.name}: its file ${source} is missing.`);

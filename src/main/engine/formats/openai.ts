@@ -93,12 +93,21 @@ export function chatMessages(sample: ExportSample, argsAsText: boolean): Record<
   };
   for (const turn of sample.prompt) {
     if (turn.role === 'user') out.push({ role: 'user', content: turn.content });
-    else if (turn.role === 'assistant') out.push('calls' in turn ? assistantCalls(turn.calls) : { role: 'assistant', content: turn.content });
+    else if (turn.role === 'assistant')
+      out.push('calls' in turn ? assistantCalls(turn.calls) : { role: 'assistant', content: turn.content });
     else {
       // Pair the result with the earliest unanswered call of that name (or the earliest at all).
-      const at = Math.max(0, pendingIds.findIndex((p) => p.name === turn.name));
+      const at = Math.max(
+        0,
+        pendingIds.findIndex((p) => p.name === turn.name),
+      );
       const pending = pendingIds.splice(at, 1)[0];
-      out.push({ role: 'tool', ...(pending ? { tool_call_id: pending.id } : {}), ...(turn.name ? { name: turn.name } : {}), content: turn.content });
+      out.push({
+        role: 'tool',
+        ...(pending ? { tool_call_id: pending.id } : {}),
+        ...(turn.name ? { name: turn.name } : {}),
+        content: turn.content,
+      });
     }
   }
   out.push('calls' in sample.output ? assistantCalls(sample.output.calls) : { role: 'assistant', content: sample.output.text });

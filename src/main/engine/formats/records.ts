@@ -23,7 +23,10 @@ export function firstChar(file: string): string {
     for (;;) {
       const n = fs.readSync(fd, buf, 0, buf.length, pos);
       if (n === 0) return '';
-      const text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+      const text = buf
+        .subarray(0, n)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '');
       const match = /\S/.exec(text);
       if (match) return match[0];
       pos += n;

@@ -17,7 +17,8 @@ export const sharegptFormat: FormatModule = {
     const turns = record.conversations.filter(isRecord);
     const froms = turns.map((t) => t.from ?? t.role);
     if (froms.includes('function_call') || froms.includes('observation')) return 0.3;
-    const system = typeof record.system === 'string' ? record.system : String(turns.find((t) => (t.from ?? t.role) === 'system')?.value ?? '');
+    const system =
+      typeof record.system === 'string' ? record.system : String(turns.find((t) => (t.from ?? t.role) === 'system')?.value ?? '');
     if (system.includes('<tools>')) return 0.3;
     if (typeof record.tools === 'string' && froms.includes('human')) return 0.5;
     const pythonic = turns.some((t) => typeof t.value === 'string' && /^\s*\[\s*[\w.\- ]+\(/.test(t.value));
@@ -31,7 +32,8 @@ export const sharegptFormat: FormatModule = {
       const tools = toolsAt(jsonField(obj.tools, 'tools', 'the tool list'), 'tools');
       return conversationDrafts(turns, tools, system?.text, { assistantCalls: textCalls });
     }
-    if (!system) throw new RecordError('system', 'is missing: the tools are expected as a JSON list in the system prompt or in a "tools" field');
+    if (!system)
+      throw new RecordError('system', 'is missing: the tools are expected as a JSON list in the system prompt or in a "tools" field');
     const list = jsonListIn(system.text, system.path);
     const tools = toolsAt(list.value, system.path);
     return conversationDrafts(turns, tools, undefined, { assistantCalls: textCalls });

@@ -92,11 +92,13 @@ function cardFiles(dir: string): SourceFile[] | null {
   if (!isRecord(config)) return null;
   const dataFiles = config.data_files;
   const entries: { split: string | null; patterns: string[] }[] = [];
-  const patternsOf = (v: unknown) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : []);
+  const patternsOf = (v: unknown) =>
+    typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : [];
   if (typeof dataFiles === 'string' || (Array.isArray(dataFiles) && dataFiles.every((d) => typeof d === 'string'))) {
     entries.push({ split: 'train', patterns: patternsOf(dataFiles) });
   } else if (Array.isArray(dataFiles)) {
-    for (const d of dataFiles) if (isRecord(d)) entries.push({ split: typeof d.split === 'string' ? d.split : null, patterns: patternsOf(d.path) });
+    for (const d of dataFiles)
+      if (isRecord(d)) entries.push({ split: typeof d.split === 'string' ? d.split : null, patterns: patternsOf(d.path) });
   } else return null;
   const all = scan(dir);
   const out: SourceFile[] = [];
@@ -104,7 +106,10 @@ function cardFiles(dir: string): SourceFile[] | null {
     for (const pattern of entry.patterns) {
       const re = globToRegExp(pattern);
       const matched = all.filter((f) => re.test(path.relative(dir, f).split(path.sep).join('/')));
-      if (matched.length === 0) throw new SourceError(`${path.join(dir, 'README.md')}: data_files path "${pattern}" (split ${entry.split ?? '?'}) matches no file.`);
+      if (matched.length === 0)
+        throw new SourceError(
+          `${path.join(dir, 'README.md')}: data_files path "${pattern}" (split ${entry.split ?? '?'}) matches no file.`,
+        );
       for (const file of matched) if (!out.some((o) => o.file === file)) out.push({ file, split: entry.split });
     }
   }
@@ -127,14 +132,17 @@ export function globToRegExp(glob: string): RegExp {
 }
 
 /** Reads a BFCL possible-answer file into a map by id (these files are small: thousands of lines). */
-export async function readAnswers(file: string, read: (file: string) => AsyncIterable<{ line: number; value?: unknown; error?: string }>): Promise<Map<string, unknown>> {
+export async function readAnswers(
+  file: string,
+  read: (file: string) => AsyncIterable<{ line: number; value?: unknown; error?: string }>,
+): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   for await (const record of read(file)) {
     if (record.error !== undefined) throw new SourceError(`${file}:${record.line}: ${record.error}`);
     const value = record.value;
-    if (!isRecord(value) || typeof value.id !== 'string') throw new SourceError(`${file}:${record.line}: expected {"id": ..., "ground_truth": [...]}`);
+    if (!isRecord(value) || typeof value.id !== 'string')
+      throw new SourceError(`${file}:${record.line}: expected {"id": ..., "ground_truth": [...]}`);
     out.set(value.id, value);
   }
   return out;
 }
-

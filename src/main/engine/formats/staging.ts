@@ -19,7 +19,8 @@ export class StagingFile {
   }
 
   static forImport(db: Db, importId: number): StagingFile {
-    const dir = db.name && db.name !== ':memory:' ? path.join(path.dirname(db.name), 'imports') : path.join(os.tmpdir(), 'toolsmith-imports');
+    const dir =
+      db.name && db.name !== ':memory:' ? path.join(path.dirname(db.name), 'imports') : path.join(os.tmpdir(), 'toolsmith-imports');
     return new StagingFile(path.join(dir, `import-${importId}.staging.jsonl`));
   }
 

@@ -1,4 +1,16 @@
-import { callJson, DEFAULT_REFUSAL, checkCallNames, expectArray, expectRecord, expectString, functionJson, isRecord, jsonField, structuredCall, toolsAt } from './common';
+import {
+  callJson,
+  DEFAULT_REFUSAL,
+  checkCallNames,
+  expectArray,
+  expectRecord,
+  expectString,
+  functionJson,
+  isRecord,
+  jsonField,
+  structuredCall,
+  toolsAt,
+} from './common';
 import { RecordError, type DraftSample, type FormatModule } from './types';
 
 /**
@@ -81,9 +93,20 @@ function pythonType(raw: unknown): { type?: string; optional: boolean } {
   }
   const base = t.replace(/\[.*$/, '').toLowerCase();
   const map: Record<string, string> = {
-    str: 'string', string: 'string', int: 'integer', integer: 'integer', float: 'number', number: 'number',
-    bool: 'boolean', boolean: 'boolean', list: 'array', array: 'array', tuple: 'array', set: 'array',
-    dict: 'object', object: 'object',
+    str: 'string',
+    string: 'string',
+    int: 'integer',
+    integer: 'integer',
+    float: 'number',
+    number: 'number',
+    bool: 'boolean',
+    boolean: 'boolean',
+    list: 'array',
+    array: 'array',
+    tuple: 'array',
+    set: 'array',
+    dict: 'object',
+    object: 'object',
   };
   return { type: map[base], optional };
 }

@@ -33,14 +33,16 @@ function runInfo(db: Db, id: number): RunInfo {
 export function compareEvalRuns(db: Db, aId: number, bId: number) {
   const a = runInfo(db, aId);
   const b = runInfo(db, bId);
-  if (a.setId !== b.setId) throw new ApiError('invalid_input', `Runs ${aId} (${a.set}) and ${bId} (${b.set}) evaluate different sets; compare runs of one set.`);
+  if (a.setId !== b.setId)
+    throw new ApiError('invalid_input', `Runs ${aId} (${a.set}) and ${bId} (${b.set}) evaluate different sets; compare runs of one set.`);
   const perCategory = db.prepare(
     `SELECT i.category, SUM(x.valid) AS correct, COUNT(*) AS total FROM eval_results x JOIN eval_items i ON i.id = x.item_id
      WHERE x.run_id = ? GROUP BY i.category`,
   );
   const ca = new Map((perCategory.all(aId) as { category: string; correct: number; total: number }[]).map((r) => [r.category, r]));
   const cb = new Map((perCategory.all(bId) as { category: string; correct: number; total: number }[]).map((r) => [r.category, r]));
-  const stat = (r?: { correct: number; total: number }) => (r ? { correct: r.correct, total: r.total, accuracy: r.total ? r.correct / r.total : 0 } : null);
+  const stat = (r?: { correct: number; total: number }) =>
+    r ? { correct: r.correct, total: r.total, accuracy: r.total ? r.correct / r.total : 0 } : null;
   const categories = [...new Set([...ca.keys(), ...cb.keys()])].sort().map((category) => {
     const sa = stat(ca.get(category));
     const sb = stat(cb.get(category));
@@ -55,7 +57,19 @@ export function compareEvalRuns(db: Db, aId: number, bId: number) {
          JOIN eval_items i ON i.id = xa.item_id
          WHERE xa.run_id = ? AND xa.valid != xb.valid ORDER BY i.category, i.id`,
       )
-      .all(bId, aId) as { itemId: number; itemKey: string; category: string; va: number; vb: number; outputA: string; outputB: string; errorA: string | null; errorB: string | null; traceA: number | null; traceB: number | null }[]
+      .all(bId, aId) as {
+      itemId: number;
+      itemKey: string;
+      category: string;
+      va: number;
+      vb: number;
+      outputA: string;
+      outputB: string;
+      errorA: string | null;
+      errorB: string | null;
+      traceA: number | null;
+      traceB: number | null;
+    }[]
   ).map(({ va, vb: _vb, ...rest }) => ({ ...rest, change: va ? ('broken' as const) : ('fixed' as const) }));
   return { a, b, categories, flips };
 }

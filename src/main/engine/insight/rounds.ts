@@ -29,7 +29,9 @@ export function roundSummaries(db: Db, runId?: string): RoundSummary[] {
   const counts = db.prepare(
     `SELECT COUNT(*) AS generated, SUM(CASE WHEN status != 'rejected' THEN 1 ELSE 0 END) AS verified FROM samples WHERE round_id = ?`,
   );
-  const buckets = db.prepare('SELECT bucket, COUNT(*) AS n, SUM(selected) AS selected FROM sample_passk WHERE round_id = ? GROUP BY bucket');
+  const buckets = db.prepare(
+    'SELECT bucket, COUNT(*) AS n, SUM(selected) AS selected FROM sample_passk WHERE round_id = ? GROUP BY bucket',
+  );
   const previous = db.prepare('SELECT id FROM rounds WHERE run_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1').pluck();
   const movement = db.prepare(
     `SELECT a.bucket AS "from", b.bucket AS "to", COUNT(*) AS count FROM sample_passk a JOIN sample_passk b ON b.sample_id = a.sample_id
@@ -66,7 +68,10 @@ export function roundSummaries(db: Db, runId?: string): RoundSummary[] {
       movement: prev === undefined ? [] : (movement.all(prev, r.id) as RoundSummary['movement']),
       metrics: metrics.all(r.id) as RoundSummary['metrics'],
       trainCurve: trainPointsOfRound(db, r.id),
-      evalRuns: (evalRuns.all(r.id) as { id: number; set: string; items: number; accuracy: number | null }[]).map((e) => ({ ...e, accuracy: e.items ? e.accuracy : null })),
+      evalRuns: (evalRuns.all(r.id) as { id: number; set: string; items: number; accuracy: number | null }[]).map((e) => ({
+        ...e,
+        accuracy: e.items ? e.accuracy : null,
+      })),
     };
   });
 }

@@ -39,11 +39,20 @@ const toRow = <T extends Row>(r: T) => ({ ...r, changed: r.changed === 1 || r.ch
 
 export function listTraces(db: Db, filter: TraceFilter, offset: number, limit: number) {
   const w = where(filter);
-  const rows = (db.prepare(`SELECT ${ROW} FROM ${FROM} ${w.sql} ORDER BY t.id DESC LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as Row[]).map(toRow);
-  const total = db.prepare(`SELECT COUNT(*) FROM refinement_traces t ${w.sql}`).pluck().get(...w.params) as number;
+  const rows = (
+    db.prepare(`SELECT ${ROW} FROM ${FROM} ${w.sql} ORDER BY t.id DESC LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as Row[]
+  ).map(toRow);
+  const total = db
+    .prepare(`SELECT COUNT(*) FROM refinement_traces t ${w.sql}`)
+    .pluck()
+    .get(...w.params) as number;
   // The histogram and stop reasons describe all traces, so a filter never hides the whole distribution.
-  const histogram = db.prepare('SELECT iterations, COUNT(*) AS count FROM refinement_traces GROUP BY iterations ORDER BY iterations').all() as { iterations: number; count: number }[];
-  const stopReasons = db.prepare('SELECT stop_reason AS reason, COUNT(*) AS count FROM refinement_traces GROUP BY stop_reason ORDER BY count DESC').all() as { reason: string; count: number }[];
+  const histogram = db
+    .prepare('SELECT iterations, COUNT(*) AS count FROM refinement_traces GROUP BY iterations ORDER BY iterations')
+    .all() as { iterations: number; count: number }[];
+  const stopReasons = db
+    .prepare('SELECT stop_reason AS reason, COUNT(*) AS count FROM refinement_traces GROUP BY stop_reason ORDER BY count DESC')
+    .all() as { reason: string; count: number }[];
   return { rows: rows as never[], total, histogram, stopReasons };
 }
 
@@ -53,8 +62,18 @@ export function traceDetail(db: Db, id: number) {
   const { tools_json, ...trace } = row;
   const steps = (
     db
-      .prepare('SELECT seq, input_text AS input, output_text AS output, canonical_json, verdicts_json, tokens, ms FROM trace_steps WHERE trace_id = ? ORDER BY seq')
-      .all(id) as { seq: number; input: string; output: string; canonical_json: string | null; verdicts_json: string | null; tokens: number; ms: number }[]
+      .prepare(
+        'SELECT seq, input_text AS input, output_text AS output, canonical_json, verdicts_json, tokens, ms FROM trace_steps WHERE trace_id = ? ORDER BY seq',
+      )
+      .all(id) as {
+      seq: number;
+      input: string;
+      output: string;
+      canonical_json: string | null;
+      verdicts_json: string | null;
+      tokens: number;
+      ms: number;
+    }[]
   ).map(({ canonical_json, verdicts_json, ...s }) => ({
     ...s,
     canonical: canonical_json ? (JSON.parse(canonical_json) as unknown) : null,

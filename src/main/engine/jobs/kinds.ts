@@ -6,3 +6,4 @@
  */
 import './kinds/demo';
 import '../evolution/job';
+import '../train/setup-job';

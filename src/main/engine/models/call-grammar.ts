@@ -51,7 +51,10 @@ class Rules {
   add(hint: string, body: string): string {
     // Reuse an identical rule instead of writing it twice.
     for (const [name, existing] of this.rules) if (existing === body && name.startsWith(hint)) return name;
-    const name = `${hint.replace(/[^a-zA-Z0-9-]/g, '-').replace(/-+/g, '-').toLowerCase()}-${++this.n}`;
+    const name = `${hint
+      .replace(/[^a-zA-Z0-9-]/g, '-')
+      .replace(/-+/g, '-')
+      .toLowerCase()}-${++this.n}`;
     this.rules.set(name, body);
     return name;
   }
@@ -82,8 +85,14 @@ export function callGrammar(tools: readonly ToolSpec[], options: CallGrammarOpti
   r.set('null', '"None"');
   r.set('scalar', 'string | number | boolean | null');
   // Any value, nested at most two levels deep.
-  r.set('value1', `scalar | "[" ws (scalar (sep scalar){0,${maxItems - 1}})? ws "]" | "{" ws (string ":" ws scalar (sep string ":" ws scalar){0,${maxItems - 1}})? ws "}"`);
-  r.set('value', `scalar | "[" ws (value1 (sep value1){0,${maxItems - 1}})? ws "]" | "{" ws (string ":" ws value1 (sep string ":" ws value1){0,${maxItems - 1}})? ws "}"`);
+  r.set(
+    'value1',
+    `scalar | "[" ws (scalar (sep scalar){0,${maxItems - 1}})? ws "]" | "{" ws (string ":" ws scalar (sep string ":" ws scalar){0,${maxItems - 1}})? ws "}"`,
+  );
+  r.set(
+    'value',
+    `scalar | "[" ws (value1 (sep value1){0,${maxItems - 1}})? ws "]" | "{" ws (string ":" ws value1 (sep string ":" ws value1){0,${maxItems - 1}})? ws "}"`,
+  );
 
   const list = (item: string) => `"[" ws (${item} (sep ${item}){0,${maxItems - 1}})? ws "]"`;
 
@@ -98,16 +107,25 @@ export function callGrammar(tools: readonly ToolSpec[], options: CallGrammarOpti
     const types = Array.isArray(s.type) ? (s.type as unknown[]) : [s.type];
     const alts = types.map((t) => {
       switch (t) {
-        case 'string': return 'string';
-        case 'integer': return 'integer';
-        case 'number': case 'float': return 'number';
-        case 'boolean': return 'boolean';
-        case 'null': return 'null';
-        case 'array': case 'tuple':
+        case 'string':
+          return 'string';
+        case 'integer':
+          return 'integer';
+        case 'number':
+        case 'float':
+          return 'number';
+        case 'boolean':
+          return 'boolean';
+        case 'null':
+          return 'null';
+        case 'array':
+        case 'tuple':
           return depth >= 2 ? list('value1') : r.add(`${hint}-list`, list(valueFor(s.items, `${hint}-item`, depth + 1)));
-        case 'object': case 'dict':
+        case 'object':
+        case 'dict':
           return depth >= 2 ? 'value1' : objectFor(s, hint, depth + 1);
-        default: return 'value';
+        default:
+          return 'value';
       }
     });
     const unique = [...new Set(alts)];
@@ -116,9 +134,14 @@ export function callGrammar(tools: readonly ToolSpec[], options: CallGrammarOpti
 
   const objectFor = (s: Schema, hint: string, depth: number): string => {
     const props = s.properties && typeof s.properties === 'object' ? Object.entries(s.properties as Record<string, unknown>) : [];
-    if (props.length === 0) return r.add(`${hint}-dict`, `"{" ws (string ":" ws value (sep string ":" ws value){0,${maxItems - 1}})? ws "}"`);
+    if (props.length === 0)
+      return r.add(`${hint}-dict`, `"{" ws (string ":" ws value (sep string ":" ws value){0,${maxItems - 1}})? ws "}"`);
     const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
-    const entries = props.map(([k, v]) => ({ head: `${gbnfLiteral(pyString(k))} ":" ws`, value: valueFor(v, `${hint}-${k}`, depth), required: required.has(k) }));
+    const entries = props.map(([k, v]) => ({
+      head: `${gbnfLiteral(pyString(k))} ":" ws`,
+      value: valueFor(v, `${hint}-${k}`, depth),
+      required: required.has(k),
+    }));
     return r.add(`${hint}-obj`, `"{" ws ${orderedSubset(r, `${hint}-obj`, entries)} ws "}"`);
   };
 
@@ -130,10 +153,15 @@ export function callGrammar(tools: readonly ToolSpec[], options: CallGrammarOpti
   } else {
     callAlts = tools.map((tool) => {
       const params = tool.parameters ?? {};
-      const props = params.properties && typeof params.properties === 'object' ? Object.entries(params.properties as Record<string, unknown>) : [];
+      const props =
+        params.properties && typeof params.properties === 'object' ? Object.entries(params.properties as Record<string, unknown>) : [];
       const required = new Set(Array.isArray(params.required) ? (params.required as string[]) : []);
       const hint = `call-${tool.name}`;
-      const entries = props.map(([k, v]) => ({ head: `${gbnfLiteral(`${k}=`)}`, value: valueFor(v, `${tool.name}-${k}`), required: required.has(k) }));
+      const entries = props.map(([k, v]) => ({
+        head: `${gbnfLiteral(`${k}=`)}`,
+        value: valueFor(v, `${tool.name}-${k}`),
+        required: required.has(k),
+      }));
       const args = entries.length ? orderedSubset(r, `${tool.name}-args`, entries) : '""';
       return r.add(hint, `${gbnfLiteral(`${tool.name}(`)} ${args} ")"`);
     });
@@ -172,6 +200,9 @@ export function pyLiteral(v: unknown): string {
   if (typeof v === 'string') return pyString(v);
   if (typeof v === 'number') return String(v);
   if (Array.isArray(v)) return `[${v.map(pyLiteral).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyString(k)}: ${pyLiteral(x)}`).join(', ')}}`;
+  if (typeof v === 'object')
+    return `{${Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${pyString(k)}: ${pyLiteral(x)}`)
+      .join(', ')}}`;
   return JSON.stringify(v);
 }

@@ -24,8 +24,8 @@ export const FALLBACK_CHAT_TEMPLATE = [
   "{%- set has_system = messages and messages[0].role == 'system' %}",
   '{%- if tools or has_system %}',
   "{{- '<|im_start|>system\\n' }}",
-  '{%- if has_system %}{{- messages[0].content }}{%- if tools %}{{- \'\\n\\n\' }}{%- endif %}{%- endif %}',
-  "{%- if tools %}{{- '# Tools\\n\\nYou may call these functions. Answer with a list of calls such as [f(a=1, b=\"x\")].' }}",
+  "{%- if has_system %}{{- messages[0].content }}{%- if tools %}{{- '\\n\\n' }}{%- endif %}{%- endif %}",
+  '{%- if tools %}{{- \'# Tools\\n\\nYou may call these functions. Answer with a list of calls such as [f(a=1, b="x")].\' }}',
   "{%- for tool in tools %}{{- '\\n' }}{{- tool.function | tojson }}{%- endfor %}{%- endif %}",
   "{{- '<|im_end|>\\n' }}",
   '{%- endif %}',
@@ -78,7 +78,10 @@ export function chatTemplateFromMetadata(metadata: Record<string, unknown>): Cha
 }
 
 export function templateHash(template: string, bosToken: string, eosToken: string): string {
-  return createHash('sha256').update(JSON.stringify([RENDERER_VERSION, template, bosToken, eosToken])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([RENDERER_VERSION, template, bosToken, eosToken]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 const compiled = new Map<string, Template>();
@@ -118,7 +121,9 @@ export function renderChat(template: ChatTemplate, input: RenderInput): string {
   try {
     t = compile(template.template);
   } catch (error) {
-    throw new ChatRenderError(`The ${template.source === 'model' ? "model's" : 'fallback'} chat template cannot be parsed: ${(error as Error).message}`);
+    throw new ChatRenderError(
+      `The ${template.source === 'model' ? "model's" : 'fallback'} chat template cannot be parsed: ${(error as Error).message}`,
+    );
   }
   try {
     return t.render({
@@ -130,7 +135,9 @@ export function renderChat(template: ChatTemplate, input: RenderInput): string {
       date_string: '01 Jan 2025',
     });
   } catch (error) {
-    throw new ChatRenderError(`Rendering the ${template.source === 'model' ? "model's" : 'fallback'} chat template failed: ${(error as Error).message}`);
+    throw new ChatRenderError(
+      `Rendering the ${template.source === 'model' ? "model's" : 'fallback'} chat template failed: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -153,7 +160,10 @@ export interface TrainingExample {
  * marker (trailing whitespace left out). Fails clearly when the template renders a prefix differently from
  * the whole (then spans cannot be trusted).
  */
-export function renderTrainingExample(template: ChatTemplate, input: { messages: readonly ChatMessage[]; tools?: readonly ToolSpec[] }): TrainingExample {
+export function renderTrainingExample(
+  template: ChatTemplate,
+  input: { messages: readonly ChatMessage[]; tools?: readonly ToolSpec[] },
+): TrainingExample {
   const { messages, tools } = input;
   const text = renderChat(template, { messages, tools, addGenerationPrompt: false });
   const spans: Span[] = [];
@@ -162,7 +172,9 @@ export function renderTrainingExample(template: ChatTemplate, input: { messages:
     const prompt = renderChat(template, { messages: messages.slice(0, i), tools, addGenerationPrompt: true });
     const upTo = renderChat(template, { messages: messages.slice(0, i + 1), tools, addGenerationPrompt: false });
     if (!text.startsWith(upTo) || !upTo.startsWith(prompt)) {
-      throw new ChatRenderError(`The chat template renders message ${i} (assistant) differently depending on what follows it, so its span cannot be found`);
+      throw new ChatRenderError(
+        `The chat template renders message ${i} (assistant) differently depending on what follows it, so its span cannot be found`,
+      );
     }
     let end = upTo.length;
     while (end > prompt.length && /\s/.test(upTo[end - 1]!)) end--;

@@ -15,7 +15,8 @@ export const modelsHandlers: Handlers<typeof modelsMethods> = {
     try {
       return await inspectModelFile(path.resolve(file));
     } catch (error) {
-      if (error instanceof ModelFileError) throw new ApiError(error.kind === 'missing' ? 'not_found' : 'bad_file', error.message, { file, kind: error.kind });
+      if (error instanceof ModelFileError)
+        throw new ApiError(error.kind === 'missing' ? 'not_found' : 'bad_file', error.message, { file, kind: error.kind });
       throw error;
     }
   },

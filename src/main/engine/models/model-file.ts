@@ -95,10 +95,16 @@ export async function inspectModelFile(file: string): Promise<ModelFileInfo> {
     throw error;
   }
   const info = describeGguf(header);
-  if (!info.architecture) throw new ModelFileError('corrupt', file, `${file}: general.architecture is missing, so this GGUF is not a model llama.cpp can load`);
+  if (!info.architecture)
+    throw new ModelFileError('corrupt', file, `${file}: general.architecture is missing, so this GGUF is not a model llama.cpp can load`);
   if (!SUPPORTED_ARCHITECTURES.has(info.architecture)) {
-    throw new ModelFileError('unsupported_architecture', file, `${file}: architecture "${info.architecture}" is not supported by the bundled llama.cpp`);
+    throw new ModelFileError(
+      'unsupported_architecture',
+      file,
+      `${file}: architecture "${info.architecture}" is not supported by the bundled llama.cpp`,
+    );
   }
-  if (info.tensorCount === 0) throw new ModelFileError('corrupt', file, `${file}: the file has no tensors (a vocabulary-only GGUF is not a model)`);
+  if (info.tensorCount === 0)
+    throw new ModelFileError('corrupt', file, `${file}: the file has no tensors (a vocabulary-only GGUF is not a model)`);
   return info;
 }

@@ -103,8 +103,14 @@ export function validateModelName(name: string): string {
   const trimmed = name.trim();
   if (!trimmed) throw new ApiError('invalid_input', 'A model name cannot be empty', { field: 'name' });
   if (trimmed.length > 128) throw new ApiError('invalid_input', 'A model name has at most 128 characters', { field: 'name' });
-  if (/^\d+$/.test(trimmed)) throw new ApiError('invalid_input', `"${trimmed}" cannot be a model name: models are also addressed by their numeric id`, { field: 'name' });
-  if (UNSAFE_NAME.test(trimmed)) throw new ApiError('invalid_input', `A model name cannot contain slashes or control characters: ${JSON.stringify(trimmed)}`, { field: 'name' });
+  if (/^\d+$/.test(trimmed))
+    throw new ApiError('invalid_input', `"${trimmed}" cannot be a model name: models are also addressed by their numeric id`, {
+      field: 'name',
+    });
+  if (UNSAFE_NAME.test(trimmed))
+    throw new ApiError('invalid_input', `A model name cannot contain slashes or control characters: ${JSON.stringify(trimmed)}`, {
+      field: 'name',
+    });
   return trimmed;
 }
 
@@ -123,7 +129,10 @@ export function findModel(db: Db, modelsDir: string, ref: string | number): Mode
 
 export function getModel(db: Db, modelsDir: string, ref: string | number): ModelRecord {
   const model = findModel(db, modelsDir, ref);
-  if (!model) throw new ApiError('not_found', `No model ${typeof ref === 'number' || /^\d+$/.test(ref) ? `with id ${ref}` : `named "${ref}"`}`, { model: ref });
+  if (!model)
+    throw new ApiError('not_found', `No model ${typeof ref === 'number' || /^\d+$/.test(ref) ? `with id ${ref}` : `named "${ref}"`}`, {
+      model: ref,
+    });
   return model;
 }
 
@@ -199,7 +208,15 @@ export interface RegisterOptions extends Lineage {
   metadata?: Record<string, unknown>;
 }
 
-function insertModel(db: Db, modelsDir: string, file: string, info: ModelFileInfo, sha256: string, options: RegisterOptions, defaultName: string): ModelRecord {
+function insertModel(
+  db: Db,
+  modelsDir: string,
+  file: string,
+  info: ModelFileInfo,
+  sha256: string,
+  options: RegisterOptions,
+  defaultName: string,
+): ModelRecord {
   const insert = db.transaction(() => {
     let name: string;
     if (options.name !== undefined) {
@@ -308,7 +325,12 @@ export function renameModel(db: Db, modelsDir: string, ref: string | number, new
  * file when it lives in the models folder and no other model uses it. Files outside the folder are never
  * deleted.
  */
-export async function deleteModel(db: Db, modelsDir: string, ref: string | number, options: { keepFile?: boolean } = {}): Promise<ModelRecord> {
+export async function deleteModel(
+  db: Db,
+  modelsDir: string,
+  ref: string | number,
+  options: { keepFile?: boolean } = {},
+): Promise<ModelRecord> {
   const model = db.transaction(() => {
     const m = getModel(db, modelsDir, ref);
     db.prepare('DELETE FROM models WHERE id = ?').run(m.id);

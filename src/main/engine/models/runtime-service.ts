@@ -72,9 +72,14 @@ export class ModelRuntimeService {
     return this.serial(async () => {
       const model = getModel(this.ctx.db, this.ctx.workspace.modelsDir, ref);
       if (model.kind === 'adapter') {
-        throw new ApiError('invalid_input', `"${model.name}" is a LoRA adapter: load its base model with adapter "${model.name}"`, { field: 'model' });
+        throw new ApiError('invalid_input', `"${model.name}" is a LoRA adapter: load its base model with adapter "${model.name}"`, {
+          field: 'model',
+        });
       }
-      const resolved: LoadSettings = { ...settings, adapterFile: settings.adapterFile === undefined ? model.adapterFile : settings.adapterFile };
+      const resolved: LoadSettings = {
+        ...settings,
+        adapterFile: settings.adapterFile === undefined ? model.adapterFile : settings.adapterFile,
+      };
       await this.unloadNow();
       let backend: LocalBackend;
       try {
@@ -88,7 +93,9 @@ export class ModelRuntimeService {
         });
       } catch (error) {
         if (error instanceof ModelTooLargeError) throw new ApiError('unavailable', error.message, { model: model.name });
-        throw new ApiError('bad_file', `Cannot load model "${model.name}" (${model.path}): ${(error as Error).message}`, { model: model.name });
+        throw new ApiError('bad_file', `Cannot load model "${model.name}" (${model.path}): ${(error as Error).message}`, {
+          model: model.name,
+        });
       }
       this.loaded = { model, backend, settings: resolved };
       this.device = backend.device;

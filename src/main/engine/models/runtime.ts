@@ -98,7 +98,10 @@ export interface LoadModelOptions {
 }
 
 /** Loads a GGUF model (after the header and memory checks), on the GPU when there is one. */
-export async function loadModel(file: string, options: LoadModelOptions = {}): Promise<{ llama: Llama; model: LlamaModel; fallbackReason?: string }> {
+export async function loadModel(
+  file: string,
+  options: LoadModelOptions = {},
+): Promise<{ llama: Llama; model: LlamaModel; fallbackReason?: string }> {
   const { llama, fallbackReason } = await getRuntimeLlama(options.gpu ?? 'auto');
   if (!options.skipMemoryCheck) await checkModelFits(llama, file);
   const model = await llama.loadModel({ modelPath: file, gpuLayers: llama.gpu ? 'auto' : 0 });

@@ -128,7 +128,13 @@ export async function createStarterModel(file: string, options: StarterModelOpti
   if (o.embedding % o.heads !== 0) throw new Error(`Starter model: embedding (${o.embedding}) must be a multiple of heads (${o.heads})`);
   const headDim = o.embedding / o.heads;
   if (headDim % 2 !== 0) throw new Error(`Starter model: embedding / heads (${headDim}) must be even for RoPE`);
-  for (const [k, v] of Object.entries({ embedding: o.embedding, layers: o.layers, heads: o.heads, feedForward: o.feedForward, contextLength: o.contextLength })) {
+  for (const [k, v] of Object.entries({
+    embedding: o.embedding,
+    layers: o.layers,
+    heads: o.heads,
+    feedForward: o.feedForward,
+    contextLength: o.contextLength,
+  })) {
     if (!Number.isInteger(v) || v <= 0) throw new Error(`Starter model: ${k} must be a positive integer, got ${v}`);
   }
   const vocab = starterVocab();
@@ -142,7 +148,12 @@ export async function createStarterModel(file: string, options: StarterModelOpti
     parameters += n;
     // Norm weights stay F32 (llama.cpp keeps 1-D tensors in F32 even in F16 files).
     const isNorm = fill !== undefined;
-    tensors.push({ name, dims, type: isNorm ? GgmlType.F32 : type, data: isNorm ? new Float32Array(n).fill(fill) : normal(random, o.initStd, n) });
+    tensors.push({
+      name,
+      dims,
+      type: isNorm ? GgmlType.F32 : type,
+      data: isNorm ? new Float32Array(n).fill(fill) : normal(random, o.initStd, n),
+    });
   };
   const e = o.embedding;
   weight('token_embd.weight', [e, nVocab]);

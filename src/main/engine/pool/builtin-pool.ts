@@ -60,7 +60,10 @@ export function loadBuiltinPool(dir = resourcesDir()): BuiltinTool[] {
   if (cache && cache.dir === dir) return cache.tools;
   const toolsDir = path.join(dir, 'tools');
   const implDir = path.join(toolsDir, 'impl');
-  const files = fs.readdirSync(toolsDir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(toolsDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const out: BuiltinTool[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {

@@ -140,7 +140,15 @@ export function composeSamples(options: ComposeOptions): ComposedSample[] {
         }
       }
       if (intents.length < 2) return undefined;
-      return { query: joinRequests(r, intents.map((i) => cap(i.q)), names), tools: [t.name], calls: intents.map((i) => toCall(t, i)) };
+      return {
+        query: joinRequests(
+          r,
+          intents.map((i) => cap(i.q)),
+          names,
+        ),
+        tools: [t.name],
+        calls: intents.map((i) => toCall(t, i)),
+      };
     }),
   );
 
@@ -155,7 +163,15 @@ export function composeSamples(options: ComposeOptions): ComposedSample[] {
       if (new Set(calls.map((c) => canonicalKey([c]))).size !== calls.length) return undefined;
       const offered = [...new Map(picks.map((p) => [p.name, p])).values()];
       const extra = r.chance(0.4) ? distractors(offered, 1, domainOthers(t)) : [];
-      return { query: joinRequests(r, intents.map((i) => cap(i.q)), names), tools: r.shuffle([...offered, ...extra]).map((x) => x.name), calls };
+      return {
+        query: joinRequests(
+          r,
+          intents.map((i) => cap(i.q)),
+          names,
+        ),
+        tools: r.shuffle([...offered, ...extra]).map((x) => x.name),
+        calls,
+      };
     }),
   );
 
@@ -164,7 +180,8 @@ export function composeSamples(options: ComposeOptions): ComposedSample[] {
     const ok = add('irrelevance', () => {
       const domain = r.pick(domains);
       const offered = r.sample(byDomain.get(domain) as ComposeTool[], r.int(1, 3));
-      if (r.chance(0.3) && options.outOfScope.length) return { query: r.pick(options.outOfScope), tools: offered.map((x) => x.name), calls: [] };
+      if (r.chance(0.3) && options.outOfScope.length)
+        return { query: r.pick(options.outOfScope), tools: offered.map((x) => x.name), calls: [] };
       const far = tools.filter((x) => groupOf.get(x.domain) !== groupOf.get(domain));
       if (far.length === 0) return undefined;
       const from = r.pick(far);

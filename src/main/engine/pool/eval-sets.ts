@@ -21,8 +21,20 @@ import { loadSeedSamples, POOL_DOMAIN_GROUPS } from './seed';
 export const INDOMAIN_SET = 'toolsmith-indomain';
 export const UNSEEN_SET = 'toolsmith-unseen';
 
-export const INDOMAIN_COUNTS: Record<SeedCategory, number> = { simple: 25, multiple: 25, parallel: 15, parallel_multiple: 15, irrelevance: 20 };
-export const UNSEEN_COUNTS: Record<SeedCategory, number> = { simple: 20, multiple: 20, parallel: 12, parallel_multiple: 12, irrelevance: 16 };
+export const INDOMAIN_COUNTS: Record<SeedCategory, number> = {
+  simple: 25,
+  multiple: 25,
+  parallel: 15,
+  parallel_multiple: 15,
+  irrelevance: 20,
+};
+export const UNSEEN_COUNTS: Record<SeedCategory, number> = {
+  simple: 20,
+  multiple: 20,
+  parallel: 12,
+  parallel_multiple: 12,
+  irrelevance: 16,
+};
 
 export interface BuiltinEvalSetFiles {
   name: string;
@@ -39,7 +51,9 @@ export function builtinEvalSetFiles(dir = resourcesDir()): BuiltinEvalSetFiles[]
   }));
 }
 
-const UnseenFile = z.array(z.object({ domain: z.string().min(1), description: z.string(), tools: z.array(z.record(z.string(), z.unknown())).min(1) }));
+const UnseenFile = z.array(
+  z.object({ domain: z.string().min(1), description: z.string(), tools: z.array(z.record(z.string(), z.unknown())).min(1) }),
+);
 
 export interface UnseenTool {
   name: string;
@@ -53,7 +67,9 @@ export function loadUnseenTools(dir = resourcesDir()): UnseenTool[] {
   const file = path.join(dir, 'eval', 'unseen-tools.json');
   const parsed = UnseenFile.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-  return parsed.data.flatMap((d, i) => d.tools.map((raw, j) => ({ name: String(raw.name), domain: d.domain, definition: raw, def: normalizeTool(raw, `[${i}].tools[${j}]`) })));
+  return parsed.data.flatMap((d, i) =>
+    d.tools.map((raw, j) => ({ name: String(raw.name), domain: d.domain, definition: raw, def: normalizeTool(raw, `[${i}].tools[${j}]`) })),
+  );
 }
 
 export interface BfclQuestion {
@@ -75,13 +91,17 @@ export function groundTruthOf(call: Call, def: ToolDef): Record<string, Record<s
   const params: Record<string, CallValue[]> = {};
   for (const [name, schema] of Object.entries(def.parameters.properties)) {
     if (Object.prototype.hasOwnProperty.call(call.args, name)) params[name] = [call.args[name] as CallValue];
-    else if (!def.parameters.required.includes(name)) params[name] = schema.default === undefined ? [''] : ['', schema.default as CallValue];
+    else if (!def.parameters.required.includes(name))
+      params[name] = schema.default === undefined ? [''] : ['', schema.default as CallValue];
   }
   for (const name of Object.keys(call.args)) if (!(name in params)) throw new Error(`${call.name}: argument "${name}" is not a parameter`);
   return { [call.name]: params };
 }
 
-function toBfcl(samples: ComposedSample[], definitions: Map<string, { definition: Record<string, unknown>; def: ToolDef }>): { questions: BfclQuestion[]; answers: BfclAnswer[] } {
+function toBfcl(
+  samples: ComposedSample[],
+  definitions: Map<string, { definition: Record<string, unknown>; def: ToolDef }>,
+): { questions: BfclQuestion[]; answers: BfclAnswer[] } {
   const counters = new Map<string, number>();
   const questions: BfclQuestion[] = [];
   const answers: BfclAnswer[] = [];
@@ -89,7 +109,11 @@ function toBfcl(samples: ComposedSample[], definitions: Map<string, { definition
     const n = counters.get(s.category) ?? 0;
     counters.set(s.category, n + 1);
     const id = `${s.category}_${n}`;
-    const tool = (name: string) => definitions.get(name) ?? (() => { throw new Error(`unknown tool ${name}`); })();
+    const tool = (name: string) =>
+      definitions.get(name) ??
+      (() => {
+        throw new Error(`unknown tool ${name}`);
+      })();
     questions.push({ id, question: [[{ role: 'user', content: s.query }]], function: s.tools.map((t) => tool(t).definition) });
     if (s.category !== 'irrelevance') answers.push({ id, ground_truth: s.calls.map((c) => groundTruthOf(c, tool(c.name).def)) });
   }
@@ -131,7 +155,10 @@ function jsonl(rows: unknown[]): string {
 /** The files' exact text, by path relative to `resources/`. */
 export function builtinEvalFileContents(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, set] of [[INDOMAIN_SET, buildIndomainSet()], [UNSEEN_SET, buildUnseenSet()]] as const) {
+  for (const [name, set] of [
+    [INDOMAIN_SET, buildIndomainSet()],
+    [UNSEEN_SET, buildUnseenSet()],
+  ] as const) {
     out[`eval/${name}.json`] = jsonl(set.questions);
     out[`eval/possible_answer/${name}.json`] = jsonl(set.answers);
   }

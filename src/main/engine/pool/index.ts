@@ -2,8 +2,15 @@ export { loadBuiltinPool, builtinToolMap, builtinDomains, implementationFor, imp
 export { installBuiltinPool, BUILTIN_POOL, type InstallResult } from './install';
 export { loadSeedSamples, seedSampleTools, SEED_CATEGORIES, REFUSAL, POOL_DOMAIN_GROUPS, type SeedSample, type SeedCategory } from './seed';
 export {
-  builtinEvalSetFiles, loadUnseenTools, groundTruthOf, INDOMAIN_SET, UNSEEN_SET, writeBuiltinEvalFiles, builtinEvalFileContents,
-  type BuiltinEvalSetFiles, type UnseenTool,
+  builtinEvalSetFiles,
+  loadUnseenTools,
+  groundTruthOf,
+  INDOMAIN_SET,
+  UNSEEN_SET,
+  writeBuiltinEvalFiles,
+  builtinEvalFileContents,
+  type BuiltinEvalSetFiles,
+  type UnseenTool,
 } from './eval-sets';
 export { resourcesDir } from './resources-dir';
 export { installSeedSamples, installBuiltinEvalSets, type SeedInstallResult } from './install-data';

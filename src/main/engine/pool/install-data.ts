@@ -17,7 +17,11 @@ export interface SeedInstallResult {
   skipped: number;
 }
 
-export function installSeedSamples(db: Db, samples: SeedSample[] = loadSeedSamples(), pool: BuiltinTool[] = loadBuiltinPool()): SeedInstallResult {
+export function installSeedSamples(
+  db: Db,
+  samples: SeedSample[] = loadSeedSamples(),
+  pool: BuiltinTool[] = loadBuiltinPool(),
+): SeedInstallResult {
   const write = sampleWriter(db);
   return db.transaction((): SeedInstallResult => {
     const result = { added: 0, skipped: 0 };

@@ -108,9 +108,66 @@ export function amount(r: Rng, lo: number, hi: number, decimals = false): number
   return decimals && r.chance(0.4) ? n + r.pick([0.5, 0.25, 0.75, 0.99]) : n;
 }
 
-export const CITIES = ['Paris', 'Tokyo', 'Berlin', 'Lima', 'Cairo', 'Oslo', 'Seattle', 'Toronto', 'Madrid', 'Rome', 'Nairobi', 'Sydney', 'Denver', 'Boston', 'Mumbai', 'Dublin', 'Vienna', 'Prague', 'Lisbon', 'Austin', 'Chicago', 'Seoul', 'Athens', 'Helsinki'];
-export const COUNTRIES = ['France', 'Japan', 'Germany', 'Peru', 'Egypt', 'Norway', 'Canada', 'Spain', 'Italy', 'Kenya', 'Australia', 'India', 'Ireland', 'Brazil', 'Mexico', 'Thailand', 'Vietnam', 'Chile', 'Morocco', 'Iceland'];
-export const NATIONALITIES = ['United States', 'India', 'Brazil', 'Germany', 'Nigeria', 'China', 'Mexico', 'United Kingdom', 'Philippines', 'Turkey'];
+export const CITIES = [
+  'Paris',
+  'Tokyo',
+  'Berlin',
+  'Lima',
+  'Cairo',
+  'Oslo',
+  'Seattle',
+  'Toronto',
+  'Madrid',
+  'Rome',
+  'Nairobi',
+  'Sydney',
+  'Denver',
+  'Boston',
+  'Mumbai',
+  'Dublin',
+  'Vienna',
+  'Prague',
+  'Lisbon',
+  'Austin',
+  'Chicago',
+  'Seoul',
+  'Athens',
+  'Helsinki',
+];
+export const COUNTRIES = [
+  'France',
+  'Japan',
+  'Germany',
+  'Peru',
+  'Egypt',
+  'Norway',
+  'Canada',
+  'Spain',
+  'Italy',
+  'Kenya',
+  'Australia',
+  'India',
+  'Ireland',
+  'Brazil',
+  'Mexico',
+  'Thailand',
+  'Vietnam',
+  'Chile',
+  'Morocco',
+  'Iceland',
+];
+export const NATIONALITIES = [
+  'United States',
+  'India',
+  'Brazil',
+  'Germany',
+  'Nigeria',
+  'China',
+  'Mexico',
+  'United Kingdom',
+  'Philippines',
+  'Turkey',
+];
 export const PEOPLE = ['Sam', 'Priya', 'Lena', 'Marco', 'Aisha', 'Tom', 'Yuki', 'Carlos', 'Nora', 'Omar', 'Grace', 'Ivan'];
 export const SURNAMES = ['Lee', 'Patel', 'Novak', 'Rossi', 'Khan', 'Berg', 'Sato', 'Diaz', 'Moreau', 'Okafor'];
 export const PHONES = ['555-0142', '555-0199', '555-0123', '555-0187', '555-0166', '+44 20 7946 0018', '+1 415 555 0134', '555-0110'];

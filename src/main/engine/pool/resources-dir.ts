@@ -21,6 +21,9 @@ export function resourcesDir(): string {
   const packaged = (process as { resourcesPath?: string }).resourcesPath;
   if (packaged) candidates.push(path.join(packaged, 'app.asar.unpacked', 'resources'), path.join(packaged, 'resources'));
   const found = candidates.find((dir) => fs.existsSync(path.join(dir, 'tools')));
-  if (!found) throw new Error(`The built-in resources folder was not found (looked for resources/tools above ${starts.join(' and ')}); set TOOLSMITH_RESOURCES_DIR`);
+  if (!found)
+    throw new Error(
+      `The built-in resources folder was not found (looked for resources/tools above ${starts.join(' and ')}); set TOOLSMITH_RESOURCES_DIR`,
+    );
   return found;
 }

@@ -33,7 +33,13 @@ export const POOL_DOMAIN_GROUPS = [
 ];
 
 export const SEED_RANDOM_SEED = 20260701;
-export const SEED_COUNTS: Record<SeedCategory, number> = { simple: 130, multiple: 100, parallel: 60, parallel_multiple: 60, irrelevance: 60 };
+export const SEED_COUNTS: Record<SeedCategory, number> = {
+  simple: 130,
+  multiple: 100,
+  parallel: 60,
+  parallel_multiple: 60,
+  irrelevance: 60,
+};
 
 let cache: SeedSample[] | undefined;
 

@@ -23,7 +23,11 @@ export function stepKey(text: string, seq: number): string {
  * The stop rule on a sequence of canonical keys (answer, refinement 1, refinement 2, …): the number of
  * steps taken and why it stopped. Keys from unparseable outputs must be distinct (see `stepKey`).
  */
-export function stopAfter(keys: readonly string[], maxRefinements: number, mode: 'adaptive' | 'fixed' = 'adaptive'): { steps: number; reason: StopReason } | null {
+export function stopAfter(
+  keys: readonly string[],
+  maxRefinements: number,
+  mode: 'adaptive' | 'fixed' = 'adaptive',
+): { steps: number; reason: StopReason } | null {
   if (maxRefinements <= 0) return keys.length >= 1 ? { steps: 1, reason: 'no_refinement' } : null;
   for (let i = 1; i < keys.length; i++) {
     if (mode === 'adaptive' && keys[i] === keys[i - 1]) return { steps: i + 1, reason: 'converged' };
@@ -72,7 +76,12 @@ function describeInput(messages: { role: string; content: string }[]): string {
   return messages.map((m) => `${m.role}: ${m.content}`).join('\n');
 }
 
-export async function refineAdaptive(backend: GenerationBackend, query: string, tools: ToolDef[], options: RefineOptions = {}): Promise<RefineTrace> {
+export async function refineAdaptive(
+  backend: GenerationBackend,
+  query: string,
+  tools: ToolDef[],
+  options: RefineOptions = {},
+): Promise<RefineTrace> {
   const max = options.maxRefinements ?? 3;
   const mode = options.mode ?? 'adaptive';
   const sampling = options.sampling ?? REFINE_SAMPLING;
@@ -87,7 +96,14 @@ export async function refineAdaptive(backend: GenerationBackend, query: string, 
     keys.push(stepKey(output, seq));
   };
   const generate = async (prompt: ReturnType<typeof invocationPrompt>) => {
-    const r = await backend.generate({ messages: prompt.messages, tools: prompt.tools, k: 1, sampling, constrain: options.constrain ?? 'none', signal: options.signal });
+    const r = await backend.generate({
+      messages: prompt.messages,
+      tools: prompt.tools,
+      k: 1,
+      sampling,
+      constrain: options.constrain ?? 'none',
+      signal: options.signal,
+    });
     templateHash = r.templateHash;
     return { text: r.outputs[0]?.text ?? '', tokens: (r.outputs[0]?.tokens ?? 0) + r.promptTokens, ms: r.ms };
   };

@@ -32,7 +32,10 @@ export function isRight(a: Pick<Attempt, 'output' | 'targetKey'>): boolean {
   return answerKey(a.output) === a.targetKey;
 }
 
-export function buildRefinementCorpus(attempts: readonly Attempt[], options: { ratio?: number; max?: number; seed?: number } = {}): RefinementCorpus {
+export function buildRefinementCorpus(
+  attempts: readonly Attempt[],
+  options: { ratio?: number; max?: number; seed?: number } = {},
+): RefinementCorpus {
   const ratio = options.ratio ?? 1;
   const seed = options.seed ?? 1;
   // One attempt per (query, output) pair: k identical samples teach nothing k times.
@@ -57,6 +60,9 @@ export function buildRefinementCorpus(attempts: readonly Attempt[], options: { r
   }
   const take = (list: Attempt[], n: number, salt: number) => seededShuffle(list, seed + salt).slice(0, n);
   const toExample = (a: Attempt, target: string): SubtaskExample => ({ ...refinementPrompt(a.query, a.tools, a.output.trim()), target });
-  const examples = [...take(wrong, nWrong, 11).map((a) => toExample(a, a.target)), ...take(right, nRight, 13).map((a) => toExample(a, a.output.trim()))];
+  const examples = [
+    ...take(wrong, nWrong, 11).map((a) => toExample(a, a.target)),
+    ...take(right, nRight, 13).map((a) => toExample(a, a.output.trim())),
+  ];
   return { examples: seededShuffle(examples, seed + 17), wrong: nWrong, right: nRight };
 }

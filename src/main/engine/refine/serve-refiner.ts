@@ -24,7 +24,11 @@ export function createServeRefiner(ctx: EngineContext, options: { maxRefinements
       });
       trace.steps[0]!.tokens = (first.outputs[0]?.tokens ?? 0) + first.promptTokens;
       trace.steps[0]!.ms = first.ms;
-      insertTrace(ctx.db, { ...trace, totalTokens: trace.totalTokens + trace.steps[0]!.tokens, totalMs: trace.totalMs + first.ms }, { modelId: options.modelId ?? null });
+      insertTrace(
+        ctx.db,
+        { ...trace, totalTokens: trace.totalTokens + trace.steps[0]!.tokens, totalMs: trace.totalMs + first.ms },
+        { modelId: options.modelId ?? null },
+      );
       return {
         outputs: [{ text: trace.finalText, tokens: trace.steps.at(-1)!.tokens }],
         promptTokens: first.promptTokens,

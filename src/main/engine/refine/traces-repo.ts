@@ -30,8 +30,20 @@ export function insertTrace(db: Db, trace: RefineTrace, links: TraceLinks = {}):
         trace.totalTokens,
         trace.totalMs,
       ) as { id: number };
-    const step = db.prepare('INSERT INTO trace_steps (trace_id, seq, input_text, output_text, canonical_json, verdicts_json, tokens, ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const s of trace.steps) step.run(id, s.seq, s.input, s.output, s.canonical === null ? null : JSON.stringify(s.canonical), JSON.stringify(s.verdicts), s.tokens, s.ms);
+    const step = db.prepare(
+      'INSERT INTO trace_steps (trace_id, seq, input_text, output_text, canonical_json, verdicts_json, tokens, ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const s of trace.steps)
+      step.run(
+        id,
+        s.seq,
+        s.input,
+        s.output,
+        s.canonical === null ? null : JSON.stringify(s.canonical),
+        JSON.stringify(s.verdicts),
+        s.tokens,
+        s.ms,
+      );
     return id;
   })();
 }
@@ -47,11 +59,16 @@ export interface StoredTrace {
 }
 
 export function getTrace(db: Db, id: number): StoredTrace | undefined {
-  const row = db.prepare('SELECT id, stop_reason, iterations, changed, final_text, total_tokens FROM refinement_traces WHERE id = ?').get(id) as
-    | { id: number; stop_reason: string; iterations: number; changed: number; final_text: string; total_tokens: number }
-    | undefined;
+  const row = db
+    .prepare('SELECT id, stop_reason, iterations, changed, final_text, total_tokens FROM refinement_traces WHERE id = ?')
+    .get(id) as
+    { id: number; stop_reason: string; iterations: number; changed: number; final_text: string; total_tokens: number } | undefined;
   if (!row) return undefined;
-  const steps = db.prepare('SELECT seq, output_text, canonical_json FROM trace_steps WHERE trace_id = ? ORDER BY seq').all(id) as { seq: number; output_text: string; canonical_json: string | null }[];
+  const steps = db.prepare('SELECT seq, output_text, canonical_json FROM trace_steps WHERE trace_id = ? ORDER BY seq').all(id) as {
+    seq: number;
+    output_text: string;
+    canonical_json: string | null;
+  }[];
   return {
     id: row.id,
     stopReason: row.stop_reason,
@@ -59,6 +76,10 @@ export function getTrace(db: Db, id: number): StoredTrace | undefined {
     changed: row.changed === 1,
     finalText: row.final_text,
     totalTokens: row.total_tokens,
-    steps: steps.map((s) => ({ seq: s.seq, output: s.output_text, canonical: s.canonical_json === null ? null : (JSON.parse(s.canonical_json) as string) })),
+    steps: steps.map((s) => ({
+      seq: s.seq,
+      output: s.output_text,
+      canonical: s.canonical_json === null ? null : (JSON.parse(s.canonical_json) as string),
+    })),
   };
 }

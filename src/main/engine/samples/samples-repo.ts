@@ -122,7 +122,14 @@ export function sampleWriter(db: Db): (sample: NewSample) => number | null {
       sourceFormat: sample.source?.format ?? null,
     }) as { id: number } | undefined;
     if (!row) return null;
-    insertVersion.run(row.id, sample.queryText, JSON.stringify(sample.input), sample.outputText, sample.author ?? 'engine', sample.note ?? null);
+    insertVersion.run(
+      row.id,
+      sample.queryText,
+      JSON.stringify(sample.input),
+      sample.outputText,
+      sample.author ?? 'engine',
+      sample.note ?? null,
+    );
     return row.id;
   };
 }

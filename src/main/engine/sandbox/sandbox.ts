@@ -93,9 +93,11 @@ export class Sandbox {
     const elapsed = () => performance.now() - began;
     if (this.closed) return { ok: false, reason: 'error', message: 'sandbox: closed', ms: 0 };
     for (const [key, value] of Object.entries(limits)) {
-      if (!Number.isFinite(value) || value <= 0) return { ok: false, reason: 'error', message: `sandbox: limits.${key} must be a positive number, got ${String(value)}`, ms: 0 };
+      if (!Number.isFinite(value) || value <= 0)
+        return { ok: false, reason: 'error', message: `sandbox: limits.${key} must be a positive number, got ${String(value)}`, ms: 0 };
     }
-    if (typeof source !== 'string' || source.trim() === '') return { ok: false, reason: 'error', message: 'sandbox: the implementation source is empty', ms: 0 };
+    if (typeof source !== 'string' || source.trim() === '')
+      return { ok: false, reason: 'error', message: 'sandbox: the implementation source is empty', ms: 0 };
     let argsJson: string;
     try {
       argsJson = JSON.stringify(args ?? {});
@@ -142,7 +144,11 @@ export class Sandbox {
         worker.off('exit', onExit);
         worker.off('error', onError);
         void worker.terminate();
-        finish({ ok: false, reason: 'timeout', message: `ran longer than ${limits.timeoutMs} ms (stopped after ${Math.round(performance.now() - started)} ms)` });
+        finish({
+          ok: false,
+          reason: 'timeout',
+          message: `ran longer than ${limits.timeoutMs} ms (stopped after ${Math.round(performance.now() - started)} ms)`,
+        });
       }, limits.timeoutMs + this.graceMs);
       worker.on('message', onMessage);
       worker.once('exit', onExit);

@@ -20,6 +20,4 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
 
 export type SandboxFailure = 'timeout' | 'memory' | 'error';
 
-export type SandboxResult =
-  | { ok: true; result: unknown; ms: number }
-  | { ok: false; reason: SandboxFailure; message: string; ms: number };
+export type SandboxResult = { ok: true; result: unknown; ms: number } | { ok: false; reason: SandboxFailure; message: string; ms: number };

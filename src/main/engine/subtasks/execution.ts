@@ -7,9 +7,7 @@ import type { Verdict } from './types';
  * the tool pool (`engine/sandbox/`); this module only turns its outcomes into a verdict.
  */
 
-export type ExecutionOutcome =
-  | { ok: true; result?: unknown }
-  | { ok: false; kind: string; message: string };
+export type ExecutionOutcome = { ok: true; result?: unknown } | { ok: false; kind: string; message: string };
 
 /** Runs one call of a tool that has an implementation. */
 export type ExecuteCall = (call: Call) => Promise<ExecutionOutcome>;
@@ -18,7 +16,11 @@ export type ExecuteCall = (call: Call) => Promise<ExecutionOutcome>;
  * One verdict for a call list: null when no called tool has an implementation (nothing to execute),
  * otherwise passed only when every executable call ran without error.
  */
-export async function verifyExecution(calls: readonly Call[], hasImplementation: (name: string) => boolean, execute: ExecuteCall): Promise<Verdict | null> {
+export async function verifyExecution(
+  calls: readonly Call[],
+  hasImplementation: (name: string) => boolean,
+  execute: ExecuteCall,
+): Promise<Verdict | null> {
   const runnable = calls.map((call, index) => ({ call, index })).filter(({ call }) => hasImplementation(call.name));
   if (runnable.length === 0) return null;
   const results: { index: number; function: string; outcome: ExecutionOutcome }[] = [];
@@ -33,7 +35,12 @@ export async function verifyExecution(calls: readonly Call[], hasImplementation:
   }
   const failed = results.filter((r) => !r.outcome.ok);
   if (failed.length === 0) {
-    return { verifier: 'execution', passed: true, reason: `${results.length} call${results.length === 1 ? '' : 's'} ran in the sandbox without error`, details: results };
+    return {
+      verifier: 'execution',
+      passed: true,
+      reason: `${results.length} call${results.length === 1 ? '' : 's'} ran in the sandbox without error`,
+      details: results,
+    };
   }
   const reason = failed
     .map((f) => {

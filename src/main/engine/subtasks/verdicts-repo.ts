@@ -4,7 +4,8 @@ import type { Verdict } from './types';
 /** Stores verdicts of one sample version (call inside the caller's transaction). */
 export function insertVerdicts(db: Db, sampleId: number, version: number, verdicts: readonly Verdict[]): void {
   const insert = db.prepare('INSERT INTO verdicts (sample_id, version, verifier, passed, reason, details_json) VALUES (?, ?, ?, ?, ?, ?)');
-  for (const v of verdicts) insert.run(sampleId, version, v.verifier, v.passed ? 1 : 0, v.reason, v.details === undefined ? null : JSON.stringify(v.details));
+  for (const v of verdicts)
+    insert.run(sampleId, version, v.verifier, v.passed ? 1 : 0, v.reason, v.details === undefined ? null : JSON.stringify(v.details));
 }
 
 export function listVerdicts(db: Db, sampleId: number): (Verdict & { version: number })[] {

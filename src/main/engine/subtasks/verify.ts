@@ -11,9 +11,7 @@ import type { Verdict } from './types';
  * threshold) and execution (the call runs in the sandbox without error; see `execution.ts`).
  */
 
-export type ParsedOutput =
-  | { ok: true; calls: Call[]; key: string; words: boolean }
-  | { ok: false; reason: string };
+export type ParsedOutput = { ok: true; calls: Call[]; key: string; words: boolean } | { ok: false; reason: string };
 
 /** Parses one model output; an answer in words is a valid output with no calls (`key` = "[]"). */
 export function parseOutput(text: string): ParsedOutput {
@@ -43,7 +41,8 @@ export function answerKey(text: string): string | null {
 export function verifyFormat(text: string): Verdict {
   const p = parseOutput(text);
   if (!p.ok) return { verifier: 'format', passed: false, reason: `does not parse as a call list: ${p.reason}` };
-  if (p.words && !looksLikeWords(text)) return { verifier: 'format', passed: false, reason: 'neither a call list nor an answer in words (the text does not read as language)' };
+  if (p.words && !looksLikeWords(text))
+    return { verifier: 'format', passed: false, reason: 'neither a call list nor an answer in words (the text does not read as language)' };
   return {
     verifier: 'format',
     passed: true,
@@ -53,7 +52,8 @@ export function verifyFormat(text: string): Verdict {
 
 export function verifySchema(calls: Call[], tools: ToolDef[]): Verdict {
   const problems = checkCalls(calls, tools);
-  if (problems.length === 0) return { verifier: 'schema', passed: true, reason: calls.length ? 'every call matches its tool' : 'no call to check' };
+  if (problems.length === 0)
+    return { verifier: 'schema', passed: true, reason: calls.length ? 'every call matches its tool' : 'no call to check' };
   return { verifier: 'schema', passed: false, reason: problems.map((p) => p.message).join('; '), details: problems };
 }
 
@@ -92,7 +92,15 @@ export function vote(texts: readonly string[]): VoteResult {
   const top = tally[0];
   if (!top) return { key: null, calls: null, index: -1, share: 0, count: 0, k: texts.length, tally };
   const g = groups.get(top.key)!;
-  return { key: top.key, calls: g.calls, index: g.first, share: texts.length ? top.count / texts.length : 0, count: top.count, k: texts.length, tally };
+  return {
+    key: top.key,
+    calls: g.calls,
+    index: g.first,
+    share: texts.length ? top.count / texts.length : 0,
+    count: top.count,
+    k: texts.length,
+    tally,
+  };
 }
 
 export function verifyConsistency(result: VoteResult, threshold: number): Verdict {
@@ -121,7 +129,11 @@ export function verifyToolsText(parse: { ok: true; tools: ToolDef[] } | { ok: fa
   }
   return [
     { verifier: 'format', passed: true, reason: 'valid JSON' },
-    { verifier: 'schema', passed: true, reason: `${parse.tools.length} valid tool definition${parse.tools.length === 1 ? '' : 's'} (unique names, required ⊆ properties, known types)` },
+    {
+      verifier: 'schema',
+      passed: true,
+      reason: `${parse.tools.length} valid tool definition${parse.tools.length === 1 ? '' : 's'} (unique names, required ⊆ properties, known types)`,
+    },
   ];
 }
 

@@ -22,8 +22,7 @@ import type { Call, CallValue } from './types';
 export type ParseFormat = 'python' | 'openai' | 'hermes' | 'json' | 'empty';
 
 export type ParseResult =
-  | { ok: true; calls: Call[]; format: ParseFormat }
-  | { ok: false; error: { kind: string; message: string; position: number } };
+  { ok: true; calls: Call[]; format: ParseFormat } | { ok: false; error: { kind: string; message: string; position: number } };
 
 class ParseFailure extends Error {
   constructor(
@@ -51,7 +50,8 @@ export function parseCalls(text: string): ParseResult {
 // none) follow, so that prose such as "The weather is nice (sunny)" is not taken for a call.
 const CALL_START = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*\s*\(/u;
 const SPACED_CALL_START = /^[\p{L}_][\p{L}\p{N}_.]*(?: [\p{L}_][\p{L}\p{N}_.]*)+\s*\(\s*(?:\)|[\p{L}_][\p{L}\p{N}_]*\s*=(?!=))/u;
-const BRACKETED_CALL = /\[\s*(?:[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*\s*\(|[\p{L}_][\p{L}\p{N}_.]*(?: [\p{L}_][\p{L}\p{N}_.]*)+\s*\(\s*(?:\)|[\p{L}_][\p{L}\p{N}_]*\s*=(?!=)))/u;
+const BRACKETED_CALL =
+  /\[\s*(?:[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*\s*\(|[\p{L}_][\p{L}\p{N}_.]*(?: [\p{L}_][\p{L}\p{N}_.]*)+\s*\(\s*(?:\)|[\p{L}_][\p{L}\p{N}_]*\s*=(?!=)))/u;
 
 const EMPTY: ParseResult = { ok: true, calls: [], format: 'empty' };
 
@@ -83,7 +83,11 @@ function parseOrThrow(text: string): ParseResult {
 function toCalls(typed: TypedCall[]): Call[] {
   return typed.map((call) => {
     if (call.positional > 0) {
-      throw new ParseFailure('positional_argument', `call ${call.name} has ${call.positional} positional argument(s); every argument must be named (name=value)`, call.pos);
+      throw new ParseFailure(
+        'positional_argument',
+        `call ${call.name} has ${call.positional} positional argument(s); every argument must be named (name=value)`,
+        call.pos,
+      );
     }
     const args: Record<string, CallValue> = {};
     for (const [k, v] of call.args) args[k] = toCallValue(v);
@@ -114,7 +118,11 @@ export function parsePythonCalls(text: string, start: number, end: number, stric
     const at = p.pos;
     const e: Expr = p.expr();
     if (e.k !== 'call' || dottedName(e.func) === undefined) {
-      throw new ParseFailure('not_a_call', `expected a call like name(arg=value) but found "${text.slice(at, Math.min(at + 30, p.pos))}"`, at);
+      throw new ParseFailure(
+        'not_a_call',
+        `expected a call like name(arg=value) but found "${text.slice(at, Math.min(at + 30, p.pos))}"`,
+        at,
+      );
     }
     calls.push(resolveCall(e, strict));
     p.ws();
@@ -124,7 +132,8 @@ export function parsePythonCalls(text: string, start: number, end: number, stric
       p.pos++;
       break;
     } else if (c === -1) break;
-    else if (!bracketed) break; // `f(x=1) and some words`: the words are ignored
+    else if (!bracketed)
+      break; // `f(x=1) and some words`: the words are ignored
     else p.fail('syntax', `expected "," or "]" between calls but found "${text.slice(p.pos, p.pos + 12)}"`);
   }
   if (strict && !p.atEnd()) p.fail('syntax', `unexpected text after the calls: "${text.slice(p.pos, p.pos + 20)}"`);
@@ -180,7 +189,11 @@ function toArgs(raw: unknown, where: string, position: number): Record<string, C
     try {
       value = value.trim() === '' ? {} : JSON.parse(value);
     } catch (error) {
-      throw new ParseFailure('json', `${where}: arguments is not valid JSON (${error instanceof Error ? error.message : String(error)})`, position);
+      throw new ParseFailure(
+        'json',
+        `${where}: arguments is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+        position,
+      );
     }
   }
   if (!isRecord(value)) throw new ParseFailure('bad_arguments', `${where}: arguments must be an object`, position);

@@ -37,7 +37,10 @@ export function printValue(value: CallValue): string {
 /** Prints values that keep Python's types (floats as `1.0`, tuples as `(1, 2)`). */
 export function printTypedValue(value: PyValue): string {
   if (value instanceof PyFloat) return reprFloat(value.value);
-  if (value instanceof PyTuple) return value.items.length === 1 ? `(${printTypedValue(value.items[0] as PyValue)},)` : `(${value.items.map(printTypedValue).join(', ')})`;
+  if (value instanceof PyTuple)
+    return value.items.length === 1
+      ? `(${printTypedValue(value.items[0] as PyValue)},)`
+      : `(${value.items.map(printTypedValue).join(', ')})`;
   if (value instanceof Map) return `{${[...value].map(([k, v]) => `${JSON.stringify(k)}: ${printTypedValue(v)}`).join(', ')}}`;
   if (Array.isArray(value)) return `[${value.map(printTypedValue).join(', ')}]`;
   return printValue(value);

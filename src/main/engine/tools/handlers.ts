@@ -16,15 +16,31 @@ function summary(tool: StoredTool) {
   const { properties, required } = tool.def.parameters;
   const params = Object.entries(properties).map(([name, schema]) => ({ name, type: typeLabel(schema), required: required.includes(name) }));
   params.sort((a, b) => Number(b.required) - Number(a.required));
-  return { id: tool.id, pool: tool.pool, name: tool.name, description: tool.description, domain: tool.domain, params, source: tool.source, createdAt: tool.createdAt };
+  return {
+    id: tool.id,
+    pool: tool.pool,
+    name: tool.name,
+    description: tool.description,
+    domain: tool.domain,
+    params,
+    source: tool.source,
+    createdAt: tool.createdAt,
+  };
 }
 
 export const toolsHandlers: Handlers<typeof toolsMethods> = {
   'tools.import': ({ tools, pool, source, replace }, ctx) => {
     const { tools: defs, problems } = validateTools(tools);
     if (problems.length > 0) {
-      const shown = problems.slice(0, 5).map((p) => p.message).join('; ');
-      throw new ApiError('bad_file', `${problems.length} tool definition(s) are not valid, nothing was imported: ${shown}${problems.length > 5 ? '; …' : ''}`, { problems });
+      const shown = problems
+        .slice(0, 5)
+        .map((p) => p.message)
+        .join('; ');
+      throw new ApiError(
+        'bad_file',
+        `${problems.length} tool definition(s) are not valid, nothing was imported: ${shown}${problems.length > 5 ? '; …' : ''}`,
+        { problems },
+      );
     }
     if (defs.length === 0) throw new ApiError('bad_file', 'The file holds no tool definitions.');
     let ids: number[];
@@ -72,7 +88,9 @@ export const toolsHandlers: Handlers<typeof toolsMethods> = {
     } else items = listTools(ctx.db, { pool, limit: 1_000_000 }).items;
     return {
       tools: items.map((t) =>
-        original ? (t.def.original as never) : ({ type: 'function', function: { name: t.def.name, description: t.def.description, parameters: t.def.parameters } } as never),
+        original
+          ? (t.def.original as never)
+          : ({ type: 'function', function: { name: t.def.name, description: t.def.description, parameters: t.def.parameters } } as never),
       ),
     };
   },

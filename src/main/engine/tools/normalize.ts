@@ -18,14 +18,41 @@ export class ToolValidationError extends Error {
  * `null` means "any value" (no `type` in the normalised schema).
  */
 const TYPE_NAMES: Record<string, JsonType | null> = {
-  string: 'string', str: 'string', String: 'string', char: 'string', text: 'string',
-  integer: 'integer', int: 'integer', long: 'integer', short: 'integer', byte: 'integer', Bigint: 'integer', bigint: 'integer',
-  number: 'number', float: 'number', double: 'number',
-  boolean: 'boolean', bool: 'boolean', Boolean: 'boolean',
-  array: 'array', list: 'array', tuple: 'array', Array: 'array', ArrayList: 'array', Set: 'array', Queue: 'array', Stack: 'array',
-  object: 'object', dict: 'object', HashMap: 'object', Hashtable: 'object', map: 'object',
-  null: 'null', NoneType: 'null',
-  any: null, Any: null,
+  string: 'string',
+  str: 'string',
+  String: 'string',
+  char: 'string',
+  text: 'string',
+  integer: 'integer',
+  int: 'integer',
+  long: 'integer',
+  short: 'integer',
+  byte: 'integer',
+  Bigint: 'integer',
+  bigint: 'integer',
+  number: 'number',
+  float: 'number',
+  double: 'number',
+  boolean: 'boolean',
+  bool: 'boolean',
+  Boolean: 'boolean',
+  array: 'array',
+  list: 'array',
+  tuple: 'array',
+  Array: 'array',
+  ArrayList: 'array',
+  Set: 'array',
+  Queue: 'array',
+  Stack: 'array',
+  object: 'object',
+  dict: 'object',
+  HashMap: 'object',
+  Hashtable: 'object',
+  map: 'object',
+  null: 'null',
+  NoneType: 'null',
+  any: null,
+  Any: null,
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -37,7 +64,10 @@ function normalizeTypeName(raw: unknown, path: string): JsonType | JsonType[] | 
   if (typeof raw === 'string') {
     if (raw.trim() === '') return undefined; // BFCL has `"type": ""` on some nested properties: no constraint
     if (!Object.prototype.hasOwnProperty.call(TYPE_NAMES, raw)) {
-      throw new ToolValidationError(path, `unknown type "${raw}" (expected one of string, integer, number, boolean, array, object, null or a BFCL type such as dict, float, tuple, any)`);
+      throw new ToolValidationError(
+        path,
+        `unknown type "${raw}" (expected one of string, integer, number, boolean, array, object, null or a BFCL type such as dict, float, tuple, any)`,
+      );
     }
     return TYPE_NAMES[raw] ?? undefined;
   }
@@ -101,7 +131,11 @@ function normalizeSchema(raw: unknown, path: string): JsonSchema {
  * `strictRequired`: a required name must be a declared property. Checked for a tool's parameters; nested
  * objects in real data (BFCL) sometimes require undeclared keys, which is kept as written.
  */
-function normalizeProperties(raw: Record<string, unknown>, path: string, strictRequired = false): { properties: Record<string, JsonSchema>; required: string[] } {
+function normalizeProperties(
+  raw: Record<string, unknown>,
+  path: string,
+  strictRequired = false,
+): { properties: Record<string, JsonSchema>; required: string[] } {
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   if (raw.properties !== undefined && raw.properties !== null) {
@@ -130,7 +164,10 @@ function normalizeProperties(raw: Record<string, unknown>, path: string, strictR
         throw new ToolValidationError(`${path}.required[${i}]`, `must be a parameter name, got ${describe(name)}`);
       }
       if (strictRequired && !Object.prototype.hasOwnProperty.call(properties, name)) {
-        throw new ToolValidationError(`${path}.required[${i}]`, `"${name}" is not one of the declared properties (${Object.keys(properties).join(', ') || 'none'})`);
+        throw new ToolValidationError(
+          `${path}.required[${i}]`,
+          `"${name}" is not one of the declared properties (${Object.keys(properties).join(', ') || 'none'})`,
+        );
       }
       if (!required.includes(name)) required.push(name);
     });
@@ -155,7 +192,10 @@ export function normalizeTool(raw: unknown, path = 'tool'): ToolDef {
   }
   const name = fn.name;
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new ToolValidationError(`${fnPath}.name`, name === undefined ? 'is missing' : `must be a non-empty string, got ${describe(name)}`);
+    throw new ToolValidationError(
+      `${fnPath}.name`,
+      name === undefined ? 'is missing' : `must be a non-empty string, got ${describe(name)}`,
+    );
   }
   const description = fn.description ?? '';
   if (typeof description !== 'string') {
@@ -171,7 +211,10 @@ export function normalizeTool(raw: unknown, path = 'tool'): ToolDef {
     if (!isRecord(rawParams)) throw new ToolValidationError(paramsPath, `expected an object schema, got ${describe(rawParams)}`);
     const declared = normalizeTypeName(rawParams.type, `${paramsPath}.type`);
     if (declared !== undefined && declared !== 'object') {
-      throw new ToolValidationError(`${paramsPath}.type`, `parameters must be an object schema ("object" or "dict"), got "${String(rawParams.type)}"`);
+      throw new ToolValidationError(
+        `${paramsPath}.type`,
+        `parameters must be an object schema ("object" or "dict"), got "${String(rawParams.type)}"`,
+      );
     }
     const rest = normalizeSchema({ ...rawParams, type: undefined, properties: undefined, required: undefined }, paramsPath);
     delete rest.type;

@@ -33,7 +33,13 @@ export class PyParseError extends Error {
   }
 }
 
-const C_SPACE = 32, C_TAB = 9, C_LF = 10, C_CR = 13, C_FF = 12, C_HASH = 35, C_BSLASH = 92;
+const C_SPACE = 32,
+  C_TAB = 9,
+  C_LF = 10,
+  C_CR = 13,
+  C_FF = 12,
+  C_HASH = 35,
+  C_BSLASH = 92;
 
 function isIdStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
@@ -95,7 +101,12 @@ export class PyParser {
       this.pos += ch.length;
       return;
     }
-    this.fail('syntax', this.pos >= this.n ? `expected "${ch}" but the text ended` : `expected "${ch}" but found "${this.src.slice(this.pos, this.pos + 12)}"`);
+    this.fail(
+      'syntax',
+      this.pos >= this.n
+        ? `expected "${ch}" but the text ended`
+        : `expected "${ch}" but found "${this.src.slice(this.pos, this.pos + 12)}"`,
+    );
   }
 
   expr(): Expr {
@@ -109,7 +120,12 @@ export class PyParser {
     this.ws();
     const c = this.peek();
     // Comparisons, boolean operators and conditional expressions are outside what a call argument may be.
-    if (c === 60 || c === 62 || (c === 61 && this.src.charCodeAt(this.pos + 1) === 61) || (c === 33 && this.src.charCodeAt(this.pos + 1) === 61)) {
+    if (
+      c === 60 ||
+      c === 62 ||
+      (c === 61 && this.src.charCodeAt(this.pos + 1) === 61) ||
+      (c === 33 && this.src.charCodeAt(this.pos + 1) === 61)
+    ) {
       this.fail('unsupported', 'comparisons are not supported as argument values');
     }
     if (c >= 97 && c <= 122) {
@@ -253,7 +269,13 @@ export class PyParser {
       else if (c === 41) {
         this.pos++;
         break;
-      } else this.fail('syntax', c === -1 ? 'the call is not closed with ")"' : `expected "," or ")" in the call's arguments but found "${this.src.slice(this.pos, this.pos + 12)}"`);
+      } else
+        this.fail(
+          'syntax',
+          c === -1
+            ? 'the call is not closed with ")"'
+            : `expected "," or ")" in the call's arguments but found "${this.src.slice(this.pos, this.pos + 12)}"`,
+        );
     }
     return { k: 'call', func, args, kwargs, pos };
   }
@@ -263,7 +285,10 @@ export class PyParser {
     const start = this.pos;
     const c = s.charCodeAt(this.pos);
     if (!isIdStart(c) || (c > 127 && NON_ID_UNICODE.test(s[this.pos] ?? ''))) {
-      this.fail('syntax', this.pos >= this.n ? 'expected a name but the text ended' : `expected a name but found "${s.slice(this.pos, this.pos + 12)}"`);
+      this.fail(
+        'syntax',
+        this.pos >= this.n ? 'expected a name but the text ended' : `expected a name but found "${s.slice(this.pos, this.pos + 12)}"`,
+      );
     }
     this.pos++;
     while (this.pos < this.n) {
@@ -363,7 +388,13 @@ export class PyParser {
       else if (c === close) {
         this.pos++;
         return items;
-      } else this.fail('syntax', c === -1 ? `"${String.fromCharCode(close === 93 ? 91 : 40)}" is not closed` : `expected "," or "${String.fromCharCode(close)}" but found "${this.src.slice(this.pos, this.pos + 12)}"`);
+      } else
+        this.fail(
+          'syntax',
+          c === -1
+            ? `"${String.fromCharCode(close === 93 ? 91 : 40)}" is not closed`
+            : `expected "," or "${String.fromCharCode(close)}" but found "${this.src.slice(this.pos, this.pos + 12)}"`,
+        );
     }
   }
 
@@ -395,7 +426,11 @@ export class PyParser {
         this.pos++;
         break;
       }
-      if (c !== 44) this.fail('syntax', c === -1 ? '"{" is not closed' : `expected "," or "}" in a dict but found "${this.src.slice(this.pos, this.pos + 12)}"`);
+      if (c !== 44)
+        this.fail(
+          'syntax',
+          c === -1 ? '"{" is not closed' : `expected "," or "}" in a dict but found "${this.src.slice(this.pos, this.pos + 12)}"`,
+        );
       this.pos++;
       this.ws();
       if (this.peek() === 125) {
@@ -502,25 +537,39 @@ export class PyParser {
     const e = s[this.pos + 1];
     this.pos += 2;
     switch (e) {
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      case '\\': return '\\';
-      case "'": return "'";
-      case '"': return '"';
-      case 'a': return '\x07';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case 'v': return '\v';
-      case '\n': return '';
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case '\\':
+        return '\\';
+      case "'":
+        return "'";
+      case '"':
+        return '"';
+      case 'a':
+        return '\x07';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'v':
+        return '\v';
+      case '\n':
+        return '';
       case '\r':
         if (s[this.pos] === '\n') this.pos++;
         return '';
       case '/':
         return this.opts.jsonLiterals ? '/' : '\\/';
-      case 'x': return this.hexEscape(2, at);
-      case 'u': return this.hexEscape(4, at);
-      case 'U': return this.hexEscape(8, at);
+      case 'x':
+        return this.hexEscape(2, at);
+      case 'u':
+        return this.hexEscape(4, at);
+      case 'U':
+        return this.hexEscape(8, at);
       case undefined:
         return this.fail('unterminated_string', 'a string is not closed', at);
       default:
@@ -535,7 +584,8 @@ export class PyParser {
 
   private hexEscape(len: number, at: number): string {
     const hex = this.src.slice(this.pos, this.pos + len);
-    if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex)) this.fail('syntax', `bad \\${len === 2 ? 'x' : len === 4 ? 'u' : 'U'} escape`, at);
+    if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex))
+      this.fail('syntax', `bad \\${len === 2 ? 'x' : len === 4 ? 'u' : 'U'} escape`, at);
     this.pos += len;
     const code = parseInt(hex, 16);
     if (code > 0x10ffff) this.fail('syntax', 'escape is beyond Unicode', at);

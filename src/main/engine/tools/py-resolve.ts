@@ -89,9 +89,12 @@ function evaluate(op: string, l: PyValue, r: PyValue, pos: number): PyValue {
     const float = a.float || b.float;
     const wrap = (x: number, isFloat: boolean) => (isFloat ? new PyFloat(x) : x);
     switch (op) {
-      case '+': return wrap(a.n + b.n, float);
-      case '-': return wrap(a.n - b.n, float);
-      case '*': return wrap(a.n * b.n, float);
+      case '+':
+        return wrap(a.n + b.n, float);
+      case '-':
+        return wrap(a.n - b.n, float);
+      case '*':
+        return wrap(a.n * b.n, float);
       case '/':
         if (b.n === 0) throw new PyParseError('unsupported', 'division by zero', pos);
         return new PyFloat(a.n / b.n);

@@ -88,7 +88,8 @@ export function pyRepr(value: PyValue): string {
       if (value === null) return 'None';
       if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
       if (value instanceof PyFloat) return reprFloat(value.value);
-      if (value instanceof PyTuple) return value.items.length === 1 ? `(${pyRepr(value.items[0] as PyValue)},)` : `(${value.items.map(pyRepr).join(', ')})`;
+      if (value instanceof PyTuple)
+        return value.items.length === 1 ? `(${pyRepr(value.items[0] as PyValue)},)` : `(${value.items.map(pyRepr).join(', ')})`;
       return `{${[...value].map(([k, v]) => `${reprString(k)}: ${pyRepr(v)}`).join(', ')}}`;
   }
 }

@@ -41,17 +41,33 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function checkValue(value: CallValue, schema: JsonSchema, path: string, base: Omit<CallVerdict, 'kind' | 'message' | 'param'>, out: CallVerdict[]): void {
+function checkValue(
+  value: CallValue,
+  schema: JsonSchema,
+  path: string,
+  base: Omit<CallVerdict, 'kind' | 'message' | 'param'>,
+  out: CallVerdict[],
+): void {
   const label = `call ${base.callIndex} (${base.function}), parameter "${path}"`;
   if (schema.type !== undefined) {
     const types = Array.isArray(schema.type) ? schema.type : [schema.type];
     if (!types.some((t) => matchesType(value, t))) {
-      out.push({ ...base, kind: 'wrong_type', param: path, message: `${label}: expected ${types.join(' or ')}, got ${typeOfValue(value)} ${JSON.stringify(value)}` });
+      out.push({
+        ...base,
+        kind: 'wrong_type',
+        param: path,
+        message: `${label}: expected ${types.join(' or ')}, got ${typeOfValue(value)} ${JSON.stringify(value)}`,
+      });
       return;
     }
   }
   if (Array.isArray(schema.enum) && schema.enum.length > 0 && !schema.enum.some((allowed) => sameJson(allowed, value))) {
-    out.push({ ...base, kind: 'not_in_enum', param: path, message: `${label}: ${JSON.stringify(value)} is not one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}` });
+    out.push({
+      ...base,
+      kind: 'not_in_enum',
+      param: path,
+      message: `${label}: ${JSON.stringify(value)} is not one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`,
+    });
     return;
   }
   if (Array.isArray(value) && schema.items) {
@@ -74,7 +90,12 @@ function checkObject(
   const strict = topLevel || schema.additionalProperties === false;
   for (const name of schema.required ?? []) {
     if (!Object.prototype.hasOwnProperty.call(value, name)) {
-      out.push({ ...base, kind: 'missing_required', param: where(name), message: `call ${base.callIndex} (${base.function}): required parameter "${where(name)}" is missing` });
+      out.push({
+        ...base,
+        kind: 'missing_required',
+        param: where(name),
+        message: `call ${base.callIndex} (${base.function}): required parameter "${where(name)}" is missing`,
+      });
     }
   }
   for (const [name, v] of Object.entries(value)) {
@@ -82,7 +103,12 @@ function checkObject(
     if (!prop) {
       if (strict) {
         const known = Object.keys(properties);
-        out.push({ ...base, kind: 'unknown_parameter', param: where(name), message: `call ${base.callIndex} (${base.function}): unknown parameter "${where(name)}" (known: ${known.join(', ') || 'none'})` });
+        out.push({
+          ...base,
+          kind: 'unknown_parameter',
+          param: where(name),
+          message: `call ${base.callIndex} (${base.function}): unknown parameter "${where(name)}" (known: ${known.join(', ') || 'none'})`,
+        });
       }
       continue;
     }
@@ -96,7 +122,12 @@ export function checkCalls(calls: Call[], tools: ToolDef[]): CallVerdict[] {
   calls.forEach((call, callIndex) => {
     const tool = byName.get(call.name);
     if (!tool) {
-      out.push({ kind: 'unknown_function', callIndex, function: call.name, message: `call ${callIndex}: unknown function "${call.name}" (available: ${tools.map((t) => t.name).join(', ') || 'none'})` });
+      out.push({
+        kind: 'unknown_function',
+        callIndex,
+        function: call.name,
+        message: `call ${callIndex}: unknown function "${call.name}" (available: ${tools.map((t) => t.name).join(', ') || 'none'})`,
+      });
       return;
     }
     checkObject(call.args, tool.parameters, '', { callIndex, function: call.name }, out, true);

@@ -38,7 +38,12 @@ function fromRow(row: ToolRow): StoredTool {
     name: row.name,
     description: row.description,
     domain: row.domain,
-    def: { name: schema.name, description: schema.description, parameters: schema.parameters, original: JSON.parse(row.original_json) as unknown },
+    def: {
+      name: schema.name,
+      description: schema.description,
+      parameters: schema.parameters,
+      original: JSON.parse(row.original_json) as unknown,
+    },
     implementation: row.implementation,
     source: row.source,
     createdAt: row.created_at,
@@ -70,7 +75,15 @@ export function saveTools(db: Db, defs: ToolDef[], options: SaveToolsOptions = {
     defs.map((def) => {
       if (!replace && find.get(pool, def.name)) throw new ToolConflictError(`A tool named "${def.name}" already exists in pool "${pool}".`);
       const schema = { name: def.name, description: def.description, parameters: def.parameters };
-      const row = insert.get(pool, def.name, def.description, options.domain ?? null, JSON.stringify(schema), JSON.stringify(def.original ?? schema), options.source ?? null) as { id: number };
+      const row = insert.get(
+        pool,
+        def.name,
+        def.description,
+        options.domain ?? null,
+        JSON.stringify(schema),
+        JSON.stringify(def.original ?? schema),
+        options.source ?? null,
+      ) as { id: number };
       return row.id;
     }),
   )();

@@ -91,7 +91,11 @@ const DoneLine = z.object({
   metrics: z.record(z.string(), z.number()).default({}),
 });
 export const ContractLine = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('start'), total_steps: z.number().int().min(0).optional(), info: z.record(z.string(), z.unknown()).optional() }),
+  z.object({
+    event: z.literal('start'),
+    total_steps: z.number().int().min(0).optional(),
+    info: z.record(z.string(), z.unknown()).optional(),
+  }),
   ProgressLine,
   z.object({ event: z.literal('log'), level: z.enum(['debug', 'info', 'warn', 'error']).default('info'), message: z.string() }),
   DoneLine,
@@ -115,7 +119,9 @@ export function parseContractLine(line: string, lineNo: number, source = 'stdout
     json = JSON.parse(line);
   } catch {
     const shown = line.length > 120 ? `${line.slice(0, 120)}…` : line;
-    throw new ContractError(`${source}:${lineNo}: not a JSON object: ${JSON.stringify(shown)} (trainer output must be JSON lines, see docs/trainer-contract.md; print logs to stderr)`);
+    throw new ContractError(
+      `${source}:${lineNo}: not a JSON object: ${JSON.stringify(shown)} (trainer output must be JSON lines, see docs/trainer-contract.md; print logs to stderr)`,
+    );
   }
   const parsed = ContractLine.safeParse(json);
   if (!parsed.success) throw new ContractError(`${source}:${lineNo}: invalid event: ${describeZodError(parsed.error)}`);
@@ -160,7 +166,7 @@ export function lineFromProgress(p: TrainProgress): ProgressLine {
 /** Deterministic split: a seeded shuffle, then the last `share` of examples is held out. */
 export function splitExamples<T>(examples: T[], share: number, seed: number): { train: T[]; validation: T[] } {
   const order = examples.map((_, i) => i);
-  let s = (seed >>> 0) || 1;
+  let s = seed >>> 0 || 1;
   const rand = () => {
     s ^= s << 13;
     s >>>= 0;
@@ -205,9 +211,15 @@ export async function writeContractInputs(
   if (spec.examples.every((e) => e.messages)) {
     await fs.mkdir(path.join(workDir, 'chat'), { recursive: true });
     chatTrain = path.join(workDir, 'chat', 'train.jsonl');
-    await writeJsonl(chatTrain, train.map((e) => ({ messages: e.messages, ...(e.tools ? { tools: e.tools } : {}) })));
+    await writeJsonl(
+      chatTrain,
+      train.map((e) => ({ messages: e.messages, ...(e.tools ? { tools: e.tools } : {}) })),
+    );
     chatVal = path.join(workDir, 'chat', 'valid.jsonl');
-    await writeJsonl(chatVal, validation.map((e) => ({ messages: e.messages, ...(e.tools ? { tools: e.tools } : {}) })));
+    await writeJsonl(
+      chatVal,
+      validation.map((e) => ({ messages: e.messages, ...(e.tools ? { tools: e.tools } : {}) })),
+    );
   }
   const h = spec.hyper;
   const config: ContractConfig = {

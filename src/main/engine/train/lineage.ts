@@ -8,7 +8,8 @@ import type { RegisterResult } from './types';
 /** The registry's `trainer` column: which backend (and command preset) made the model. */
 export function trainerLabel(spec: TrainSpec): string {
   if (spec.backend === 'command') return `command:${spec.command.preset}`;
-  if (spec.backend === 'native') return `native:${spec.native.trainLayers === 'all' ? 'all-experimental' : `layers-${spec.native.trainLayers}`}`;
+  if (spec.backend === 'native')
+    return `native:${spec.native.trainLayers === 'all' ? 'all-experimental' : `layers-${spec.native.trainLayers}`}`;
   return `python:lora-r${spec.python.lora.rank}`;
 }
 
@@ -19,7 +20,8 @@ export function trainerLabel(spec: TrainSpec): string {
 export function registryRegistrar(db: Db, modelsDir: string, options: { kind?: ModelKind } = {}): RegisterResult {
   return async (spec: TrainSpec, outcome: BackendOutcome) => {
     // The parent: the id the caller gave, else the registered model whose file is the base.
-    const parentId = spec.baseModelId ?? listModels(db, modelsDir).find((m) => path.resolve(m.path) === path.resolve(spec.baseModel))?.id ?? null;
+    const parentId =
+      spec.baseModelId ?? listModels(db, modelsDir).find((m) => path.resolve(m.path) === path.resolve(spec.baseModel))?.id ?? null;
     const record = await registerModel(db, modelsDir, outcome.file, {
       ...(spec.name ? { name: spec.name } : {}),
       kind: options.kind ?? (outcome.kind === 'adapter' ? 'adapter' : 'finetune'),

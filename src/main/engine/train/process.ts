@@ -170,14 +170,22 @@ export function runContractProcess(options: ContractProcessOptions): Promise<Con
       }
       if (code !== 0) {
         const meaning = code !== null ? EXIT_MEANING[code] : undefined;
-        const what = reported ? reported.message + (reported.fix ? ` Fix: ${reported.fix}` : '') : tail ? `last log lines:\n${tail}` : 'no message';
+        const what = reported
+          ? reported.message + (reported.fix ? ` Fix: ${reported.fix}` : '')
+          : tail
+            ? `last log lines:\n${tail}`
+            : 'no message';
         const how = code !== null ? `exit code ${code}${meaning ? ` (${meaning})` : ''}` : `signal ${sig}`;
         return finish(new TrainProcessError(`${label} failed with ${how}: ${what}`, code, tail));
       }
       done ??= protocol !== 'jsonl' ? options.impliedDone : undefined;
       if (!done) {
         return finish(
-          new TrainProcessError(`${label} exited 0 without a "done" event on stdout (docs/trainer-contract.md: print {"event":"done",...} last)`, code, tail),
+          new TrainProcessError(
+            `${label} exited 0 without a "done" event on stdout (docs/trainer-contract.md: print {"event":"done",...} last)`,
+            code,
+            tail,
+          ),
         );
       }
       finish(undefined, { done, startInfo, progress });

@@ -31,7 +31,9 @@ export async function validateTrainSpec(input: TrainSpecInput): Promise<TrainSpe
     throw new TrainSpecError(`spec.output: ${spec.output} already exists; choose a new file name (results are never overwritten).`);
   }
   if (spec.backend === 'command' && !spec.command.command && spec.command.preset === 'custom') {
-    throw new TrainSpecError('spec.command.command: the command backend needs a command line (or a preset: unsloth, mlx-lm, llama-factory).');
+    throw new TrainSpecError(
+      'spec.command.command: the command backend needs a command line (or a preset: unsloth, mlx-lm, llama-factory).',
+    );
   }
   return spec;
 }

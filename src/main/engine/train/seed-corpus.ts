@@ -25,14 +25,22 @@ const TOPICS = ['cats', 'rust', 'tea', 'jazz', 'maps', 'bees'] as const;
 
 const KINDS: ToolKind[] = [
   {
-    tool: { name: 'get_weather', description: 'City weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+    tool: {
+      name: 'get_weather',
+      description: 'City weather',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    },
     make: (pick) => {
       const city = pick(CITIES);
       return { query: `Weather in ${city}?`, args: { city } };
     },
   },
   {
-    tool: { name: 'add', description: 'Add two numbers', parameters: { type: 'object', properties: { a: { type: 'integer' }, b: { type: 'integer' } }, required: ['a', 'b'] } },
+    tool: {
+      name: 'add',
+      description: 'Add two numbers',
+      parameters: { type: 'object', properties: { a: { type: 'integer' }, b: { type: 'integer' } }, required: ['a', 'b'] },
+    },
     make: (pick) => {
       const a = pick([2, 3, 5, 7, 11, 40]);
       const b = pick([1, 4, 6, 9, 12, 30]);
@@ -40,14 +48,22 @@ const KINDS: ToolKind[] = [
     },
   },
   {
-    tool: { name: 'get_time', description: 'Time in a zone', parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] } },
+    tool: {
+      name: 'get_time',
+      description: 'Time in a zone',
+      parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] },
+    },
     make: (pick) => {
       const zone = pick(ZONES);
       return { query: `What time is it in ${zone}?`, args: { zone } };
     },
   },
   {
-    tool: { name: 'search', description: 'Search the web', parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } },
+    tool: {
+      name: 'search',
+      description: 'Search the web',
+      parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+    },
     make: (pick) => {
       const topic = pick(TOPICS);
       return { query: `Find pages about ${topic}.`, args: { query: topic } };
@@ -70,7 +86,14 @@ export function seedConversations(count: number, seed = 7, toolsPerConversation:
     const { query, args } = kind.make(pick);
     const tools = toolsPerConversation === 1 ? [kind.tool] : rand() < 0.5 ? [kind.tool, other.tool] : [other.tool, kind.tool];
     const target = printCalls([{ name: kind.tool.name, args }]);
-    out.push({ tools, messages: [{ role: 'user', content: query }, { role: 'assistant', content: target }], target });
+    out.push({
+      tools,
+      messages: [
+        { role: 'user', content: query },
+        { role: 'assistant', content: target },
+      ],
+      target,
+    });
   }
   return out;
 }

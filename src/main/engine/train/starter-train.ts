@@ -26,7 +26,12 @@ export interface StarterTrainOptions {
  * whose parent is the random one. Reports the held-out token accuracy (next-token argmax on the
  * validation windows). The native trainer trains the last block + output only (exact gradients).
  */
-export async function pretrainStarter(db: Db, modelsDir: string, starterId: number, options: StarterTrainOptions = {}): Promise<TrainResult & { heldOutAccuracy: number | null }> {
+export async function pretrainStarter(
+  db: Db,
+  modelsDir: string,
+  starterId: number,
+  options: StarterTrainOptions = {},
+): Promise<TrainResult & { heldOutAccuracy: number | null }> {
   const starter = getModel(db, modelsDir, starterId);
   const template = chatTemplateFromMetadata((await readGguf(starter.path)).metadata);
   const { examples, templateHash } = renderExamples(template, seedConversations(options.conversations ?? 96, 11));

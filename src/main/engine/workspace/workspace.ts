@@ -55,7 +55,9 @@ function ensureWritableDir(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new WorkspaceError(`Cannot create the workspace folder ${dir} (${code ?? String(error)}). Choose a folder you can write to with --workspace.`);
+    throw new WorkspaceError(
+      `Cannot create the workspace folder ${dir} (${code ?? String(error)}). Choose a folder you can write to with --workspace.`,
+    );
   }
   const stat = fs.statSync(dir);
   if (!stat.isDirectory()) throw new WorkspaceError(`${dir} is a file, not a folder. Choose a folder with --workspace.`);

@@ -46,7 +46,13 @@ function webSocketTransport(): Transport {
       for (const listener of listeners) listener('transport.connected', {});
     };
     ws.onmessage = (message) => {
-      const data = JSON.parse(String(message.data)) as { id?: number; result?: unknown; error?: CallOutcome & { ok: false } extends { error: infer E } ? E : never; event?: string; payload?: unknown };
+      const data = JSON.parse(String(message.data)) as {
+        id?: number;
+        result?: unknown;
+        error?: CallOutcome & { ok: false } extends { error: infer E } ? E : never;
+        event?: string;
+        payload?: unknown;
+      };
       if (data.event) {
         for (const listener of listeners) listener(data.event, data.payload);
         return;

@@ -2,7 +2,8 @@ import { Code } from '@mantine/core';
 import type { ReactNode } from 'react';
 import './CallText.css';
 
-const TOKEN = /("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|\b(True|False|None|true|false|null)\b|([A-Za-z_][\w. ]*?)(?=\()|([A-Za-z_]\w*)(?==)/g;
+const TOKEN =
+  /("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|\b(True|False|None|true|false|null)\b|([A-Za-z_][\w. ]*?)(?=\()|([A-Za-z_]\w*)(?==)/g;
 
 /** Call text with its names, strings, numbers and keywords coloured (no HTML injection: React text only). */
 export function CallText({ text, block = true }: { text: string; block?: boolean }) {

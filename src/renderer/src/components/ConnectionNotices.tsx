@@ -9,7 +9,13 @@ export function ConnectionNotices() {
     () =>
       client.onAny((event) => {
         if (event === 'transport.disconnected') {
-          notifications.show({ id: 'connection', color: 'red', title: 'Disconnected', message: 'Lost the connection to Toolsmith; retrying…', autoClose: false });
+          notifications.show({
+            id: 'connection',
+            color: 'red',
+            title: 'Disconnected',
+            message: 'Lost the connection to Toolsmith; retrying…',
+            autoClose: false,
+          });
         } else if (event === 'transport.connected') {
           notifications.hide('connection');
         }

@@ -23,7 +23,14 @@ export function EvalCompare() {
         Compare two runs
       </Title>
       <Group grow>
-        <Select label="Before" data={options.map((o) => ({ ...o, disabled: false }))} value={a} onChange={setA} placeholder="Pick a run" data-testid="compare-a" />
+        <Select
+          label="Before"
+          data={options.map((o) => ({ ...o, disabled: false }))}
+          value={a}
+          onChange={setA}
+          placeholder="Pick a run"
+          data-testid="compare-a"
+        />
         <Select label="After" data={options} value={b} onChange={setB} placeholder="Pick a run of the same set" data-testid="compare-b" />
       </Group>
       {compare.error && (
@@ -56,7 +63,8 @@ export function EvalCompare() {
             </Table.Tbody>
           </Table>
           <Text fw={600} size="sm">
-            {compare.data.flips.filter((f) => f.change === 'fixed').length} fixed · {compare.data.flips.filter((f) => f.change === 'broken').length} broken
+            {compare.data.flips.filter((f) => f.change === 'fixed').length} fixed ·{' '}
+            {compare.data.flips.filter((f) => f.change === 'broken').length} broken
           </Text>
           <Table fz="xs" striped data-testid="flips">
             <Table.Tbody>

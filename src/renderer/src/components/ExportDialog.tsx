@@ -26,7 +26,15 @@ export function PathNote({ what }: { what: string }) {
   );
 }
 
-function Files({ files, out, unit }: { files: { file: string; records?: number; bytes?: number }[]; out: string; unit: 'records' | 'bytes' }) {
+function Files({
+  files,
+  out,
+  unit,
+}: {
+  files: { file: string; records?: number; bytes?: number }[];
+  out: string;
+  unit: 'records' | 'bytes';
+}) {
   return (
     <Table fz="xs" data-testid="export-files">
       <Table.Tbody>
@@ -65,7 +73,10 @@ export function ExportDialog({ opened, onClose }: { opened: boolean; onClose: ()
     ...new Map(
       (stats.data?.subtasks ?? [])
         .flatMap((s) => s.byRound)
-        .map((r) => [r.roundId === null ? NO_ROUND : String(r.roundId), r.seq === null ? 'no round (imports, seeds)' : `round ${r.seq}`] as const),
+        .map(
+          (r) =>
+            [r.roundId === null ? NO_ROUND : String(r.roundId), r.seq === null ? 'no round (imports, seeds)' : `round ${r.seq}`] as const,
+        ),
     ),
   ].map(([value, label]) => ({ value, label }));
 
@@ -101,7 +112,14 @@ export function ExportDialog({ opened, onClose }: { opened: boolean; onClose: ()
           data-testid="export-format"
         />
         <Group grow align="flex-start">
-          <MultiSelect label="Status" value={status} onChange={setStatus} data={['candidate', 'accepted', 'edited', 'rejected']} placeholder="any status" data-testid="export-status" />
+          <MultiSelect
+            label="Status"
+            value={status}
+            onChange={setStatus}
+            data={['candidate', 'accepted', 'edited', 'rejected']}
+            placeholder="any status"
+            data-testid="export-status"
+          />
           <Select
             label="Sub-task"
             value={subtask}
@@ -113,18 +131,37 @@ export function ExportDialog({ opened, onClose }: { opened: boolean; onClose: ()
           />
         </Group>
         <Group grow align="flex-start">
-          <MultiSelect label="Round" value={rounds} onChange={setRounds} data={roundOptions} placeholder="any round" data-testid="export-round" />
+          <MultiSelect
+            label="Round"
+            value={rounds}
+            onChange={setRounds}
+            data={roundOptions}
+            placeholder="any round"
+            data-testid="export-round"
+          />
           <MultiSelect label="Category" value={category} onChange={setCategory} data={CATEGORIES} placeholder="any category" />
           <TextInput label="Tag" value={tag} onChange={(e) => setTag(e.currentTarget.value)} placeholder="any tag" />
         </Group>
-        <TextInput label="Folder" placeholder="/data/export" value={out} onChange={(e) => setOut(e.currentTarget.value)} required data-testid="export-out" />
+        <TextInput
+          label="Folder"
+          placeholder="/data/export"
+          value={out}
+          onChange={(e) => setOut(e.currentTarget.value)}
+          required
+          data-testid="export-out"
+        />
         <PathNote what="folder" />
         <Group grow>
           <TextInput label="Dataset name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
           {format === 'hf' && <TextInput label="Licence" value={license} onChange={(e) => setLicense(e.currentTarget.value)} />}
         </Group>
         {result && (
-          <Alert styles={READABLE_TITLE} color="teal" title={`${result.samples.toLocaleString()} samples exported`} data-testid="export-result">
+          <Alert
+            styles={READABLE_TITLE}
+            color="teal"
+            title={`${result.samples.toLocaleString()} samples exported`}
+            data-testid="export-result"
+          >
             <Files files={result.files} out={result.out} unit="records" />
             {result.skippedCount > 0 && (
               <Text size="xs">
@@ -171,11 +208,27 @@ export function ModelExportDialog({ model, opened, onClose }: { model: string | 
   return (
     <Modal opened={opened} onClose={onClose} title={`Export model ${model ?? ''}`} closeButtonProps={{ 'aria-label': 'Close' }}>
       <Stack>
-        <TextInput label="Folder" placeholder="/models/export" value={out} onChange={(e) => setOut(e.currentTarget.value)} required data-testid="model-export-out" />
+        <TextInput
+          label="Folder"
+          placeholder="/models/export"
+          value={out}
+          onChange={(e) => setOut(e.currentTarget.value)}
+          required
+          data-testid="model-export-out"
+        />
         <PathNote what="folder" />
-        <Switch label="Ollama Modelfile (FROM + ADAPTER + TEMPLATE)" checked={ollama} onChange={(e) => setOllama(e.currentTarget.checked)} />
+        <Switch
+          label="Ollama Modelfile (FROM + ADAPTER + TEMPLATE)"
+          checked={ollama}
+          onChange={(e) => setOllama(e.currentTarget.checked)}
+        />
         {result && (
-          <Alert styles={READABLE_TITLE} color="teal" title={result.base ? `LoRA adapter for ${result.base.name}` : 'Exported'} data-testid="model-export-result">
+          <Alert
+            styles={READABLE_TITLE}
+            color="teal"
+            title={result.base ? `LoRA adapter for ${result.base.name}` : 'Exported'}
+            data-testid="model-export-result"
+          >
             <Files files={result.files} out={result.out} unit="bytes" />
           </Alert>
         )}

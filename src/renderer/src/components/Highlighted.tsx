@@ -6,14 +6,6 @@ export function Highlighted({ text }: { text: string }) {
   // eslint-disable-next-line no-control-regex
   const pieces = text.split(/(\u0001[^\u0002]*\u0002)/);
   return (
-    <>
-      {pieces.map((piece, i) =>
-        piece.startsWith('\u0001') ? (
-          <Mark key={i}>{piece.slice(1, -1)}</Mark>
-        ) : (
-          <span key={i}>{piece}</span>
-        ),
-      )}
-    </>
+    <>{pieces.map((piece, i) => (piece.startsWith('\u0001') ? <Mark key={i}>{piece.slice(1, -1)}</Mark> : <span key={i}>{piece}</span>))}</>
   );
 }

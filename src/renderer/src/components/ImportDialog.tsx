@@ -1,4 +1,18 @@
-import { Alert, Badge, Button, Group, Modal, Progress, ScrollArea, SegmentedControl, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Progress,
+  ScrollArea,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useState } from 'react';
 import type { DataFormat, DetectResult, ImportProgress, ImportResult, RecordProblem } from '../../../shared/contract/formats';
 import { useApi, useClient, useEvent } from '../api/client';
@@ -98,12 +112,19 @@ export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: ()
             ? 'Type the full path of the file or folder on this computer.'
             : 'Type a path on the machine running Toolsmith: its server reads the file, not this browser (nothing is uploaded).'}
         </Text>
-        <TextInput label="BFCL possible answers (optional)" placeholder="possible_answer/BFCL_v4_simple_python.json" value={answers} onChange={(e) => setAnswers(e.currentTarget.value)} />
+        <TextInput
+          label="BFCL possible answers (optional)"
+          placeholder="possible_answer/BFCL_v4_simple_python.json"
+          value={answers}
+          onChange={(e) => setAnswers(e.currentTarget.value)}
+        />
         {detected && (
           <Stack gap="xs" data-testid="import-detected">
             <Group>
               <Text>Detected:</Text>
-              <Badge data-testid="import-detected-format">{detected.innerFormat ? `${detected.format} of ${detected.innerFormat}` : detected.format}</Badge>
+              <Badge data-testid="import-detected-format">
+                {detected.innerFormat ? `${detected.format} of ${detected.innerFormat}` : detected.format}
+              </Badge>
               <Text size="sm" c="dimmed">
                 fits {(detected.confidence * 100).toFixed(0)} % · {detected.files.length} file{detected.files.length === 1 ? '' : 's'}
               </Text>
@@ -167,8 +188,14 @@ export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: ()
           </Stack>
         )}
         {result && (
-          <Alert styles={READABLE_TITLE} color={result.state === 'done' ? 'teal' : 'orange'} title={`Import ${result.state}`} data-testid="import-result">
-            {result.stored.toLocaleString()} stored, {result.duplicates.toLocaleString()} already there, {result.problemCount.toLocaleString()} problems
+          <Alert
+            styles={READABLE_TITLE}
+            color={result.state === 'done' ? 'teal' : 'orange'}
+            title={`Import ${result.state}`}
+            data-testid="import-result"
+          >
+            {result.stored.toLocaleString()} stored, {result.duplicates.toLocaleString()} already there,{' '}
+            {result.problemCount.toLocaleString()} problems
             <ProblemList problems={result.problems} total={result.problemCount} />
           </Alert>
         )}

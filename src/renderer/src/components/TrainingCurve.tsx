@@ -60,7 +60,15 @@ export function TrainingCurve({ progress, running = false, onCancel, label }: Tr
             {last?.totalSteps ? ` / ${last.totalSteps}` : ''}
           </Text>
           <Text size="sm">loss {last?.loss?.toFixed(3) ?? '—'}</Text>
-          {hasVal ? <Text size="sm">val {[...progress].reverse().find((p) => p.valLoss !== undefined)?.valLoss?.toFixed(3)}</Text> : null}
+          {hasVal ? (
+            <Text size="sm">
+              val{' '}
+              {[...progress]
+                .reverse()
+                .find((p) => p.valLoss !== undefined)
+                ?.valLoss?.toFixed(3)}
+            </Text>
+          ) : null}
           <Text size="sm">{last?.tokensPerSecond ? `${Math.round(last.tokensPerSecond)} tok/s` : '—'}</Text>
           <Text size="sm">ETA {running ? formatSeconds(last?.etaSeconds) : '—'}</Text>
           <Text size="sm">memory {formatBytes(last?.memoryBytes)}</Text>
@@ -72,7 +80,10 @@ export function TrainingCurve({ progress, running = false, onCancel, label }: Tr
             dataKey="step"
             withDots={false}
             connectNulls
-            series={[{ name: 'loss', color: 'blue.6' }, ...(hasVal ? [{ name: 'valLoss', label: 'validation loss', color: 'orange.6' }] : [])]}
+            series={[
+              { name: 'loss', color: 'blue.6' },
+              ...(hasVal ? [{ name: 'valLoss', label: 'validation loss', color: 'orange.6' }] : []),
+            ]}
             xAxisLabel="step"
             yAxisLabel="loss"
           />

@@ -36,8 +36,8 @@ export function Datasets() {
       />
       {stats.data && empty && (
         <EmptyState title="No samples yet">
-          Each evolution round adds samples to the four sub-task datasets; their counts by status, round and category appear here. Run an evolution job or
-          import data to fill them.
+          Each evolution round adds samples to the four sub-task datasets; their counts by status, round and category appear here. Run an
+          evolution job or import data to fill them.
         </EmptyState>
       )}
       {!empty && (
@@ -91,7 +91,10 @@ export function Datasets() {
                 data={growth}
                 dataKey="round"
                 withLegend
-                series={subtasks.map((s, i) => ({ name: LABELS[s.subtask] ?? s.subtask, color: ['teal.6', 'blue.6', 'grape.6', 'orange.6'][i] ?? 'gray.6' }))}
+                series={subtasks.map((s, i) => ({
+                  name: LABELS[s.subtask] ?? s.subtask,
+                  color: ['teal.6', 'blue.6', 'grape.6', 'orange.6'][i] ?? 'gray.6',
+                }))}
               />
             </Card>
           )}
@@ -101,7 +104,10 @@ export function Datasets() {
             </Title>
             <BarChart
               h={200}
-              data={subtasks.map((s) => ({ subtask: LABELS[s.subtask] ?? s.subtask, ...Object.fromEntries(STATUSES.map((st) => [st, s.byStatus[st] ?? 0])) }))}
+              data={subtasks.map((s) => ({
+                subtask: LABELS[s.subtask] ?? s.subtask,
+                ...Object.fromEntries(STATUSES.map((st) => [st, s.byStatus[st] ?? 0])),
+              }))}
               dataKey="subtask"
               type="stacked"
               withLegend

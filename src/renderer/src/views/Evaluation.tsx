@@ -14,7 +14,9 @@ function pct(x: number): string {
 /** The last user message of a BFCL question (a list of turns, each a list of chat messages). */
 function questionText(question: unknown): string {
   const turns = Array.isArray(question) ? question.flat(2) : [];
-  const users = turns.filter((m): m is { role: string; content: string } => typeof m === 'object' && m !== null && (m as { role?: unknown }).role === 'user');
+  const users = turns.filter(
+    (m): m is { role: string; content: string } => typeof m === 'object' && m !== null && (m as { role?: unknown }).role === 'user',
+  );
   return users.at(-1)?.content ?? JSON.stringify(question);
 }
 
@@ -67,16 +69,27 @@ function ImportCard() {
     <Card withBorder>
       <Title order={4}>Import a BFCL set</Title>
       <Text size="sm" c="dimmed" mb="xs">
-        A question file (JSON Lines: id, question, function) and its possible-answer file (id, ground_truth). Irrelevance sets need no answers.
+        A question file (JSON Lines: id, question, function) and its possible-answer file (id, ground_truth). Irrelevance sets need no
+        answers.
       </Text>
       <Group align="flex-end">
         <label>
           <Text size="sm">Questions file</Text>
-          <input type="file" accept=".json,.jsonl" data-testid="eval-questions" onChange={(e) => setQuestions(e.currentTarget.files?.[0] ?? null)} />
+          <input
+            type="file"
+            accept=".json,.jsonl"
+            data-testid="eval-questions"
+            onChange={(e) => setQuestions(e.currentTarget.files?.[0] ?? null)}
+          />
         </label>
         <label>
           <Text size="sm">Possible answers (optional)</Text>
-          <input type="file" accept=".json,.jsonl" data-testid="eval-answers" onChange={(e) => setAnswers(e.currentTarget.files?.[0] ?? null)} />
+          <input
+            type="file"
+            accept=".json,.jsonl"
+            data-testid="eval-answers"
+            onChange={(e) => setAnswers(e.currentTarget.files?.[0] ?? null)}
+          />
         </label>
         <Button size="xs" onClick={() => void run()} loading={busy} disabled={!questions} data-testid="eval-import">
           Import
@@ -178,7 +191,12 @@ function RunCard({ run }: { run: EvalRunSummary }) {
         </Table.Thead>
         <Table.Tbody>
           {summary.categories.map((c) => (
-            <Table.Tr key={c.category} onClick={() => setCategory(c.category)} style={{ cursor: 'pointer' }} data-testid={`run-category-${c.category}`}>
+            <Table.Tr
+              key={c.category}
+              onClick={() => setCategory(c.category)}
+              style={{ cursor: 'pointer' }}
+              data-testid={`run-category-${c.category}`}
+            >
               <Table.Td ff="monospace">{c.category}</Table.Td>
               <Table.Td>{c.total}</Table.Td>
               <Table.Td>{c.correct}</Table.Td>
@@ -203,7 +221,13 @@ function RunCard({ run }: { run: EvalRunSummary }) {
           ))}
         </Table.Tbody>
       </Table>
-      {category ? <FailingItems runId={run.id} category={category} /> : <Text size="xs" c="dimmed">Open a category to see its failing items.</Text>}
+      {category ? (
+        <FailingItems runId={run.id} category={category} />
+      ) : (
+        <Text size="xs" c="dimmed">
+          Open a category to see its failing items.
+        </Text>
+      )}
     </Card>
   );
 }
@@ -289,7 +313,8 @@ export function Evaluation() {
       {sets.error && <Alert color="red">{sets.error.message}</Alert>}
       {items.length === 0 && !sets.loading ? (
         <EmptyState title="No evaluation sets yet">
-          Import a BFCL question file with its possible answers, or run an evolution job (it evaluates on the built-in held-out sets), and per-category accuracy appears here.
+          Import a BFCL question file with its possible answers, or run an evolution job (it evaluates on the built-in held-out sets), and
+          per-category accuracy appears here.
         </EmptyState>
       ) : (
         <Table highlightOnHover data-testid="eval-sets">
@@ -302,7 +327,13 @@ export function Evaluation() {
           </Table.Thead>
           <Table.Tbody>
             {items.map((s) => (
-              <Table.Tr key={s.id} onClick={() => setSelected(s.id)} style={{ cursor: 'pointer' }} bg={current?.id === s.id ? 'var(--mantine-color-blue-light)' : undefined} data-testid={`eval-set-${s.name}`}>
+              <Table.Tr
+                key={s.id}
+                onClick={() => setSelected(s.id)}
+                style={{ cursor: 'pointer' }}
+                bg={current?.id === s.id ? 'var(--mantine-color-blue-light)' : undefined}
+                data-testid={`eval-set-${s.name}`}
+              >
                 <Table.Td ff="monospace">{s.name}</Table.Td>
                 <Table.Td>{s.itemCount}</Table.Td>
                 <Table.Td>

@@ -170,7 +170,7 @@ function Details({
           <Text fz="sm" c="dimmed" mt="sm">
             Chat template
           </Text>
-          <ScrollArea.Autosize mah={160}>
+          <ScrollArea.Autosize mah={160} viewportProps={{ tabIndex: 0, 'aria-label': 'Chat template' }}>
             <Code block fz="xs">
               {model.chatTemplate}
             </Code>

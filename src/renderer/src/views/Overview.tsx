@@ -3,6 +3,7 @@ import { Alert, Anchor, Card, Code, Group, Progress, SimpleGrid, Stack, Text, Ti
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useApi, useEvent } from '../api/client';
+import { EvolveButton } from '../components/EvolveDialog';
 import { ViewHeader } from '../components/ViewHeader';
 
 const LABELS: Record<string, string> = {
@@ -20,8 +21,16 @@ export function Overview() {
   const navigate = useNavigate();
   const status = useApi('workspace.status', {}, { refreshOn: ['workspace.changed', 'jobs.changed', 'samples.changed'] });
   const headline = useApi('insight.overview', {}, { refreshOn: ['jobs.changed'] });
-  const [progress, setProgress] = useState<{ jobId: number; fraction: number; message: string | null; step: string; eta: number | null } | null>(null);
-  useEvent('jobs.progress', (p) => setProgress({ jobId: p.jobId, fraction: p.fraction, message: p.message, step: p.step, eta: p.etaSeconds }));
+  const [progress, setProgress] = useState<{
+    jobId: number;
+    fraction: number;
+    message: string | null;
+    step: string;
+    eta: number | null;
+  } | null>(null);
+  useEvent('jobs.progress', (p) =>
+    setProgress({ jobId: p.jobId, fraction: p.fraction, message: p.message, step: p.step, eta: p.etaSeconds }),
+  );
   const data = headline.data;
   const trendSets = [...new Set((data?.trend ?? []).map((t) => t.set))];
   const trend = [...new Set((data?.trend ?? []).map((t) => t.label))].map((label) => ({
@@ -32,7 +41,7 @@ export function Overview() {
   const jobProgress = job && progress?.jobId === job.id ? progress : null;
   return (
     <Stack>
-      <ViewHeader title="Overview" description="What this workspace holds and how the model is doing." />
+      <ViewHeader title="Overview" description="What this workspace holds and how the model is doing." actions={<EvolveButton />} />
       {status.error && (
         <Alert color="red" title="Cannot read the workspace">
           {status.error.message}
@@ -52,7 +61,9 @@ export function Overview() {
             {data?.currentModel?.name ?? 'none yet'}
           </Text>
           <Text size="xs" c="dimmed">
-            {data?.currentModel ? `${data.currentModel.kind} · ${data.currentModel.createdAt.slice(0, 10)}` : 'Import a model or create the starter model (Models).'}
+            {data?.currentModel
+              ? `${data.currentModel.kind} · ${data.currentModel.createdAt.slice(0, 10)}`
+              : 'Import a model or create the starter model (Models).'}
           </Text>
         </Card>
         <Card withBorder>
@@ -86,7 +97,9 @@ export function Overview() {
               <Progress value={(jobProgress?.fraction ?? 0) * 100} mt={6} animated={job.state === 'running'} aria-label="Job progress" />
               <Text size="xs" c="dimmed" mt={4}>
                 {job.state}
-                {jobProgress ? ` · ${jobProgress.step}${jobProgress.message ? `: ${jobProgress.message}` : ''}${jobProgress.eta !== null ? ` · ~${Math.ceil(jobProgress.eta)} s left` : ''}` : ''}
+                {jobProgress
+                  ? ` · ${jobProgress.step}${jobProgress.message ? `: ${jobProgress.message}` : ''}${jobProgress.eta !== null ? ` · ~${Math.ceil(jobProgress.eta)} s left` : ''}`
+                  : ''}
               </Text>
             </>
           ) : (
@@ -101,7 +114,14 @@ export function Overview() {
           <Title order={5} mb="xs">
             Held-out accuracy by round (%)
           </Title>
-          <LineChart h={220} data={trend} dataKey="label" withLegend series={trendSets.map((set, i) => ({ name: set, color: ['teal.6', 'blue.6', 'grape.6', 'orange.6'][i % 4]! }))} data-testid="accuracy-trend" />
+          <LineChart
+            h={220}
+            data={trend}
+            dataKey="label"
+            withLegend
+            series={trendSets.map((set, i) => ({ name: set, color: ['teal.6', 'blue.6', 'grape.6', 'orange.6'][i % 4]! }))}
+            data-testid="accuracy-trend"
+          />
         </Card>
       )}
       {status.data && (
@@ -120,8 +140,8 @@ export function Overview() {
       )}
       {status.data?.counts.rounds === 0 && (
         <Alert variant="light" title="No evolution rounds yet">
-          Rounds appear here once an evolution job has run: it generates tool-use samples with the model, verifies them, trains on what the model can learn next
-          and evaluates the result.
+          Rounds appear here once an evolution job has run: it generates tool-use samples with the model, verifies them, trains on what the
+          model can learn next and evaluates the result.
         </Alert>
       )}
       <Group />

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { RoundSummary } from '../../../shared/contract/insight';
 import { useApi } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
+import { EvolveButton } from '../components/EvolveDialog';
 import { TrainingCurve } from '../components/TrainingCurve';
 import { ViewHeader } from '../components/ViewHeader';
 
@@ -16,10 +17,14 @@ export function Rounds() {
   if (rounds.data && list.length === 0) {
     return (
       <Stack>
-        <ViewHeader title="Rounds" description="The self-evolution timeline: what each round generated, selected, trained and scored." />
+        <ViewHeader
+          title="Rounds"
+          description="The self-evolution timeline: what each round generated, selected, trained and scored."
+          actions={<EvolveButton />}
+        />
         <EmptyState title="No rounds yet">
-          Each evolution round appears here with its samples, its pass@k buckets (mastered, learnable, unreachable), its training curve and its evaluation.
-          Start an evolution job to create the first one.
+          Each evolution round appears here with its samples, its pass@k buckets (mastered, learnable, unreachable), its training curve and
+          its evaluation. Start an evolution job to create the first one.
         </EmptyState>
       </Stack>
     );
@@ -29,7 +34,11 @@ export function Rounds() {
   const previous = index > 0 && list[index - 1]!.runId === selected!.runId ? list[index - 1] : undefined;
   return (
     <Stack>
-      <ViewHeader title="Rounds" description="The self-evolution timeline: what each round generated, selected, trained and scored." />
+      <ViewHeader
+        title="Rounds"
+        description="The self-evolution timeline: what each round generated, selected, trained and scored."
+        actions={<EvolveButton />}
+      />
       <Group align="flex-start" wrap="nowrap" gap="lg">
         <Card withBorder w={280} style={{ flexShrink: 0 }}>
           <Timeline active={list.length} bulletSize={22} lineWidth={2} data-testid="round-timeline">
@@ -39,7 +48,12 @@ export function Rounds() {
                 color={STATE_COLOR[round.state] ?? 'gray'}
                 bullet={<Text size="xs">{round.seq}</Text>}
                 title={
-                  <Text fw={round.id === selected?.id ? 700 : 500} style={{ cursor: 'pointer' }} onClick={() => setSelectedId(round.id)} data-testid={`round-${round.seq}`}>
+                  <Text
+                    fw={round.id === selected?.id ? 700 : 500}
+                    style={{ cursor: 'pointer' }}
+                    onClick={() => setSelectedId(round.id)}
+                    data-testid={`round-${round.seq}`}
+                  >
                     Round {round.seq}
                   </Text>
                 }
@@ -172,7 +186,10 @@ function RoundDetail({ round, previous }: { round: RoundSummary; previous?: Roun
             }))}
             dataKey="category"
             withLegend
-            series={[...new Set(categories.map((m) => m.name))].map((name, i) => ({ name, color: ['teal.6', 'blue.6', 'grape.6', 'orange.6', 'cyan.6'][i % 5]! }))}
+            series={[...new Set(categories.map((m) => m.name))].map((name, i) => ({
+              name,
+              color: ['teal.6', 'blue.6', 'grape.6', 'orange.6', 'cyan.6'][i % 5]!,
+            }))}
           />
         </Card>
       )}
@@ -198,7 +215,8 @@ function RoundDetail({ round, previous }: { round: RoundSummary; previous?: Roun
           Lineage
         </Title>
         <Text size="sm">
-          {round.baseModel?.name ?? '–'} → {round.resultModel?.name ?? (round.state === 'rolled_back' ? '(rolled back: the base model stays)' : '–')}
+          {round.baseModel?.name ?? '–'} →{' '}
+          {round.resultModel?.name ?? (round.state === 'rolled_back' ? '(rolled back: the base model stays)' : '–')}
         </Text>
       </Card>
     </Stack>

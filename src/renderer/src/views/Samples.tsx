@@ -40,7 +40,10 @@ export function Samples() {
     async (action: CurationAction, target: { ids: number[] } | { filter: BrowseFilter }) => {
       try {
         const result = await client.call('samples.curate', { action, target });
-        notifications.show({ message: `${action.kind} · ${result.affected} sample${result.affected === 1 ? '' : 's'} (u to undo)`, autoClose: 2500 });
+        notifications.show({
+          message: `${action.kind} · ${result.affected} sample${result.affected === 1 ? '' : 's'} (u to undo)`,
+          autoClose: 2500,
+        });
         return true;
       } catch (error) {
         notifications.show({ color: 'red', title: `Could not ${action.kind}`, message: (error as Error).message });
@@ -53,7 +56,10 @@ export function Samples() {
 
   const undo = useCallback(async () => {
     const result = await client.call('samples.undo');
-    notifications.show({ message: result.actionId === null ? 'Nothing to undo.' : `Undone (${result.affected} sample${result.affected === 1 ? '' : 's'}).`, autoClose: 2000 });
+    notifications.show({
+      message: result.actionId === null ? 'Nothing to undo.' : `Undone (${result.affected} sample${result.affected === 1 ? '' : 's'}).`,
+      autoClose: 2000,
+    });
   }, [client]);
 
   const move = useCallback(
@@ -122,7 +128,10 @@ export function Samples() {
   if (status.data && status.data.counts.samples === 0) {
     return (
       <Stack>
-        <ViewHeader title="Samples" description="Browse, search and curate every generated or imported sample." actions={
+        <ViewHeader
+          title="Samples"
+          description="Browse, search and curate every generated or imported sample."
+          actions={
             // Same Group and key as in the list's header: the open Import dialog survives the first import.
             <Group gap="xs">
               <DataTransferButtons key="transfer" size="xs" />
@@ -130,8 +139,8 @@ export function Samples() {
           }
         />
         <EmptyState title="No samples yet">
-          Samples appear once an evolution round has generated them or a dataset has been imported. You can then search them, see each verifier verdict and
-          accept, reject or edit them with the keyboard.
+          Samples appear once an evolution round has generated them or a dataset has been imported. You can then search them, see each
+          verifier verdict and accept, reject or edit them with the keyboard.
         </EmptyState>
       </Stack>
     );
@@ -147,10 +156,23 @@ export function Samples() {
             <Button variant="light" size="xs" disabled={!count} onClick={() => setConfirmBulk({ kind: 'accept' })}>
               Accept all {selected.size ? `${selected.size} selected` : count.toLocaleString()}
             </Button>
-            <Button variant="light" color="red" size="xs" disabled={!count} onClick={() => setConfirmBulk({ kind: 'reject' })} data-testid="bulk-reject">
+            <Button
+              variant="light"
+              color="red"
+              size="xs"
+              disabled={!count}
+              onClick={() => setConfirmBulk({ kind: 'reject' })}
+              data-testid="bulk-reject"
+            >
               Reject all {selected.size ? `${selected.size} selected` : count.toLocaleString()}
             </Button>
-            <Button variant="light" color="gray" size="xs" disabled={!count} onClick={() => setTagging({ ids: selected.size ? [...selected] : null, tag: '' })}>
+            <Button
+              variant="light"
+              color="gray"
+              size="xs"
+              disabled={!count}
+              onClick={() => setTagging({ ids: selected.size ? [...selected] : null, tag: '' })}
+            >
               Tag…
             </Button>
             <DataTransferButtons key="transfer" size="xs" />
@@ -168,12 +190,20 @@ export function Samples() {
           </Badge>
         ))}
         <Text size="xs" c="dimmed" ml="auto">
-          <Kbd>j</Kbd>/<Kbd>k</Kbd> move · <Kbd>a</Kbd> accept · <Kbd>r</Kbd> reject · <Kbd>e</Kbd> edit · <Kbd>t</Kbd> tag · <Kbd>x</Kbd> or shift-click select · <Kbd>u</Kbd> undo
+          <Kbd>j</Kbd>/<Kbd>k</Kbd> move · <Kbd>a</Kbd> accept · <Kbd>r</Kbd> reject · <Kbd>e</Kbd> edit · <Kbd>t</Kbd> tag · <Kbd>x</Kbd>{' '}
+          or shift-click select · <Kbd>u</Kbd> undo
         </Text>
       </Group>
       <Group align="stretch" gap="sm" style={{ flex: 1, minHeight: 0 }} wrap="nowrap">
         <Paper withBorder style={{ flex: 3, minWidth: 0 }}>
-          <div ref={listRef} style={{ height: '100%', overflow: 'auto' }} role="listbox" aria-label="Samples" tabIndex={0} data-testid="sample-list">
+          <div
+            ref={listRef}
+            style={{ height: '100%', overflow: 'auto' }}
+            role="listbox"
+            aria-label="Samples"
+            tabIndex={0}
+            data-testid="sample-list"
+          >
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {
                 const row = rowAt(item.index);
@@ -241,7 +271,11 @@ export function Samples() {
           </div>
         </Paper>
         <Paper withBorder p="sm" style={{ flex: 2, minWidth: 0 }}>
-          {focused ? <SampleDetailPane id={focused.id} /> : <Text c="dimmed">{count === 0 ? 'No sample matches these filters.' : 'Select a sample.'}</Text>}
+          {focused ? (
+            <SampleDetailPane id={focused.id} />
+          ) : (
+            <Text c="dimmed">{count === 0 ? 'No sample matches these filters.' : 'Select a sample.'}</Text>
+          )}
         </Paper>
       </Group>
 
@@ -254,10 +288,18 @@ export function Samples() {
             onSubmit={(e) => {
               e.preventDefault();
               if (!tagging.tag.trim()) return;
-              void curate({ kind: 'tag', tag: tagging.tag.trim() }, tagging.ids ? { ids: tagging.ids } : { filter }).then((ok) => ok && setTagging(null));
+              void curate({ kind: 'tag', tag: tagging.tag.trim() }, tagging.ids ? { ids: tagging.ids } : { filter }).then(
+                (ok) => ok && setTagging(null),
+              );
             }}
           >
-            <TextInput label="Tag" data-autofocus value={tagging.tag} onChange={(e) => setTagging({ ...tagging, tag: e.currentTarget.value })} data-testid="tag-input" />
+            <TextInput
+              label="Tag"
+              data-autofocus
+              value={tagging.tag}
+              onChange={(e) => setTagging({ ...tagging, tag: e.currentTarget.value })}
+              data-testid="tag-input"
+            />
             <Text size="sm" c="dimmed" mt="xs">
               {tagging.ids ? `${tagging.ids.length} sample(s)` : `All ${count.toLocaleString()} samples of this filter`}
             </Text>
@@ -269,8 +311,9 @@ export function Samples() {
       </Modal>
       <Modal opened={confirmBulk !== null} onClose={() => setConfirmBulk(null)} title="Apply to many samples?">
         <Text>
-          {confirmBulk?.kind === 'accept' ? 'Accept' : 'Reject'} {selected.size ? `${selected.size} selected samples` : `all ${count.toLocaleString()} samples of this filter`}? You can undo it with{' '}
-          <Kbd>u</Kbd>.
+          {confirmBulk?.kind === 'accept' ? 'Accept' : 'Reject'}{' '}
+          {selected.size ? `${selected.size} selected samples` : `all ${count.toLocaleString()} samples of this filter`}? You can undo it
+          with <Kbd>u</Kbd>.
         </Text>
         <Group mt="md">
           <Button
@@ -320,7 +363,7 @@ function EditForm({
       <Stack>
         <Textarea
           label="Calls"
-          description="The canonical call syntax, e.g. [get_weather(city=&quot;Paris&quot;)]; checked against the sample's tools when saved."
+          description='The canonical call syntax, e.g. [get_weather(city="Paris")]; checked against the sample&apos;s tools when saved.'
           autosize
           minRows={3}
           data-autofocus

@@ -1,4 +1,15 @@
-import { Badge, Button, Card, Code, Group, SegmentedControl, Stack, Text, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  SegmentedControl,
+  Stack,
+  Text,
+  useMantineColorScheme,
+  type MantineColorScheme,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useNavigate } from 'react-router-dom';
 import { useApi, useClient } from '../api/client';
@@ -59,9 +70,9 @@ export function Settings() {
           </Text>
         )}
         <Text size="sm" c="dimmed" mt="xs">
-          The python trainer is the one that teaches real models (LoRA with loss on the assistant's tokens). Set-up creates a virtual environment with
-          pinned torch, transformers and peft (several GB the first time) and checks for CUDA, Apple MPS or CPU. The same as{' '}
-          <Code>toolsmith trainer setup</Code>.
+          The python trainer is the one that teaches real models (LoRA with loss on the assistant's tokens). Set-up creates a virtual
+          environment with pinned torch, transformers and peft (several GB the first time) and checks for CUDA, Apple MPS or CPU. The same
+          as <Code>toolsmith trainer setup</Code>.
         </Text>
         <Button mt="sm" onClick={() => void setUp()} variant={trainer.data?.ready ? 'default' : 'filled'}>
           {trainer.data?.ready ? 'Check again' : 'Set up the trainer'}

@@ -1,4 +1,20 @@
-import { Alert, Badge, Button, Card, Code, Group, List, ScrollArea, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  List,
+  ScrollArea,
+  Select,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useRef, useState } from 'react';
 import type { ToolProblem } from '../../../shared/contract/tools';
 import { useApi, useClient } from '../api/client';
@@ -104,7 +120,11 @@ export function ToolPool() {
   const [problems, setProblems] = useState<ToolProblem[]>([]);
   const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const list = useApi('tools.list', { search: search || undefined, pool: pool ?? undefined, limit: 500, offset: 0 }, { refreshOn: ['tools.changed'] });
+  const list = useApi(
+    'tools.list',
+    { search: search || undefined, pool: pool ?? undefined, limit: 500, offset: 0 },
+    { refreshOn: ['tools.changed'] },
+  );
 
   const importFile = async (file: File) => {
     setProblems([]);
@@ -114,7 +134,10 @@ export function ToolPool() {
       const checked = await client.call('tools.validate', { tools: raw as never });
       if (!checked.ok) {
         setProblems(checked.problems);
-        setMessage({ color: 'red', text: `${file.name}: ${checked.problems.length} tool definition(s) are not valid; nothing was imported.` });
+        setMessage({
+          color: 'red',
+          text: `${file.name}: ${checked.problems.length} tool definition(s) are not valid; nothing was imported.`,
+        });
         return;
       }
       const result = await client.call('tools.import', { tools: raw as never, pool: pool ?? 'default', source: file.name });
@@ -188,8 +211,22 @@ export function ToolPool() {
         <Group align="flex-start" wrap="nowrap">
           <Stack w="50%" gap="xs">
             <Group gap="xs">
-              <TextInput placeholder="Search name or description" value={search} onChange={(e) => setSearch(e.currentTarget.value)} flex={1} aria-label="Search tools" />
-              <Select placeholder="All pools" clearable data={pools.map((p) => ({ value: p.pool, label: `${p.pool} (${p.count})` }))} value={pool} onChange={setPool} w={180} aria-label="Pool" />
+              <TextInput
+                placeholder="Search name or description"
+                value={search}
+                onChange={(e) => setSearch(e.currentTarget.value)}
+                flex={1}
+                aria-label="Search tools"
+              />
+              <Select
+                placeholder="All pools"
+                clearable
+                data={pools.map((p) => ({ value: p.pool, label: `${p.pool} (${p.count})` }))}
+                value={pool}
+                onChange={setPool}
+                w={180}
+                aria-label="Pool"
+              />
             </Group>
             <ScrollArea.Autosize mah="70vh">
               <Table highlightOnHover data-testid="tools-table">
@@ -201,7 +238,12 @@ export function ToolPool() {
                 </Table.Thead>
                 <Table.Tbody>
                   {items.map((t) => (
-                    <Table.Tr key={t.id} onClick={() => setSelected(t.id)} style={{ cursor: 'pointer' }} bg={selected === t.id ? 'var(--mantine-color-blue-light)' : undefined}>
+                    <Table.Tr
+                      key={t.id}
+                      onClick={() => setSelected(t.id)}
+                      style={{ cursor: 'pointer' }}
+                      bg={selected === t.id ? 'var(--mantine-color-blue-light)' : undefined}
+                    >
                       <Table.Td>
                         <Text ff="monospace" size="sm" fw={600}>
                           {t.name}
@@ -228,7 +270,13 @@ export function ToolPool() {
               {list.data?.total ?? 0} tool(s)
             </Text>
           </Stack>
-          <Stack w="50%">{selected !== null ? <ToolDetailCard id={selected} onDeleted={() => setSelected(null)} /> : <Text c="dimmed">Open a tool to see its schema.</Text>}</Stack>
+          <Stack w="50%">
+            {selected !== null ? (
+              <ToolDetailCard id={selected} onDeleted={() => setSelected(null)} />
+            ) : (
+              <Text c="dimmed">Open a tool to see its schema.</Text>
+            )}
+          </Stack>
         </Group>
       )}
     </Stack>

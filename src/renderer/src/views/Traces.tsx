@@ -26,8 +26,8 @@ export function Traces() {
       <Stack>
         <ViewHeader title="Refinement traces" description="How adaptive self-refinement converged, step by step." />
         <EmptyState title="No refinement traces yet">
-          Every answer produced with adaptive refinement (in evaluation or when serving a model) is stored as a trace of its steps. Traces appear here after an
-          evaluation with refinement on.
+          Every answer produced with adaptive refinement (in evaluation or when serving a model) is stored as a trace of its steps. Traces
+          appear here after an evaluation with refinement on.
         </EmptyState>
       </Stack>
     );
@@ -39,7 +39,13 @@ export function Traces() {
       <Group align="flex-start" grow>
         <Card withBorder>
           <Title order={5}>Iterations to stop</Title>
-          <BarChart h={160} data={(data?.histogram ?? []).map((h) => ({ iterations: String(h.iterations), traces: h.count }))} dataKey="iterations" series={[{ name: 'traces', color: 'teal.6' }]} data-testid="iterations-histogram" />
+          <BarChart
+            h={160}
+            data={(data?.histogram ?? []).map((h) => ({ iterations: String(h.iterations), traces: h.count }))}
+            dataKey="iterations"
+            series={[{ name: 'traces', color: 'teal.6' }]}
+            data-testid="iterations-histogram"
+          />
         </Card>
         <Card withBorder>
           <Title order={5} mb="xs">
@@ -66,8 +72,22 @@ export function Traces() {
             { label: 'Unchanged', value: 'unchanged' },
           ]}
         />
-        <Select label="Stop reason" data={(data?.stopReasons ?? []).map((s) => s.reason)} value={stopReason} onChange={setStopReason} clearable placeholder="Any" />
-        <Select label="Iterations" data={(data?.histogram ?? []).map((h) => String(h.iterations))} value={iterations} onChange={setIterations} clearable placeholder="Any" />
+        <Select
+          label="Stop reason"
+          data={(data?.stopReasons ?? []).map((s) => s.reason)}
+          value={stopReason}
+          onChange={setStopReason}
+          clearable
+          placeholder="Any"
+        />
+        <Select
+          label="Iterations"
+          data={(data?.histogram ?? []).map((h) => String(h.iterations))}
+          value={iterations}
+          onChange={setIterations}
+          clearable
+          placeholder="Any"
+        />
         <Text size="sm" c="dimmed">
           {data ? `${data.total} trace${data.total === 1 ? '' : 's'}` : '…'}
         </Text>
@@ -124,7 +144,8 @@ function TraceDetail({ id }: { id: number }) {
       <Stack gap="sm" pr="sm">
         <Title order={5}>{trace.query}</Title>
         <Text size="sm" c="dimmed">
-          {trace.iterations} step{trace.iterations === 1 ? '' : 's'} · stopped: {trace.stopReason} · {trace.totalTokens} tokens · {Math.round(trace.totalMs)} ms
+          {trace.iterations} step{trace.iterations === 1 ? '' : 's'} · stopped: {trace.stopReason} · {trace.totalTokens} tokens ·{' '}
+          {Math.round(trace.totalMs)} ms
           {trace.model ? ` · ${trace.model}` : ''}
         </Text>
         {steps.map((step, i) => (

@@ -1,4 +1,9 @@
 import { sql as core } from './0001_core';
+import { sql as jobs } from './0002_jobs';
+import { sql as curation } from './0003_curation';
+import { sql as imports } from './0004_imports';
+import { sql as evolution } from './0005_evolution';
+import { sql as trainPoints } from './0006_train_points';
 
 export interface Migration {
   readonly version: number;
@@ -12,6 +17,11 @@ export interface Migration {
  */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'core', sql: core },
+  { version: 2, name: 'jobs', sql: jobs },
+  { version: 3, name: 'curation', sql: curation },
+  { version: 4, name: 'imports', sql: imports },
+  { version: 5, name: 'evolution', sql: evolution },
+  { version: 6, name: 'train_points', sql: trainPoints },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

@@ -1,12 +1,5 @@
 import fs from 'node:fs/promises';
-import {
-  GGUF_DEFAULT_ALIGNMENT,
-  GGUF_MAGIC,
-  GgufValueType,
-  ggmlTypeName,
-  tensorByteSize,
-  type TensorInfo,
-} from './types';
+import { GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, GgufValueType, ggmlTypeName, tensorByteSize, type TensorInfo } from './types';
 
 export type GgufErrorKind = 'missing' | 'not_gguf' | 'truncated' | 'unsupported' | 'corrupt';
 
@@ -72,7 +65,12 @@ class Cursor {
     if (this.has(n)) return;
     const end = this.pos + n;
     if (end > this.size) {
-      throw new GgufError('truncated', this.file, `the file ends (${this.size} bytes) inside the header, which needs ${end} bytes or more`, this.pos);
+      throw new GgufError(
+        'truncated',
+        this.file,
+        `the file ends (${this.size} bytes) inside the header, which needs ${end} bytes or more`,
+        this.pos,
+      );
     }
     const len = Math.min(Math.max(n, CHUNK), this.size - this.pos);
     const next = Buffer.alloc(len);
@@ -94,19 +92,45 @@ class Cursor {
   }
 
   // Sync readers: call need() first.
-  u8() { return this.buf.readUInt8(this.at(1)); }
-  i8() { return this.buf.readInt8(this.at(1)); }
-  u16() { return this.buf.readUInt16LE(this.at(2)); }
-  i16() { return this.buf.readInt16LE(this.at(2)); }
-  u32() { return this.buf.readUInt32LE(this.at(4)); }
-  i32() { return this.buf.readInt32LE(this.at(4)); }
-  f32() { return this.buf.readFloatLE(this.at(4)); }
-  f64() { return this.buf.readDoubleLE(this.at(8)); }
-  u64(): number | bigint { return small(this.buf.readBigUInt64LE(this.at(8))); }
-  i64(): number | bigint { return small(this.buf.readBigInt64LE(this.at(8))); }
-  bytes(n: number): string { const o = this.at(n); return this.buf.toString('utf8', o, o + n); }
+  u8() {
+    return this.buf.readUInt8(this.at(1));
+  }
+  i8() {
+    return this.buf.readInt8(this.at(1));
+  }
+  u16() {
+    return this.buf.readUInt16LE(this.at(2));
+  }
+  i16() {
+    return this.buf.readInt16LE(this.at(2));
+  }
+  u32() {
+    return this.buf.readUInt32LE(this.at(4));
+  }
+  i32() {
+    return this.buf.readInt32LE(this.at(4));
+  }
+  f32() {
+    return this.buf.readFloatLE(this.at(4));
+  }
+  f64() {
+    return this.buf.readDoubleLE(this.at(8));
+  }
+  u64(): number | bigint {
+    return small(this.buf.readBigUInt64LE(this.at(8)));
+  }
+  i64(): number | bigint {
+    return small(this.buf.readBigInt64LE(this.at(8)));
+  }
+  bytes(n: number): string {
+    const o = this.at(n);
+    return this.buf.toString('utf8', o, o + n);
+  }
 
-  async readU32(): Promise<number> { await this.need(4); return this.u32(); }
+  async readU32(): Promise<number> {
+    await this.need(4);
+    return this.u32();
+  }
 
   /** A count or length: must be a safe integer and fit in what is left of the file. */
   async count(what: string, minBytesEach: number): Promise<number> {
@@ -181,18 +205,30 @@ const FIXED_BYTES: Record<number, number> = {
 /** A fixed-size value, already buffered. */
 function readFixed(c: Cursor, type: number): unknown {
   switch (type) {
-    case GgufValueType.UINT8: return c.u8();
-    case GgufValueType.INT8: return c.i8();
-    case GgufValueType.UINT16: return c.u16();
-    case GgufValueType.INT16: return c.i16();
-    case GgufValueType.UINT32: return c.u32();
-    case GgufValueType.INT32: return c.i32();
-    case GgufValueType.FLOAT32: return c.f32();
-    case GgufValueType.FLOAT64: return c.f64();
-    case GgufValueType.UINT64: return c.u64();
-    case GgufValueType.INT64: return c.i64();
-    case GgufValueType.BOOL: return c.u8() !== 0;
-    default: throw new Error(`not a fixed-size type: ${type}`);
+    case GgufValueType.UINT8:
+      return c.u8();
+    case GgufValueType.INT8:
+      return c.i8();
+    case GgufValueType.UINT16:
+      return c.u16();
+    case GgufValueType.INT16:
+      return c.i16();
+    case GgufValueType.UINT32:
+      return c.u32();
+    case GgufValueType.INT32:
+      return c.i32();
+    case GgufValueType.FLOAT32:
+      return c.f32();
+    case GgufValueType.FLOAT64:
+      return c.f64();
+    case GgufValueType.UINT64:
+      return c.u64();
+    case GgufValueType.INT64:
+      return c.i64();
+    case GgufValueType.BOOL:
+      return c.u8() !== 0;
+    default:
+      throw new Error(`not a fixed-size type: ${type}`);
   }
 }
 
@@ -225,7 +261,12 @@ export async function readGguf(file: string, options: ReadGgufOptions = {}): Pro
     if (stat.size < 4) throw new GgufError('not_gguf', file, `not a GGUF file (only ${stat.size} bytes)`);
     const magic = await c.readU32();
     if (magic !== GGUF_MAGIC) {
-      throw new GgufError('not_gguf', file, `not a GGUF file (it starts with ${JSON.stringify(Buffer.from(new Uint32Array([magic]).buffer).toString('latin1'))}, expected "GGUF")`, 0);
+      throw new GgufError(
+        'not_gguf',
+        file,
+        `not a GGUF file (it starts with ${JSON.stringify(Buffer.from(new Uint32Array([magic]).buffer).toString('latin1'))}, expected "GGUF")`,
+        0,
+      );
     }
     const version = await c.readU32();
     if (version < 2 || version > 3) {
@@ -317,7 +358,8 @@ async function readArray(c: Cursor, itemType: number, n: number, key: string): P
     for (let i = 0; i < n; i++) out[i] = readFixed(c, itemType);
     return out;
   }
-  for (let i = 0; i < n; i++) out[i] = (itemType === GgufValueType.STRING ? c.trySyncString() : undefined) ?? (await readValue(c, itemType, key));
+  for (let i = 0; i < n; i++)
+    out[i] = (itemType === GgufValueType.STRING ? c.trySyncString() : undefined) ?? (await readValue(c, itemType, key));
   return out;
 }
 

@@ -43,7 +43,14 @@ export interface GgufToWrite {
 }
 
 function isTyped(v: unknown): v is TypedValue {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'type' in v && 'value' in v && typeof (v as { type: unknown }).type === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    'type' in v &&
+    'value' in v &&
+    typeof (v as { type: unknown }).type === 'number'
+  );
 }
 
 function guessType(v: unknown, key: string): GgufValueType {
@@ -73,8 +80,16 @@ class Out {
   get bytes(): Buffer {
     return this.buf.subarray(0, this.length);
   }
-  u32(v: number) { this.reserve(4); this.buf.writeUInt32LE(v, this.length); this.length += 4; }
-  u64(v: number | bigint) { this.reserve(8); this.buf.writeBigUInt64LE(BigInt(v), this.length); this.length += 8; }
+  u32(v: number) {
+    this.reserve(4);
+    this.buf.writeUInt32LE(v, this.length);
+    this.length += 4;
+  }
+  u64(v: number | bigint) {
+    this.reserve(8);
+    this.buf.writeBigUInt64LE(BigInt(v), this.length);
+    this.length += 8;
+  }
   string(s: string) {
     const n = Buffer.byteLength(s, 'utf8');
     this.u64(n);
@@ -111,16 +126,36 @@ class Out {
     const b = this.buf;
     const at = this.length;
     switch (type) {
-      case GgufValueType.UINT8: this.length = b.writeUInt8(Number(v), at); break;
-      case GgufValueType.INT8: this.length = b.writeInt8(Number(v), at); break;
-      case GgufValueType.UINT16: this.length = b.writeUInt16LE(Number(v), at); break;
-      case GgufValueType.INT16: this.length = b.writeInt16LE(Number(v), at); break;
-      case GgufValueType.UINT32: this.length = b.writeUInt32LE(Number(v), at); break;
-      case GgufValueType.INT32: this.length = b.writeInt32LE(Number(v), at); break;
-      case GgufValueType.FLOAT32: this.length = b.writeFloatLE(Number(v), at); break;
-      case GgufValueType.FLOAT64: this.length = b.writeDoubleLE(Number(v), at); break;
-      case GgufValueType.UINT64: this.length = b.writeBigUInt64LE(BigInt(v), at); break;
-      case GgufValueType.INT64: this.length = b.writeBigInt64LE(BigInt(v), at); break;
+      case GgufValueType.UINT8:
+        this.length = b.writeUInt8(Number(v), at);
+        break;
+      case GgufValueType.INT8:
+        this.length = b.writeInt8(Number(v), at);
+        break;
+      case GgufValueType.UINT16:
+        this.length = b.writeUInt16LE(Number(v), at);
+        break;
+      case GgufValueType.INT16:
+        this.length = b.writeInt16LE(Number(v), at);
+        break;
+      case GgufValueType.UINT32:
+        this.length = b.writeUInt32LE(Number(v), at);
+        break;
+      case GgufValueType.INT32:
+        this.length = b.writeInt32LE(Number(v), at);
+        break;
+      case GgufValueType.FLOAT32:
+        this.length = b.writeFloatLE(Number(v), at);
+        break;
+      case GgufValueType.FLOAT64:
+        this.length = b.writeDoubleLE(Number(v), at);
+        break;
+      case GgufValueType.UINT64:
+        this.length = b.writeBigUInt64LE(BigInt(v), at);
+        break;
+      case GgufValueType.INT64:
+        this.length = b.writeBigInt64LE(BigInt(v), at);
+        break;
       default:
         throw new Error(`GGUF metadata "${key}": unknown value type ${String(type)}`);
     }

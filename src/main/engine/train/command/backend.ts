@@ -16,7 +16,9 @@ const pythonDir = () => path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export function runCommandBackend(spec: TrainSpec, hooks: RunHooks): Promise<BackendOutcome> {
   const preset = spec.command.preset !== 'custom' ? COMMAND_PRESETS[spec.command.preset] : undefined;
   if (spec.command.preset !== 'custom' && !preset) {
-    throw new Error(`spec.command.preset: unknown preset "${spec.command.preset}" (known: custom, ${Object.keys(COMMAND_PRESETS).join(', ')})`);
+    throw new Error(
+      `spec.command.preset: unknown preset "${spec.command.preset}" (known: custom, ${Object.keys(COMMAND_PRESETS).join(', ')})`,
+    );
   }
   const argv = spec.command.command ?? preset!.command;
   const protocol = spec.command.command ? spec.command.protocol : preset!.protocol;

@@ -39,7 +39,8 @@ export function parseForeignLine(protocol: ForeignProtocol, line: string): Train
   } catch {
     return undefined;
   }
-  const n = (k: string) => (typeof obj[k] === 'number' ? (obj[k] as number) : typeof obj[k] === 'string' && obj[k] !== '' ? Number(obj[k]) : undefined);
+  const n = (k: string) =>
+    typeof obj[k] === 'number' ? (obj[k] as number) : typeof obj[k] === 'string' && obj[k] !== '' ? Number(obj[k]) : undefined;
   return {
     step: Math.round(n('step') ?? 0),
     epoch: n('epoch') ?? 0,

@@ -42,17 +42,26 @@ export const COMMAND_PRESETS: Record<string, CommandPreset> = {
     title: 'MLX-LM (LoRA, Apple Silicon)',
     command: [
       'mlx_lm.lora',
-      '--model', '{hf_model}',
+      '--model',
+      '{hf_model}',
       '--train',
-      '--data', '{chat_dir}',
-      '--adapter-path', '{work_dir}/adapter',
-      '--iters', '{max_steps}',
-      '--learning-rate', '{learning_rate}',
-      '--batch-size', '{batch_size}',
-      '--max-seq-length', '{context_length}',
-      '--num-layers', '-1',
+      '--data',
+      '{chat_dir}',
+      '--adapter-path',
+      '{work_dir}/adapter',
+      '--iters',
+      '{max_steps}',
+      '--learning-rate',
+      '{learning_rate}',
+      '--batch-size',
+      '{batch_size}',
+      '--max-seq-length',
+      '{context_length}',
+      '--num-layers',
+      '-1',
       '--mask-prompt',
-      '--seed', '{seed}',
+      '--seed',
+      '{seed}',
     ],
     protocol: 'mlx-lm',
     outputKind: 'adapter',
@@ -68,7 +77,12 @@ export const COMMAND_PRESETS: Record<string, CommandPreset> = {
     produces: { format: 'peft', dir: '{work_dir}/adapter' },
     files: (c) => ({
       'dataset_info.json': JSON.stringify({
-        toolsmith: { file_name: c.dataset.chat_train ?? '', formatting: 'sharegpt', columns: { messages: 'messages', tools: 'tools' }, tags: { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', system_tag: 'system' } },
+        toolsmith: {
+          file_name: c.dataset.chat_train ?? '',
+          formatting: 'sharegpt',
+          columns: { messages: 'messages', tools: 'tools' },
+          tags: { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', system_tag: 'system' },
+        },
       }),
       'llamafactory.json': JSON.stringify({
         model_name_or_path: c.hf_model,
@@ -111,7 +125,9 @@ export function fillPlaceholders(argv: string[], config: ContractConfig, configF
     validation: config.dataset.validation,
     chat_dir: config.dataset.chat_train ? config.dataset.chat_train.replace(/[\\/]train\.jsonl$/, '') : null,
     epochs: String(config.hyper.epochs),
-    max_steps: String(config.hyper.max_steps ?? Math.max(1, Math.ceil(config.hyper.epochs * config.dataset.train_count / config.hyper.batch_size))),
+    max_steps: String(
+      config.hyper.max_steps ?? Math.max(1, Math.ceil((config.hyper.epochs * config.dataset.train_count) / config.hyper.batch_size)),
+    ),
     learning_rate: String(config.hyper.learning_rate),
     context_length: String(config.hyper.context_length),
     batch_size: String(config.hyper.batch_size),
@@ -126,7 +142,14 @@ export function fillPlaceholders(argv: string[], config: ContractConfig, configF
       if (!(name in values)) throw new Error(`Command placeholder {${name}} is unknown (known: ${Object.keys(values).join(', ')})`);
       const v = values[name];
       if (v === null || v === undefined || v === '') {
-        throw new Error(`Command placeholder {${name}} has no value for this run` + (name === 'hf_model' ? ' (set spec.python.hfModel to an HF model folder)' : name === 'chat_dir' ? ' (examples need their messages for this trainer)' : ''));
+        throw new Error(
+          `Command placeholder {${name}} has no value for this run` +
+            (name === 'hf_model'
+              ? ' (set spec.python.hfModel to an HF model folder)'
+              : name === 'chat_dir'
+                ? ' (examples need their messages for this trainer)'
+                : ''),
+        );
       }
       return v;
     }),

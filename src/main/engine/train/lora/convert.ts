@@ -59,12 +59,19 @@ export interface AdapterInfo {
 }
 
 /** Converts a PEFT or MLX-LM adapter folder to a GGUF LoRA adapter at `output` (atomic write). */
-export async function convertAdapterDirToGguf(dir: string, format: 'peft' | 'mlx', baseModel: string, output: string): Promise<AdapterInfo> {
+export async function convertAdapterDirToGguf(
+  dir: string,
+  format: 'peft' | 'mlx',
+  baseModel: string,
+  output: string,
+): Promise<AdapterInfo> {
   const weightsFile = path.join(dir, format === 'peft' ? 'adapter_model.safetensors' : 'adapters.safetensors');
   const configFile = path.join(dir, format === 'peft' ? 'adapter_config.json' : 'adapter_config.json');
-  const config = JSON.parse(await fs.readFile(configFile, 'utf8').catch(() => {
-    throw new Error(`${configFile}: missing (the trainer did not write an adapter config)`);
-  })) as Record<string, unknown>;
+  const config = JSON.parse(
+    await fs.readFile(configFile, 'utf8').catch(() => {
+      throw new Error(`${configFile}: missing (the trainer did not write an adapter config)`);
+    }),
+  ) as Record<string, unknown>;
   const { tensors } = await readSafetensors(weightsFile);
   const base = await readGguf(baseModel);
   const arch = metaString(base.metadata, 'general.architecture');
@@ -90,7 +97,8 @@ export async function convertAdapterDirToGguf(dir: string, format: 'peft' | 'mlx
     const m = format === 'peft' ? /^(.*)\.lora_([AB])\.weight$/.exec(t.name) : /^(.*)\.lora_([ab])$/.exec(t.name);
     if (!m) continue;
     const target = ggufNameFor(m[1]!);
-    if (!target) throw new Error(`${weightsFile}: no llama.cpp tensor for LoRA module ${m[1]} (supported: attention and MLP projections, lm_head)`);
+    if (!target)
+      throw new Error(`${weightsFile}: no llama.cpp tensor for LoRA module ${m[1]} (supported: attention and MLP projections, lm_head)`);
     const pair = pairs.get(target) ?? {};
     const isA = m[2]!.toLowerCase() === 'a';
     // PEFT stores A as [r, in] and B as [out, r]; MLX-LM stores the transposes ([in, r] and [r, out]).
@@ -110,7 +118,9 @@ export async function convertAdapterDirToGguf(dir: string, format: 'peft' | 'mlx
     const dims = baseShapes.get(name);
     if (!dims) throw new Error(`${baseModel}: has no tensor ${name} for the adapter`);
     if (dims[0] !== inDim || dims[1] !== outDim) {
-      throw new Error(`${name}: the adapter is [${outDim} x ${inDim}] but the base tensor is [${dims[1]} x ${dims[0]}]: adapter and base do not match`);
+      throw new Error(
+        `${name}: the adapter is [${outDim} x ${inDim}] but the base tensor is [${dims[1]} x ${dims[0]}]: adapter and base do not match`,
+      );
     }
     let bData = b.data;
     if ((arch === 'llama' || arch === 'mistral') && /\.attn_(q|k)\.weight$/.test(name)) {

@@ -31,6 +31,12 @@ export function nativeChildEntry() {
 export function runNativeBackend(spec: TrainSpec, hooks: RunHooks): Promise<BackendOutcome> {
   return runContractBackend(spec, hooks, 'model', (configFile) => {
     const entry = nativeChildEntry();
-    return { label: 'native trainer', command: entry.command, args: [...entry.args, configFile], env: entry.env, cwd: path.dirname(configFile) };
+    return {
+      label: 'native trainer',
+      command: entry.command,
+      args: [...entry.args, configFile],
+      env: entry.env,
+      cwd: path.dirname(configFile),
+    };
   });
 }

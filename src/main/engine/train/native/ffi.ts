@@ -42,7 +42,7 @@ export function findLlamaLibDir(): string {
 
 function libFile(dir: string, stem: string): string {
   const ext = process.platform === 'darwin' ? '.dylib' : process.platform === 'win32' ? '.dll' : '.so';
-  const found = fs.readdirSync(dir).find((f) => (f === `${stem}${ext}` || (f.startsWith(`${stem}.`) && f.endsWith(ext))));
+  const found = fs.readdirSync(dir).find((f) => f === `${stem}${ext}` || (f.startsWith(`${stem}.`) && f.endsWith(ext)));
   if (!found) throw new Error(`${stem}${ext} not found in ${dir}`);
   return path.join(dir, found);
 }

@@ -4,15 +4,7 @@ import koffi from 'koffi';
 import { readGguf, metaString } from '../../models/gguf/read';
 import { writeGguf, type TensorToWrite } from '../../models/gguf/write';
 import { GgmlType, ggmlTypeName, FILE_TYPE_NAMES } from '../../models/gguf/types';
-import {
-  ContractError,
-  EXIT,
-  learningRateAt,
-  readDataset,
-  type ContractConfig,
-  type ContractLine,
-  type DoneLine,
-} from '../contract';
+import { ContractError, EXIT, learningRateAt, readDataset, type ContractConfig, type ContractLine, type DoneLine } from '../contract';
 import {
   GGML_TYPE_F32,
   GGML_TYPE_I32,
@@ -65,7 +57,10 @@ export async function runNativeTrainer(config: ContractConfig, emit: (line: Cont
   const trainRows = await readDataset(config.dataset.train);
   const valRows = config.dataset.validation ? await readDataset(config.dataset.validation) : [];
   if (!trainRows.length) {
-    throw new TrainerError(`${config.dataset.train}: the training set is empty. Add examples (accepted samples) before training.`, EXIT.badInput);
+    throw new TrainerError(
+      `${config.dataset.train}: the training set is empty. Add examples (accepted samples) before training.`,
+      EXIT.badInput,
+    );
   }
 
   const L = loadLlama();
@@ -190,7 +185,10 @@ export async function runNativeTrainer(config: ContractConfig, emit: (line: Cont
         train_layers: mode,
         train_windows: trainWindows.length,
         validation_windows: valWindows.length,
-        note: mode === 'all' ? 'experimental: K/V projections and embeddings get no gradient in this llama.cpp build' : 'exact gradients: last block(s) + output',
+        note:
+          mode === 'all'
+            ? 'experimental: K/V projections and embeddings get no gradient in this llama.cpp build'
+            : 'exact gradients: last block(s) + output',
       },
     });
 
@@ -209,7 +207,7 @@ export async function runNativeTrainer(config: ContractConfig, emit: (line: Cont
     let valAccuracy: number | undefined;
     const trainStart = Date.now();
     const epochLosses: number[] = [];
-    let rng = (h.seed >>> 0) || 1;
+    let rng = h.seed >>> 0 || 1;
     const rand = () => {
       rng ^= rng << 13;
       rng >>>= 0;

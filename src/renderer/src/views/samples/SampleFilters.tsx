@@ -27,7 +27,15 @@ const SORTS = [
   { value: 'category:asc', label: 'Category' },
 ];
 
-export function SampleFilters({ onChange, sort, onSort }: { onChange: (filter: BrowseFilter) => void; sort: Sort; onSort: (sort: Sort) => void }) {
+export function SampleFilters({
+  onChange,
+  sort,
+  onSort,
+}: {
+  onChange: (filter: BrowseFilter) => void;
+  sort: Sort;
+  onSort: (sort: Sort) => void;
+}) {
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 250);
   const [subtask, setSubtask] = useState<string | null>(null);
@@ -66,12 +74,34 @@ export function SampleFilters({ onChange, sort, onSort }: { onChange: (filter: B
           onChange={(e) => setSearch(e.currentTarget.value)}
           data-testid="sample-search"
         />
-        <Select label="Sort" data={SORTS} value={`${sort.key}:${sort.dir}`} onChange={(v) => v && onSort({ key: v.split(':')[0] as Sort['key'], dir: v.split(':')[1] as Sort['dir'] })} allowDeselect={false} />
+        <Select
+          label="Sort"
+          data={SORTS}
+          value={`${sort.key}:${sort.dir}`}
+          onChange={(v) => v && onSort({ key: v.split(':')[0] as Sort['key'], dir: v.split(':')[1] as Sort['dir'] })}
+          allowDeselect={false}
+        />
       </Group>
       <Group grow align="flex-end">
         <Select label="Sub-task" data={SUBTASKS} value={subtask} onChange={setSubtask} clearable placeholder="All" />
-        <MultiSelect label="Status" data={STATUSES} value={status} onChange={setStatus} clearable placeholder="All" data-testid="filter-status" />
-        <MultiSelect label="Category" data={CATEGORIES} value={category} onChange={setCategory} clearable placeholder="All" data-testid="filter-category" />
+        <MultiSelect
+          label="Status"
+          data={STATUSES}
+          value={status}
+          onChange={setStatus}
+          clearable
+          placeholder="All"
+          data-testid="filter-status"
+        />
+        <MultiSelect
+          label="Category"
+          data={CATEGORIES}
+          value={category}
+          onChange={setCategory}
+          clearable
+          placeholder="All"
+          data-testid="filter-category"
+        />
         <MultiSelect label="pass@k bucket" data={BUCKETS} value={bucket} onChange={setBucket} clearable placeholder="All" />
         <Select label="Verdict" data={VERDICTS} value={verdict} onChange={setVerdict} clearable placeholder="Any" />
         <TextInput label="Tag" value={tag} onChange={(e) => setTag(e.currentTarget.value)} placeholder="Any" />
@@ -80,7 +110,19 @@ export function SampleFilters({ onChange, sort, onSort }: { onChange: (filter: B
         <Text size="sm" w={120}>
           Vote share {voteLive[0].toFixed(2)}–{voteLive[1].toFixed(2)}
         </Text>
-        <RangeSlider aria-label="Vote share" thumbFromLabel="Lowest vote share" thumbToLabel="Highest vote share" min={0} max={1} step={0.05} value={voteLive} onChange={setVoteLive} onChangeEnd={setVote} style={{ flex: 1 }} label={(v) => v.toFixed(2)} />
+        <RangeSlider
+          aria-label="Vote share"
+          thumbFromLabel="Lowest vote share"
+          thumbToLabel="Highest vote share"
+          min={0}
+          max={1}
+          step={0.05}
+          value={voteLive}
+          onChange={setVoteLive}
+          onChangeEnd={setVote}
+          style={{ flex: 1 }}
+          label={(v) => v.toFixed(2)}
+        />
       </Group>
     </Stack>
   );

@@ -1,0 +1,151 @@
+import { Alert, Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { useApi, useClient } from '../api/client';
+
+/**
+ * The Evolve form: model, pool, backend, rounds, k, sub-task mix and budgets (method.md's defaults), which
+ * starts an `evolution.run` job. Everything else keeps its default and is recorded with each round.
+ */
+export function EvolveButton() {
+  const [opened, setOpened] = useState(false);
+  return (
+    <>
+      <Button onClick={() => setOpened(true)} data-testid="evolve-open">
+        Evolve…
+      </Button>
+      <Modal opened={opened} onClose={() => setOpened(false)} title="Start a self-evolution run" size="lg">
+        {opened && <EvolveForm onDone={() => setOpened(false)} />}
+      </Modal>
+    </>
+  );
+}
+
+function EvolveForm({ onDone }: { onDone: () => void }) {
+  const client = useClient();
+  const navigate = useNavigate();
+  const models = useApi('models.list', {});
+  const sets = useApi('eval.listSets', {});
+  const [modelId, setModelId] = useState<string | null>(null);
+  const [pool, setPool] = useState('builtin');
+  const [backend, setBackend] = useState<string>('native');
+  const [rounds, setRounds] = useState<number>(3);
+  const [k, setK] = useState<number>(8);
+  const [imports, setImports] = useState<number>(48);
+  const [generated, setGenerated] = useState<number>(16);
+  const [mix, setMix] = useState({ invocation: 0.6, toolGeneration: 0.2, docAdaption: 0.2 });
+  const [targeted, setTargeted] = useState(true);
+  const [waitForCuration, setWaitForCuration] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const usable = (models.data?.items ?? []).filter((m) => m.kind !== 'adapter');
+  const setNames = (sets.data?.items ?? []).map((s) => s.name);
+  const start = async () => {
+    setError(null);
+    try {
+      const result = await client.call('evolution.start', {
+        modelId: Number(modelId),
+        pool,
+        backend: backend as 'native' | 'python' | 'command',
+        rounds,
+        k,
+        importsPerRound: imports,
+        generatedPerRound: generated,
+        mix,
+        targeted,
+        curation: waitForCuration ? 'wait' : 'auto',
+        ...(setNames.length && !setNames.includes('toolsmith-unseen') ? { evalSets: setNames.slice(0, 2) } : {}),
+      });
+      notifications.show({ message: `Evolution run ${result.runId} started (job ${result.jobId}).` });
+      onDone();
+      navigate('/jobs');
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <Stack>
+      <Select
+        label="Model"
+        placeholder={usable.length ? 'Pick the model to evolve' : 'No model yet: create the starter model in Models'}
+        data={usable.map((m) => ({ value: String(m.id), label: `${m.name} (${m.kind})` }))}
+        value={modelId}
+        onChange={setModelId}
+        data-testid="evolve-model"
+      />
+      <SimpleGrid cols={2}>
+        <TextInput label="Tool pool" value={pool} onChange={(e) => setPool(e.currentTarget.value)} />
+        <Select
+          label="Trainer"
+          data={[
+            { value: 'native', label: 'native (llama.cpp, last block + output)' },
+            { value: 'python', label: 'python (LoRA; needs the trainer set up)' },
+            { value: 'command', label: 'command (external trainer)' },
+          ]}
+          value={backend}
+          onChange={(v) => v && setBackend(v)}
+          allowDeselect={false}
+        />
+        <NumberInput label="Rounds" min={1} max={50} value={rounds} onChange={(v) => setRounds(Number(v) || 1)} />
+        <NumberInput label="k samples per query" min={1} max={64} value={k} onChange={(v) => setK(Number(v) || 1)} />
+        <NumberInput label="Labelled queries per round" min={0} value={imports} onChange={(v) => setImports(Number(v) || 0)} />
+        <NumberInput label="New model-written queries per round" min={0} value={generated} onChange={(v) => setGenerated(Number(v) || 0)} />
+      </SimpleGrid>
+      <Text size="sm" fw={600}>
+        Sub-task mix
+      </Text>
+      <SimpleGrid cols={3}>
+        <NumberInput
+          label="Invocation"
+          min={0}
+          max={1}
+          step={0.05}
+          decimalScale={2}
+          value={mix.invocation}
+          onChange={(v) => setMix({ ...mix, invocation: Number(v) || 0 })}
+        />
+        <NumberInput
+          label="Tool generation"
+          min={0}
+          max={1}
+          step={0.05}
+          decimalScale={2}
+          value={mix.toolGeneration}
+          onChange={(v) => setMix({ ...mix, toolGeneration: Number(v) || 0 })}
+        />
+        <NumberInput
+          label="Doc adaption"
+          min={0}
+          max={1}
+          step={0.05}
+          decimalScale={2}
+          value={mix.docAdaption}
+          onChange={(v) => setMix({ ...mix, docAdaption: Number(v) || 0 })}
+        />
+      </SimpleGrid>
+      <Switch
+        label="Targeted synthesis (new queries where the last evaluation failed)"
+        checked={targeted}
+        onChange={(e) => setTargeted(e.currentTarget.checked)}
+      />
+      <Switch
+        label="Wait for me to curate each round before selection"
+        checked={waitForCuration}
+        onChange={(e) => setWaitForCuration(e.currentTarget.checked)}
+      />
+      {error && (
+        <Alert color="red" title="Cannot start">
+          {error}
+        </Alert>
+      )}
+      <Group>
+        <Button onClick={() => void start()} disabled={!modelId} data-testid="evolve-start">
+          Start
+        </Button>
+        <Button variant="default" onClick={onDone}>
+          Cancel
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
