@@ -70,7 +70,12 @@ const toolsmith: MantineColorsTuple = [
 const theme = createTheme({ colors: { toolsmith }, primaryColor: 'toolsmith', primaryShade: 7, defaultRadius: 'md' });
 const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    // Light-variant badges and buttons: text dark enough for 4.5:1 on their pale background.
+    '--mantine-color-teal-light-color': '#06593f',
+    '--mantine-color-toolsmith-light-color': '#06593f',
+  },
   dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
 });
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'toolsmith-color-scheme' });

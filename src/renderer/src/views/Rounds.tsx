@@ -9,6 +9,22 @@ import { TrainingCurve } from '../components/TrainingCurve';
 import { ViewHeader } from '../components/ViewHeader';
 
 const STATE_COLOR: Record<string, string> = { accepted: 'teal', rolled_back: 'orange', failed: 'red', running: 'blue', cancelled: 'gray' };
+// Filled, dark shades: white text keeps a 4.5:1 contrast.
+const BADGE_COLOR: Record<string, string> = {
+  accepted: 'teal.9',
+  rolled_back: 'grape.9',
+  failed: 'red.9',
+  running: 'blue.9',
+  cancelled: 'gray.7',
+};
+
+function RoundStateBadge({ state, size }: { state: string; size?: 'xs' | 'sm' }) {
+  return (
+    <Badge size={size} color={BADGE_COLOR[state] ?? 'gray.7'} variant="filled">
+      {state === 'rolled_back' ? 'rolled back' : state}
+    </Badge>
+  );
+}
 
 export function Rounds() {
   const rounds = useApi('insight.rounds', {}, { refreshOn: ['jobs.changed', 'samples.changed'] });
@@ -58,9 +74,7 @@ export function Rounds() {
                   </Text>
                 }
               >
-                <Badge size="xs" color={STATE_COLOR[round.state] ?? 'gray'} variant="light">
-                  {round.state === 'rolled_back' ? 'rolled back' : round.state}
-                </Badge>
+                <RoundStateBadge state={round.state} size="xs" />
                 <Text size="xs" c="dimmed">
                   {round.generated} generated · {round.selected} selected
                 </Text>
@@ -86,10 +100,7 @@ function RoundDetail({ round, previous }: { round: RoundSummary; previous?: Roun
     <Stack style={{ flex: 1, minWidth: 0 }} data-testid="round-detail">
       <Group justify="space-between">
         <Title order={3}>
-          Round {round.seq}{' '}
-          <Badge color={STATE_COLOR[round.state] ?? 'gray'} variant="light">
-            {round.state === 'rolled_back' ? 'rolled back' : round.state}
-          </Badge>
+          Round {round.seq} <RoundStateBadge state={round.state} />
         </Title>
         <Text size="sm" c="dimmed">
           run {round.runId} · {round.startedAt.replace('T', ' ').slice(0, 19)}
