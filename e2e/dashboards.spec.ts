@@ -171,6 +171,9 @@ test('the Evolve form starts an evolution job', async ({ page }) => {
   await expect
     .poll(async () => (await api<{ state: string }>('jobs.get', { id: job!.id })).state, { timeout: 30_000 })
     .toMatch(/cancelled|failed|done/);
+  // A round cut short by the cancel is not shown as still running.
+  const { rounds } = await api<{ rounds: { runId: string; state: string }[] }>('insight.rounds', {});
+  expect(rounds.filter((r) => r.runId !== 'e2e').map((r) => r.state)).not.toContain('running');
 });
 
 test('a refinement trace opens with its steps', async ({ page }) => {

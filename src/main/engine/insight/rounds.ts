@@ -20,9 +20,12 @@ interface RoundRow {
 export function roundSummaries(db: Db, runId?: string): RoundSummary[] {
   const rounds = db
     .prepare(
-      `SELECT r.id, r.run_id, r.seq, r.state, r.stage, r.base_model_id, b.name AS base_name, r.result_model_id, m.name AS result_name,
+      `SELECT r.id, r.run_id, r.seq,
+              -- A round whose job was cancelled or failed mid-way is shown as such, not as still running.
+              CASE WHEN r.state = 'running' AND j.state IN ('cancelled', 'failed', 'paused') THEN j.state ELSE r.state END AS state,
+              r.stage, r.base_model_id, b.name AS base_name, r.result_model_id, m.name AS result_name,
               r.started_at, r.finished_at
-       FROM rounds r LEFT JOIN models b ON b.id = r.base_model_id LEFT JOIN models m ON m.id = r.result_model_id
+       FROM rounds r LEFT JOIN jobs j ON j.id = r.job_id LEFT JOIN models b ON b.id = r.base_model_id LEFT JOIN models m ON m.id = r.result_model_id
        ${runId ? 'WHERE r.run_id = ?' : ''} ORDER BY r.started_at, r.run_id, r.seq`,
     )
     .all(...(runId ? [runId] : [])) as RoundRow[];
