@@ -1,10 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { artifactsDir, repoRoot, serve } from './fixtures';
+import { artifactsDir, noSeriousViolations, repoRoot, serve } from './fixtures';
 
 /**
  * The dashboards against a workspace filled by the engine itself: seed samples plus a real two-round
@@ -58,20 +57,6 @@ async function open(page: Page, label: string) {
 async function shot(page: Page, name: string) {
   fs.mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
-}
-
-async function noSeriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    serious.map(
-      (v) =>
-        `${v.id}: ${v.help}: ${v.nodes
-          .slice(0, 6)
-          .map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`)
-          .join(' | ')}`,
-    ),
-  ).toEqual([]);
 }
 
 type Row = { id: number; query: string; status: string; output: string };

@@ -1,9 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { artifactsDir, expect, test, type ServedApp } from './fixtures';
+import { artifactsDir, expect, noSeriousViolations, test, type ServedApp } from './fixtures';
 
 /**
  * Import and export through the dialogs of the browser mode: a file with a defect is detected, previewed,
@@ -46,22 +45,6 @@ async function open(page: Page, app: ServedApp, label: string) {
   await page.goto(app.url);
   await page.getByRole('navigation', { name: 'Views' }).getByText(label, { exact: true }).click();
   await expect(page.getByRole('heading', { level: 2, name: label })).toBeVisible();
-}
-
-/** Axe on the page, or only inside `within` (a view owned by others may have findings of its own). */
-async function noSeriousViolations(page: Page, within?: string) {
-  const builder = new AxeBuilder({ page });
-  const results = await (within ? builder.include(within) : builder).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    serious.map(
-      (v) =>
-        `${v.id}: ${v.help}: ${v.nodes
-          .slice(0, 6)
-          .map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`)
-          .join(' | ')}`,
-    ),
-  ).toEqual([]);
 }
 
 let dir: string;
