@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoDigest, open, tempDir } from './helpers';
+import { seededRandom } from '../../src/main/engine/random';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -15,17 +16,8 @@ const KILLS = 11;
 // land inside and between transactions rather than in idle waits (a few seconds of work in all).
 const settings = { rows: 30_000, steps: 3, batch: 10, itemDelayMs: 0, seed: 'crash' };
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed with TOOLSMITH_CRASH_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so a failing run can be replayed with TOOLSMITH_CRASH_SEED.
+const random = seededRandom;
 
 interface Run {
   killed: boolean;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { readGguf } from '../../src/main/engine/models/gguf/read';
 import { GgmlType } from '../../src/main/engine/models/gguf/types';
 import { gguf, writeGguf, type TensorToWrite } from '../../src/main/engine/models/gguf/write';
+import { seededRandom } from '../../src/main/engine/random';
 
 /**
  * Real tokenizers for tests: the `models/ggml-vocab-*.gguf` files of the llama.cpp source that node-llama-cpp
@@ -110,16 +111,7 @@ export const QWEN_TOOLS_TEMPLATE = `{%- if tools %}
 {%- endif %}
 `;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /**
  * A tiny random-weight qwen2-architecture model with the real qwen2 tokenizer (151,936 tokens) and a

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import type { ToolsmithClient } from '../../shared/client';
 import type { EvolveSettingsInput, RoundSummary } from '../../shared/contract/evolution';
-import { FINISHED_JOB_STATES, type JobSummary } from '../../shared/contract/jobs';
+import type { JobSummary } from '../../shared/contract/jobs';
 import { openEngine, type Engine } from '../engine/api';
 import { INDOMAIN_SET, UNSEEN_SET } from '../engine/pool';
 import { jobRunner } from '../engine/jobs/runner';
@@ -13,6 +13,7 @@ import type { OpenEngine } from './engine-opener';
 import { createServeRefiner } from '../engine/refine/serve-refiner';
 import { setServeRefinerFactory } from './model-serving';
 import { createProgressBar, formatDuration, type ProgressBar } from './progress';
+import { runJobInForeground } from './jobs';
 import { formatTable } from './table';
 
 /**
@@ -176,45 +177,28 @@ export function settingsFromFlags(f: EvolveFlags, modelId: number): EvolveSettin
   return s as unknown as EvolveSettingsInput;
 }
 
-/** Runs an evolution job in this process with a progress bar; Ctrl-C cancels it. */
+/** Runs an evolution job in this process with the jobs' foreground runner (progress bar; Ctrl-C cancels it). */
 async function runEvolution(
   engine: Engine,
   client: ToolsmithClient,
   settings: EvolveSettingsInput,
   bar: ProgressBar,
 ): Promise<{ job: JobSummary; runId: string }> {
-  const runner = jobRunner(engine.ctx, { scope: 'own', recover: false });
-  let jobId: number | undefined;
-  const offProgress = client.on('jobs.progress', (p) => {
-    if (p.jobId === jobId)
-      bar.update({
-        label: `${p.step} (${p.seq + 1}/${p.stepCount})`,
-        done: p.done,
-        total: p.total,
-        rate: p.rate,
-        etaSeconds: p.etaSeconds,
-        message: p.message,
-      });
-  });
-  const offLog = client.on('jobs.log', (line) => {
-    if (line.jobId === jobId && line.level !== 'debug') bar.log(`${line.level === 'info' ? '' : `${line.level}: `}${line.message}`);
-  });
-  const onSigint = () => {
-    if (jobId === undefined) process.exit(130);
-    bar.log('Cancelling…');
-    void client.call('jobs.cancel', { id: jobId }).catch(() => undefined);
-  };
-  process.on('SIGINT', onSigint);
+  let runId = '';
   try {
-    const started = await client.call('evolution.start', settings);
-    jobId = started.jobId;
-    const job = await runner.waitFor(started.jobId, FINISHED_JOB_STATES);
-    return { job, runId: started.runId };
+    const job = await runJobInForeground(
+      engine,
+      client,
+      async () => {
+        const started = await client.call('evolution.start', settings);
+        runId = started.runId;
+        return client.call('jobs.get', { id: started.jobId });
+      },
+      bar,
+    );
+    return { job, runId };
   } finally {
-    process.off('SIGINT', onSigint);
-    offProgress();
-    offLog();
-    await runner.dispose();
+    await jobRunner(engine.ctx).dispose();
   }
 }
 

@@ -3,7 +3,7 @@ import { createLocalBackend } from '../engine/models/local-backend';
 import { isLoopbackHost, startModelServer, type ServeRefiner } from '../engine/models/serve';
 import type { EngineContext } from '../engine/context';
 import type { OpenEngine } from './engine-opener';
-import { formatBytes } from '../engine/models/download';
+import { formatBytes } from '../../shared/format';
 import { createProgressBar } from './progress';
 import { ApiError } from '../../shared/contract/errors';
 import type { Db } from '../engine/db/open';

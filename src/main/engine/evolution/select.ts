@@ -8,6 +8,7 @@
  * Difficulty for ordering: 1 − p, then, among p = 0, 1 − `partial` (how close the best sample came).
  * Cold start (ours, not in the papers): with nothing learnable or replayed, the cap is 30 % of all candidates.
  */
+import { seededRandom } from '../random';
 
 export type Bucket = 'mastered' | 'learnable' | 'unreachable';
 
@@ -53,14 +54,7 @@ export function difficultyOf(r: PassRecord): number {
 
 /** A seeded permutation (mulberry32), so the same settings replay the same choice. */
 export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));

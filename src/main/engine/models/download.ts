@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createModelDownloader, type ModelDownloader } from 'node-llama-cpp';
 import { ApiError } from '../../../shared/contract/errors';
+import { formatBytes } from '../../../shared/format';
 
 /**
  * Downloads a GGUF model with node-llama-cpp's downloader (ipull underneath: parallel connections, retries).
@@ -292,16 +293,4 @@ function describeDownloadError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code ?? (cause as NodeJS.ErrnoException | undefined)?.code;
   if (code && !parts.join(' ').includes(code)) parts.push(code);
   return parts.join(': ');
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }

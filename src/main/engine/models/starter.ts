@@ -1,5 +1,6 @@
 import { GgmlType, GgufValueType } from './gguf/types';
 import { gguf, writeGguf, type TensorToWrite } from './gguf/write';
+import { seededRandom } from '../random';
 
 /**
  * The starter model: a tiny llama-architecture GGUF that Toolsmith writes itself, offline, in well under a
@@ -89,17 +90,7 @@ export function starterVocab(): StarterVocab {
   return { tokens, scores, types };
 }
 
-/** mulberry32: a small seeded generator, so that the same seed always writes the same file. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function normal(random: () => number, std: number, n: number): Float32Array {
   const out = new Float32Array(n);

@@ -5,6 +5,7 @@
  * the words or follows from them (a spoken date → `YYYY-MM-DD`, "3 pm" → `15:00`).
  */
 import type { CallValue } from '../tools/types';
+import { seededRandom } from '../random';
 
 export interface Intent {
   /** One complete sentence (or question) asking for one call. */
@@ -16,15 +17,9 @@ export type IntentGen = (r: Rng) => Intent;
 
 /** Mulberry32: small, fast, and the same sequence on every platform. */
 export class Rng {
-  private state: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
   /** An integer in [lo, hi]. */
   int(lo: number, hi: number): number {

@@ -1,6 +1,7 @@
 import { LineChart } from '@mantine/charts';
 import { Button, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import type { TrainProgress } from '../../../shared/contract/train';
+import { formatBytes } from '../../../shared/format';
 
 export interface TrainingCurveProps {
   /** Progress events as they arrive (the `train.progress` event, or a job step's progress). */
@@ -17,11 +18,6 @@ function formatSeconds(s: number | undefined): string {
   if (s < 60) return `${Math.round(s)} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
-}
-
-function formatBytes(b: number | undefined): string {
-  if (!b) return '—';
-  return b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${Math.round(b / 2 ** 20)} MiB`;
 }
 
 /**

@@ -20,19 +20,7 @@ import { useApi, useClient, useEvent } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { DataTransferButtons, ModelExportButton } from '../components/ExportDialog';
 import { ViewHeader } from '../components/ViewHeader';
-
-function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '—';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
+import { formatBytes } from '../../../shared/format';
 
 function formatParams(n: number | null | undefined): string {
   if (!n) return '—';
