@@ -72,6 +72,8 @@ export const LoraOptions = z.object({
 });
 
 export const PythonOptions = z.object({
+  /** 'lora' (default): a GGUF LoRA adapter. 'full': every weight trains and a full GGUF is written (small models). */
+  method: z.enum(['lora', 'full']).default('lora'),
   lora: LoraOptions.default(LoraOptions.parse({})),
   /** 'auto' picks cuda, then mps, then cpu. */
   device: z.enum(['auto', 'cuda', 'mps', 'cpu']).default('auto'),
@@ -175,14 +177,47 @@ export const TrainerEnvStatus = z.object({
 });
 export type TrainerEnvStatus = z.infer<typeof TrainerEnvStatus>;
 
+/** One training run's stored curve: every progress point, in the order the trainer reported them. */
+export const TrainRunCurve = z.object({
+  /** The run's key (`<evolution run>-r<round>` for an evolution round): the `runId` of its `train.progress` events. */
+  runId: z.string(),
+  jobId: z.number().int().nullable(),
+  roundId: z.number().int().nullable(),
+  points: z.array(TrainProgress),
+});
+export type TrainRunCurve = z.infer<typeof TrainRunCurve>;
+
+/**
+ * A training run's live progress. Events are throttled (at most ~10 a second per run): the points reported
+ * since the previous event ride along in `earlier`, so a listener that keeps every point misses none.
+ */
+export const TrainProgressEvent = z.object({
+  runId: z.string(),
+  /** The job whose step is training, when it runs as a job. */
+  jobId: z.number().int().optional(),
+  roundId: z.number().int().optional(),
+  /** The newest point. */
+  progress: TrainProgress,
+  /** Points reported since the previous event, oldest first (absent when there were none). */
+  earlier: z.array(TrainProgress).optional(),
+});
+export type TrainProgressEvent = z.infer<typeof TrainProgressEvent>;
+
 export const trainMethods = {
   'trainer.status': method(
     z.object({}).default({}),
     TrainerEnvStatus,
     "State of the python trainer's managed environment (interpreter, venv, device).",
   ),
+  'train.curves': method(
+    z
+      .object({ jobId: z.number().int().optional(), runId: z.string().optional() })
+      .refine((i) => i.jobId !== undefined || i.runId !== undefined, { message: 'give a jobId or a runId' }),
+    z.object({ runs: z.array(TrainRunCurve) }),
+    'The stored training curves of a job (one per training run, oldest first) or of one run: what `train.progress` sent so far.',
+  ),
 } as const;
 
 export const trainEvents = {
-  'train.progress': z.object({ runId: z.string(), progress: TrainProgress }),
+  'train.progress': TrainProgressEvent,
 } as const;

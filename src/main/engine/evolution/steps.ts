@@ -32,6 +32,7 @@ import { canonicalCall } from '../tools/canonical';
 import type { Call, ToolDef } from '../tools/types';
 import { renderExamples } from '../train/examples';
 import { insertTrainPoint } from '../train/points-repo';
+import { trainProgressEmitter } from '../train/progress-events';
 import { runTraining } from '../train/run';
 import { evaluateSet, type EvalSummary } from './evaluate';
 import { buildTrainingMix } from './mix';
@@ -877,14 +878,17 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
   const dropped = rows.length - examples.length;
   if (dropped) ctx.log('warn', `${dropped} training example(s) are longer than the ${contextLength}-token window and were left out`);
   const output = path.join(ws.modelsDir, `${s.runId}-r${seq}.gguf`);
+  const runKey = `${s.runId}-r${seq}`;
   const existing = ctx.db.prepare('SELECT id FROM models WHERE round_id = ? AND parent_id = ?').get(round.id, base.id) as
     { id: number } | undefined;
   if (!existing) {
     fs.rmSync(output, { force: true }); // a previous attempt died before registering it
-    ctx.db.prepare('DELETE FROM train_points WHERE run_key = ?').run(`${s.runId}-r${seq}`);
+    ctx.db.prepare('DELETE FROM train_points WHERE run_key = ?').run(runKey);
   }
   const started = Date.now();
   let lastLoss: number | undefined;
+  // The Jobs view's live curve (throttled; the stored points below are the same ones).
+  const live = trainProgressEmitter((e) => ctx.emit('train.progress', e), { runId: runKey, jobId: ctx.jobId, roundId: round.id });
   const result = existing
     ? null
     : await runTraining(
@@ -914,7 +918,8 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
           onProgress: (p) => {
             if (p.loss !== undefined) lastLoss = p.loss;
             // The curve the Rounds view draws.
-            insertTrainPoint(ctx.db, { runKey: `${s.runId}-r${seq}`, roundId: round.id, jobId: ctx.jobId, progress: p });
+            insertTrainPoint(ctx.db, { runKey, roundId: round.id, jobId: ctx.jobId, progress: p });
+            live.report(p);
             ctx.progress(p.step, p.totalSteps ?? null, `training${lastLoss !== undefined ? `, loss ${lastLoss.toFixed(3)}` : ''}`);
           },
           onLog: (level, message) => ctx.log(level, message),
@@ -936,7 +941,7 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
               })
             ).id,
         },
-      );
+      ).finally(() => live.flush());
   const modelId = existing?.id ?? result?.modelId ?? null;
   const out = {
     modelId,

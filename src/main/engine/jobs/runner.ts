@@ -484,6 +484,7 @@ export class JobRunner implements Disposable {
         let checkpoint = parseJson(readCheckpoint(db, row.id));
         const step: StepContext = {
           db,
+          engine: this.ctx,
           jobId,
           stepId: row.id,
           seq: row.seq,
@@ -509,6 +510,7 @@ export class JobRunner implements Disposable {
           },
           progress: (done, total, message) => meter.update(done, total, message),
           log: (level, message) => this.log(jobId, row.id, level, message),
+          emit: (event, payload) => this.ctx.events.emit(event, payload),
           throwIfAborted: () => {
             if (signal.aborted) throw abortError();
           },

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
+import type { EventName, EventPayload } from '../../../shared/contract';
 import type { JobResource, LogLevel } from '../../../shared/contract/jobs';
 import type { Db } from '../db/open';
+import type { EngineContext } from '../context';
 
 /**
  * What a step's `run` gets. A step must be safe to run again from its last checkpoint: it reads
@@ -9,6 +11,8 @@ import type { Db } from '../db/open';
  */
 export interface StepContext<S = unknown, C = unknown> {
   readonly db: Db;
+  /** The engine the job runs in: its services (the model runtime), events and workspace. */
+  readonly engine: EngineContext;
   readonly jobId: number;
   readonly stepId: number;
   /** 0-based position of this step in the job. */
@@ -37,6 +41,8 @@ export interface StepContext<S = unknown, C = unknown> {
   progress(done: number, total?: number | null, message?: string): void;
   /** Stores a log line for the job (shown in the Jobs view, `jobs.logs`). */
   log(level: LogLevel, message: string): void;
+  /** Sends a contract event on the engine's bus (e.g. `train.progress` while a step trains). */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   /** Throws an AbortError when the job was paused or cancelled. */
   throwIfAborted(): void;
   /** Waits `ms`, rejecting with an AbortError as soon as the signal aborts. */

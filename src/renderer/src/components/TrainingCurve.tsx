@@ -44,7 +44,7 @@ export function TrainingCurve({ progress, running = false, onCancel, label }: Tr
         <Group justify="space-between">
           <Text fw={600}>Training{label ? ` — ${label}` : ''}</Text>
           {running && onCancel ? (
-            <Button size="xs" color="red" variant="light" onClick={onCancel}>
+            <Button size="xs" color="red" variant="light" onClick={onCancel} aria-label="Cancel training">
               Cancel
             </Button>
           ) : null}
@@ -66,6 +66,7 @@ export function TrainingCurve({ progress, running = false, onCancel, label }: Tr
             </Text>
           ) : null}
           <Text size="sm">{last?.tokensPerSecond ? `${Math.round(last.tokensPerSecond)} tok/s` : '—'}</Text>
+          {last?.elapsedSeconds ? <Text size="sm">{(last.step / last.elapsedSeconds).toFixed(1)} steps/s</Text> : null}
           <Text size="sm">ETA {running ? formatSeconds(last?.etaSeconds) : '—'}</Text>
           <Text size="sm">memory {formatBytes(last?.memoryBytes)}</Text>
         </Group>

@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import type { JobLog, JobProgressEvent, JobState, JobSummary } from '../../../shared/contract/jobs';
 import { useApi, useClient, useEvent } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
+import { JobTraining } from '../components/JobTraining';
 import { ViewHeader } from '../components/ViewHeader';
 
 const STATE_COLOR: Record<JobState, string> = {
@@ -135,7 +136,7 @@ export function Jobs() {
           </Table.Tbody>
         </Table>
       )}
-      {selected !== null && <JobDetailPanel id={selected} live={live[selected]} />}
+      {selected !== null && <JobDetailPanel id={selected} live={live[selected]} onAction={act} />}
     </Stack>
   );
 }
@@ -228,7 +229,15 @@ function JobRow({
   );
 }
 
-function JobDetailPanel({ id, live }: { id: number; live: JobProgressEvent | undefined }) {
+function JobDetailPanel({
+  id,
+  live,
+  onAction,
+}: {
+  id: number;
+  live: JobProgressEvent | undefined;
+  onAction: (action: Action, id: number) => void;
+}) {
   const navigate = useNavigate();
   const detail = useApi('jobs.get', { id }, { refreshOn: ['jobs.changed'] });
   const job = detail.data;
@@ -256,6 +265,7 @@ function JobDetailPanel({ id, live }: { id: number; live: JobProgressEvent | und
           )}
         </Alert>
       )}
+      <JobTraining job={job} onCancel={ACTIONS[job.state].includes('cancel') ? () => onAction('cancel', job.id) : undefined} />
       <Table verticalSpacing={4} mb="sm" data-testid="job-steps">
         <Table.Thead>
           <Table.Tr>
