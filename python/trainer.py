@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Toolsmith's python trainer: LoRA with the loss on the assistant spans only.
+"""Toolsmith's python trainer: LoRA (or full fine-tuning of small models) with the loss on the assistant spans only.
 
 Speaks the trainer contract (docs/trainer-contract.md): reads the config JSON, prints JSON-lines events on
 stdout, logs on stderr. The TypeScript side tokenizes every example with the model's own (llama.cpp)
 tokenizer and passes token ids plus a learn mask, so the sidecar needs no tokenizer and the template stays
 owned by the app. The base is read from the same GGUF (via the `gguf` package) or from an HF folder.
-Writes a PEFT adapter into <work_dir>/adapter; the app converts it to a GGUF LoRA adapter.
+Writes a PEFT adapter into <work_dir>/adapter (the app converts it to a GGUF LoRA adapter), or with
+output_kind "model" every weight into <work_dir>/full (the app writes a full GGUF).
 
   trainer.py --check                      device report (JSON)
   trainer.py --config C --tokens T [--tokens-val V]
@@ -155,6 +156,40 @@ def load_gguf_model(path):
     return model, arch
 
 
+def permute(w, n_head):
+    # convert_hf_to_gguf.py's permute(): HF's rotary layout back to llama.cpp's.
+    return w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
+
+
+def save_gguf_named(model, arch, out_dir):
+    """Writes every weight, named as in the GGUF, to <out_dir>/model.safetensors (F32); the app copies the
+    base GGUF's metadata and swaps these tensors in, so the chat template and vocabulary stay the base's."""
+    from safetensors.numpy import save_file
+    hf_to_gguf = {v: k for k, v in GGUF_TO_HF.items()}
+    block = {v: k for k, v in BLOCK_TO_HF.items()}
+    cfg = model.config
+    out = {}
+    for name, t in model.state_dict().items():
+        arr = t.detach().float().cpu().numpy()
+        if name in hf_to_gguf:
+            out[hf_to_gguf[name]] = arr
+            continue
+        parts = name.split(".")  # model.layers.N.<module>.<proj>.weight|bias
+        if parts[:2] != ["model", "layers"]:
+            continue  # rotary buffers, tied lm_head
+        module = ".".join(parts[3:-1])
+        if module not in block:
+            continue
+        kind = block[module]
+        if arch in ("llama", "mistral") and kind in ("attn_q", "attn_k") and parts[-1] == "weight":
+            arr = permute(arr, cfg.num_attention_heads if kind == "attn_q" else cfg.num_key_value_heads)
+        out[f"blk.{parts[2]}.{kind}.{parts[-1]}"] = arr
+    if getattr(cfg, "tie_word_embeddings", False):
+        out.pop("output.weight", None)
+    os.makedirs(out_dir, exist_ok=True)
+    save_file({k: np.ascontiguousarray(v) for k, v in out.items()}, os.path.join(out_dir, "model.safetensors"))
+
+
 def load_base(config):
     if config.get("hf_model"):
         from transformers import AutoModelForCausalLM
@@ -281,11 +316,16 @@ def main():
         emit({"event": "eval", "rows": results})
         return EXIT_OK
 
-    from peft import LoraConfig, get_peft_model
-    lora = config.get("lora") or {}
-    peft_config = LoraConfig(r=lora.get("rank", 8), lora_alpha=lora.get("alpha", 16), lora_dropout=lora.get("dropout", 0.0),
-                             target_modules=lora.get("target_modules", ["q_proj", "k_proj", "v_proj", "o_proj"]), bias="none", task_type="CAUSAL_LM")
-    model = get_peft_model(model, peft_config)
+    # output_kind "model" = full fine-tuning (every weight trains; for small models), else LoRA.
+    full = config.get("output_kind") == "model"
+    if full and arch not in ("llama", "mistral", "qwen2"):
+        fail("full fine-tuning writes a GGUF and needs a GGUF base (llama, mistral, qwen2)", EXIT_BAD_INPUT, "use LoRA (python.method lora)")
+    if not full:
+        from peft import LoraConfig, get_peft_model
+        lora = config.get("lora") or {}
+        peft_config = LoraConfig(r=lora.get("rank", 8), lora_alpha=lora.get("alpha", 16), lora_dropout=lora.get("dropout", 0.0),
+                                 target_modules=lora.get("target_modules", ["q_proj", "k_proj", "v_proj", "o_proj"]), bias="none", task_type="CAUSAL_LM")
+        model = get_peft_model(model, peft_config)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     if h["optimizer"] == "sgd":
@@ -333,8 +373,12 @@ def main():
                   "val_accuracy": val[1], "tokens_per_second": tokens / max(1e-9, elapsed), "eta_seconds": 0 if step >= total else (total - step) * elapsed / step,
                   "memory_bytes": memory_bytes(device), "elapsed_seconds": elapsed})
     train_seconds = time.time() - started
-    out_dir = os.path.join(config["work_dir"], "adapter")
-    model.save_pretrained(out_dir)
+    if full:
+        out_dir = os.path.join(config["work_dir"], "full")
+        save_gguf_named(model, arch, out_dir)
+    else:
+        out_dir = os.path.join(config["work_dir"], "adapter")
+        model.save_pretrained(out_dir)
     metrics = {"steps": step, "tokens": tokens, "seconds": train_seconds, "tokens_per_second": tokens / max(1e-9, train_seconds),
                "peak_memory_bytes": memory_bytes(device), "first_loss": first_loss, "final_loss": last_loss}
     if val:
@@ -343,7 +387,7 @@ def main():
     # adapter it writes gives llama.cpp the same numbers as torch.
     r0 = evaluate(model, [rows[0]], device, 1)
     metrics["row0_masked_nll"] = r0[0] * r0[2]
-    emit({"event": "done", "output": out_dir, "kind": "adapter", "metrics": metrics})
+    emit({"event": "done", "output": out_dir, "kind": "model" if full else "adapter", "metrics": metrics})
     return EXIT_OK
 
 

@@ -111,6 +111,52 @@ describe.skipIf(!env.ready)('python trainer (managed venv, LoRA, loss on spans o
     ws.close();
   }, 300_000);
 
+  it('full fine-tuning writes a complete GGUF that keeps the base metadata and gives llama.cpp the numbers torch computed', async () => {
+    const dir = tempDir();
+    const ws = openWorkspace(path.join(dir, 'ws'));
+    const { file: base, template } = await makeStarter(dir);
+    const baseRecord = await registerModel(ws.db, ws.modelsDir, base, { name: 'tiny' });
+    const { examples, conversations, templateHash } = seedExamples(template, 16);
+    const output = path.join(ws.modelsDir, 'full.gguf');
+    const result = await runTraining(
+      {
+        backend: 'python',
+        baseModel: base,
+        baseModelId: baseRecord.id,
+        examples,
+        validationShare: 0.125,
+        templateHash,
+        output,
+        hyper: { epochs: 10, maxSteps: 30, learningRate: 3e-3, warmupSteps: 2, contextLength: 512, batchSize: 4 },
+        python: { device: 'cpu', threads: 1, method: 'full' },
+      },
+      { register: registryRegistrar(ws.db, ws.modelsDir) },
+    );
+    expect(result.kind).toBe('model');
+    const record = getModel(ws.db, ws.modelsDir, result.modelId!);
+    expect(record.parentId).toBe(baseRecord.id);
+    expect(record.adapterFile).toBeFalsy();
+    expect(record.trainer).toBe('python:full');
+    const [b, t] = [await readGguf(base), await readGguf(output)];
+    expect(t.metadata['tokenizer.chat_template']).toBe(b.metadata['tokenizer.chat_template']);
+    expect(t.tensors.map((x) => x.name)).toEqual(b.tensors.map((x) => x.name));
+
+    const conv = conversations[1]!;
+    const before = await targetLogProb(base, template, conv);
+    const after = await targetLogProb(output, template, conv);
+    console.log(
+      `python full: ${result.metrics.steps} steps, loss ${result.metrics.firstLoss?.toFixed(3)} -> ${result.metrics.finalLoss?.toFixed(3)}, log p(target) ${before.toFixed(2)} -> ${after.toFixed(2)}`,
+    );
+    expect(after).toBeGreaterThan(before + 5);
+    // Every weight (q/k rows re-permuted for llama.cpp's rope) came back right: llama.cpp agrees with torch.
+    const row0 = splitExamples(examples, 0.125, 42).train[0]!;
+    const [tok] = await tokenizeForTraining(base, [row0]);
+    const llamaNll = await maskedNll(output, tok!.ids, tok!.mask);
+    const torchNll = result.metrics.details.row0_masked_nll!;
+    expect(Math.abs(llamaNll - torchNll)).toBeLessThan(0.02 * torchNll + 0.05);
+    ws.close();
+  }, 300_000);
+
   it('the masked loss ignores everything outside the learn spans', async () => {
     const dir = tempDir();
     const { file: base, template } = await makeStarter(dir);

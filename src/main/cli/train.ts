@@ -35,6 +35,7 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
     .option('--lr <x>', 'peak learning rate', Number)
     .option('--context <n>', 'tokens per window', Number)
     .option('--threads <n>', 'CPU threads (native)', Number)
+    .option('--method <m>', 'python backend: lora (a GGUF LoRA adapter) or full (every weight; a full GGUF)', 'lora')
     .option('--validation <share>', 'share held out for validation', Number)
     .option('--preset <id>', 'command backend preset (unsloth, mlx-lm, llama-factory, toolsmith-native)')
     .option('--name <name>', 'registry name of the result')
@@ -68,6 +69,7 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
             ...(opts.validation !== undefined ? { validationShare: opts.validation as number } : {}),
             hyper,
             ...(opts.threads ? { native: { threads: opts.threads as number } } : {}),
+            ...(opts.backend === 'python' ? { python: { method: opts.method as 'lora' | 'full' } } : {}),
             ...(opts.preset ? { command: { preset: opts.preset as string } } : {}),
           },
           {
@@ -93,6 +95,32 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
     .action(async (opts: { venv?: string; python?: string; force?: boolean }) => {
       const status = await setupTrainerEnv({ venvDir: opts.venv, python: opts.python, force: opts.force, onLog: (l) => console.error(l) });
       console.log(JSON.stringify(status, null, 2));
+    });
+  trainer
+    .command('build-starter')
+    .description(
+      'Rebuild the bundled starter model by its recipe: a random starter fully fine-tuned by the python trainer on a corpus composed from the built-in pool',
+    )
+    .option('--out <gguf>', 'where the model goes (its report beside it as .json)', 'resources/models/toolsmith-starter.gguf')
+    .option('--max-steps <n>', 'cap the optimizer steps', Number)
+    .option('--limit <n>', 'use only the first N corpus conversations (a quick check of the recipe)', Number)
+    .option('--threads <n>', 'torch CPU threads', Number)
+    .option('--device <d>', 'auto | cpu | cuda | mps', 'auto')
+    .action(async (opts: { out: string; maxSteps?: number; limit?: number; threads?: number; device: 'auto' | 'cpu' | 'cuda' | 'mps' }) => {
+      const { buildStarter } = await import('../engine/train/starter-recipe');
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      const report = await buildStarter({
+        output: opts.out,
+        maxSteps: opts.maxSteps,
+        limit: opts.limit,
+        threads: opts.threads,
+        device: opts.device,
+        signal: controller.signal,
+        onProgress: (p) => (p.step % 25 === 0 || p.valLoss !== undefined) && printProgress(p),
+        log: (line) => console.error(line),
+      });
+      console.log(JSON.stringify({ output: opts.out, examples: report.examples, metrics: report.metrics }, null, 2));
     });
   trainer
     .command('status')

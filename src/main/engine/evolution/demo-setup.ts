@@ -4,15 +4,16 @@ import type { Db } from '../db/open';
 import { importBfclSet } from '../eval/bfcl-import';
 import { chatTemplateFromMetadata } from '../models/chat-render';
 import { readGguf } from '../models/gguf/read';
-import { findModel, registerModel } from '../models/registry';
+import { findModel, importModel, registerModel } from '../models/registry';
 import { createStarterModel, type StarterModelOptions } from '../models/starter';
-import { builtinEvalSetFiles, installBuiltinPool, loadSeedSamples, seedSampleTools, type SeedSample } from '../pool';
+import { builtinEvalSetFiles, installBuiltinPool, loadSeedSamples, resourcesDir, seedSampleTools, type SeedSample } from '../pool';
 import { insertSample } from '../samples/samples-repo';
 import { decompose } from '../subtasks/builders';
 import type { ToolUse } from '../subtasks/types';
 import type { Call } from '../tools/types';
 import { renderExamples } from '../train/examples';
 import { runTraining } from '../train/run';
+import type { StarterReport } from '../train/starter-recipe';
 import type { TrainProgress } from '../../../shared/contract/train';
 
 /**
@@ -84,18 +85,43 @@ export interface StarterOptions {
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
   log?: (line: string) => void;
+  /** Use the bundled, already trained starter when there is one (default true). */
+  bundled?: boolean;
+}
+
+/** The starter model shipped in `resources/models/` (see `train/starter-recipe.ts`), with its build report. */
+export function bundledStarter(): { file: string; report?: StarterReport } | undefined {
+  const file = path.join(resourcesDir(), 'models', 'toolsmith-starter.gguf');
+  if (!fs.existsSync(file)) return undefined;
+  const reportFile = file.replace(/\.gguf$/, '.json');
+  const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as StarterReport) : undefined;
+  return { file, ...(report ? { report } : {}) };
 }
 
 /**
- * The starter model, trained once: reused when the workspace has it; else the starter is written and taught
- * the call format on the pretraining half of the seeds with the native trainer. Returns its registry id.
+ * The starter model, trained once: reused when the workspace has it; else the bundled trained starter is
+ * copied in; else (no bundled file, or `bundled: false`) the starter is written and taught the call format
+ * on the pretraining half of the seeds with the native trainer. Returns its registry id.
  */
 export async function ensureStarter(
   db: Db,
   o: StarterOptions,
-): Promise<{ id: number; trained: boolean; seconds: number; finalLoss?: number }> {
+): Promise<{ id: number; trained: boolean; bundled: boolean; seconds: number; finalLoss?: number }> {
   const ready = findModel(db, o.modelsDir, STARTER_TRAINED_NAME) ?? (o.steps === 0 ? findModel(db, o.modelsDir, STARTER_NAME) : undefined);
-  if (ready) return { id: ready.id, trained: false, seconds: 0 };
+  if (ready) return { id: ready.id, trained: false, bundled: false, seconds: 0 };
+  const bundled = o.bundled === false || o.steps === 0 ? undefined : bundledStarter();
+  if (bundled) {
+    const record = await importModel(db, o.modelsDir, bundled.file, {
+      name: STARTER_TRAINED_NAME,
+      kind: 'starter',
+      trainer: 'python:full',
+      metadata: { purpose: 'bundled starter (resources/models), built by `toolsmith trainer build-starter`', report: bundled.report },
+    });
+    o.log?.(
+      `Starter model: the bundled one (${bundled.report ? `${bundled.report.examples} examples, final loss ${bundled.report.metrics.finalLoss?.toFixed(3)}` : 'no report'})`,
+    );
+    return { id: record.id, trained: false, bundled: true, seconds: 0 };
+  }
   let base = findModel(db, o.modelsDir, STARTER_NAME);
   if (!base) {
     const file = path.join(o.modelsDir, `${STARTER_NAME}.gguf`);
@@ -103,7 +129,7 @@ export async function ensureStarter(
     await createStarterModel(file, { name: STARTER_NAME, ...o.shape });
     base = await registerModel(db, o.modelsDir, file, { name: STARTER_NAME, kind: 'starter' });
   }
-  if (o.steps === 0) return { id: base.id, trained: false, seconds: 0 };
+  if (o.steps === 0) return { id: base.id, trained: false, bundled: false, seconds: 0 };
   const template = chatTemplateFromMetadata((await readGguf(base.path)).metadata);
   const { pretrain } = seedHalves(loadSeedSamples());
   const conversations = pretrain.flatMap((s) => {
@@ -158,5 +184,11 @@ export async function ensureStarter(
         ).id,
     },
   );
-  return { id: result.modelId!, trained: true, seconds: (Date.now() - started) / 1000, finalLoss: result.metrics.finalLoss };
+  return {
+    id: result.modelId!,
+    trained: true,
+    bundled: false,
+    seconds: (Date.now() - started) / 1000,
+    finalLoss: result.metrics.finalLoss,
+  };
 }

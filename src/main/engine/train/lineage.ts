@@ -10,7 +10,7 @@ export function trainerLabel(spec: TrainSpec): string {
   if (spec.backend === 'command') return `command:${spec.command.preset}`;
   if (spec.backend === 'native')
     return `native:${spec.native.trainLayers === 'all' ? 'all-experimental' : `layers-${spec.native.trainLayers}`}`;
-  return `python:lora-r${spec.python.lora.rank}`;
+  return spec.python.method === 'full' ? 'python:full' : `python:lora-r${spec.python.lora.rank}`;
 }
 
 /**
@@ -38,7 +38,9 @@ export function registryRegistrar(db: Db, modelsDir: string, options: { kind?: M
           validationShare: spec.validationShare,
           hyper: spec.hyper,
           ...(spec.backend === 'native' ? { native: spec.native } : {}),
-          ...(spec.backend === 'python' ? { lora: spec.python.lora } : {}),
+          ...(spec.backend === 'python'
+            ? { python: { method: spec.python.method, ...(spec.python.method === 'lora' ? { lora: spec.python.lora } : {}) } }
+            : {}),
           ...(spec.backend === 'command' ? { preset: spec.command.preset } : {}),
           metrics: outcome.metrics,
           info: outcome.info,

@@ -5,7 +5,9 @@ import type { TrainExample, TrainSpec } from '../../../../shared/contract/train'
 import { tokenizeExample } from '../../models/chat-render';
 import { runContractBackend, type BackendOutcome, type RunHooks } from '../backend';
 import { splitExamples } from '../contract';
+import { writeGgufWithTensors } from '../../models/gguf/replace-tensors';
 import { convertAdapterDirToGguf } from '../lora/convert';
+import { readSafetensors } from '../lora/safetensors';
 import { trainerEnvStatus, trainerScript, venvPython } from './env';
 
 /** Thrown when the managed environment is missing: the message says the command that fixes it. */
@@ -34,17 +36,21 @@ export async function tokenizeForTraining(baseModel: string, examples: TrainExam
   }
 }
 
-/** The python backend: LoRA in the managed venv, then the adapter written as a GGUF LoRA adapter. */
+/**
+ * The python backend, in the managed venv: LoRA, then the adapter written as a GGUF LoRA adapter; or full
+ * fine-tuning, then the trained weights swapped into a copy of the base GGUF.
+ */
 export async function runPythonBackend(spec: TrainSpec, hooks: RunHooks): Promise<BackendOutcome> {
   const env = trainerEnvStatus({ venvDir: spec.python.venv });
   if (!env.ready) throw new TrainerEnvMissingError(`python trainer: ${env.problem}`);
   const { train, validation } = splitExamples(spec.examples, spec.validationShare, spec.hyper.seed);
   const trainTokens = await tokenizeForTraining(spec.baseModel, train);
   const valTokens = validation.length ? await tokenizeForTraining(spec.baseModel, validation) : [];
+  const full = spec.python.method === 'full';
   return runContractBackend(
     spec,
     hooks,
-    'adapter',
+    full ? 'model' : 'adapter',
     async (configFile, config) => {
       const write = async (name: string, rows: { ids: number[]; mask: boolean[] }[]) => {
         const file = path.join(config.work_dir, name);
@@ -57,7 +63,12 @@ export async function runPythonBackend(spec: TrainSpec, hooks: RunHooks): Promis
       return { label: 'python trainer', command: venvPython(env.venv), args, cwd: config.work_dir, env: { ...process.env, PYTHONUNBUFFERED: '1' } };
     },
     async (done, config) => {
-      await convertAdapterDirToGguf(done.output, 'peft', config.base_model, config.output);
+      if (full) {
+        const { tensors } = await readSafetensors(path.join(done.output, 'model.safetensors'));
+        await writeGgufWithTensors(config.base_model, new Map(tensors.map((t) => [t.name, t])), config.output);
+      } else {
+        await convertAdapterDirToGguf(done.output, 'peft', config.base_model, config.output);
+      }
       return config.output;
     },
   );

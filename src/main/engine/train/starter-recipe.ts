@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TrainProgress, TrainResult } from '../../../shared/contract/train';
+import type { ChatMessage, ToolSpec } from '../models/backend';
+import { chatTemplateFromMetadata } from '../models/chat-render';
+import { readGguf } from '../models/gguf/read';
+import { createStarterModel, type StarterModelOptions } from '../models/starter';
+import { loadBuiltinPool, loadSeedSamples, POOL_DOMAIN_GROUPS, seedSampleTools } from '../pool';
+import { composeSamples, type SeedCategory } from '../pool/compose';
+import { buildIndomainSet } from '../pool/eval-sets';
+import { decompose } from '../subtasks/builders';
+import type { ToolUse } from '../subtasks/types';
+import { renderExamples } from './examples';
+import { runTraining } from './run';
+import { OUT_OF_SCOPE, POOL_INTENTS } from '../../../../resources/seed/intents';
+
+/**
+ * The recipe of the bundled starter model (`resources/models/toolsmith-starter.gguf`): a fresh random
+ * starter, fully fine-tuned by the python trainer on a corpus composed from the built-in pool's request
+ * templates (never the evaluation sets' queries, never the unseen tools), through the same sub-task
+ * builders the rounds use. `toolsmith starter build` runs it; the file and its report are committed so
+ * that the demo starts from a model that already writes calls, on machines with no python at all.
+ */
+
+export const STARTER_RECIPE = {
+  /** The model: the starter factory's shape, with a context that fits the longest corpus example. */
+  shape: { embedding: 128, layers: 4, heads: 4, feedForward: 384, contextLength: 2048, seed: 3 } satisfies StarterModelOptions,
+  corpusSeed: 9_100_001,
+  /** Samples composed per category (each yields one invocation example, plus a tool-generation one). */
+  counts: { simple: 1000, multiple: 400, parallel: 300, parallel_multiple: 200, irrelevance: 200 } satisfies Record<SeedCategory, number>,
+  /** Share of samples that also yield their tool-generation and doc-adaption examples. */
+  decomposedShare: 0.1,
+  hyper: { epochs: 1.2, learningRate: 3e-3, warmupSteps: 20, batchSize: 8, schedule: 'cosine' as const, seed: 7 },
+} as const;
+
+/** Conversations of the starter's corpus: invocation for every sample, the other sub-tasks for a share. */
+export function starterCorpus(recipe = STARTER_RECIPE): { messages: ChatMessage[]; tools: ToolSpec[] }[] {
+  const pool = loadBuiltinPool();
+  // Keep the evaluation sets honest: none of their queries (nor the rounds' seed queries) is trained on.
+  const exclude = new Set([
+    ...loadSeedSamples(pool).map((s) => s.query),
+    ...buildIndomainSet(pool).questions.map((q) => q.question[0]![0]!.content),
+  ]);
+  const samples = composeSamples({
+    seed: recipe.corpusSeed,
+    counts: recipe.counts,
+    tools: pool.map((t) => ({ name: t.name, domain: t.domain, def: t.def })),
+    intents: POOL_INTENTS,
+    domainGroups: POOL_DOMAIN_GROUPS,
+    outOfScope: OUT_OF_SCOPE,
+    exclude,
+  });
+  const every = Math.max(1, Math.round(1 / recipe.decomposedShare));
+  return samples.flatMap((s, i) => {
+    const calls = s.calls.length ? s.calls : null;
+    const use: ToolUse = {
+      query: s.query,
+      tools: seedSampleTools({ id: '', ...s }, pool),
+      calls,
+      ...(calls ? {} : { answerText: s.target }),
+      category: s.category,
+    };
+    const d = decompose(use);
+    const examples = i % every === 0 ? [...d.invocation, ...d.tool_generation, ...d.doc_adaption.slice(0, 1)] : d.invocation;
+    return examples.map((e) => ({ messages: [...e.messages, { role: 'assistant' as const, content: e.target }], tools: e.tools }));
+  });
+}
+
+export interface BuildStarterOptions {
+  /** Where the trained GGUF goes (its report is written beside it as `<name>.json`). */
+  output: string;
+  threads?: number;
+  /** Cap on optimizer steps (default: the recipe's epochs over the corpus). */
+  maxSteps?: number;
+  /** Limit the corpus (for a quick check of the recipe). */
+  limit?: number;
+  device?: 'auto' | 'cpu' | 'cuda' | 'mps';
+  venv?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+  log?: (line: string) => void;
+}
+
+export interface StarterReport {
+  recipe: typeof STARTER_RECIPE;
+  examples: number;
+  droppedTooLong: number;
+  templateHash: string;
+  metrics: TrainResult['metrics'];
+  builtAt: string;
+}
+
+/** Runs the recipe: writes the random starter, trains it fully (python trainer), writes the GGUF and its report. */
+export async function buildStarter(o: BuildStarterOptions): Promise<StarterReport> {
+  const work = fs.mkdtempSync(path.join(path.dirname(path.resolve(o.output)), '.starter-build-'));
+  try {
+    const base = path.join(work, 'random.gguf');
+    await createStarterModel(base, { ...STARTER_RECIPE.shape, name: 'toolsmith-starter' });
+    const template = chatTemplateFromMetadata((await readGguf(base)).metadata);
+    const conversations = starterCorpus().slice(0, o.limit);
+    const { examples, templateHash } = renderExamples(template, conversations);
+    // Character-level vocabulary: a character is at most one token per UTF-8 byte, plus BOS.
+    const ctx = STARTER_RECIPE.shape.contextLength;
+    const fitting = examples.filter((e) => Buffer.byteLength(e.text) + 2 <= ctx);
+    o.log?.(`starter recipe: ${fitting.length} examples (${examples.length - fitting.length} longer than ${ctx} tokens dropped)`);
+    fs.rmSync(o.output, { force: true });
+    const result = await runTraining(
+      {
+        backend: 'python',
+        baseModel: base,
+        examples: fitting,
+        validationShare: 0.02,
+        templateHash,
+        output: o.output,
+        register: false,
+        hyper: { ...STARTER_RECIPE.hyper, contextLength: ctx, ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}) },
+        python: {
+          method: 'full',
+          device: o.device ?? 'auto',
+          ...(o.threads ? { threads: o.threads } : {}),
+          ...(o.venv ? { venv: o.venv } : {}),
+        },
+      },
+      { signal: o.signal, onProgress: o.onProgress, onLog: (_level, message) => o.log?.(message) },
+    );
+    const report: StarterReport = {
+      recipe: STARTER_RECIPE,
+      examples: fitting.length,
+      droppedTooLong: examples.length - fitting.length,
+      templateHash,
+      metrics: result.metrics,
+      builtAt: new Date().toISOString(),
+    };
+    fs.writeFileSync(o.output.replace(/\.gguf$/, '') + '.json', JSON.stringify(report, null, 2) + '\n');
+    return report;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
