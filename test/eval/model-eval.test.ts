@@ -6,6 +6,7 @@ import { importBfclSet } from '../../src/main/engine/eval/bfcl-import';
 import { checkItem } from '../../src/main/engine/eval/eval-run';
 import { evaluateModel, itemRequest, type ModelEvalProgress, type ModelEvalSettings } from '../../src/main/engine/eval/model-eval';
 import { allItems } from '../../src/main/engine/eval/sets-repo';
+import { jobRunner } from '../../src/main/engine/jobs/runner';
 import { createLocalBackend, type LocalBackend } from '../../src/main/engine/models/local-backend';
 import { startModelServer } from '../../src/main/engine/models/serve';
 import { parseCalls } from '../../src/main/engine/tools/call-parse';
@@ -62,6 +63,15 @@ beforeAll(async () => {
   });
   setId = set.id;
 });
+
+/** Waits for an evaluation job to end and returns the run it stored. */
+async function finishedRun(jobId: number) {
+  const job = await jobRunner(engine.ctx).waitFor(jobId);
+  expect(job.state).toBe('done');
+  const { result } = await createClient(engine).call('jobs.get', { id: jobId });
+  const runId = (result as { runId: number }).runId;
+  return (await createClient(engine).call('eval.runs', { set: 'mini' })).items.find((r) => r.id === runId)!;
+}
 
 afterAll(async () => {
   await engine?.close();
@@ -169,7 +179,7 @@ describe('evaluation with a model', () => {
     const progress: number[] = [];
     const off = client.on('models.evalProgress', (p) => progress.push(p.done));
     try {
-      const run = await client.call('models.evaluate', {
+      const { jobId } = await client.call('models.evaluate', {
         set: 'mini',
         remote: { baseUrl: server.url, model: 'stories' },
         categories: ['simple_python'],
@@ -177,6 +187,7 @@ describe('evaluation with a model', () => {
         sampling: { temperature: 0, maxTokens: 96 },
         label: 'remote',
       });
+      const run = await finishedRun(jobId);
       expect(progress).toEqual([0, 2]);
       expect(run.summary!.total).toBe(2);
       const outputs = engine.ctx.db.prepare('SELECT output_text, error_type FROM eval_results WHERE run_id = ?').all(run.id) as {
@@ -199,13 +210,14 @@ describe('evaluation with a model', () => {
     const model = await client.call('models.import', { file: STORIES, name: 'stories-local' });
     // Loaded first with one thread (2 shared cores); evaluate then uses the loaded model.
     await client.call('models.load', { model: 'stories-local', threads: 1, contextSize: 1024, gpu: false });
-    const run = await client.call('models.evaluate', {
+    const { jobId } = await client.call('models.evaluate', {
       set: 'mini',
       model: 'stories-local',
       categories: ['simple_python'],
       limit: 1,
       sampling: { temperature: 0, maxTokens: 96 },
     });
+    const run = await finishedRun(jobId);
     expect(run.summary!.total).toBe(1);
     const row = engine.ctx.db.prepare('SELECT model_id FROM eval_runs WHERE id = ?').get(run.id) as { model_id: number };
     expect(row.model_id).toBe(model.id);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { EvalSummary } from '../../shared/contract/eval';
 import type { OpenEngine } from './engine-opener';
-import { createProgressBar } from './progress';
+import { runJobInForeground } from './jobs';
+import { createProgressBar, formatDuration } from './progress';
 import { formatTable } from './table';
 
 /** BFCL's result-file shape: one `{"id": "...", "result": "<raw model text>"}` per line. */
@@ -51,6 +52,104 @@ export function printSummaryTable(summary: EvalSummary): string {
       ['all', summary.total, summary.correct, pct(summary.accuracy), ''],
     ],
   );
+}
+
+interface RunFlags {
+  model?: string;
+  remote?: string;
+  remoteModel?: string;
+  apiKey?: string;
+  category?: string[];
+  limit?: string;
+  maxTokens: string;
+  temperature: string;
+  seed?: string;
+  constrain: string;
+  decoder: string;
+  label: string;
+  threads?: string;
+  contextSize?: string;
+  cpu?: boolean;
+  json?: boolean;
+}
+
+function numberFlag(name: string, value: string | undefined, integer = true): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
+    throw new Error(`--${name} must be ${integer ? 'a whole number' : 'a number'}, not "${value}".`);
+  return n;
+}
+
+/** `toolsmith eval run SET`: an eval.model job run here in the foreground (progress bar; Ctrl-C cancels it). */
+async function runModelEvaluation(set: string, f: RunFlags, command: Command, open: OpenEngine): Promise<void> {
+  if (!f.model && !f.remote)
+    throw new Error('Name the model to evaluate: --model NAME (a registered model) or --remote URL --remote-model NAME.');
+  if (f.model && f.remote) throw new Error('Give either --model or --remote, not both.');
+  if (f.remote && !f.remoteModel) throw new Error('--remote needs --remote-model (the model name the server serves).');
+  if (!['auto', 'calls', 'none'].includes(f.constrain)) throw new Error(`--constrain must be auto, calls or none, not "${f.constrain}".`);
+  if (f.decoder !== 'bfcl' && f.decoder !== 'any') throw new Error(`--decoder must be "bfcl" or "any", not "${f.decoder}".`);
+  const { engine, client } = open(command);
+  const bar = createProgressBar({ stream: process.stderr });
+  const startedAt = Date.now();
+  try {
+    const model = f.model && (/^\d+$/.test(f.model) ? Number(f.model) : f.model);
+    if (model !== undefined && (f.threads !== undefined || f.contextSize !== undefined || f.cpu)) {
+      // Loaded here with these settings; the job then evaluates with the loaded model.
+      await client.call('models.load', {
+        model,
+        threads: numberFlag('threads', f.threads),
+        contextSize: numberFlag('context-size', f.contextSize),
+        ...(f.cpu ? { gpu: false } : {}),
+      });
+    }
+    const job = await runJobInForeground(
+      engine,
+      client,
+      async () => {
+        const { jobId } = await client.call('models.evaluate', {
+          set: /^\d+$/.test(set) ? Number(set) : set,
+          ...(model !== undefined ? { model } : {}),
+          ...(f.remote ? { remote: { baseUrl: f.remote, model: f.remoteModel!, apiKey: f.apiKey } } : {}),
+          label: f.label,
+          sampling: {
+            temperature: numberFlag('temperature', f.temperature, false)!,
+            maxTokens: numberFlag('max-tokens', f.maxTokens)!,
+            seed: numberFlag('seed', f.seed),
+          },
+          constrain: f.constrain as 'auto',
+          decoder: f.decoder as 'bfcl',
+          categories: f.category,
+          limit: numberFlag('limit', f.limit),
+        });
+        return client.call('jobs.get', { id: jobId });
+      },
+      bar,
+    );
+    const took = formatDuration((Date.now() - startedAt) / 1000);
+    if (job.state !== 'done') {
+      bar.finish(
+        job.state === 'cancelled'
+          ? `Evaluation cancelled after ${took}; its unfinished run was removed.`
+          : `Evaluation ${job.state}${job.error ? `: ${job.error}` : ''} (toolsmith jobs show ${job.id} for the stack; toolsmith jobs retry ${job.id} goes on).`,
+      );
+      process.exitCode = job.state === 'cancelled' ? 130 : 1;
+      return;
+    }
+    const { result } = await client.call('jobs.get', { id: job.id });
+    const runId = (result as { runId: number }).runId;
+    const { run } = await client.call('eval.run', { runId, limit: 1, offset: 0 });
+    bar.finish(`Job ${job.id} done in ${took}.`);
+    if (f.json) {
+      console.log(JSON.stringify({ run: run.id, job: job.id, set: run.setName, ...run.summary }));
+      return;
+    }
+    if (run.summary) console.log(printSummaryTable(run.summary));
+    console.log(`Run ${run.id} on "${run.setName}" stored; see failing items with the Evaluation view.`);
+  } finally {
+    bar.finish();
+    await engine.close();
+  }
 }
 
 export function registerEvalCommands(program: Command, open: OpenEngine): void {
@@ -107,6 +206,27 @@ export function registerEvalCommands(program: Command, open: OpenEngine): void {
         await engine.close();
       }
     });
+
+  evalCmd
+    .command('run <set>')
+    .description('Evaluate a model on a set: a job run here with a progress bar (Ctrl-C cancels it), then the per-category table')
+    .option('-m, --model <name>', 'a registered model (name or id)')
+    .option('--remote <url>', 'or an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1')
+    .option('--remote-model <name>', "the server's model name (with --remote)")
+    .option('--api-key <key>', 'API key for --remote')
+    .option('--category <category...>', 'only these categories')
+    .option('--limit <n>', 'at most this many items')
+    .option('--max-tokens <n>', 'tokens per answer', '256')
+    .option('--temperature <t>', 'sampling temperature (0: greedy)', '0')
+    .option('--seed <n>', 'sampling seed')
+    .option('--constrain <mode>', "'auto' (calls, words for relevance categories), 'calls' or 'none'", 'auto')
+    .option('--decoder <decoder>', "'bfcl' (as BFCL reads prompting models) or 'any' (also JSON/Hermes/OpenAI forms)", 'bfcl')
+    .option('--label <label>', 'label stored with the run', '')
+    .option('--threads <n>', 'load the model with this many threads')
+    .option('--context-size <n>', 'load the model with this context size')
+    .option('--cpu', 'load the model on the CPU')
+    .option('--json', 'print the summary as JSON')
+    .action((set: string, flags: RunFlags, command: Command) => runModelEvaluation(set, flags, command, open));
 
   evalCmd
     .command('check <set> <outputs>')

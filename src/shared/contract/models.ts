@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { method } from './define';
-import { EvalRunSummary } from './eval';
 
 /** A model is addressed by its name (the file's stem unless renamed) or its numeric id. */
 export const ModelRef = z.union([z.number().int().positive(), z.string().min(1)]);
@@ -263,8 +262,8 @@ export const modelEvalMethods = {
       /** Continue an unfinished run of this id. */
       resumeRunId: z.number().int().positive().optional(),
     }),
-    EvalRunSummary,
-    'Run an evaluation set through a local or remote model, store outputs and BFCL verdicts (resumable); progress as models.evalProgress events.',
+    z.object({ jobId: z.number().int() }),
+    'Queue a job (kind eval.model) that runs an evaluation set through a local or remote model and stores outputs and BFCL verdicts; progress as jobs.progress and models.evalProgress events, cancel with jobs.cancel; the job output names the run (runId).',
   ),
 } as const;
 

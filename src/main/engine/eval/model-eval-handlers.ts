@@ -1,36 +1,55 @@
 import type { modelEvalMethods } from '../../../shared/contract/models';
 import { ApiError } from '../../../shared/contract/errors';
 import type { Handlers } from '../api/handlers';
-import { openBackend } from '../models/backend-select';
-import { evaluateModel } from './model-eval';
+import { rememberRemoteKey } from '../jobs/kinds/model-eval';
+import { jobRunner } from '../jobs/runner';
+import { getModel } from '../models/registry';
+import { modelRuntime } from '../models/runtime-service';
+import { discardAbandonedRuns } from './model-eval';
+import { requireSet } from './sets-repo';
 
+/**
+ * `models.evaluate` queues an 'eval.model' job and answers with its id at once: progress comes as
+ * `jobs.progress` (and `models.evalProgress`) events, pause/cancel through `jobs.*`, and the stored run is in
+ * the job's output (`runId`) and in `eval.runs`. Everything that can be checked before the job runs (the set,
+ * the model) is checked here, so a bad request is an error now, not a failed job later.
+ */
 export const modelEvalHandlers: Handlers<typeof modelEvalMethods> = {
-  'models.evaluate': async (input, ctx) => {
+  'models.evaluate': (input, ctx) => {
     if (input.model !== undefined && input.remote)
       throw new ApiError('invalid_input', 'Give either model (a local model) or remote (a server), not both.', { field: 'remote' });
-    const { backend, modelId, release } = await openBackend(
-      ctx,
-      input.remote ? { kind: 'remote', ...input.remote } : { kind: 'local', model: input.model },
-    );
-    try {
-      const run = await evaluateModel(ctx.db, {
-        backend,
-        set: input.set,
-        modelId,
-        label: input.label,
-        resumeRunId: input.resumeRunId,
-        settings: {
-          sampling: input.sampling,
-          constrain: input.constrain,
-          decoder: input.decoder,
-          categories: input.categories,
-          limit: input.limit,
-        },
-        onProgress: (p) => ctx.events.emit('models.evalProgress', p),
-      });
-      return run;
-    } finally {
-      await release();
+    const set = requireSet(ctx.db, input.set);
+    discardAbandonedRuns(ctx.db);
+    let backend;
+    let modelName: string;
+    if (input.remote) {
+      // The key stays in this process (rememberRemoteKey), not in the stored job settings.
+      const { apiKey: _key, ...remote } = input.remote;
+      backend = { kind: 'remote' as const, ...remote };
+      modelName = `${remote.model} (${remote.baseUrl})`;
+    } else {
+      // "The loaded model" is fixed now, so that a resumed job evaluates the same model.
+      const loaded = modelRuntime(ctx).current?.model;
+      if (input.model === undefined && !loaded)
+        throw new ApiError('unavailable', 'No model is loaded: load one first (models.load) or name one.', { field: 'model' });
+      const model = input.model === undefined ? loaded! : getModel(ctx.db, ctx.workspace.modelsDir, input.model);
+      backend = { kind: 'local' as const, model: model.id };
+      modelName = model.name;
     }
+    const job = jobRunner(ctx).start('eval.model', {
+      set: set.id,
+      setName: set.name,
+      backend,
+      modelName,
+      label: input.label,
+      sampling: input.sampling,
+      constrain: input.constrain,
+      decoder: input.decoder,
+      categories: input.categories,
+      limit: input.limit,
+      resumeRunId: input.resumeRunId,
+    });
+    if (input.remote?.apiKey) rememberRemoteKey(job.id, input.remote.apiKey);
+    return { jobId: job.id };
   },
 };

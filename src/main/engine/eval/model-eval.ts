@@ -160,15 +160,46 @@ export interface ModelEvalRunSettings extends ModelEvalSettings {
 /** Creates the run row (no summary yet: the run is unfinished until `finishModelEvalRun`). */
 export function startModelEvalRun(
   db: Db,
-  input: { set: number | string; modelId?: number | null; roundId?: number | null; label?: string; settings: ModelEvalRunSettings },
+  input: {
+    set: number | string;
+    modelId?: number | null;
+    roundId?: number | null;
+    label?: string;
+    settings: ModelEvalRunSettings;
+    /** The job filling the run in (kept in its settings, so a cancelled job's leftovers can be found). */
+    jobId?: number;
+  },
 ): number {
   const set = requireSet(db, input.set);
+  const settings = { ...input.settings, mode: 'model', ...(input.jobId !== undefined ? { jobId: input.jobId } : {}) };
   const row = db
     .prepare('INSERT INTO eval_runs (set_id, model_id, round_id, label, settings_json) VALUES (?, ?, ?, ?, ?) RETURNING id')
-    .get(set.id, input.modelId ?? null, input.roundId ?? null, input.label ?? '', JSON.stringify({ ...input.settings, mode: 'model' })) as {
+    .get(set.id, input.modelId ?? null, input.roundId ?? null, input.label ?? '', JSON.stringify(settings)) as {
     id: number;
   };
   return row.id;
+}
+
+export function modelEvalRunExists(db: Db, runId: number): boolean {
+  return db.prepare('SELECT 1 FROM eval_runs WHERE id = ?').get(runId) !== undefined;
+}
+
+/** Deletes an unfinished run and its results (one statement; results cascade). A finished run is kept. */
+export function discardUnfinishedRun(db: Db, runId: number): boolean {
+  return db.prepare('DELETE FROM eval_runs WHERE id = ? AND finished_at IS NULL').run(runId).changes > 0;
+}
+
+/**
+ * Deletes the unfinished runs of evaluation jobs that were cancelled while no step was running (paused, or
+ * left by a process that died), which had no chance to delete them themselves. Returns how many went.
+ */
+export function discardAbandonedRuns(db: Db): number {
+  return db
+    .prepare(
+      `DELETE FROM eval_runs WHERE finished_at IS NULL AND json_extract(settings_json, '$.jobId') IN
+         (SELECT id FROM jobs WHERE state = 'cancelled')`,
+    )
+    .run().changes;
 }
 
 /** Stores a batch of outcomes in one transaction (a re-run item replaces its earlier result). */

@@ -5,5 +5,6 @@
  * heavy runtimes (node-llama-cpp, trainers) inside a step's `run`, not at the top.
  */
 import './kinds/demo';
+import './kinds/model-eval';
 import '../evolution/job';
 import '../train/setup-job';

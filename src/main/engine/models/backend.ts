@@ -32,6 +32,12 @@ export interface GenerateRequest {
   /** 'calls': output constrained to the call syntax; 'json': to JSON; 'none': free text. */
   constrain?: 'calls' | 'json' | 'none';
   signal?: AbortSignal;
+  /**
+   * Called with each new piece of a sample's text as it is generated (never a split UTF-8 character); the
+   * pieces of a sample join up to its final `text`. A returned promise holds that sample's generation until
+   * it settles (back-pressure for streaming). Backends that cannot stream ignore it.
+   */
+  onText?: (sample: number, text: string) => void | Promise<void>;
 }
 
 export interface GeneratedOutput {

@@ -175,7 +175,7 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
   async function generate(request: LocalGenerateRequest): Promise<LocalGenerateResult> {
     if (disposed) throw new Error('The local backend was disposed');
     const k = Math.max(1, Math.floor(request.k ?? 1));
-    const { sampling, signal } = request;
+    const { sampling, signal, onText } = request;
     const started = performance.now();
     const { tokens: prompt } = renderPrompt(request);
     if (prompt.length + sampling.maxTokens > contextSize) {
@@ -237,10 +237,23 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
           grammarEvaluationState,
           ...(tokenBias ? { tokenBias } : {}),
         });
+        // Streaming: the text of the tokens not yet passed on, decoded with the tokens before them as context
+        // (leading spaces), held back while it ends inside a UTF-8 character.
+        let pendingFrom = 0;
+        let streamed = '';
         try {
           for await (const token of iterator) {
             if (signal?.aborted) throw new GenerationCancelledError();
             out.push(token);
+            if (onText) {
+              const piece = model.detokenize(out.slice(pendingFrom), false, out.slice(Math.max(0, pendingFrom - 4), pendingFrom));
+              if (piece !== '' && !piece.endsWith('\uFFFD')) {
+                pendingFrom = out.length;
+                streamed += piece;
+                await onText(i, piece);
+                if (signal?.aborted) throw new GenerationCancelledError();
+              }
+            }
             if (out.length >= sampling.maxTokens) {
               finishReason = 'length';
               break;
@@ -250,7 +263,10 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
           await iterator.return?.();
         }
         if (signal?.aborted) throw new GenerationCancelledError();
-        return { text: model.detokenize(out), tokens: out.length, finishReason };
+        const text = model.detokenize(out);
+        // Whatever was held back (a character cut by maxTokens) goes out last, so the pieces join up to `text`.
+        if (onText && text.length > streamed.length && text.startsWith(streamed)) await onText(i, text.slice(streamed.length));
+        return { text, tokens: out.length, finishReason };
       }
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;

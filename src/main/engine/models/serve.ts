@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ChatMessage, GenerateRequest, GenerateResult, GenerationBackend, ToolSpec } from './backend';
 import { normalizeTool, toToolSpec, ToolValidationError } from '../tools/normalize';
 import { callsToText, textToCalls } from './call-text';
+import { callId, CompletionStream } from './serve-stream';
 
 /**
  * `toolsmith serve-model`: one model behind OpenAI's chat-completions API, so that any OpenAI client (the
@@ -16,9 +17,10 @@ import { callsToText, textToCalls } from './call-text';
  * words). Binds 127.0.0.1 unless told otherwise; with an API key every `/v1` request needs `Authorization:
  * Bearer <key>`. Requests are served one generation at a time (a local model has one context), queued.
  *
- * Streaming: the `GenerationBackend` interface returns whole outputs, so a streamed answer is sent as SSE chunks
- * once generation ends (role, content or tool_calls, finish), with a comment line right away so clients see the
- * connection is alive.
+ * Streaming (`serve-stream.ts`): text is sent as it is generated (the backend's `onText`), tool calls one by one
+ * as each closes; a client that disconnects stops its generation. With a refiner (`--refine`) a tool-call answer
+ * is only known once refinement ends, so it is streamed whole at the end; so is everything from a backend that
+ * cannot stream.
  */
 
 /**
@@ -167,7 +169,7 @@ export async function startModelServer(options: ServeModelOptions): Promise<Mode
           : new HttpError(500, `Generation failed: ${error instanceof Error ? error.message : String(error)}`, 'server_error');
       if (res.headersSent) {
         // Mid-stream: the status is already sent, so report the error as an event and end the stream.
-        if (!res.writableEnded) res.end(`data: ${JSON.stringify(errorBody(httpError))}\n\ndata: [DONE]\n\n`);
+        if (!res.writableEnded && !res.destroyed) res.end(`data: ${JSON.stringify(errorBody(httpError))}\n\ndata: [DONE]\n\n`);
         return;
       }
       sendJson(res, httpError.status, errorBody(httpError));
@@ -253,20 +255,30 @@ export async function startModelServer(options: ServeModelOptions): Promise<Mode
     });
     request.signal = abort.signal;
 
+    const id = completionId();
+    const refines = options.refiner !== undefined && request.constrain === 'calls';
+    let stream: CompletionStream | undefined;
     if (body.stream) {
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      res.write(': generating\n\n');
+      stream = new CompletionStream(
+        res,
+        { id, created: Math.floor(Date.now() / 1000), model: options.modelName },
+        request.constrain === 'calls' ? 'calls' : 'text',
+        request.k ?? 1,
+      );
+      stream.open();
+      // A refined answer is only known at the end: nothing of the first answer is streamed.
+      if (!refines) request.onText = (sample, text) => stream!.text(sample, text);
     }
     const result = await queue.run(async () => {
       abort.signal.throwIfAborted();
       const first = await options.backend.generate(request);
-      if (options.refiner && request.constrain === 'calls') return options.refiner.refine({ request, first, backend: options.backend });
+      if (refines) return options.refiner!.refine({ request: { ...request, onText: undefined }, first, backend: options.backend });
       return first;
     });
     if (abort.signal.aborted) return;
-    const completion = toCompletion(result, request, options.modelName);
-    if (body.stream) {
-      writeStream(res, completion, body.stream_options?.include_usage === true);
+    const completion = toCompletion(result, request, options.modelName, id);
+    if (stream) {
+      stream.finish(completion, body.stream_options?.include_usage === true);
       return;
     }
     res.setHeader('x-toolsmith-template-hash', result.templateHash);
@@ -364,8 +376,7 @@ interface Completion {
 }
 
 /** The backend's outputs as an OpenAI chat completion: call text becomes `tool_calls` when tools were offered. */
-export function toCompletion(result: GenerateResult, request: GenerateRequest, model: string): Completion {
-  const id = `chatcmpl-${crypto.randomBytes(12).toString('hex')}`;
+export function toCompletion(result: GenerateResult, request: GenerateRequest, model: string, id = completionId()): Completion {
   const choices = result.outputs.map((output, index) => {
     const calls = request.constrain === 'calls' ? textToCalls(output.text) : null;
     if (calls && calls.length > 0) {
@@ -375,7 +386,7 @@ export function toCompletion(result: GenerateResult, request: GenerateRequest, m
           role: 'assistant' as const,
           content: null,
           tool_calls: calls.map((call, j) => ({
-            id: `call_${id.slice(-8)}_${index}_${j}`,
+            id: callId(id, index, j),
             type: 'function' as const,
             function: { name: call.name, arguments: JSON.stringify(call.args) },
           })),
@@ -405,37 +416,6 @@ export function toCompletion(result: GenerateResult, request: GenerateRequest, m
       total_tokens: result.promptTokens + completionTokens,
     },
   };
-}
-
-function writeStream(res: http.ServerResponse, completion: Completion, includeUsage: boolean): void {
-  const base = {
-    id: completion.id,
-    object: 'chat.completion.chunk',
-    created: completion.created,
-    model: completion.model,
-    system_fingerprint: completion.system_fingerprint,
-  };
-  const send = (chunk: unknown) => res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-  for (const choice of completion.choices) {
-    send({ ...base, choices: [{ index: choice.index, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
-    if (choice.message.tool_calls) {
-      send({
-        ...base,
-        choices: [
-          {
-            index: choice.index,
-            delta: { tool_calls: choice.message.tool_calls.map((call, j) => ({ index: j, ...call })) },
-            finish_reason: null,
-          },
-        ],
-      });
-    } else if (choice.message.content) {
-      send({ ...base, choices: [{ index: choice.index, delta: { content: choice.message.content }, finish_reason: null }] });
-    }
-    send({ ...base, choices: [{ index: choice.index, delta: {}, finish_reason: choice.finish_reason }] });
-  }
-  if (includeUsage) send({ ...base, choices: [], usage: completion.usage });
-  res.end('data: [DONE]\n\n');
 }
 
 function contentText(content: string | { type: string; text?: string }[] | null | undefined): string {
@@ -502,6 +482,10 @@ function unknownModel(name: string): HttpError {
     'model',
     'model_not_found',
   );
+}
+
+function completionId(): string {
+  return `chatcmpl-${crypto.randomBytes(12).toString('hex')}`;
 }
 
 function sha256(text: string): Buffer {

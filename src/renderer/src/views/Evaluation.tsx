@@ -1,6 +1,22 @@
-import { Accordion, Alert, Badge, Button, Card, Code, Group, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Accordion,
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  NumberInput,
+  Progress,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { EvalRunSummary, EvalSetSummary } from '../../../shared/contract/eval';
+import { FINISHED_JOB_STATES, type JobState } from '../../../shared/contract/jobs';
 import { useApi, useClient, useEvent } from '../api/client';
 import { CallText } from '../components/CallText';
 import { EmptyState } from '../components/EmptyState';
@@ -232,6 +248,189 @@ function RunCard({ run }: { run: EvalRunSummary }) {
   );
 }
 
+interface EvalJobView {
+  id: number;
+  state: JobState;
+  done: number;
+  total: number | null;
+  message: string | null;
+  etaSeconds: number | null;
+  error: string | null;
+}
+
+const ACTIVE_STATES: JobState[] = ['queued', 'running', 'paused', 'cancelling'];
+
+/**
+ * Evaluate a registered model on this set: `models.evaluate` queues an eval.model job; its progress comes as
+ * jobs.progress events and it can be cancelled here (the unfinished run is then removed). A job of this set
+ * that is still going (started here earlier, from the CLI or another window) is picked up when the card opens.
+ */
+function EvaluateModelCard({ set, onRun }: { set: EvalSetSummary; onRun: (runId: number) => void }) {
+  const client = useClient();
+  const models = useApi('models.list', {}, { refreshOn: ['models.changed'] });
+  const [model, setModel] = useState<string | null>(null);
+  const [limit, setLimit] = useState<number | string>('');
+  const [maxTokens, setMaxTokens] = useState<number | string>(256);
+  const [job, setJob] = useState<EvalJobView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    setJob(null);
+    void (async () => {
+      const { items } = await client.call('jobs.list', { kind: 'eval.model', states: ACTIVE_STATES, limit: 20 });
+      for (const j of items) {
+        const detail = await client.call('jobs.get', { id: j.id });
+        if ((detail.settings as { set?: unknown }).set !== set.id) continue;
+        const step = detail.steps[0];
+        if (live)
+          setJob({
+            id: j.id,
+            state: j.state,
+            done: step?.done ?? 0,
+            total: step?.total ?? null,
+            message: null,
+            etaSeconds: null,
+            error: null,
+          });
+        return;
+      }
+    })().catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [client, set.id]);
+
+  useEvent('jobs.progress', (p) => {
+    setJob((j) =>
+      j && j.id === p.jobId
+        ? {
+            ...j,
+            // Progress means it runs (its 'running' change may have come before the job id did).
+            state: j.state === 'queued' ? 'running' : j.state,
+            done: p.done,
+            total: p.total,
+            message: p.message,
+            etaSeconds: p.etaSeconds,
+          }
+        : j,
+    );
+  });
+  useEvent('jobs.changed', ({ job: changed }) => {
+    setJob((j) => (j && j.id === changed.id ? { ...j, state: changed.state, error: changed.error } : j));
+    if (changed.state === 'done')
+      void client
+        .call('jobs.get', { id: changed.id })
+        .then((detail) => {
+          const runId = (detail.result as { runId?: number } | null)?.runId;
+          if (detail.kind === 'eval.model' && runId !== undefined && (detail.settings as { set?: unknown }).set === set.id) onRun(runId);
+        })
+        .catch(() => undefined);
+  });
+
+  const start = async () => {
+    if (!model) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { jobId } = await client.call('models.evaluate', {
+        set: set.id,
+        model: Number(model),
+        limit: typeof limit === 'number' && limit > 0 ? limit : undefined,
+        sampling: { temperature: 0, maxTokens: typeof maxTokens === 'number' && maxTokens > 0 ? maxTokens : 256 },
+      });
+      setJob({ id: jobId, state: 'queued', done: 0, total: null, message: null, etaSeconds: null, error: null });
+      // Its state may have changed before the id came back: read it once (events keep it current from here).
+      const now = await client.call('jobs.get', { id: jobId });
+      const step = now.steps[0];
+      setJob((j) =>
+        j && j.id === jobId && j.state === 'queued'
+          ? { ...j, state: now.state, error: now.error, done: step?.done ?? j.done, total: step?.total ?? j.total }
+          : j,
+      );
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const cancel = async () => {
+    if (!job) return;
+    try {
+      await client.call('jobs.cancel', { id: job.id });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const choices = (models.data?.items ?? []).filter((m) => m.kind !== 'adapter').map((m) => ({ value: String(m.id), label: m.name }));
+  const running = job !== null && !FINISHED_JOB_STATES.includes(job.state);
+  const fraction = job?.total ? Math.min(1, job.done / job.total) : 0;
+  return (
+    <Card withBorder data-testid="evaluate-model">
+      <Title order={5} mb="xs">
+        Evaluate a model on this set
+      </Title>
+      <Group align="flex-end">
+        <Select
+          label="Model"
+          placeholder={choices.length ? 'Pick a registered model' : 'No models yet (Models view)'}
+          data={choices}
+          value={model}
+          onChange={setModel}
+          disabled={running}
+          w={220}
+          data-testid="evaluate-model-select"
+        />
+        <NumberInput label="Items (empty: all)" min={1} value={limit} onChange={setLimit} disabled={running} w={140} />
+        <NumberInput label="Max tokens" min={1} max={32768} value={maxTokens} onChange={setMaxTokens} disabled={running} w={120} />
+        <Button size="sm" onClick={() => void start()} loading={busy} disabled={!model || running} data-testid="evaluate-model-start">
+          Evaluate
+        </Button>
+      </Group>
+      {error && (
+        <Alert color="red" mt="xs" withCloseButton onClose={() => setError(null)}>
+          {error}
+        </Alert>
+      )}
+      {job && (
+        <Stack gap={4} mt="sm" data-testid="evaluate-model-job">
+          <Group justify="space-between">
+            <Text size="sm">
+              Job {job.id} · {job.state}
+              {job.total !== null && ` · ${job.done}/${job.total} items`}
+              {job.message && ` · ${job.message}`}
+              {running && job.etaSeconds !== null && ` · about ${Math.ceil(job.etaSeconds)} s left`}
+            </Text>
+            {running && (
+              <Button size="compact-xs" variant="default" color="red" onClick={() => void cancel()} disabled={job.state === 'cancelling'}>
+                Cancel
+              </Button>
+            )}
+          </Group>
+          <Progress
+            value={job.state === 'done' ? 100 : fraction * 100}
+            animated={job.state === 'running'}
+            aria-label={`Evaluation job ${job.id} progress`}
+          />
+          {job.state === 'cancelled' && (
+            <Text size="xs" c="dimmed">
+              Cancelled: the unfinished run was removed.
+            </Text>
+          )}
+          {job.state === 'failed' && (
+            <Text size="xs" c="red">
+              {job.error ?? 'Failed'} (see the Jobs view; retry goes on from the last stored batch).
+            </Text>
+          )}
+        </Stack>
+      )}
+    </Card>
+  );
+}
+
 function SetDetail({ set }: { set: EvalSetSummary }) {
   const client = useClient();
   const runs = useApi('eval.runs', { set: set.id }, { deps: [set.id], refreshOn: ['eval.changed'] });
@@ -296,6 +495,7 @@ function SetDetail({ set }: { set: EvalSetSummary }) {
           </Text>
         )}
       </Card>
+      <EvaluateModelCard set={set} onRun={setRunId} />
       {current && <RunCard key={current.id} run={current} />}
     </Stack>
   );
