@@ -15,8 +15,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LlamaCompletion, TokenBias, type Token } from 'node-llama-cpp';
+import type { GenerateRequest } from '../src/main/engine/models/backend';
 import { createLocalBackend, type LocalBackend } from '../src/main/engine/models/local-backend';
 import { createStarterModel } from '../src/main/engine/models/starter';
+import { loadSeedSamples, seedSampleTools } from '../src/main/engine/pool';
+import { invocationPrompt } from '../src/main/engine/subtasks/builders';
 
 const threads = Number(process.env.TOOLSMITH_BENCH_THREADS ?? 1);
 const REPS = Number(process.env.TOOLSMITH_BENCH_REPS ?? 5);
@@ -31,19 +34,36 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function prompt(rep: number, i: number) {
+type Prompt = Pick<GenerateRequest, 'messages' | 'tools'>;
+
+/** A story: a plain prompt of ~500 characters. */
+function storyPrompt(rep: number, i: number): Prompt {
   // Same length for every (rep, i); different at the start so nothing is reused between runs.
-  return [{ role: 'user' as const, content: `Tale ${String(rep).padStart(3, '0')}-${String(i).padStart(2, '0')}. ${STORY}${STORY}` }];
+  return { messages: [{ role: 'user', content: `Tale ${String(rep).padStart(3, '0')}-${String(i).padStart(2, '0')}. ${STORY}${STORY}` }], tools: [] };
 }
 
-async function benchModel(label: string, file: string): Promise<void> {
-  const backend: LocalBackend = await createLocalBackend({ modelPath: file, threads, contextSize: 1024, sequences: K, gpu: 'auto' });
+/**
+ * What Toolsmith samples k times in every round: an invocation prompt (instruction, a request, the offered
+ * tools as JSON) from the built-in seed data, whose answer is a short call. Tagged in the first tool's
+ * description, which templates render before the request, so that no two prompts share a prefix.
+ */
+const toolSample = loadSeedSamples().find((s) => s.category === 'multiple' && s.tools.length >= 3)!;
+function toolPrompt(rep: number, i: number): Prompt {
+  const tools = seedSampleTools(toolSample).map((t, n) =>
+    n === 0 ? { ...t, description: `(${String(rep).padStart(3, '0')}-${String(i).padStart(2, '0')}) ${t.description}` } : t,
+  );
+  const p = invocationPrompt(toolSample.query, tools);
+  return { messages: p.messages, tools: p.tools };
+}
+
+async function benchModel(label: string, file: string, prompt: (rep: number, i: number) => Prompt): Promise<void> {
+  const backend: LocalBackend = await createLocalBackend({ modelPath: file, threads, contextSize: 4096, sequences: K, gpu: 'auto' });
   const sampling = { temperature: 0.8, topK: 40, topP: 0.95, maxTokens: LENGTH };
   const shared: number[] = [];
   const independent: number[] = [];
   const ours: number[] = [];
   const plain: number[] = [];
-  const completionSeq = (await backend.model.createContext({ contextSize: 1024, threads })).getSequence();
+  const completionSeq = (await backend.model.createContext({ contextSize: 4096, threads })).getSequence();
   const completion = new LlamaCompletion({ contextSequence: completionSeq });
   const eog = [backend.model.tokens.eos, backend.model.tokens.eot].filter((t): t is Token => t !== null);
   const bias = new TokenBias(backend.model.tokenizer);
@@ -52,15 +72,14 @@ async function benchModel(label: string, file: string): Promise<void> {
   // One warm-up round, then REPS measured rounds.
   for (let rep = 0; rep <= REPS; rep++) {
     let t = performance.now();
-    const r = await backend.generate({ messages: prompt(rep, 0), tools: [], k: K, sampling: { ...sampling, seed: rep }, banEog: true });
+    const r = await backend.generate({ ...prompt(rep, 0), k: K, sampling: { ...sampling, seed: rep }, banEog: true });
     const sharedMs = performance.now() - t;
     if (r.outputs.some((o) => o.tokens !== LENGTH)) throw new Error('a shared sample did not reach the length');
     promptTokens = r.promptTokens;
     t = performance.now();
     for (let i = 1; i <= K; i++) {
       const one = await backend.generate({
-        messages: prompt(rep, i),
-        tools: [],
+        ...prompt(rep, i),
         k: 1,
         sampling: { ...sampling, seed: rep * 100 + i },
         banEog: true,
@@ -72,9 +91,9 @@ async function benchModel(label: string, file: string): Promise<void> {
     const greedy = { temperature: 0, maxTokens: LENGTH };
     const textPrompt = prompt(rep, 20);
     t = performance.now();
-    const mine = await backend.generate({ messages: textPrompt, tools: [], sampling: greedy, banEog: true });
+    const mine = await backend.generate({ ...textPrompt, sampling: greedy, banEog: true });
     const oursMs = performance.now() - t;
-    const { tokens } = backend.renderPrompt({ messages: prompt(rep, 21), tools: [] });
+    const { tokens } = backend.renderPrompt(prompt(rep, 21));
     await completionSeq.clearHistory();
     t = performance.now();
     const res = await completion.generateCompletionWithMeta(tokens, { maxTokens: LENGTH, temperature: 0, tokenBias: bias });
@@ -105,8 +124,11 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-bench-'));
 try {
   const starter = path.join(dir, 'starter.gguf');
   await createStarterModel(starter);
-  await benchModel('starter model', starter);
-  await benchModel('stories260K', path.resolve(import.meta.dirname, '..', '..', 'shared', 'models', 'stories260K.gguf'));
+  const stories = path.resolve(import.meta.dirname, '..', '..', 'shared', 'models', 'stories260K.gguf');
+  await benchModel('starter model, story prompt', starter, storyPrompt);
+  await benchModel('starter model, tool-use prompt', starter, toolPrompt);
+  await benchModel('stories260K, story prompt', stories, storyPrompt);
+  await benchModel('stories260K, tool-use prompt', stories, toolPrompt);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

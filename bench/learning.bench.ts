@@ -24,7 +24,7 @@ import { jobRunner } from '../src/main/engine/jobs/runner';
 import { createLocalBackend } from '../src/main/engine/models/local-backend';
 import { INDOMAIN_SET, UNSEEN_SET } from '../src/main/engine/pool';
 import { closeSharedSandbox } from '../src/main/engine/sandbox';
-import { DEMO_SETTINGS, DEMO_STARTER_SHAPE } from '../src/main/cli/evolution';
+import { demoSettings, DEMO_STARTER_SHAPE } from '../src/main/cli/evolution';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 3);
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   console.log(
     `workspace ${dir}; starter model ${starter.id}${starter.trained ? ` (taught the call format in ${starter.seconds.toFixed(0)} s)` : ''}`,
   );
+  const DEMO_SETTINGS = demoSettings(starter.bundled);
   const base: EvolveSettingsInput = {
     ...DEMO_SETTINGS,
     modelId: starter.id,

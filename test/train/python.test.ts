@@ -10,7 +10,7 @@ import { runTraining } from '../../src/main/engine/train/run';
 import { registryRegistrar } from '../../src/main/engine/train/lineage';
 import { getModel, registerModel } from '../../src/main/engine/models/registry';
 import { openWorkspace } from '../../src/main/engine/workspace/workspace';
-import type { TrainProgress } from '../../src/shared/contract/train';
+import type { TrainExample, TrainProgress } from '../../src/shared/contract/train';
 import { tempDir } from '../helpers/tmp';
 import { splitExamples } from '../../src/main/engine/train/contract';
 import { makeStarter, maskedNll, seedExamples, targetLogProb } from './helpers';
@@ -44,23 +44,27 @@ function evalLoss(dir: string, base: string, rows: { ids: number[]; mask: number
   return (JSON.parse(line) as { rows: { loss: number }[] }).rows.map((r) => r.loss);
 }
 
+/** A workspace with the tiny starter registered as "tiny", and 16 seed examples rendered through its template. */
+async function tinySetup(dir: string) {
+  const ws = openWorkspace(path.join(dir, 'ws'));
+  const { file: base, template } = await makeStarter(dir);
+  const baseRecord = await registerModel(ws.db, ws.modelsDir, base, { name: 'tiny' });
+  return { ws, base, template, baseRecord, ...seedExamples(template, 16) };
+}
+
+function pythonSpec(base: string, baseModelId: number, examples: TrainExample[], templateHash: string) {
+  return { backend: 'python' as const, baseModel: base, baseModelId, examples, validationShare: 0.125, templateHash };
+}
+
 describe.skipIf(!env.ready)('python trainer (managed venv, LoRA, loss on spans only)', () => {
   it('trains LoRA on a tiny llama model: loss falls, the GGUF adapter loads on the base in node-llama-cpp and moves it toward the target', async () => {
     const dir = tempDir();
-    const ws = openWorkspace(path.join(dir, 'ws'));
-    const { file: base, template } = await makeStarter(dir);
-    const baseRecord = await registerModel(ws.db, ws.modelsDir, base, { name: 'tiny' });
-    const { examples, conversations, templateHash } = seedExamples(template, 16);
+    const { ws, base, template, baseRecord, examples, conversations, templateHash } = await tinySetup(dir);
     const output = path.join(ws.modelsDir, 'adapter.gguf');
     const progress: TrainProgress[] = [];
     const result = await runTraining(
       {
-        backend: 'python',
-        baseModel: base,
-        baseModelId: baseRecord.id,
-        examples,
-        validationShare: 0.125,
-        templateHash,
+        ...pythonSpec(base, baseRecord.id, examples, templateHash),
         output,
         hyper: { epochs: 10, maxSteps: 40, learningRate: 2e-2, warmupSteps: 2, contextLength: 512, batchSize: 4 },
         python: {
@@ -113,19 +117,11 @@ describe.skipIf(!env.ready)('python trainer (managed venv, LoRA, loss on spans o
 
   it('full fine-tuning writes a complete GGUF that keeps the base metadata and gives llama.cpp the numbers torch computed', async () => {
     const dir = tempDir();
-    const ws = openWorkspace(path.join(dir, 'ws'));
-    const { file: base, template } = await makeStarter(dir);
-    const baseRecord = await registerModel(ws.db, ws.modelsDir, base, { name: 'tiny' });
-    const { examples, conversations, templateHash } = seedExamples(template, 16);
+    const { ws, base, template, baseRecord, examples, conversations, templateHash } = await tinySetup(dir);
     const output = path.join(ws.modelsDir, 'full.gguf');
     const result = await runTraining(
       {
-        backend: 'python',
-        baseModel: base,
-        baseModelId: baseRecord.id,
-        examples,
-        validationShare: 0.125,
-        templateHash,
+        ...pythonSpec(base, baseRecord.id, examples, templateHash),
         output,
         hyper: { epochs: 10, maxSteps: 30, learningRate: 3e-3, warmupSteps: 2, contextLength: 512, batchSize: 4 },
         python: { device: 'cpu', threads: 1, method: 'full' },

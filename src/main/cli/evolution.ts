@@ -285,9 +285,15 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       .description(
         'The offline demo: a fresh workspace, the built-in tool pool, the starter model (taught the call format if needed), 3 rounds, then a table per round',
       )
-      .option('--starter-steps <n>', 'pretraining steps for the starter model when it is not trained yet', int('starter-steps'), 30)
+      .option(
+        '--starter-steps <n>',
+        'with --no-bundled-starter: native pretraining steps for a fresh starter model',
+        int('starter-steps'),
+        30,
+      )
+      .option('--no-bundled-starter', 'ignore the bundled trained starter: write a random one and teach it with the native trainer')
       .option('--keep', 'keep the temporary workspace'),
-  ).action(async (flags: EvolveFlags & { starterSteps: number; keep?: boolean }, command: Command) => {
+  ).action(async (flags: EvolveFlags & { starterSteps: number; bundledStarter: boolean; keep?: boolean }, command: Command) => {
     const globals = command.optsWithGlobals() as { workspace?: string };
     const temp = !globals.workspace;
     const dir = globals.workspace ? path.resolve(globals.workspace) : fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-demo-'));
@@ -309,6 +315,7 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       const starter = await ensureStarter(engine.ctx.db, {
         modelsDir: engine.ctx.workspace.modelsDir,
         steps: flags.starterSteps,
+        bundled: flags.bundledStarter,
         threads,
         shape: DEMO_STARTER_SHAPE,
         log: (line) => bar.log(line),
@@ -325,16 +332,17 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
           `Starter model taught the call format in ${formatDuration(starter.seconds)} (final loss ${starter.finalLoss?.toFixed(3) ?? '?'})`,
         );
       const given = settingsFromFlags({ ...flags, threads }, starter.id) as Record<string, unknown>;
+      const demo = demoSettings(starter.bundled);
       const settings = {
-        ...DEMO_SETTINGS,
+        ...demo,
         ...given,
-        train: { ...DEMO_SETTINGS.train, ...(given.train as object | undefined) },
+        train: { ...demo.train, ...(given.train as object | undefined) },
       } as EvolveSettingsInput;
       const { job, runId } = await runEvolution(engine, client, settings, bar);
       bar.finish(
         `Demo run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
       );
-      await printRun(client, runId, (settings.evalSets as string[] | undefined) ?? DEMO_SETTINGS.evalSets);
+      await printRun(client, runId, (settings.evalSets as string[] | undefined) ?? demo.evalSets);
       if (job.state !== 'done') process.exitCode = 1;
     } finally {
       await closeSharedSandbox();
@@ -362,3 +370,18 @@ export const DEMO_SETTINGS = {
   backend: 'native' as const,
   train: { epochs: 2, learningRate: 1e-3, contextLength: 1024, trainLayers: 'all' as const, threads: 1, maxSteps: 8 },
 };
+
+/**
+ * The demo's settings for its starter: the bundled one was trained in full by the python trainer, so the
+ * rounds train only what the native trainer's gradients are exact for (last block + output), on windows of
+ * its 2048-token context; a freshly taught random starter keeps the small, all-layers settings above.
+ */
+export function demoSettings(bundled: boolean) {
+  if (!bundled) return DEMO_SETTINGS;
+  return {
+    ...DEMO_SETTINGS,
+    evalLimit: 20,
+    maxTokens: 64,
+    train: { ...DEMO_SETTINGS.train, contextLength: 2048, trainLayers: 'last' as const, learningRate: 5e-4, maxSteps: 12 },
+  };
+}
