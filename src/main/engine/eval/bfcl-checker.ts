@@ -50,9 +50,6 @@ const OK: { valid: true } = { valid: true };
  * (reprs of every allowed value) would dominate the time. Messages are built only when not quiet.
  */
 let quiet = false;
-function msg(build: () => string): string[] {
-  return quiet ? [] : [build()];
-}
 
 export function languageOf(category: string): BfclLanguage {
   if (category.includes('javascript')) return 'javascript';
@@ -83,22 +80,36 @@ function decode(output: string, language: BfclLanguage, decoder: 'bfcl' | 'any' 
   return decoded;
 }
 
-/** An item read once (answer parsed, functions indexed) and checked against many outputs. */
+/** Which of BFCL's checkers an item's category selects (by the words in its name, as BFCL does). */
+type CheckerKind = 'irrelevance' | 'relevance' | 'parallel' | 'multiple' | 'simple';
+
+function checkerKind(category: string): CheckerKind {
+  if (category.includes('relevance')) return category.includes('irrelevance') ? 'irrelevance' : 'relevance';
+  if (category.includes('parallel')) return 'parallel';
+  if (category.includes('multiple')) return 'multiple';
+  return 'simple';
+}
+
+/**
+ * An item read once (answer parsed, functions indexed, the answer side of every comparison normalised) and
+ * checked against many outputs: only the output side is read and normalised per check.
+ */
 export interface PreparedBfclItem {
   category: string;
   language: BfclLanguage;
   functions: FuncDescription[];
   answer: AnswerCall[];
+  kind: CheckerKind;
 }
 
 export function prepareBfcl(input: Omit<BfclCheckInput, 'output' | 'decoder'>): PreparedBfclItem {
-  const relevance = input.category.includes('relevance');
-  return {
-    category: input.category,
-    language: input.language ?? languageOf(input.category),
-    functions: input.tools.map(describeFunction),
-    answer: relevance ? [] : readAnswer(input.answer),
-  };
+  const kind = checkerKind(input.category);
+  const language = input.language ?? languageOf(input.category);
+  const functions = input.tools.map((raw) => describeFunction(raw, language));
+  const answer = kind === 'irrelevance' || kind === 'relevance' ? [] : readAnswer(input.answer);
+  // An answer naming an unknown function fails when it is checked (as BFCL's would), not here.
+  for (const a of answer) a.description = functions.find((d) => d.name === a.name);
+  return { category: input.category, language, functions, answer, kind };
 }
 
 export function checkBfcl(input: BfclCheckInput): BfclCheckResult {
@@ -106,12 +117,12 @@ export function checkBfcl(input: BfclCheckInput): BfclCheckResult {
 }
 
 export function checkPrepared(item: PreparedBfclItem, output: string, decoder?: 'bfcl' | 'any'): BfclCheckResult {
-  const category = item.category;
-  if (category.includes('relevance')) {
+  const kind = item.kind;
+  if (kind === 'irrelevance' || kind === 'relevance') {
     // Relevance and irrelevance: only whether a call was produced matters (decoded as Python, as BFCL does).
     const decoded = decode(output, 'python', decoder);
     const containsCall = decoded.ok && !isEmptyOutput(decoded.calls);
-    if (category.includes('irrelevance')) {
+    if (kind === 'irrelevance') {
       return containsCall
         ? {
             valid: false,
@@ -137,14 +148,40 @@ export function checkPrepared(item: PreparedBfclItem, output: string, decoder?: 
       errorType: 'ast_decoder:decoder_wrong_output_format',
     };
   }
-  const result = astChecker(item.functions, decoded.calls, item.answer, item.language, category);
+  const result = astChecker(item.functions, decoded.calls, item.answer, item.language, kind);
   return result.valid ? { valid: true } : { valid: false, error: result.error, errorType: result.errorType };
 }
 
 /** An answer entry: one function name and, per parameter, the list of allowed values. */
 interface AnswerCall {
   name: string;
-  params: Map<string, PyValue[]>;
+  params: Map<string, AllowedValues>;
+  /** The parameters that must be given (their allowed values do not include "", the "may be omitted" mark). */
+  mandatory: string[];
+  /** The item's description of the function, found when the item is prepared. */
+  description?: FuncDescription;
+}
+
+/** One parameter's allowed values, with what every check compares against computed once. */
+interface AllowedValues {
+  values: PyValue[];
+  /** The type of the first value that is not "" (BFCL's `possible_answer_type`). */
+  answerType: PyType | undefined;
+  /** Standardised string values (for `stringChecker`), made on first use. */
+  strings?: Set<string>;
+  /** Each allowed value as the standardised list `listChecker` compares with (undefined: not iterable). */
+  lists?: (PyValue[] | undefined)[];
+  /** `pyRepr(values)`, made on first use. */
+  repr?: string;
+}
+
+function allowedValues(values: PyValue[]): AllowedValues {
+  return { values, answerType: possibleAnswerType(values) };
+}
+
+/** The allowed values as error messages show them (made once: every failing output shows the same text). */
+function allowedRepr(allowed: AllowedValues): string {
+  return (allowed.repr ??= pyRepr(allowed.values));
 }
 
 export function readAnswer(raw: unknown): AnswerCall[] {
@@ -154,12 +191,14 @@ export function readAnswer(raw: unknown): AnswerCall[] {
     if (!(entry instanceof Map) || entry.size !== 1) throw new Error(`ground_truth[${i}] must be an object with one function name`);
     const [[name, params]] = [...entry] as [[string, PyValue]];
     if (!(params instanceof Map)) throw new Error(`ground_truth[${i}].${name} must be an object of parameters`);
-    const out = new Map<string, PyValue[]>();
+    const out = new Map<string, AllowedValues>();
+    const mandatory: string[] = [];
     for (const [p, allowed] of params) {
       if (!Array.isArray(allowed)) throw new Error(`ground_truth[${i}].${name}.${p} must be a list of allowed values`);
-      out.set(p, allowed);
+      out.set(p, allowedValues(allowed));
+      if (!allowed.includes('')) mandatory.push(p);
     }
-    return { name, params: out };
+    return { name, params: out, mandatory };
   });
 }
 
@@ -176,19 +215,65 @@ function toPy(raw: unknown): PyValue {
 
 // ---------- the checker proper ----------
 
+/** How one parameter's value is read and typed, from its declared type: worked out once per function. */
+interface ParamSpec {
+  typeDesc: string;
+  expected: PyType | 'set';
+  nested: PyType | 'set' | undefined;
+  /** Java/JavaScript: the value is source text that this declared type converts (BFCL's type converters). */
+  convert: boolean;
+  /** Java/JavaScript arrays: the declared type of the items, for the converter. */
+  inner: string | undefined;
+}
+
 interface FuncDescription {
   name: string;
   properties: Record<string, Record<string, unknown>>;
   required: string[];
+  /** Specs of the declared parameters (other names are looked up in `properties` as the checker always did). */
+  specs: Map<string, ParamSpec>;
 }
 
-function describeFunction(raw: unknown): FuncDescription {
+function describeFunction(raw: unknown, language: BfclLanguage): FuncDescription {
   const fn = isRecord(raw) && raw.type === 'function' && isRecord(raw.function) ? raw.function : raw;
   if (!isRecord(fn) || typeof fn.name !== 'string') throw new Error('a function description has no name');
   const params = isRecord(fn.parameters) ? fn.parameters : {};
   const properties = isRecord(params.properties) ? (params.properties as Record<string, Record<string, unknown>>) : {};
   const required = Array.isArray(params.required) ? (params.required.filter((r) => typeof r === 'string') as string[]) : [];
-  return { name: fn.name, properties, required };
+  const specs = new Map<string, ParamSpec>();
+  for (const key of Object.keys(properties)) {
+    const details = properties[key];
+    if (details) specs.set(key, paramSpec(details, language));
+  }
+  return { name: fn.name, properties, required, specs };
+}
+
+/** The spec of a parameter name, or undefined when the function does not declare it. */
+function specOf(fn: FuncDescription, param: string, language: BfclLanguage): ParamSpec | undefined {
+  const spec = fn.specs.get(param);
+  if (spec !== undefined) return spec;
+  const details = fn.properties[param]; // names such as "constructor" are found here, as before the specs
+  return details ? paramSpec(details, language) : undefined;
+}
+
+function paramSpec(details: Record<string, unknown>, language: BfclLanguage): ParamSpec {
+  const typeDesc = typeof details.type === 'string' ? details.type : 'any';
+  if (language === 'java' || language === 'javascript') {
+    const table = language === 'java' ? JAVA_TO_PY : JS_TO_PY;
+    const known = language === 'java' ? JAVA_TYPES : JS_TYPES;
+    const expected = table[typeDesc] ?? 'str';
+    if (known.has(typeDesc) && NESTED_CONVERSION.has(typeDesc)) {
+      const inner = itemsType(details) ?? 'any';
+      return { typeDesc, expected, nested: table[inner] ?? 'str', convert: true, inner };
+    }
+    return { typeDesc, expected, nested: undefined, convert: known.has(typeDesc), inner: undefined };
+  }
+  let nested: PyType | undefined;
+  if (typeDesc === 'array' || typeDesc === 'tuple') {
+    const inner = itemsType(details);
+    nested = inner === undefined ? undefined : (PYTHON_TYPES[inner] ?? 'str');
+  }
+  return { typeDesc, expected: PYTHON_TYPES[typeDesc] ?? 'str', nested, convert: false, inner: undefined };
 }
 
 function findDescription(functions: FuncDescription[], name: string): FuncDescription {
@@ -197,19 +282,25 @@ function findDescription(functions: FuncDescription[], name: string): FuncDescri
   throw new Error(`the possible answer names function "${name}", which is not among the item's functions`);
 }
 
+/** The answer entry's function description (found when the item was prepared). */
+function descriptionOf(functions: FuncDescription[], expected: AnswerCall): FuncDescription {
+  const name = expected.name;
+  return expected.description ?? findDescription(functions, name);
+}
+
 function astChecker(
   tools: FuncDescription[],
   output: DecodedCall[],
   answer: AnswerCall[],
   language: BfclLanguage,
-  category: string,
+  kind: CheckerKind,
 ): Outcome {
-  if (category.includes('parallel')) return parallelNoOrder(tools, output, answer, language);
-  if (category.includes('multiple')) {
+  if (kind === 'parallel') return parallelNoOrder(tools, output, answer, language);
+  if (kind === 'multiple') {
     if (output.length !== answer.length)
       return { valid: false, error: ['Wrong number of functions.'], errorType: 'multiple_function_checker:wrong_count' };
     const first = answer[0] as AnswerCall;
-    return simpleFunctionChecker(findDescription(tools, first.name), output[0] as DecodedCall, first, language);
+    return simpleFunctionChecker(descriptionOf(tools, first), output[0] as DecodedCall, first, language);
   }
   if (output.length !== 1) return { valid: false, error: ['Wrong number of functions.'], errorType: 'simple_function_checker:wrong_count' };
   const fn = tools[0];
@@ -223,7 +314,7 @@ function parallelNoOrder(tools: FuncDescription[], output: DecodedCall[], answer
   const matched = new Set<number>();
   for (let i = 0; i < answer.length; i++) {
     const expected = answer[i] as AnswerCall;
-    const description = findDescription(tools, expected.name);
+    const description = descriptionOf(tools, expected);
     const errors: string[] = [];
     let found = false;
     const wasQuiet = quiet;
@@ -315,109 +406,87 @@ function itemsType(details: Record<string, unknown>): string | undefined {
   return isRecord(items) && typeof items.type === 'string' ? items.type : undefined;
 }
 
+/*
+ * Messages are built inline (`quiet ? [] : [...]`) rather than through closures: a closure over a loop's
+ * variables costs an allocation per parameter checked, on the path where every parameter is fine.
+ */
+
 function simpleFunctionChecker(fn: FuncDescription, call: DecodedCall, answer: AnswerCall, language: BfclLanguage): Outcome {
   if (call.name !== fn.name) {
     return {
       valid: false,
-      error: msg(() => `Function name ${pyRepr(fn.name)} not found in model output.`),
+      error: quiet ? [] : [`Function name ${pyRepr(fn.name)} not found in model output.`],
       errorType: 'simple_function_checker:wrong_func_name',
     };
   }
   const possible = answer.params;
+  const args = call.args;
   for (const param of fn.required) {
-    if (!call.args.has(param))
+    if (!args.has(param))
       return {
         valid: false,
-        error: msg(() => `Missing required parameter: ${pyRepr(param)}.`),
+        error: quiet ? [] : [`Missing required parameter: ${pyRepr(param)}.`],
         errorType: 'simple_function_checker:missing_required',
       };
   }
-  for (const [param, raw] of call.args) {
-    const details = fn.properties[param];
+  for (const [param, raw] of args) {
+    const spec = specOf(fn, param, language);
     const allowed = possible.get(param);
-    if (!details || !allowed)
+    if (spec === undefined || allowed === undefined)
       return {
         valid: false,
-        error: msg(() => `Unexpected parameter: ${pyRepr(param)}.`),
+        error: quiet ? [] : [`Unexpected parameter: ${pyRepr(param)}.`],
         errorType: 'simple_function_checker:unexpected_param',
       };
-    const typeDesc = typeof details.type === 'string' ? details.type : 'any';
-    let value = raw;
-    let expected: PyType | 'set';
-    let nested: PyType | 'set' | undefined;
-    if (language === 'java' || language === 'javascript') {
-      const table = language === 'java' ? JAVA_TO_PY : JS_TO_PY;
-      const known = language === 'java' ? JAVA_TYPES : JS_TYPES;
-      expected = table[typeDesc] ?? 'str';
-      if (known.has(typeDesc)) {
-        if (typeof value !== 'string') {
-          return {
-            valid: false,
-            error: msg(
-              () =>
-                `Incorrect type for parameter ${pyRepr(param)}. Expected type String, got ${pyType(value)}. Parameter value: ${pyRepr(value)}.`,
-            ),
-            errorType: language === 'java' ? 'type_error:java' : 'type_error:js',
-          };
-        }
-        const convert = language === 'java' ? javaConvert : jsConvert;
-        if (NESTED_CONVERSION.has(typeDesc)) {
-          const inner = itemsType(details) ?? 'any';
-          nested = table[inner] ?? 'str';
-          value = convert(value, typeDesc, inner);
-        } else value = convert(value, typeDesc);
-      }
-    } else {
-      expected = PYTHON_TYPES[typeDesc] ?? 'str';
-      if (typeDesc === 'array' || typeDesc === 'tuple') {
-        const inner = itemsType(details);
-        nested = inner === undefined ? undefined : (PYTHON_TYPES[inner] ?? 'str');
-      }
-    }
-    // Tuples become lists where a tuple is expected (answers went through JSON); Python widens int to float.
-    if (typeDesc === 'tuple' && value instanceof PyTuple) value = value.items;
-    if (language === 'python' && typeDesc === 'float' && typeof value === 'number') value = new PyFloat(value);
-
-    const typed = typeChecker(param, value, allowed, typeDesc, expected, nested);
-    if (!typed.valid) return typed;
-    if (!typed.isVariable) {
-      if (expected === 'dict') {
-        const r = dictChecker(param, value, allowed);
-        if (!r.valid) return r;
-        continue;
-      }
-      if (expected === 'list' && nested === 'dict') {
-        const r = listDictChecker(param, value as PyValue[], allowed);
-        if (!r.valid) return r;
-        continue;
-      }
-      if (expected === 'str') {
-        const r = stringChecker(param, value as string, allowed);
-        if (!r.valid) return r;
-        continue;
-      }
-      if (expected === 'list') {
-        const r = listChecker(param, value as PyValue[], allowed);
-        if (!r.valid) return r;
-        continue;
-      }
-    }
-    if (!pyIn(value, allowed)) {
-      return {
-        valid: false,
-        error: msg(() => `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(allowed)}.`),
-        errorType: 'value_error:others',
-      };
-    }
+    const result = checkParam(param, raw, spec, allowed, language);
+    if (!result.valid) return result;
   }
-  for (const [param, allowed] of possible) {
-    if (!call.args.has(param) && !allowed.includes('')) {
+  for (const param of answer.mandatory) {
+    if (!args.has(param)) {
       return {
         valid: false,
-        error: msg(() => `Optional parameter ${pyRepr(param)} not provided and not marked as optional.`),
+        error: quiet ? [] : [`Optional parameter ${pyRepr(param)} not provided and not marked as optional.`],
         errorType: 'simple_function_checker:missing_optional',
       };
     }
+  }
+  return OK;
+}
+
+function checkParam(param: string, raw: PyValue, spec: ParamSpec, allowed: AllowedValues, language: BfclLanguage): Outcome {
+  const { typeDesc, expected, nested } = spec;
+  let value = raw;
+  if (spec.convert) {
+    if (typeof value !== 'string') {
+      return {
+        valid: false,
+        error: quiet
+          ? []
+          : [
+              `Incorrect type for parameter ${pyRepr(param)}. Expected type String, got ${pyType(value)}. Parameter value: ${pyRepr(value)}.`,
+            ],
+        errorType: language === 'java' ? 'type_error:java' : 'type_error:js',
+      };
+    }
+    value = language === 'java' ? javaConvert(value, typeDesc, spec.inner) : jsConvert(value, typeDesc, spec.inner);
+  }
+  // Tuples become lists where a tuple is expected (answers went through JSON); Python widens int to float.
+  if (typeDesc === 'tuple' && value instanceof PyTuple) value = value.items;
+  if (language === 'python' && typeDesc === 'float' && typeof value === 'number') value = new PyFloat(value);
+
+  const typed = typeChecker(param, value, allowed.values, allowed.answerType, typeDesc, expected, nested);
+  if (typed === TYPE_OK) {
+    if (expected === 'dict') return dictChecker(param, value, allowed.values);
+    if (expected === 'list' && nested === 'dict') return listDictChecker(param, value as PyValue[], allowed.values);
+    if (expected === 'str') return stringChecker(param, value as string, allowed);
+    if (expected === 'list') return listChecker(param, value as PyValue[], allowed);
+  } else if (typed !== TYPE_VARIABLE) return typed;
+  if (!pyIn(value, allowed.values)) {
+    return {
+      valid: false,
+      error: quiet ? [] : [`Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${allowedRepr(allowed)}.`],
+      errorType: 'value_error:others',
+    };
   }
   return OK;
 }
@@ -427,54 +496,65 @@ function possibleAnswerType(allowed: PyValue[]): PyType | undefined {
   return undefined;
 }
 
+/** The type matches; it matches and the answer holds a variable name (only the answer's type is checked). */
+const TYPE_OK = 0;
+const TYPE_VARIABLE = 1;
+
 function typeChecker(
   param: string,
   value: PyValue,
   allowed: PyValue[],
+  answerType: PyType | undefined,
   typeDesc: string,
   expected: PyType | 'set',
   nested: PyType | 'set' | undefined,
-): Outcome {
-  let isVariable = false;
+): typeof TYPE_OK | typeof TYPE_VARIABLE | Fail {
   let nestedFailure: Fail | undefined;
-  const answerType = possibleAnswerType(allowed);
-  if (answerType !== undefined && answerType !== expected) isVariable = true;
-  if (pyType(value) === expected) {
-    if (nested === undefined) return { valid: true, isVariable };
+  const isVariable = answerType !== undefined && answerType !== expected;
+  const actual = pyType(value);
+  if (actual === expected) {
+    if (nested === undefined) return isVariable ? TYPE_VARIABLE : TYPE_OK;
     for (const item of allowed) {
-      let flag = true;
-      if (Array.isArray(item)) {
-        for (const v of value as PyValue[]) {
-          if (!typeChecker(param, v, item, String(nested), nested, undefined).valid) {
-            flag = false;
-            break;
-          }
-        }
-      }
-      if (flag) return { valid: true, isVariable };
+      if (!Array.isArray(item) || nestedTypesMatch(param, value as PyValue[], item, nested)) return isVariable ? TYPE_VARIABLE : TYPE_OK;
     }
     nestedFailure = {
       valid: false,
-      error: msg(
-        () =>
-          `Nested type checking failed for parameter ${pyRepr(param)}. Expected outer type ${typeDesc} with inner type ${nested}. Parameter value: ${pyRepr(value)}.`,
-      ),
+      error: quiet
+        ? []
+        : [
+            `Nested type checking failed for parameter ${pyRepr(param)}. Expected outer type ${typeDesc} with inner type ${nested}. Parameter value: ${pyRepr(value)}.`,
+          ],
       errorType: 'type_error:nested',
     };
   }
   // The value may be a variable name where the answer holds one (answers keep variables as strings).
-  if (answerType !== undefined && pyType(value) === answerType) return nestedFailure ?? { valid: true, isVariable: true };
+  if (answerType !== undefined && actual === answerType) return nestedFailure ?? TYPE_VARIABLE;
   return {
     valid: false,
     error: [
       ...(nestedFailure?.error ?? []),
-      ...msg(
-        () =>
-          `Incorrect type for parameter ${pyRepr(param)}. Expected type ${typeDesc}, got ${pyType(value)}. Parameter value: ${pyRepr(value)}.`,
-      ),
+      ...(quiet
+        ? []
+        : [`Incorrect type for parameter ${pyRepr(param)}. Expected type ${typeDesc}, got ${actual}. Parameter value: ${pyRepr(value)}.`]),
     ],
     errorType: 'type_error:simple',
   };
+}
+
+/** Every item of the value has the nested type (checked against one allowed list; messages are not needed). */
+function nestedTypesMatch(param: string, value: PyValue[], item: PyValue[], nested: PyType | 'set'): boolean {
+  const wasQuiet = quiet;
+  quiet = true;
+  try {
+    const answerType = possibleAnswerType(item);
+    for (const v of value) {
+      const r = typeChecker(param, v, item, answerType, String(nested), nested, undefined);
+      if (r !== TYPE_OK && r !== TYPE_VARIABLE) return false;
+    }
+    return true;
+  } finally {
+    quiet = wasQuiet;
+  }
 }
 
 /** Drops spaces and `,./-_*^`, lower-cases, and turns `'` into `"` (BFCL's `standardize_string`). */
@@ -495,22 +575,19 @@ export function standardizeString(s: string): string {
   return (chunk === 0 ? s : out + s.slice(chunk)).toLowerCase();
 }
 
-/** Standardised string options per answer list: computed once, reused by every output checked against it. */
-const standardizedOptions = new WeakMap<PyValue[], Set<string>>();
-
-function stringChecker(param: string, value: string, allowed: PyValue[]): Outcome {
-  let options = standardizedOptions.get(allowed);
+function stringChecker(param: string, value: string, allowed: AllowedValues): Outcome {
+  let options = allowed.strings;
   if (!options) {
     options = new Set();
-    for (const a of allowed) if (typeof a === 'string') options.add(standardizeString(a));
-    standardizedOptions.set(allowed, options);
+    for (const a of allowed.values) if (typeof a === 'string') options.add(standardizeString(a));
+    allowed.strings = options;
   }
   if (options.has(standardizeString(value))) return OK;
   return {
     valid: false,
-    error: msg(
-      () => `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(allowed)}. Case insensitive.`,
-    ),
+    error: quiet
+      ? []
+      : [`Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${allowedRepr(allowed)}. Case insensitive.`],
     errorType: 'value_error:string',
   };
 }
@@ -521,19 +598,53 @@ function standardizeItems(items: Iterable<PyValue>): PyValue[] {
   return out;
 }
 
-function listChecker(param: string, value: PyValue[], allowed: PyValue[]): Outcome {
-  const v = standardizeItems(value);
-  for (const a of allowed) {
+function listChecker(param: string, value: PyValue[], allowed: AllowedValues): Outcome {
+  let lists = allowed.lists;
+  if (!lists) {
     // A string (the optional marker "" or a variable name) iterates as its characters, as in Python.
-    const items =
-      typeof a === 'string' ? [...a] : Array.isArray(a) ? a : a instanceof PyTuple ? a.items : a instanceof Map ? [...a.keys()] : undefined;
-    if (items && pyEquals(v, standardizeItems(items))) return OK;
+    lists = allowed.values.map((a) => {
+      const items =
+        typeof a === 'string'
+          ? [...a]
+          : Array.isArray(a)
+            ? a
+            : a instanceof PyTuple
+              ? a.items
+              : a instanceof Map
+                ? [...a.keys()]
+                : undefined;
+      return items && standardizeItems(items);
+    });
+    allowed.lists = lists;
   }
+  const v = standardizeItems(value);
+  for (const items of lists) if (items && pyEquals(v, items)) return OK;
   return {
     valid: false,
-    error: msg(() => `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(allowed)}.`),
+    error: quiet ? [] : [`Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${allowedRepr(allowed)}.`],
     errorType: 'value_error:list/tuple',
   };
+}
+
+/** Per answer dict, each key's options standardised (the answer side: computed once, not per check). */
+const standardizedDictOptions = new WeakMap<PyDict, Map<string, PyValue[]>>();
+
+function dictOptions(candidate: PyDict): Map<string, PyValue[]> {
+  let out = standardizedDictOptions.get(candidate);
+  if (!out) {
+    out = new Map();
+    for (const [key, options] of candidate) {
+      // Options that are not a list iterate as Python would (a string by its characters).
+      out.set(
+        key,
+        standardizeItems(
+          Array.isArray(options) ? options : typeof options === 'string' ? [...options] : options instanceof Map ? options.keys() : [],
+        ),
+      );
+    }
+    standardizedDictOptions.set(candidate, out);
+  }
+  return out;
 }
 
 function dictChecker(_param: string, value: PyValue, allowed: PyValue[]): Outcome {
@@ -547,19 +658,16 @@ function dictChecker(_param: string, value: PyValue, allowed: PyValue[]): Outcom
     for (const [key, v] of model) {
       const options = candidate.get(key);
       if (options === undefined) {
-        result = { valid: false, error: msg(() => `Unexpected dict key parameter: '${key}'.`), errorType: 'value_error:dict_key' };
+        result = { valid: false, error: quiet ? [] : [`Unexpected dict key parameter: '${key}'.`], errorType: 'value_error:dict_key' };
         flag = false;
         break;
       }
       const sv = typeof v === 'string' ? standardizeString(v) : v;
-      // Options that are not a list iterate as Python would (a string by its characters).
-      const so = standardizeItems(
-        Array.isArray(options) ? options : typeof options === 'string' ? [...options] : options instanceof Map ? options.keys() : [],
-      );
+      const so = dictOptions(candidate).get(key) as PyValue[];
       if (!pyIn(sv, so)) {
         result = {
           valid: false,
-          error: msg(() => `Invalid value for parameter ${pyRepr(key)}: ${pyRepr(v)}. Expected one of ${pyRepr(so)}.`),
+          error: quiet ? [] : [`Invalid value for parameter ${pyRepr(key)}: ${pyRepr(v)}. Expected one of ${pyRepr(so)}.`],
           errorType: 'value_error:dict_value',
         };
         flag = false;
@@ -571,7 +679,7 @@ function dictChecker(_param: string, value: PyValue, allowed: PyValue[]): Outcom
       if (!model.has(key) && !(typeof options === 'string' || (Array.isArray(options) && options.includes('')))) {
         result = {
           valid: false,
-          error: [...result.error, ...msg(() => `Missing dict key parameter: '${key}'.`)],
+          error: quiet ? [...result.error] : [...result.error, `Missing dict key parameter: '${key}'.`],
           errorType: 'value_error:dict_key',
         };
         flag = false;

@@ -5,7 +5,7 @@
  * text (string literals unquoted), as BFCL's tree-sitter decoders do, for the type converters to read.
  */
 import { PyParseError } from '../tools/py-parse';
-import { parsePythonCalls } from '../tools/call-parse';
+import { tryParsePythonCalls } from '../tools/call-parse';
 import type { PyValue } from '../tools/py-value';
 
 export type BfclLanguage = 'python' | 'java' | 'javascript';
@@ -39,7 +39,8 @@ export function decodeBfcl(text: string, language: BfclLanguage): DecodeResult {
   try {
     if (language === 'python') {
       // Python's `.strip().strip("'")` before `ast.parse`; the text starts with "[" so only inner quotes matter.
-      const calls = parsePythonCalls(prepared, 0, prepared.length, true);
+      const calls = tryParsePythonCalls(prepared, 0, prepared.length, true);
+      if (!Array.isArray(calls)) return { ok: false, error: `Invalid syntax. Failed to decode AST. ${calls.message}` };
       return { ok: true, calls: calls.map((c) => ({ name: c.name, args: c.args })) };
     }
     return decodeSourceCall(prepared.slice(1, -1), language);

@@ -14,6 +14,7 @@
  *
  * The parser never throws.
  */
+import { fastPythonCalls } from './py-fast';
 import { PyParseError, PyParser, dottedName, type Expr } from './py-parse';
 import { resolveCall, resolveValue, type TypedCall } from './py-resolve';
 import { toCallValue } from './py-value';
@@ -97,9 +98,41 @@ function toCalls(typed: TypedCall[]): Call[] {
 
 /**
  * Parses a list of calls in call syntax from `text[start, end)`. Missing brackets are tolerated; text after a
- * closed list is ignored. `strict` rejects what Python's own parser (and so BFCL) would.
+ * closed list is ignored. `strict` rejects what Python's own parser (and so BFCL) would. `fast: false` skips
+ * the fast path (`py-fast.ts`), for the tests that compare the two.
  */
-export function parsePythonCalls(text: string, start: number, end: number, strict: boolean): TypedCall[] {
+export function parsePythonCalls(text: string, start: number, end: number, strict: boolean, fast = true): TypedCall[] {
+  const calls = readPythonCalls(text, start, end, strict, fast);
+  if (!Array.isArray(calls)) throw new ParseFailure(calls.kind, calls.message, calls.position);
+  return calls;
+}
+
+/** A parse failure as a plain value (making an Error, even without a stack, costs more than the parse). */
+export interface CallsFailure {
+  kind: string;
+  message: string;
+  position: number;
+}
+
+/**
+ * As `parsePythonCalls`, but a failure is returned rather than thrown: where most texts are expected to fail
+ * (prose checked for "no call"), an exception would cost far more than the parse.
+ */
+export function tryParsePythonCalls(text: string, start: number, end: number, strict: boolean): TypedCall[] | CallsFailure {
+  try {
+    return readPythonCalls(text, start, end, strict);
+  } catch (error) {
+    if (error instanceof ParseFailure || error instanceof PyParseError)
+      return { kind: error.kind, message: error.message, position: error.position };
+    throw error;
+  }
+}
+
+/** The calls, or (for the commonest failure, prose whose first word is no call) the failure, returned. */
+function readPythonCalls(text: string, start: number, end: number, strict: boolean, fast = true): TypedCall[] | CallsFailure {
+  // Most call text is simple literals: read in one scan, or by the general parser when the scan gives up.
+  const simple = fast ? fastPythonCalls(text, start, end, strict) : undefined;
+  if (simple !== undefined) return simple;
   const p = new PyParser(text, { jsonLiterals: !strict, spacedNames: !strict }, start, end);
   p.ws();
   const calls: TypedCall[] = [];
@@ -118,11 +151,11 @@ export function parsePythonCalls(text: string, start: number, end: number, stric
     const at = p.pos;
     const e: Expr = p.expr();
     if (e.k !== 'call' || dottedName(e.func) === undefined) {
-      throw new ParseFailure(
-        'not_a_call',
-        `expected a call like name(arg=value) but found "${text.slice(at, Math.min(at + 30, p.pos))}"`,
-        at,
-      );
+      return {
+        kind: 'not_a_call',
+        message: `expected a call like name(arg=value) but found "${text.slice(at, Math.min(at + 30, p.pos))}"`,
+        position: at,
+      };
     }
     calls.push(resolveCall(e, strict));
     p.ws();

@@ -33,6 +33,20 @@ export class PyParseError extends Error {
   }
 }
 
+/**
+ * Makes an error without capturing a stack trace. Parse errors are expected results (turned into messages
+ * with a position, never shown with a stack), and capturing one costs more than the parse.
+ */
+function withoutStack<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 const C_SPACE = 32,
   C_TAB = 9,
   C_LF = 10,
@@ -70,7 +84,7 @@ export class PyParser {
   }
 
   fail(kind: string, message: string, pos = this.pos): never {
-    throw new PyParseError(kind, message, pos);
+    throw withoutStack(() => new PyParseError(kind, message, pos));
   }
 
   /** Skips spaces, newlines (we are always inside brackets), comments and line continuations. */
