@@ -86,4 +86,10 @@ test('tool pool: a bad file shows its errors inline, a good one is listed and op
   await page.getByLabel('Search tools').fill('weather');
   await expect(page.getByTestId('tools-table')).not.toContainText('Stock Price');
   await expect(page.getByTestId('tools-table')).toContainText('get_weather');
+  // Rows open their detail from the keyboard too: Tab to the row, Enter.
+  const row = page.getByTestId('tools-table').getByRole('row', { name: /get_weather/ });
+  await row.focus();
+  await page.keyboard.press('Enter');
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tool-detail')).toContainText('get_weather');
 });

@@ -19,6 +19,7 @@ import type { EvalRunSummary, EvalSetSummary } from '../../../shared/contract/ev
 import { FINISHED_JOB_STATES, type JobState } from '../../../shared/contract/jobs';
 import { useApi, useClient, useEvent } from '../api/client';
 import { CallText } from '../components/CallText';
+import { SelectableRow } from '../components/SelectableRow';
 import { EmptyState } from '../components/EmptyState';
 import { EvalCompare } from '../components/EvalCompare';
 import { ViewHeader } from '../components/ViewHeader';
@@ -527,11 +528,10 @@ export function Evaluation() {
           </Table.Thead>
           <Table.Tbody>
             {items.map((s) => (
-              <Table.Tr
+              <SelectableRow
                 key={s.id}
-                onClick={() => setSelected(s.id)}
-                style={{ cursor: 'pointer' }}
-                bg={current?.id === s.id ? 'var(--mantine-color-blue-light)' : undefined}
+                selected={current?.id === s.id}
+                onSelect={() => setSelected(s.id)}
                 data-testid={`eval-set-${s.name}`}
               >
                 <Table.Td ff="monospace">{s.name}</Table.Td>
@@ -545,7 +545,7 @@ export function Evaluation() {
                     ))}
                   </Group>
                 </Table.Td>
-              </Table.Tr>
+              </SelectableRow>
             ))}
           </Table.Tbody>
         </Table>

@@ -17,6 +17,7 @@ import {
 import { useState, type ReactNode } from 'react';
 import type { Model, ModelDownloadEvent } from '../../../shared/contract/models';
 import { useApi, useClient, useEvent } from '../api/client';
+import { SelectableRow } from '../components/SelectableRow';
 import { EmptyState } from '../components/EmptyState';
 import { DataTransferButtons, ModelExportButton } from '../components/ExportDialog';
 import { ViewHeader } from '../components/ViewHeader';
@@ -395,11 +396,10 @@ export function Models() {
                 </Table.Thead>
                 <Table.Tbody>
                   {models.map((m) => (
-                    <Table.Tr
+                    <SelectableRow
                       key={m.id}
-                      onClick={() => setSelected(m.id)}
-                      style={{ cursor: 'pointer' }}
-                      bg={m.id === selected ? 'var(--mantine-color-teal-light)' : undefined}
+                      selected={m.id === selected}
+                      onSelect={() => setSelected(m.id)}
                       data-testid={`model-row-${m.name}`}
                     >
                       <Table.Td>
@@ -416,7 +416,7 @@ export function Models() {
                       <Table.Td>{formatParams(m.parameters)}</Table.Td>
                       <Table.Td>{m.quantization ?? '—'}</Table.Td>
                       <Table.Td>{formatBytes(m.sizeBytes)}</Table.Td>
-                    </Table.Tr>
+                    </SelectableRow>
                   ))}
                 </Table.Tbody>
               </Table>

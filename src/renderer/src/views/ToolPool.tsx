@@ -18,6 +18,7 @@ import {
 import { useRef, useState } from 'react';
 import type { ToolProblem } from '../../../shared/contract/tools';
 import { useApi, useClient } from '../api/client';
+import { SelectableRow } from '../components/SelectableRow';
 import { EmptyState } from '../components/EmptyState';
 import { ToolList } from '../components/ToolList';
 import { ViewHeader } from '../components/ViewHeader';
@@ -238,12 +239,7 @@ export function ToolPool() {
                 </Table.Thead>
                 <Table.Tbody>
                   {items.map((t) => (
-                    <Table.Tr
-                      key={t.id}
-                      onClick={() => setSelected(t.id)}
-                      style={{ cursor: 'pointer' }}
-                      bg={selected === t.id ? 'var(--mantine-color-blue-light)' : undefined}
-                    >
+                    <SelectableRow key={t.id} selected={selected === t.id} onSelect={() => setSelected(t.id)}>
                       <Table.Td>
                         <Text ff="monospace" size="sm" fw={600}>
                           {t.name}
@@ -261,7 +257,7 @@ export function ToolPool() {
                           ))}
                         </Group>
                       </Table.Td>
-                    </Table.Tr>
+                    </SelectableRow>
                   ))}
                 </Table.Tbody>
               </Table>
