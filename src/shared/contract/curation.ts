@@ -39,11 +39,17 @@ export const SampleRow = z.object({
 });
 export type SampleRow = z.infer<typeof SampleRow>;
 
+/** Where a page ended (its last row's id and sort value): pass it back as `after` for the next page. */
+export const PageCursor = z.object({ id: z.number().int(), key: z.union([z.number(), z.string(), z.null()]) });
+export type PageCursor = z.infer<typeof PageCursor>;
+
 const PageInput = z.object({
   filter: BrowseFilter.default({}),
   sort: z.object({ key: SortKey.default('id'), dir: z.enum(['asc', 'desc']).default('desc') }).default({ key: 'id', dir: 'desc' }),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(500).default(100),
+  /** Keyset paging: the previous page's `next`. The page then starts right after it and `offset` is only echoed. */
+  after: PageCursor.optional(),
 });
 
 const Verdict = z.object({
@@ -130,8 +136,8 @@ export type DatasetStats = z.infer<typeof DatasetStats>;
 export const curationMethods = {
   'samples.page': method(
     PageInput,
-    z.object({ rows: z.array(SampleRow), offset: z.number().int(), hasMore: z.boolean() }),
-    'One page of samples, filtered, searched and sorted on the server.',
+    z.object({ rows: z.array(SampleRow), offset: z.number().int(), hasMore: z.boolean(), next: PageCursor.nullable() }),
+    'One page of samples, filtered, searched and sorted on the server (by offset, or after a cursor).',
   ),
   'samples.count': method(
     z.object({ filter: BrowseFilter.default({}) }),

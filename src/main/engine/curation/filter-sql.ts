@@ -6,48 +6,96 @@ export interface SqlFragment {
   params: unknown[];
 }
 
+export interface FilterOptions {
+  /**
+   * Write every term so that no index can serve it (`+column`): the caller wants SQLite to walk the sort
+   * order's index and test each row, which is cheaper than collecting and sorting a large result.
+   */
+  noIndex?: boolean;
+  /** Leave the full-text term out (the caller drives the query from `sample_fts` itself). */
+  skipSearch?: boolean;
+}
+
 /**
  * Turns a browse filter into one WHERE clause over `samples s`. Lists travel as one JSON parameter
- * (`json_each`), so statements stay cacheable whatever the list's length.
+ * (`json_each`), so statements stay cacheable whatever the list's length; a one-value list is an equality,
+ * so that an index on the column also yields rows in id order.
  */
-export function filterSql(filter: BrowseFilter): SqlFragment {
+export function filterSql(filter: BrowseFilter, options: FilterOptions = {}): SqlFragment {
   const clauses: string[] = [];
   const params: unknown[] = [];
+  const col = (name: string) => (options.noIndex ? `+s.${name}` : `s.${name}`);
   const inList = (column: string, values: readonly unknown[]) => {
-    clauses.push(`${column} IN (SELECT value FROM json_each(?))`);
-    params.push(JSON.stringify(values));
+    if (values.length === 1) {
+      clauses.push(`${col(column)} = ?`);
+      params.push(values[0]);
+    } else {
+      clauses.push(`${col(column)} IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(values));
+    }
   };
-  if (filter.subtask) {
-    clauses.push('s.subtask = ?');
-    params.push(filter.subtask);
-  }
-  if (filter.status) inList('s.status', filter.status);
+  if (filter.subtask) inList('subtask', [filter.subtask]);
+  if (filter.status) inList('status', filter.status);
   if (filter.round) {
     const ids = filter.round.filter((r): r is number => r !== null);
-    const parts = ['s.round_id IN (SELECT value FROM json_each(?))'];
-    params.push(JSON.stringify(ids));
-    if (filter.round.includes(null)) parts.push('s.round_id IS NULL');
+    const parts = ids.length ? [`${col('round_id')} IN (SELECT value FROM json_each(?))`] : [];
+    if (ids.length) params.push(JSON.stringify(ids));
+    if (filter.round.includes(null)) parts.push(`${col('round_id')} IS NULL`);
     clauses.push(`(${parts.join(' OR ')})`);
   }
-  if (filter.category) inList('s.category', filter.category);
-  if (filter.ids) inList('s.id', filter.ids);
-  if (filter.model) inList('s.model_id', filter.model);
-  if (filter.bucket) inList('s.bucket', filter.bucket);
+  if (filter.category) inList('category', filter.category);
+  if (filter.ids) inList('id', filter.ids);
+  if (filter.model) inList('model_id', filter.model);
+  if (filter.bucket) inList('bucket', filter.bucket);
   if (filter.tag) {
-    clauses.push('s.id IN (SELECT st.sample_id FROM sample_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ?)');
+    clauses.push(`${col('id')} IN (SELECT st.sample_id FROM sample_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ?)`);
     params.push(filter.tag);
   }
   if (filter.voteShare) {
-    clauses.push('s.vote_share BETWEEN ? AND ?');
+    clauses.push(`${col('vote_share')} BETWEEN ? AND ?`);
     params.push(filter.voteShare.min, filter.voteShare.max);
   }
   if (filter.verdict) {
-    clauses.push('s.id IN (SELECT sample_id FROM verdicts WHERE verifier = ? AND passed = ?)');
+    clauses.push(`${col('id')} IN (SELECT sample_id FROM verdicts WHERE verifier = ? AND passed = ?)`);
     params.push(filter.verdict.verifier, filter.verdict.passed ? 1 : 0);
   }
-  if (filter.search) {
-    clauses.push('s.id IN (SELECT rowid FROM sample_fts WHERE sample_fts MATCH ?)');
+  if (filter.search && !options.skipSearch) {
+    clauses.push(`${col('id')} IN (SELECT rowid FROM sample_fts WHERE sample_fts MATCH ?)`);
     params.push(ftsQuery(filter.search));
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** Whether a filter only narrows by values that `sample_counts` keeps (see migration 0007). */
+export function isCountable(filter: BrowseFilter): boolean {
+  return !filter.search && !filter.tag && !filter.verdict && !filter.ids;
+}
+
+/**
+ * The same filter over `sample_counts c` (where NULL is stored as '' / 0 / -1). Only for filters that
+ * `isCountable` accepts.
+ */
+export function countsFilterSql(filter: BrowseFilter): SqlFragment {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const inList = (column: string, values: readonly unknown[]) => {
+    clauses.push(`c.${column} IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(values));
+  };
+  if (filter.subtask) inList('subtask', [filter.subtask]);
+  if (filter.status) inList('status', filter.status);
+  if (filter.round)
+    inList(
+      'round_id',
+      filter.round.map((r) => r ?? 0),
+    );
+  if (filter.category) inList('category', filter.category);
+  if (filter.model) inList('model_id', filter.model);
+  if (filter.bucket) inList('bucket', filter.bucket);
+  if (filter.voteShare) {
+    // -1 (no vote share) is below any range, as NULL fails BETWEEN on samples.
+    clauses.push('c.vote_share BETWEEN ? AND ?');
+    params.push(filter.voteShare.min, filter.voteShare.max);
   }
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }

@@ -2,15 +2,20 @@ import type { DatasetStats } from '../../../shared/contract/curation';
 import { Subtask } from '../../../shared/contract/samples';
 import type { Db } from '../db/open';
 
-/** Per sub-task dataset counts: by status, by category and by round (with the running total). */
+/**
+ * Per sub-task dataset counts: by status, by category and by round (with the running total). All three come
+ * from `sample_counts` (migration 0007), which triggers keep in step with `samples`.
+ */
 export function datasetStats(db: Db): DatasetStats {
-  const byStatus = db.prepare('SELECT subtask, status, COUNT(*) AS n FROM samples GROUP BY subtask, status').all() as {
+  const byStatus = db.prepare('SELECT subtask, status, SUM(n) AS n FROM sample_counts GROUP BY subtask, status').all() as {
     subtask: string;
     status: string;
     n: number;
   }[];
   const byCategory = db
-    .prepare("SELECT subtask, COALESCE(category, 'none') AS category, COUNT(*) AS n FROM samples GROUP BY subtask, category")
+    .prepare(
+      "SELECT subtask, CASE category WHEN '' THEN 'none' ELSE category END AS category, SUM(n) AS n FROM sample_counts GROUP BY subtask, category",
+    )
     .all() as {
     subtask: string;
     category: string;
@@ -18,9 +23,9 @@ export function datasetStats(db: Db): DatasetStats {
   }[];
   const byRound = db
     .prepare(
-      `SELECT s.subtask, s.round_id AS roundId, r.seq AS seq, COUNT(*) AS n
-       FROM samples s LEFT JOIN rounds r ON r.id = s.round_id
-       GROUP BY s.subtask, s.round_id ORDER BY s.round_id IS NOT NULL, r.started_at, s.round_id`,
+      `SELECT c.subtask, NULLIF(c.round_id, 0) AS roundId, r.seq AS seq, SUM(c.n) AS n
+       FROM sample_counts c LEFT JOIN rounds r ON r.id = c.round_id
+       GROUP BY c.subtask, c.round_id ORDER BY c.round_id != 0, r.started_at, c.round_id`,
     )
     .all() as { subtask: string; roundId: number | null; seq: number | null; n: number }[];
   return {

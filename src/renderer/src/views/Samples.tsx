@@ -1,40 +1,46 @@
-import { Alert, Badge, Box, Button, Group, Kbd, Modal, Paper, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Kbd, Modal, Paper, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BrowseFilter, CurationAction } from '../../../shared/contract/curation';
+import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
+import type { BrowseFilter, CurationAction, SampleRow } from '../../../shared/contract/curation';
 import { useApi, useClient } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { DataTransferButtons } from '../components/ExportDialog';
-import { Highlighted } from '../components/Highlighted';
 import { ToolList } from '../components/ToolList';
 import { ViewHeader } from '../components/ViewHeader';
 import { SampleDetailPane } from './samples/SampleDetailPane';
 import { SampleFilters } from './samples/SampleFilters';
-import { StatusBadge } from './samples/StatusBadge';
+import { SampleList } from './samples/SampleList';
 import { useSamplePages, type Sort } from './samples/useSamplePages';
-
-const ROW_HEIGHT = 56;
 
 export function Samples() {
   const client = useClient();
   const [filter, setFilter] = useState<BrowseFilter>({});
   const [sort, setSort] = useState<Sort>({ key: 'id', dir: 'desc' });
-  const { total, byStatus, rowAt } = useSamplePages(filter, sort);
+  const { total, length, byStatus, rowAt } = useSamplePages(filter, sort);
   const [focus, setFocus] = useState(0);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [editing, setEditing] = useState<{ id: number; output: string; error?: string } | null>(null);
   const [tagging, setTagging] = useState<{ ids: number[] | null; tag: string } | null>(null);
   const [confirmBulk, setConfirmBulk] = useState<CurationAction | null>(null);
-  const listRef = useRef<HTMLDivElement>(null);
+  const scrollTo = useRef<((index: number) => void) | null>(null);
   const onFilter = useCallback((f: BrowseFilter) => {
     setFilter(f);
     setFocus(0);
     setSelected(new Set());
   }, []);
   const count = total ?? 0;
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => listRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const focused = count > 0 ? rowAt(Math.min(focus, count - 1)) : undefined;
+  const focused = length > 0 ? rowAt(Math.min(focus, length - 1)) : undefined;
+  const onRowClick = useCallback((index: number, row: SampleRow | undefined, event: MouseEvent) => {
+    setFocus(index);
+    // Shift- or Ctrl-click adds to (or removes from) the selection for bulk actions.
+    if (row && (event.shiftKey || event.ctrlKey || event.metaKey))
+      setSelected((s) => {
+        const next = new Set(s);
+        if (next.has(row.id)) next.delete(row.id);
+        else next.add(row.id);
+        return next;
+      });
+  }, []);
 
   const curate = useCallback(
     async (action: CurationAction, target: { ids: number[] } | { filter: BrowseFilter }) => {
@@ -65,12 +71,12 @@ export function Samples() {
   const move = useCallback(
     (delta: number) => {
       setFocus((f) => {
-        const next = Math.max(0, Math.min(count - 1, f + delta));
-        virtualizer.scrollToIndex(next, { align: 'auto' });
+        const next = Math.max(0, Math.min(length - 1, f + delta));
+        scrollTo.current?.(next);
         return next;
       });
     },
-    [count, virtualizer],
+    [length],
   );
 
   // Keyboard curation: j/k move, a accept, r reject, e edit, t tag, u undo, x select.
@@ -196,85 +202,13 @@ export function Samples() {
       </Group>
       <Group align="stretch" gap="sm" style={{ flex: 1, minHeight: 0 }} wrap="nowrap">
         <Paper withBorder style={{ flex: 3, minWidth: 0 }}>
-          <div
-            ref={listRef}
-            style={{ height: '100%', overflow: 'auto' }}
-            role="listbox"
-            aria-label="Samples"
-            tabIndex={0}
-            data-testid="sample-list"
-          >
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-              {virtualizer.getVirtualItems().map((item) => {
-                const row = rowAt(item.index);
-                const isFocus = item.index === focus;
-                return (
-                  <Box
-                    key={item.key}
-                    role="option"
-                    aria-selected={isFocus}
-                    data-testid={row ? `sample-row-${row.id}` : undefined}
-                    onClick={(event) => {
-                      setFocus(item.index);
-                      // Shift- or Ctrl-click adds to (or removes from) the selection for bulk actions.
-                      if (row && (event.shiftKey || event.ctrlKey || event.metaKey))
-                        setSelected((s) => {
-                          const next = new Set(s);
-                          if (next.has(row.id)) next.delete(row.id);
-                          else next.add(row.id);
-                          return next;
-                        });
-                    }}
-                    style={{
-                      position: 'absolute',
-                      top: 0,
-                      left: 0,
-                      right: 0,
-                      height: ROW_HEIGHT,
-                      transform: `translateY(${item.start}px)`,
-                      padding: '6px 10px',
-                      cursor: 'pointer',
-                      borderBottom: '1px solid var(--mantine-color-default-border)',
-                      background: isFocus ? 'var(--mantine-primary-color-light)' : undefined,
-                    }}
-                  >
-                    {row ? (
-                      <Group gap="xs" wrap="nowrap" h="100%">
-                        {selected.has(row.id) && (
-                          <Badge size="xs" color="dark" variant="filled" aria-label="selected">
-                            ✓
-                          </Badge>
-                        )}
-                        <StatusBadge status={row.status} />
-                        <Stack gap={0} style={{ minWidth: 0, flex: 1 }}>
-                          <Text size="sm" truncate>
-                            {row.highlight ? <Highlighted text={row.highlight.query} /> : row.query}
-                          </Text>
-                          <Text size="xs" c="dimmed" ff="monospace" truncate>
-                            {row.highlight ? <Highlighted text={row.highlight.output} /> : row.output}
-                          </Text>
-                        </Stack>
-                        <Text size="xs" c="dimmed" w={90} ta="right">
-                          {row.category ?? row.subtask}
-                          {row.voteShare !== null ? ` · ${row.voteShare.toFixed(2)}` : ''}
-                        </Text>
-                      </Group>
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        Loading…
-                      </Text>
-                    )}
-                  </Box>
-                );
-              })}
-            </div>
-          </div>
+          <SampleList length={length} rowAt={rowAt} focus={focus} selected={selected} onRowClick={onRowClick} scrollTo={scrollTo} />
         </Paper>
         <Paper withBorder p="sm" style={{ flex: 2, minWidth: 0 }}>
           {focused ? (
             <SampleDetailPane id={focused.id} />
           ) : (
-            <Text c="dimmed">{count === 0 ? 'No sample matches these filters.' : 'Select a sample.'}</Text>
+            <Text c="dimmed">{total === 0 ? 'No sample matches these filters.' : 'Select a sample.'}</Text>
           )}
         </Paper>
       </Group>

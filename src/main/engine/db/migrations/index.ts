@@ -4,6 +4,7 @@ import { sql as curation } from './0003_curation';
 import { sql as imports } from './0004_imports';
 import { sql as evolution } from './0005_evolution';
 import { sql as trainPoints } from './0006_train_points';
+import { sql as browseScale } from './0007_browse_scale';
 
 export interface Migration {
   readonly version: number;
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'imports', sql: imports },
   { version: 5, name: 'evolution', sql: evolution },
   { version: 6, name: 'train_points', sql: trainPoints },
+  { version: 7, name: 'browse_scale', sql: browseScale },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
