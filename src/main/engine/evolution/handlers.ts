@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/contract/errors';
-import type { evolutionMethods, RoundSummary } from '../../../shared/contract/evolution';
+import { EvolveSettings, type evolutionMethods, type RoundSummary } from '../../../shared/contract/evolution';
 import type { Handlers } from '../api/handlers';
 import type { Db } from '../db/open';
 import { jobRunner } from '../jobs/runner';
@@ -30,6 +30,27 @@ function roundOr404(db: Db, id: number): RoundRow {
   return r;
 }
 
+const BUILTIN_EVAL_SETS = EvolveSettings.shape.evalSets.parse(undefined);
+
+/**
+ * The held-out sets a run evaluates on: those named, each of which must exist. The default (the built-in
+ * unseen-tool and in-domain sets) falls back to the workspace's first two sets when it has not installed them.
+ */
+function resolveEvalSets(db: Db, named: string[]): string[] {
+  const have = (db.prepare('SELECT name FROM eval_sets ORDER BY id').all() as { name: string }[]).map((r) => r.name);
+  const isDefault = named.length === BUILTIN_EVAL_SETS.length && named.every((n, i) => n === BUILTIN_EVAL_SETS[i]);
+  if (isDefault && !named.every((n) => have.includes(n)) && have.length) return have.slice(0, 2);
+  const missing = named.findIndex((n) => !have.includes(n));
+  if (missing >= 0) {
+    throw new ApiError(
+      'invalid_input',
+      `settings.evalSets[${missing}]: there is no evaluation set named "${named[missing]}" (import one in Evaluation, or install the built-in pool's sets).`,
+      { evalSets: named, available: have },
+    );
+  }
+  return named;
+}
+
 export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
   'evolution.start': (settings, ctx) => {
     if (!ctx.db.prepare('SELECT 1 FROM models WHERE id = ?').get(settings.modelId)) {
@@ -40,7 +61,7 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
         runId: settings.runId,
       });
     }
-    const job = jobRunner(ctx).start('evolution.run', settings);
+    const job = jobRunner(ctx).start('evolution.run', { ...settings, evalSets: resolveEvalSets(ctx.db, settings.evalSets) });
     return { jobId: job.id, runId: settings.runId };
   },
   'evolution.runs': (_input, ctx) => {

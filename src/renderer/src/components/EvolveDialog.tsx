@@ -26,7 +26,6 @@ function EvolveForm({ onDone }: { onDone: () => void }) {
   const client = useClient();
   const navigate = useNavigate();
   const models = useApi('models.list', {});
-  const sets = useApi('eval.listSets', {});
   const [modelId, setModelId] = useState<string | null>(null);
   const [pool, setPool] = useState('builtin');
   const [backend, setBackend] = useState<string>('native');
@@ -39,7 +38,6 @@ function EvolveForm({ onDone }: { onDone: () => void }) {
   const [waitForCuration, setWaitForCuration] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const usable = (models.data?.items ?? []).filter((m) => m.kind !== 'adapter');
-  const setNames = (sets.data?.items ?? []).map((s) => s.name);
   const start = async () => {
     setError(null);
     try {
@@ -54,7 +52,6 @@ function EvolveForm({ onDone }: { onDone: () => void }) {
         mix,
         targeted,
         curation: waitForCuration ? 'wait' : 'auto',
-        ...(setNames.length && !setNames.includes('toolsmith-unseen') ? { evalSets: setNames.slice(0, 2) } : {}),
       });
       notifications.show({ message: `Evolution run ${result.runId} started (job ${result.jobId}).` });
       onDone();
