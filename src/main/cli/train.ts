@@ -102,26 +102,40 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
       'Rebuild the bundled starter model by its recipe: a random starter fully fine-tuned by the python trainer on a corpus composed from the built-in pool',
     )
     .option('--out <gguf>', 'where the model goes (its report beside it as .json)', 'resources/models/toolsmith-starter.gguf')
+    .option('--from <gguf>', 'a further stage: go on training this starter on a fresh corpus')
+    .option('--lr <x>', 'peak learning rate (default: the recipe’s)', Number)
     .option('--max-steps <n>', 'cap the optimizer steps', Number)
     .option('--limit <n>', 'use only the first N corpus conversations (a quick check of the recipe)', Number)
     .option('--threads <n>', 'torch CPU threads', Number)
     .option('--device <d>', 'auto | cpu | cuda | mps', 'auto')
-    .action(async (opts: { out: string; maxSteps?: number; limit?: number; threads?: number; device: 'auto' | 'cpu' | 'cuda' | 'mps' }) => {
-      const { buildStarter } = await import('../engine/train/starter-recipe');
-      const controller = new AbortController();
-      process.once('SIGINT', () => controller.abort());
-      const report = await buildStarter({
-        output: opts.out,
-        maxSteps: opts.maxSteps,
-        limit: opts.limit,
-        threads: opts.threads,
-        device: opts.device,
-        signal: controller.signal,
-        onProgress: (p) => (p.step % 25 === 0 || p.valLoss !== undefined) && printProgress(p),
-        log: (line) => console.error(line),
-      });
-      console.log(JSON.stringify({ output: opts.out, examples: report.examples, metrics: report.metrics }, null, 2));
-    });
+    .action(
+      async (opts: {
+        out: string;
+        from?: string;
+        lr?: number;
+        maxSteps?: number;
+        limit?: number;
+        threads?: number;
+        device: 'auto' | 'cpu' | 'cuda' | 'mps';
+      }) => {
+        const { buildStarter } = await import('../engine/train/starter-recipe');
+        const controller = new AbortController();
+        process.once('SIGINT', () => controller.abort());
+        const report = await buildStarter({
+          output: opts.out,
+          from: opts.from,
+          learningRate: opts.lr,
+          maxSteps: opts.maxSteps,
+          limit: opts.limit,
+          threads: opts.threads,
+          device: opts.device,
+          signal: controller.signal,
+          onProgress: (p) => (p.step % 25 === 0 || p.valLoss !== undefined) && printProgress(p),
+          log: (line) => console.error(line),
+        });
+        console.log(JSON.stringify({ output: opts.out, examples: report.examples, metrics: report.metrics }, null, 2));
+      },
+    );
   trainer
     .command('status')
     .description('Is the python trainer ready, where, on which device')

@@ -34,7 +34,9 @@ export const STARTER_RECIPE = {
 } as const;
 
 /** Conversations of the starter's corpus: invocation for every sample, the other sub-tasks for a share. */
-export function starterCorpus(recipe = STARTER_RECIPE): { messages: ChatMessage[]; tools: ToolSpec[] }[] {
+export function starterCorpus(
+  recipe: { corpusSeed: number; counts: Record<SeedCategory, number>; decomposedShare: number } = STARTER_RECIPE,
+): { messages: ChatMessage[]; tools: ToolSpec[] }[] {
   const pool = loadBuiltinPool();
   // Keep the evaluation sets honest: none of their queries (nor the rounds' seed queries) is trained on.
   const exclude = new Set([
@@ -69,6 +71,13 @@ export function starterCorpus(recipe = STARTER_RECIPE): { messages: ChatMessage[
 export interface BuildStarterOptions {
   /** Where the trained GGUF goes (its report is written beside it as `<name>.json`). */
   output: string;
+  /**
+   * Go on training this (earlier) starter instead of a fresh random one: a further stage on a fresh corpus
+   * (the recipe's seed + the stage number). Its report, if beside it, is kept as the new report's `previous`.
+   */
+  from?: string;
+  /** Peak learning rate of a further stage (default: the recipe's). */
+  learningRate?: number;
   threads?: number;
   /** Cap on optimizer steps (default: the recipe's epochs over the corpus). */
   maxSteps?: number;
@@ -83,6 +92,12 @@ export interface BuildStarterOptions {
 
 export interface StarterReport {
   recipe: typeof STARTER_RECIPE;
+  /** 1 for a starter trained from random weights; n + 1 for a further stage on stage n. */
+  stage: number;
+  corpusSeed: number;
+  learningRate: number;
+  /** The report of the stage this one continued. */
+  previous?: StarterReport;
   examples: number;
   droppedTooLong: number;
   templateHash: string;
@@ -94,10 +109,17 @@ export interface StarterReport {
 export async function buildStarter(o: BuildStarterOptions): Promise<StarterReport> {
   const work = fs.mkdtempSync(path.join(path.dirname(path.resolve(o.output)), '.starter-build-'));
   try {
-    const base = path.join(work, 'random.gguf');
-    await createStarterModel(base, { ...STARTER_RECIPE.shape, name: 'toolsmith-starter' });
+    const base = path.join(work, 'base.gguf');
+    const previousReport = o.from ? o.from.replace(/\.gguf$/, '') + '.json' : undefined;
+    const previous =
+      previousReport && fs.existsSync(previousReport) ? (JSON.parse(fs.readFileSync(previousReport, 'utf8')) as StarterReport) : undefined;
+    if (o.from) fs.copyFileSync(o.from, base);
+    else await createStarterModel(base, { ...STARTER_RECIPE.shape, name: 'toolsmith-starter' });
+    const stage = o.from ? (previous?.stage ?? 1) + 1 : 1;
+    const corpusSeed = STARTER_RECIPE.corpusSeed + stage - 1;
+    const learningRate = o.learningRate ?? STARTER_RECIPE.hyper.learningRate;
     const template = chatTemplateFromMetadata((await readGguf(base)).metadata);
-    const conversations = starterCorpus().slice(0, o.limit);
+    const conversations = starterCorpus({ ...STARTER_RECIPE, corpusSeed }).slice(0, o.limit);
     const { examples, templateHash } = renderExamples(template, conversations);
     // Character-level vocabulary: a character is at most one token per UTF-8 byte, plus BOS.
     const ctx = STARTER_RECIPE.shape.contextLength;
@@ -113,7 +135,7 @@ export async function buildStarter(o: BuildStarterOptions): Promise<StarterRepor
         templateHash,
         output: o.output,
         register: false,
-        hyper: { ...STARTER_RECIPE.hyper, contextLength: ctx, ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}) },
+        hyper: { ...STARTER_RECIPE.hyper, learningRate, contextLength: ctx, ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}) },
         python: {
           method: 'full',
           device: o.device ?? 'auto',
@@ -125,6 +147,10 @@ export async function buildStarter(o: BuildStarterOptions): Promise<StarterRepor
     );
     const report: StarterReport = {
       recipe: STARTER_RECIPE,
+      stage,
+      corpusSeed,
+      learningRate,
+      ...(previous ? { previous } : {}),
       examples: fitting.length,
       droppedTooLong: examples.length - fitting.length,
       templateHash,
