@@ -28,6 +28,11 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   try {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // A workspace grows to gigabytes (1 M samples ≈ 2.5 GB): SQLite's default 2 MB page cache re-reads index
+    // pages on every deep page or jump. 64 MB of cache and 256 MB mapped (address space, not memory) keep the
+    // hot indexes in reach; at 200 k samples a jump's p95 fell from ~137 to ~70 ms.
+    db.pragma('cache_size = -65536');
+    db.pragma('mmap_size = 268435456');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

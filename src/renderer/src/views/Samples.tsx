@@ -10,13 +10,13 @@ import { ViewHeader } from '../components/ViewHeader';
 import { SampleDetailPane } from './samples/SampleDetailPane';
 import { SampleFilters } from './samples/SampleFilters';
 import { SampleList } from './samples/SampleList';
-import { useSamplePages, type Sort } from './samples/useSamplePages';
+import { useSamplePages, useSampleRow, type Sort } from './samples/useSamplePages';
 
 export function Samples() {
   const client = useClient();
   const [filter, setFilter] = useState<BrowseFilter>({});
   const [sort, setSort] = useState<Sort>({ key: 'id', dir: 'desc' });
-  const { total, length, byStatus, rowAt } = useSamplePages(filter, sort);
+  const { total, length, byStatus, pages } = useSamplePages(filter, sort);
   const [focus, setFocus] = useState(0);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [editing, setEditing] = useState<{ id: number; output: string; error?: string } | null>(null);
@@ -29,7 +29,8 @@ export function Samples() {
     setSelected(new Set());
   }, []);
   const count = total ?? 0;
-  const focused = length > 0 ? rowAt(Math.min(focus, length - 1)) : undefined;
+  // Re-renders this view when the focused row changes, not on every page the list fetches.
+  const focused = useSampleRow(pages, length > 0 ? Math.min(focus, length - 1) : undefined);
   const onRowClick = useCallback((index: number, row: SampleRow | undefined, event: MouseEvent) => {
     setFocus(index);
     // Shift- or Ctrl-click adds to (or removes from) the selection for bulk actions.
@@ -202,7 +203,7 @@ export function Samples() {
       </Group>
       <Group align="stretch" gap="sm" style={{ flex: 1, minHeight: 0 }} wrap="nowrap">
         <Paper withBorder style={{ flex: 3, minWidth: 0 }}>
-          <SampleList length={length} rowAt={rowAt} focus={focus} selected={selected} onRowClick={onRowClick} scrollTo={scrollTo} />
+          <SampleList length={length} pages={pages} focus={focus} selected={selected} onRowClick={onRowClick} scrollTo={scrollTo} />
         </Paper>
         <Paper withBorder p="sm" style={{ flex: 2, minWidth: 0 }}>
           {focused ? (

@@ -1,67 +1,80 @@
-import { Badge, Box, Group, Stack, Text } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, type MouseEvent, type MutableRefObject } from 'react';
+import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type MouseEvent, type MutableRefObject, type ReactNode } from 'react';
 import type { SampleRow } from '../../../../shared/contract/curation';
-import { Highlighted } from '../../components/Highlighted';
-import { StatusBadge } from './StatusBadge';
+import { PAGE_SIZE, type SamplePages } from './useSamplePages';
+import './SampleList.css';
 
 export const ROW_HEIGHT = 56;
 
 /**
- * The virtualised sample list. It owns the virtualizer, so scrolling re-renders this list only (not the
- * filters, header and detail pane around it), and rows are memoised: a scroll frame renders just the rows
- * that come into view.
+ * The virtualised sample list. It owns the virtualizer and subscribes to page arrivals itself, so scrolling
+ * and fetching re-render this list only (not the filters, header and detail pane around it). Rows are
+ * memoised plain elements styled by SampleList.css (no per-row component tree or inline styles): a scroll
+ * frame creates just the few rows that come into view, and the rows on screen are moved as one block.
  */
 export const SampleList = memo(function SampleList({
   length,
-  rowAt,
+  pages,
   focus,
   selected,
   onRowClick,
   scrollTo,
 }: {
   length: number;
-  rowAt: (index: number) => SampleRow | undefined;
+  pages: SamplePages;
   focus: number;
   selected: ReadonlySet<number>;
   onRowClick: (index: number, row: SampleRow | undefined, event: MouseEvent) => void;
   /** Filled with a function that scrolls a row into view (keyboard moves). */
   scrollTo: MutableRefObject<((index: number) => void) | null>;
 }) {
+  useSyncExternalStore(pages.subscribe, pages.version);
   const listRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: length,
     getScrollElement: () => listRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 6,
   });
   useEffect(() => {
     scrollTo.current = (index) => virtualizer.scrollToIndex(index, { align: 'auto' });
   }, [scrollTo, virtualizer]);
+  // One listener for every row: a row needs no handler of its own.
+  const onClick = useCallback(
+    (event: MouseEvent<HTMLDivElement>) => {
+      const option = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+      if (!option) return;
+      const index = Number(option.dataset.index);
+      onRowClick(index, pages.rowAt(index), event);
+    },
+    [pages, onRowClick],
+  );
+  const items = virtualizer.getVirtualItems();
+  // Half a page ahead either way is fetched already, so a steady scroll meets rows rather than "Loading…".
+  if (items.length > 0) {
+    const ahead = items[items.length - 1]!.index + PAGE_SIZE / 2;
+    const behind = items[0]!.index - PAGE_SIZE / 2;
+    if (ahead < length) pages.rowAt(ahead);
+    if (behind >= 0) pages.rowAt(behind);
+  }
   return (
-    <div
-      ref={listRef}
-      style={{ height: '100%', overflow: 'auto' }}
-      role="listbox"
-      aria-label="Samples"
-      tabIndex={0}
-      data-testid="sample-list"
-    >
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const row = rowAt(item.index);
-          return (
-            <SampleListRow
-              key={item.key}
-              index={item.index}
-              start={item.start}
-              row={row}
-              isFocus={item.index === focus}
-              isSelected={row ? selected.has(row.id) : false}
-              onClick={onRowClick}
-            />
-          );
-        })}
+    <div ref={listRef} className="sample-list" role="listbox" aria-label="Samples" tabIndex={0} data-testid="sample-list" onClick={onClick}>
+      <div className="sample-list-sizer" style={{ height: virtualizer.getTotalSize() }}>
+        {/* Rows have one fixed height, so the rows on screen stack in flow inside one moved block. */}
+        <div className="sample-list-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+          {items.map((item) => {
+            const row = pages.rowAt(item.index);
+            return (
+              <SampleListRow
+                key={item.key}
+                index={item.index}
+                row={row}
+                isFocus={item.index === focus}
+                isSelected={row ? selected.has(row.id) : false}
+              />
+            );
+          })}
+        </div>
       </div>
     </div>
   );
@@ -69,64 +82,54 @@ export const SampleList = memo(function SampleList({
 
 const SampleListRow = memo(function SampleListRow({
   index,
-  start,
   row,
   isFocus,
   isSelected,
-  onClick,
 }: {
   index: number;
-  start: number;
   row: SampleRow | undefined;
   isFocus: boolean;
   isSelected: boolean;
-  onClick: (index: number, row: SampleRow | undefined, event: MouseEvent) => void;
 }) {
   return (
-    <Box
+    <div
+      className="sample-row"
       role="option"
       aria-selected={isFocus}
+      data-index={index}
       data-testid={row ? `sample-row-${row.id}` : undefined}
-      onClick={(event) => onClick(index, row, event)}
-      style={{
-        position: 'absolute',
-        top: 0,
-        left: 0,
-        right: 0,
-        height: ROW_HEIGHT,
-        transform: `translateY(${start}px)`,
-        padding: '6px 10px',
-        cursor: 'pointer',
-        borderBottom: '1px solid var(--mantine-color-default-border)',
-        background: isFocus ? 'var(--mantine-primary-color-light)' : undefined,
-      }}
     >
       {row ? (
-        <Group gap="xs" wrap="nowrap" h="100%">
+        <>
           {isSelected && (
-            <Badge size="xs" color="dark" variant="filled" aria-label="selected">
+            <span className="sample-row-check" role="img" aria-label="selected">
               ✓
-            </Badge>
+            </span>
           )}
-          <StatusBadge status={row.status} />
-          <Stack gap={0} style={{ minWidth: 0, flex: 1 }}>
-            <Text size="sm" truncate>
-              {row.highlight ? <Highlighted text={row.highlight.query} /> : row.query}
-            </Text>
-            <Text size="xs" c="dimmed" ff="monospace" truncate>
-              {row.highlight ? <Highlighted text={row.highlight.output} /> : row.output}
-            </Text>
-          </Stack>
-          <Text size="xs" c="dimmed" w={90} ta="right">
+          <span className="sample-status" data-status={row.status} data-testid="status-badge">
+            {row.status}
+          </span>
+          <div className="sample-row-text">
+            <div className="sample-row-query">{row.highlight ? marked(row.highlight.query) : row.query}</div>
+            <div className="sample-row-output">{row.highlight ? marked(row.highlight.output) : row.output}</div>
+          </div>
+          <div className="sample-row-meta">
             {row.category ?? row.subtask}
             {row.voteShare !== null ? ` · ${row.voteShare.toFixed(2)}` : ''}
-          </Text>
-        </Group>
+          </div>
+        </>
       ) : (
-        <Text size="sm" c="dimmed">
-          Loading…
-        </Text>
+        <div className="sample-row-loading">Loading…</div>
       )}
-    </Box>
+    </div>
   );
 });
+
+// The engine marks search highlights \u0001 … \u0002: control characters on purpose, they cannot occur in sample text.
+// eslint-disable-next-line no-control-regex
+const HIGHLIGHT = /(\u0001[^\u0002]*\u0002)/;
+
+/** Search highlights as plain <mark> elements. */
+function marked(text: string): ReactNode[] {
+  return text.split(HIGHLIGHT).map((piece, i) => (piece.startsWith('\u0001') ? <mark key={i}>{piece.slice(1, -1)}</mark> : piece));
+}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { BrowseFilter, PageCursor, SampleRow } from '../../../../shared/contract/curation';
 import { useClient } from '../../api/client';
 
@@ -13,21 +13,45 @@ interface Page {
 }
 
 /**
+ * The loaded pages of one filter and sort, as an external store: a page's arrival re-renders only what
+ * subscribed (the list, and the view when its focused row changed), not the whole Samples view.
+ */
+export interface SamplePages {
+  /** The row at an index, fetching its page when it is not loaded (undefined until it arrives). */
+  rowAt(index: number): SampleRow | undefined;
+  /** The row at an index if its page is loaded (fetches nothing). */
+  peek(index: number): SampleRow | undefined;
+  subscribe(listener: () => void): () => void;
+  /** Changes whenever a page arrives or the pages are dropped. */
+  version(): number;
+}
+
+/**
  * Rows of a filtered, sorted sample list, fetched a page at a time as the virtual list asks for them.
  * A page whose predecessor is loaded is fetched after that page's cursor (keyset: as cheap deep down as at
  * the top); a page reached by a jump is fetched by offset. The count is fetched beside the first page and
  * never holds it back: until it arrives, the list is as long as the first page.
- * The cache is dropped when the filter or sort changes, and refreshed when samples change.
+ * The cache is dropped when the filter or sort changes, and refreshed when samples change (the old rows
+ * stay on screen until their fresh page arrives).
  */
 export function useSamplePages(filter: BrowseFilter, sort: Sort) {
   const client = useClient();
   const [total, setTotal] = useState<number | undefined>();
   const [byStatus, setByStatus] = useState<Record<string, number>>({});
-  const [version, setVersion] = useState(0);
+  const [firstLength, setFirstLength] = useState(0);
   const pages = useRef(new Map<number, Page>());
+  /** The pages before a refresh, shown until their fresh copies arrive. */
+  const stale = useRef(new Map<number, Page>());
   const loading = useRef(new Set<number>());
   const generation = useRef(0);
+  const listeners = useRef(new Set<() => void>());
+  const version = useRef(0);
   const key = JSON.stringify([filter, sort]);
+
+  const changed = useCallback(() => {
+    version.current++;
+    for (const listener of listeners.current) listener();
+  }, []);
 
   const load = useCallback(
     async (index: number, gen = generation.current) => {
@@ -38,20 +62,23 @@ export function useSamplePages(filter: BrowseFilter, sort: Sort) {
         const page = await client.call('samples.page', { filter, sort, offset: index * PAGE_SIZE, limit: PAGE_SIZE, after });
         if (gen !== generation.current) return;
         pages.current.set(index, { rows: page.rows, next: page.next });
-        setVersion((v) => v + 1);
+        stale.current.delete(index);
+        if (index === 0) setFirstLength(page.rows.length);
+        changed();
       } finally {
         if (gen === generation.current) loading.current.delete(index);
       }
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [client, key],
+    [client, key, changed],
   );
 
   const refresh = useCallback(() => {
     const gen = ++generation.current;
     loading.current = new Set();
-    // Keep showing the old rows until the fresh ones arrive, then refetch the pages that were loaded.
-    const loaded = [...pages.current.keys()];
+    // Every page on screen or in memory, including those a refresh before this one had not brought back yet.
+    const loaded = [...new Set([...pages.current.keys(), ...stale.current.keys()])];
+    stale.current = new Map([...stale.current, ...pages.current]);
     pages.current = new Map();
     for (const index of loaded.length ? loaded : [0]) void load(index, gen);
     void client.call('samples.count', { filter }).then((count) => {
@@ -59,34 +86,50 @@ export function useSamplePages(filter: BrowseFilter, sort: Sort) {
       setTotal(count.total);
       setByStatus(count.byStatus);
     });
-    setVersion((v) => v + 1);
+    changed();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, key, load]);
+  }, [client, key, load, changed]);
 
   useEffect(() => {
+    // A new filter or sort: nothing of the old list is shown.
     pages.current = new Map();
+    stale.current = new Map();
     setTotal(undefined);
+    setFirstLength(0);
     refresh();
   }, [refresh]);
 
   useEffect(() => client.on('samples.changed', () => refresh()), [client, refresh]);
 
-  const rowAt = useCallback(
-    (index: number): SampleRow | undefined => {
+  const store = useMemo<SamplePages>(() => {
+    const peek = (index: number) => {
       const page = Math.floor(index / PAGE_SIZE);
-      const rows = pages.current.get(page)?.rows;
-      if (!rows) {
-        void load(page);
-        return undefined;
-      }
-      return rows[index % PAGE_SIZE];
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [load, version],
-  );
+      return (pages.current.get(page) ?? stale.current.get(page))?.rows[index % PAGE_SIZE];
+    };
+    return {
+      peek,
+      rowAt: (index) => {
+        if (!pages.current.has(Math.floor(index / PAGE_SIZE))) void load(Math.floor(index / PAGE_SIZE));
+        return peek(index);
+      },
+      subscribe: (listener) => {
+        listeners.current.add(listener);
+        return () => listeners.current.delete(listener);
+      },
+      version: () => version.current,
+    };
+  }, [load]);
 
   // Until the count arrives, the rows of the first page (so the list paints without waiting for it).
-  const first = pages.current.get(0);
-  const length = total ?? (first ? first.rows.length : 0);
-  return { total, length, byStatus, rowAt, refresh, version };
+  const length = total ?? firstLength;
+  return { total, length, byStatus, pages: store, refresh };
+}
+
+/** The row at an index, re-rendering the caller only when that row (not any page) changes. */
+export function useSampleRow(pages: SamplePages, index: number | undefined): SampleRow | undefined {
+  const row = useSyncExternalStore(pages.subscribe, () => (index === undefined ? undefined : pages.peek(index)));
+  useEffect(() => {
+    if (index !== undefined) pages.rowAt(index);
+  }, [pages, index]);
+  return row;
 }
