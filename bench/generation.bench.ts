@@ -39,7 +39,10 @@ type Prompt = Pick<GenerateRequest, 'messages' | 'tools'>;
 /** A story: a plain prompt of ~500 characters. */
 function storyPrompt(rep: number, i: number): Prompt {
   // Same length for every (rep, i); different at the start so nothing is reused between runs.
-  return { messages: [{ role: 'user', content: `Tale ${String(rep).padStart(3, '0')}-${String(i).padStart(2, '0')}. ${STORY}${STORY}` }], tools: [] };
+  return {
+    messages: [{ role: 'user', content: `Tale ${String(rep).padStart(3, '0')}-${String(i).padStart(2, '0')}. ${STORY}${STORY}` }],
+    tools: [],
+  };
 }
 
 /**
@@ -108,7 +111,7 @@ async function benchModel(label: string, file: string, prompt: (rep: number, i: 
   const a = median(independent) / median(shared);
   const b = median(ours) / median(plain) - 1;
   console.log(
-    `${label} (${backend.device.gpu || 'cpu'}, ${threads} threads, prompt ${promptTokens} tokens, ${LENGTH} tokens per sample, median of ${REPS})`,
+    `${label} (${backend.device.gpu || 'cpu'}, ${threads} threads, prompt ${promptTokens} tokens, ${LENGTH} tokens per sample, median of ${REPS}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`,
   );
   console.log(
     `  (a) k=${K} shared prompt: ${median(shared).toFixed(0)} ms; ${K} independent: ${median(independent).toFixed(0)} ms → ${a.toFixed(2)}× faster (target ≥ 3×)`,

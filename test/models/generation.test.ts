@@ -3,7 +3,8 @@ import path from 'node:path';
 import { LlamaCompletion } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolSpec } from '../../src/main/engine/models/backend';
-import { createLocalBackend, type LocalBackend } from '../../src/main/engine/models/local-backend';
+import { cellsFor, createLocalBackend, StepBarrier, useQ8Keys, type LocalBackend } from '../../src/main/engine/models/local-backend';
+import { readGguf } from '../../src/main/engine/models/gguf/read';
 import { checkModelFits, getRuntimeLlama, ModelTooLargeError } from '../../src/main/engine/models/runtime';
 import { GgmlType } from '../../src/main/engine/models/gguf/types';
 import { gguf, writeGguf } from '../../src/main/engine/models/gguf/write';
@@ -214,6 +215,61 @@ describe('constrained calls on the starter model (character vocabulary: cheap to
       await backend.dispose();
     }
   }, 300_000);
+});
+
+describe('parallel samples: context sizing and lockstep steps', () => {
+  it('sizes each sequence for the request: powers of two from 256 up to contextSize', () => {
+    expect(cellsFor(10, 4096)).toBe(256);
+    expect(cellsFor(256, 4096)).toBe(256);
+    expect(cellsFor(257, 4096)).toBe(512);
+    expect(cellsFor(522, 4096)).toBe(1024);
+    expect(cellsFor(3000, 2048)).toBe(2048);
+  });
+
+  it('a step barrier releases when every running sample has arrived; one that leaves stops counting', async () => {
+    const barrier = new StepBarrier(3);
+    const released: number[] = [];
+    const a = barrier.arrive().then(() => released.push(1));
+    const b = barrier.arrive().then(() => released.push(2));
+    await Promise.resolve();
+    expect(released).toEqual([]);
+    barrier.leave(); // the third sample finished: the two waiting go on
+    await Promise.all([a, b]);
+    expect(released.sort()).toEqual([1, 2]);
+    const c = barrier.arrive().then(() => released.push(3));
+    const d = barrier.arrive().then(() => released.push(4));
+    await Promise.all([c, d]);
+    expect(released).toHaveLength(4);
+  });
+
+  it('starter model (Q8_0 keys on CPU): 8 greedy samples agree; a longer prompt grows the context', async () => {
+    const file = path.join(tempDir(), 'starter.gguf');
+    await createStarterModel(file, { seed: 3 });
+    expect(useQ8Keys((await readGguf(file)).metadata)).toBe(true); // 192 / 6 = 32 values per head
+    expect(useQ8Keys((await readGguf(STORIES)).metadata)).toBe(false); // 8 values per head
+    const backend = await createLocalBackend({ modelPath: file, threads: 1, contextSize: 2048, sequences: 8, gpu: false });
+    try {
+      // 256 cells per sequence for the first prompt; the second needs more, so the context is made again.
+      for (const content of ['Weather in Oslo?', 'Weather in Oslo and in Bergen, tomorrow? '.repeat(16)]) {
+        const request = {
+          messages: [{ role: 'user' as const, content }],
+          tools: [],
+          sampling: { temperature: 0, maxTokens: 24 },
+          banEog: true,
+        };
+        const { tokens } = backend.renderPrompt(request);
+        const one = await backend.generate(request);
+        expect(one.contextInputTokens).toBe(tokens.length - 1);
+        const eight = await backend.generate({ ...request, k: 8 });
+        // The copies hold the same (quantised) keys as the first sequence: the same greedy answer 8 times.
+        expect(eight.contextInputTokens).toBe(0);
+        expect(eight.outputs.map((o) => o.tokens)).toEqual(Array(8).fill(24));
+        expect(new Set(eight.outputs.map((o) => o.text)).size).toBe(1);
+      }
+    } finally {
+      await backend.dispose();
+    }
+  }, 60_000);
 });
 
 describe('bad input', () => {

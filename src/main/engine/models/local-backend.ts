@@ -20,6 +20,15 @@ import { deviceReport, loadModel, type DeviceReport, type GpuSetting } from './r
  * copies that state to k − 1 more sequences and samples them in parallel (one batch per step), each with
  * its own seed and grammar state. A prompt that shares a prefix with the previous request reuses the
  * evaluated prefix.
+ *
+ * Costs measured on CPU (bench/generation.bench.ts), which shape how the context is made:
+ * - node-llama-cpp gives every sequence its own KV stream (kv_unified is off in its addon), so a sample
+ *   attends over its own copy of the prompt and a copy is a whole-stream memcpy: each sequence gets only
+ *   the cells the requests need (`cellsFor`), not the full `contextSize`.
+ * - llama.cpp's CPU flash attention runs one query row at a time per stream, several times slower than
+ *   plain attention for k parallel samples; and its F16 dot product of 32-value heads falls back to scalar
+ *   code on AVX-512, while the Q8_0 one stays vectorised. So on CPU: no flash attention, and Q8_0 keys
+ *   where heads have 32 values (`useQ8Keys`; values stay F16).
  */
 
 export interface LocalBackendOptions {
@@ -29,7 +38,10 @@ export interface LocalBackendOptions {
   loraScale?: number;
   /** Threads for evaluation (default: llama.cpp's physical-core count). Tests use 1–2. */
   threads?: number;
-  /** Tokens each sequence can hold, prompt and output (default min(4096, the model's training context)). */
+  /**
+   * Tokens each sequence can hold at most, prompt and output (default min(4096, the model's training
+   * context)). The context is allocated for what requests need (powers of two, at least 256) up to this.
+   */
   contextSize?: number;
   gpu?: GpuSetting;
   /** Parallel sequences to allocate up front (default 8, grown when a request asks for more). */
@@ -95,6 +107,56 @@ interface SequenceWithCopy extends LlamaContextSequence {
   _copyStateFromOtherSequence?: (other: LlamaContextSequence, upToTokenIndex: number) => Promise<boolean>;
 }
 
+/**
+ * Holds each sample after it got its token until every sample still running got its own, so that all of
+ * them queue their next token together and node-llama-cpp decodes one step as one batch of k tokens.
+ * (Left alone, the sample sampled last misses the batch the others start, and 32 steps take ~37 decodes.)
+ */
+export class StepBarrier {
+  private waiting: (() => void)[] = [];
+  constructor(private parties: number) {}
+  /** Resolves when every party still running has arrived. */
+  arrive(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.release();
+    });
+  }
+  /** A party that finished (or failed) stops counting. */
+  leave(): void {
+    this.parties--;
+    this.release();
+  }
+  private release(): void {
+    if (this.waiting.length === 0 || this.waiting.length < this.parties) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  }
+}
+
+/**
+ * Whether keys are cached as Q8_0 on the CPU: where they are vectorised and F16 keys are not, i.e. heads of
+ * 32 values (a multiple of Q8_0's 32-value block — with other sizes llama.cpp would fail or misread them —
+ * and shorter than the 64 values AVX-512 F16 code handles at once).
+ */
+export function useQ8Keys(metadata: Record<string, unknown>): boolean {
+  const arch = metadata['general.architecture'];
+  const num = (key: string) => {
+    const v = metadata[`${String(arch)}.${key}`];
+    return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
+  };
+  const embedding = num('embedding_length');
+  const heads = num('attention.head_count');
+  const keyLength = num('attention.key_length') ?? (embedding && heads ? embedding / heads : undefined);
+  return keyLength === 32;
+}
+
+/** KV cells per sequence for a request of `needed` tokens: a power of two, at least 256, at most `max`. */
+export function cellsFor(needed: number, max: number): number {
+  return Math.min(max, Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, needed)))));
+}
+
 export async function createLocalBackend(options: LocalBackendOptions): Promise<LocalBackend> {
   const header = await readGguf(options.modelPath);
   const template = chatTemplateFromMetadata(header.metadata);
@@ -105,48 +167,40 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
   const device = await deviceReport(llama, fallbackReason);
   const trainContext = model.trainContextSize || 4096;
   const contextSize = options.contextSize ?? Math.min(4096, trainContext);
+  const q8Keys = useQ8Keys(header.metadata);
   const mutex = new Mutex();
   const grammars = new Map<string, Promise<LlamaGrammar>>();
   let context: LlamaContext | undefined;
   let sequences: SequenceWithCopy[] = [];
   let disposed = false;
-  // How many sequences take part in the current decode step (the samples still running).
-  let expected = 1;
 
   /**
-   * Batch dispatch: wait until every running sample has queued its next token, so that one step is one
-   * decode of k tokens. (node-llama-cpp's default, the next event-loop cycle, dispatches whichever samples
-   * finished sampling first, which splits a step into several decodes.) Bounded: at most ~20 ms of waiting.
+   * The context, with at least k sequences of at least `cells` tokens each. It only grows (a new context
+   * drops the evaluated prefix), so a backend re-creates it a few times at most.
    */
-  const dispatchSchedule = (dispatch: () => void) => {
-    const queued = (context as unknown as { _queuedDecodeSequenceIds?: Set<number> } | undefined)?._queuedDecodeSequenceIds;
-    if (!queued) {
-      setImmediate(dispatch);
-      return;
-    }
-    const started = performance.now();
-    let spins = 0;
-    const check = () => {
-      if (queued.size >= expected || performance.now() - started > 20) dispatch();
-      else if (++spins < 8) setImmediate(check);
-      else setTimeout(check, 0);
-    };
-    check();
-  };
-
-  async function ensureContext(k: number): Promise<SequenceWithCopy[]> {
-    if (context && sequences.length >= k) return sequences;
+  async function ensureContext(k: number, cells: number): Promise<SequenceWithCopy[]> {
+    if (context && sequences.length >= k && context.contextSize >= cells) return sequences;
+    const n = Math.max(k, sequences.length, options.sequences ?? 8);
+    const size = Math.max(cells, context?.contextSize ?? 0);
     await context?.dispose();
-    const n = Math.max(k, options.sequences ?? 8);
-    context = await model.createContext({
-      contextSize: contextSize * n,
+    context = undefined;
+    sequences = [];
+    const base = {
+      // Per sequence: node-llama-cpp allocates contextSize cells for each of the n sequences.
+      contextSize: size,
       sequences: n,
       threads: options.threads,
-      batchSize: Math.min(512, contextSize * n),
-      batching: { dispatchSchedule },
+      batchSize: Math.min(512, size * n),
       ...(options.loraPath ? { lora: { adapters: [{ filePath: options.loraPath, scale: options.loraScale ?? 1 }] } } : {}),
-    });
-    sequences = [];
+    };
+    if (llama.gpu === false && q8Keys) {
+      try {
+        context = await model.createContext({ ...base, flashAttention: false, experimentalKvCacheKeyType: 'Q8_0' });
+      } catch {
+        // Q8_0 keys refused (an experimental node-llama-cpp option): F16 keys, only slower.
+      }
+    }
+    context ??= await model.createContext(llama.gpu === false ? { ...base, flashAttention: false } : base);
     for (let i = 0; i < n; i++) sequences.push(context.getSequence() as SequenceWithCopy);
     return sequences;
   }
@@ -188,12 +242,11 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
 
     return mutex.run(async () => {
       if (signal?.aborted) throw new GenerationCancelledError();
-      const seqs = (await ensureContext(k)).slice(0, k);
+      const seqs = (await ensureContext(k, cellsFor(prompt.length + sampling.maxTokens, contextSize))).slice(0, k);
       const first = seqs[0]!;
       const meterBefore = seqs.map((s) => s.tokenMeter.usedInputTokens);
       // Everything but the last prompt token is evaluated once, on the first sequence (reusing any common
       // prefix with what it already holds); each sample then evaluates the last token itself, in one batch.
-      expected = 1;
       const head = prompt.slice(0, -1);
       const last = prompt[prompt.length - 1]!;
       let common = 0;
@@ -214,13 +267,13 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
       const eog = [model.tokens.eos, model.tokens.eot].filter((t): t is Token => t !== null);
       const tokenBias = request.banEog ? banTokens(model, eog) : undefined;
       // allSettled: a cancelled sample must not release the context while its siblings still run.
-      expected = k;
+      const step = new StepBarrier(k);
       const settled = await Promise.allSettled(
         seqs.map(async (seq, i): Promise<LocalGeneratedOutput> => {
           try {
             return await sample(seq, i);
           } finally {
-            expected--;
+            step.leave();
           }
         }),
       );
@@ -258,6 +311,7 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
               finishReason = 'length';
               break;
             }
+            if (k > 1) await step.arrive();
           }
         } finally {
           await iterator.return?.();
