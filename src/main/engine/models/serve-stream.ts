@@ -18,14 +18,17 @@ import { textToCalls } from './call-text';
  * What is streamed joins up to the non-streaming answer: the same content, the same calls with the same ids.
  */
 
-export interface StreamCompletion {
+/** A finished OpenAI chat completion (what the non-streaming answer is, and what a stream ends by sending). */
+export interface ChatCompletion {
   id: string;
+  object: 'chat.completion';
   created: number;
   model: string;
   system_fingerprint: string;
   choices: {
     index: number;
     message: {
+      role: 'assistant';
       content: string | null;
       tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
     };
@@ -165,7 +168,7 @@ export class CompletionStream {
   }
 
   /** Sends what is left of each choice (the whole answer when nothing was streamed), the finish chunks, usage and [DONE]. */
-  finish(completion: StreamCompletion, includeUsage: boolean): void {
+  finish(completion: ChatCompletion, includeUsage: boolean): void {
     this.base.system_fingerprint = completion.system_fingerprint;
     for (const choice of completion.choices) {
       const s = this.state(choice.index);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ChatMessage, GenerateRequest, GenerateResult, GenerationBackend, ToolSpec } from './backend';
 import { normalizeTool, toToolSpec, ToolValidationError } from '../tools/normalize';
 import { callsToText, textToCalls } from './call-text';
-import { callId, CompletionStream } from './serve-stream';
+import { callId, CompletionStream, type ChatCompletion } from './serve-stream';
 
 /**
  * `toolsmith serve-model`: one model behind OpenAI's chat-completions API, so that any OpenAI client (the
@@ -357,26 +357,8 @@ export function toGenerateRequest(body: ChatCompletionRequest, defaults: ServeMo
   };
 }
 
-interface Completion {
-  id: string;
-  object: 'chat.completion';
-  created: number;
-  model: string;
-  system_fingerprint: string;
-  choices: {
-    index: number;
-    message: {
-      role: 'assistant';
-      content: string | null;
-      tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
-    };
-    finish_reason: 'stop' | 'length' | 'tool_calls';
-  }[];
-  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
-}
-
 /** The backend's outputs as an OpenAI chat completion: call text becomes `tool_calls` when tools were offered. */
-export function toCompletion(result: GenerateResult, request: GenerateRequest, model: string, id = completionId()): Completion {
+export function toCompletion(result: GenerateResult, request: GenerateRequest, model: string, id = completionId()): ChatCompletion {
   const choices = result.outputs.map((output, index) => {
     const calls = request.constrain === 'calls' ? textToCalls(output.text) : null;
     if (calls && calls.length > 0) {
