@@ -16,7 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { LlamaCompletion, TokenBias, type Token } from 'node-llama-cpp';
 import type { GenerateRequest } from '../src/main/engine/models/backend';
-import { createLocalBackend, type LocalBackend } from '../src/main/engine/models/local-backend';
+import { createLocalBackend, deviceContextOptions, type LocalBackend } from '../src/main/engine/models/local-backend';
+import { readGguf } from '../src/main/engine/models/gguf/read';
 import { createStarterModel } from '../src/main/engine/models/starter';
 import { loadSeedSamples, seedSampleTools } from '../src/main/engine/pool';
 import { invocationPrompt } from '../src/main/engine/subtasks/builders';
@@ -66,7 +67,9 @@ async function benchModel(label: string, file: string, prompt: (rep: number, i: 
   const independent: number[] = [];
   const ours: number[] = [];
   const plain: number[] = [];
-  const completionSeq = (await backend.model.createContext({ contextSize: 4096, threads })).getSequence();
+  // The plain side gets the same device settings as ours (no flash attention on the CPU, Q8_0 keys for 32-wide heads).
+  const tuned = deviceContextOptions(backend.llama.gpu, (await readGguf(file)).metadata);
+  const completionSeq = (await backend.model.createContext({ contextSize: 4096, threads, ...tuned })).getSequence();
   const completion = new LlamaCompletion({ contextSequence: completionSeq });
   const eog = [backend.model.tokens.eos, backend.model.tokens.eot].filter((t): t is Token => t !== null);
   const bias = new TokenBias(backend.model.tokenizer);

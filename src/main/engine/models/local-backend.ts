@@ -3,6 +3,7 @@ import {
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
+  type LlamaGpuType,
   type LlamaGrammar,
   type LlamaModel,
   type Token,
@@ -153,6 +154,18 @@ export function useQ8Keys(metadata: Record<string, unknown>): boolean {
 }
 
 /** KV cells per sequence for a request of `needed` tokens: a power of two, at least 256, at most `max`. */
+/**
+ * Context options for the device and the model: on the CPU no flash attention (its CPU kernel is several
+ * times slower with many sequences), and Q8_0 keys where heads are 32 wide (`useQ8Keys`). On a GPU, node-llama-cpp's defaults.
+ */
+export function deviceContextOptions(
+  gpu: LlamaGpuType,
+  metadata: Record<string, unknown>,
+): { flashAttention?: false; experimentalKvCacheKeyType?: 'Q8_0' } {
+  if (gpu !== false) return {};
+  return { flashAttention: false, ...(useQ8Keys(metadata) ? { experimentalKvCacheKeyType: 'Q8_0' as const } : {}) };
+}
+
 export function cellsFor(needed: number, max: number): number {
   return Math.min(max, Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, needed)))));
 }
@@ -167,7 +180,6 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
   const device = await deviceReport(llama, fallbackReason);
   const trainContext = model.trainContextSize || 4096;
   const contextSize = options.contextSize ?? Math.min(4096, trainContext);
-  const q8Keys = useQ8Keys(header.metadata);
   const mutex = new Mutex();
   const grammars = new Map<string, Promise<LlamaGrammar>>();
   let context: LlamaContext | undefined;
@@ -193,14 +205,15 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
       batchSize: Math.min(512, size * n),
       ...(options.loraPath ? { lora: { adapters: [{ filePath: options.loraPath, scale: options.loraScale ?? 1 }] } } : {}),
     };
-    if (llama.gpu === false && q8Keys) {
+    const { experimentalKvCacheKeyType, ...tuned } = deviceContextOptions(llama.gpu, header.metadata);
+    if (experimentalKvCacheKeyType) {
       try {
-        context = await model.createContext({ ...base, flashAttention: false, experimentalKvCacheKeyType: 'Q8_0' });
+        context = await model.createContext({ ...base, ...tuned, experimentalKvCacheKeyType });
       } catch {
         // Q8_0 keys refused (an experimental node-llama-cpp option): F16 keys, only slower.
       }
     }
-    context ??= await model.createContext(llama.gpu === false ? { ...base, flashAttention: false } : base);
+    context ??= await model.createContext({ ...base, ...tuned });
     for (let i = 0; i < n; i++) sequences.push(context.getSequence() as SequenceWithCopy);
     return sequences;
   }
