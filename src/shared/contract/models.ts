@@ -245,22 +245,26 @@ export const BackendSpec = z.discriminatedUnion('kind', [
 ]);
 export type BackendSpec = z.infer<typeof BackendSpec>;
 
+/** What an evaluation with a model runs: the set, how answers are decoded and checked, which items. */
+export const ModelEvalRequest = z.object({
+  set: z.union([z.number().int().positive(), z.string().min(1)]),
+  label: z.string().max(200).default(''),
+  sampling: Sampling.default({ temperature: 0, maxTokens: 256 }),
+  constrain: z.enum(['calls', 'none', 'auto']).default('auto'),
+  decoder: z.enum(['bfcl', 'any']).default('bfcl'),
+  categories: z.array(z.string().min(1)).optional(),
+  limit: z.number().int().positive().optional(),
+  /** Continue an unfinished run of this id. */
+  resumeRunId: z.number().int().positive().optional(),
+});
+
 export const modelEvalMethods = {
   'models.evaluate': method(
-    z.object({
-      set: z.union([z.number().int().positive(), z.string().min(1)]),
+    ModelEvalRequest.extend({
       /** A registered local model (default: the loaded one). */
       model: ModelRef.optional(),
       /** Or a remote OpenAI-compatible server instead of a local model. */
       remote: RemoteBackendSettings.optional(),
-      label: z.string().max(200).default(''),
-      sampling: Sampling.default({ temperature: 0, maxTokens: 256 }),
-      constrain: z.enum(['calls', 'none', 'auto']).default('auto'),
-      decoder: z.enum(['bfcl', 'any']).default('bfcl'),
-      categories: z.array(z.string().min(1)).optional(),
-      limit: z.number().int().positive().optional(),
-      /** Continue an unfinished run of this id. */
-      resumeRunId: z.number().int().positive().optional(),
     }),
     z.object({ jobId: z.number().int() }),
     'Queue a job (kind eval.model) that runs an evaluation set through a local or remote model and stores outputs and BFCL verdicts; progress as jobs.progress and models.evalProgress events, cancel with jobs.cancel; the job output names the run (runId).',

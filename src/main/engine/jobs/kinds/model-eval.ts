@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BackendSpec, Sampling } from '../../../../shared/contract/models';
+import { BackendSpec, ModelEvalRequest } from '../../../../shared/contract/models';
 import {
   discardAbandonedRuns,
   discardUnfinishedRun,
@@ -23,20 +23,11 @@ import { isAbortError, type StepContext } from '../types';
  * run it created, so no half-written run is left behind.
  */
 
-export const ModelEvalJobSettings = z.object({
-  set: z.union([z.number().int().positive(), z.string().min(1)]),
+export const ModelEvalJobSettings = ModelEvalRequest.extend({
   /** Which model: a registered local model (by id, fixed when the job is queued) or a remote server (its API key is not stored). */
   backend: BackendSpec,
-  label: z.string().max(200).default(''),
-  sampling: Sampling.default({ temperature: 0, maxTokens: 256 }),
-  constrain: z.enum(['calls', 'none', 'auto']).default('auto'),
-  decoder: z.enum(['bfcl', 'any']).default('bfcl'),
-  categories: z.array(z.string().min(1)).optional(),
-  limit: z.number().int().positive().optional(),
   /** Items generated between two commits. */
   batchSize: z.number().int().min(1).max(256).default(8),
-  /** Continue this unfinished run instead of starting a new one. */
-  resumeRunId: z.number().int().positive().optional(),
   /** Shown in the job's title. */
   modelName: z.string().optional(),
   setName: z.string().optional(),
