@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openEngine } from '../src/main/engine/api';
-import { ensureStarter, installDemoData } from '../src/main/engine/evolution/demo-setup';
+import { demoSettings, DEMO_STARTER_SHAPE, ensureStarter, installDemoData } from '../src/main/engine/evolution/demo-setup';
 import { evaluateSet } from '../src/main/engine/evolution/evaluate';
 import { getModelRef } from '../src/main/engine/evolution/models-link';
 import { listRounds, metric } from '../src/main/engine/evolution/rounds-repo';
@@ -24,7 +24,6 @@ import { jobRunner } from '../src/main/engine/jobs/runner';
 import { createLocalBackend } from '../src/main/engine/models/local-backend';
 import { INDOMAIN_SET, UNSEEN_SET } from '../src/main/engine/pool';
 import { closeSharedSandbox } from '../src/main/engine/sandbox';
-import { demoSettings, DEMO_STARTER_SHAPE } from '../src/main/cli/evolution';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 3);

@@ -7,6 +7,7 @@ import type { EvolveSettingsInput, RoundSummary } from '../../shared/contract/ev
 import type { JobSummary } from '../../shared/contract/jobs';
 import { openEngine, type Engine } from '../engine/api';
 import { INDOMAIN_SET, UNSEEN_SET } from '../engine/pool';
+import { demoSettings, DEMO_STARTER_SHAPE } from '../engine/evolution/demo-setup';
 import { jobRunner } from '../engine/jobs/runner';
 import { closeSharedSandbox } from '../engine/sandbox';
 import type { OpenEngine } from './engine-opener';
@@ -351,37 +352,4 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       else console.log(`Workspace kept: ${dir}`);
     }
   });
-}
-
-/** A starter small enough to train on two CPU cores in the demo's time. */
-export const DEMO_STARTER_SHAPE = { embedding: 96, layers: 2, heads: 4, feedForward: 256, contextLength: 1024 } as const;
-
-/** The demo's budgets (every one recorded with the rounds; the rest are method.md's defaults). */
-export const DEMO_SETTINGS = {
-  rounds: 3,
-  earlyStop: false,
-  importsPerRound: 16,
-  generatedPerRound: 4,
-  k: 4,
-  passK: 4,
-  maxTokens: 48,
-  evalSets: [UNSEEN_SET, INDOMAIN_SET],
-  evalLimit: 12,
-  backend: 'native' as const,
-  train: { epochs: 2, learningRate: 1e-3, contextLength: 1024, trainLayers: 'all' as const, threads: 1, maxSteps: 8 },
-};
-
-/**
- * The demo's settings for its starter: the bundled one was trained in full by the python trainer, so the
- * rounds train only what the native trainer's gradients are exact for (last block + output), on windows of
- * its 2048-token context; a freshly taught random starter keeps the small, all-layers settings above.
- */
-export function demoSettings(bundled: boolean) {
-  if (!bundled) return DEMO_SETTINGS;
-  return {
-    ...DEMO_SETTINGS,
-    evalLimit: 20,
-    maxTokens: 64,
-    train: { ...DEMO_SETTINGS.train, contextLength: 2048, trainLayers: 'last' as const, learningRate: 5e-4, maxSteps: 12 },
-  };
 }

@@ -55,6 +55,15 @@ function badLine(file: string, line: number, message: string, field?: string): n
   throw new ApiError('bad_file', `${file}:${line}: ${message}`, { file, line, field });
 }
 
+/** One JSON line, or a file:line error that says it may be truncated. */
+function jsonLine(file: string, line: number, raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    return badLine(file, line, `not valid JSON (${error instanceof Error ? error.message : String(error)}); the line may be truncated`);
+  }
+}
+
 interface PendingItem {
   key: string;
   category: string;
@@ -78,12 +87,7 @@ export async function importBfclSet(
   for await (const raw of lineSource(input.questions)) {
     lineNo++;
     if (raw.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch (error) {
-      badLine(qFile, lineNo, `not valid JSON (${error instanceof Error ? error.message : String(error)}); the line may be truncated`);
-    }
+    const parsed = jsonLine(qFile, lineNo, raw);
     const q = Question.safeParse(parsed);
     if (!q.success) badLine(qFile, lineNo, describeZodError(q.error), q.error.issues[0]?.path.join('.'));
     if (items.has(q.data.id)) badLine(qFile, lineNo, `id "${q.data.id}" appears twice`, 'id');
@@ -112,12 +116,7 @@ export async function importBfclSet(
     for await (const raw of lineSource(input.answers)) {
       lineNo++;
       if (raw.trim() === '') continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw);
-      } catch (error) {
-        badLine(aFile, lineNo, `not valid JSON (${error instanceof Error ? error.message : String(error)}); the line may be truncated`);
-      }
+      const parsed = jsonLine(aFile, lineNo, raw);
       const a = Answer.safeParse(parsed);
       if (!a.success) badLine(aFile, lineNo, describeZodError(a.error), a.error.issues[0]?.path.join('.'));
       const item = items.get(a.data.id);

@@ -6,7 +6,16 @@ import { chatTemplateFromMetadata } from '../models/chat-render';
 import { readGguf } from '../models/gguf/read';
 import { findModel, importModel, registerModel } from '../models/registry';
 import { createStarterModel, type StarterModelOptions } from '../models/starter';
-import { builtinEvalSetFiles, installBuiltinPool, loadSeedSamples, resourcesDir, seedSampleTools, type SeedSample } from '../pool';
+import {
+  builtinEvalSetFiles,
+  INDOMAIN_SET,
+  installBuiltinPool,
+  loadSeedSamples,
+  resourcesDir,
+  seedSampleTools,
+  UNSEEN_SET,
+  type SeedSample,
+} from '../pool';
 import { insertSample } from '../samples/samples-repo';
 import { decompose } from '../subtasks/builders';
 import type { ToolUse } from '../subtasks/types';
@@ -190,5 +199,38 @@ export async function ensureStarter(
     bundled: false,
     seconds: (Date.now() - started) / 1000,
     finalLoss: result.metrics.finalLoss,
+  };
+}
+
+/** A starter small enough to train on two CPU cores in the demo's time. */
+export const DEMO_STARTER_SHAPE = { embedding: 96, layers: 2, heads: 4, feedForward: 256, contextLength: 1024 } as const;
+
+/** The demo's budgets (every one recorded with the rounds; the rest are method.md's defaults). */
+export const DEMO_SETTINGS = {
+  rounds: 3,
+  earlyStop: false,
+  importsPerRound: 16,
+  generatedPerRound: 4,
+  k: 4,
+  passK: 4,
+  maxTokens: 48,
+  evalSets: [UNSEEN_SET, INDOMAIN_SET],
+  evalLimit: 12,
+  backend: 'native' as const,
+  train: { epochs: 2, learningRate: 1e-3, contextLength: 1024, trainLayers: 'all' as const, threads: 1, maxSteps: 8 },
+};
+
+/**
+ * The demo's settings for its starter: the bundled one was trained in full by the python trainer, so the
+ * rounds train only what the native trainer's gradients are exact for (last block + output), on windows of
+ * its 2048-token context; a freshly taught random starter keeps the small, all-layers settings above.
+ */
+export function demoSettings(bundled: boolean) {
+  if (!bundled) return DEMO_SETTINGS;
+  return {
+    ...DEMO_SETTINGS,
+    evalLimit: 20,
+    maxTokens: 64,
+    train: { ...DEMO_SETTINGS.train, contextLength: 2048, trainLayers: 'last' as const, learningRate: 5e-4, maxSteps: 12 },
   };
 }
