@@ -69,7 +69,8 @@ async function benchModel(label: string, file: string, prompt: (rep: number, i: 
   const plain: number[] = [];
   // The plain side gets the same device settings as ours (no flash attention on the CPU, Q8_0 keys for 32-wide heads).
   const tuned = deviceContextOptions(backend.llama.gpu, (await readGguf(file)).metadata);
-  const completionSeq = (await backend.model.createContext({ contextSize: 4096, threads, ...tuned })).getSequence();
+  const completionContext = await backend.model.createContext({ contextSize: 4096, threads, ...tuned });
+  const completionSeq = completionContext.getSequence();
   const completion = new LlamaCompletion({ contextSequence: completionSeq });
   const eog = [backend.model.tokens.eos, backend.model.tokens.eot].filter((t): t is Token => t !== null);
   const bias = new TokenBias(backend.model.tokenizer);
@@ -123,6 +124,8 @@ async function benchModel(label: string, file: string, prompt: (rep: number, i: 
     `  (b) Toolsmith path: ${median(ours).toFixed(1)} ms; plain LlamaCompletion: ${median(plain).toFixed(1)} ms → overhead ${(b * 100).toFixed(1)} % (target ≤ 10 %)`,
   );
   await completion.dispose({ disposeSequence: true });
+  // Disposed here, not left to the model: node-llama-cpp's model dispose can hang on a context still open.
+  await completionContext.dispose();
   await backend.dispose();
 }
 

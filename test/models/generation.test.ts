@@ -44,12 +44,16 @@ describe('stories260K (a real trained tiny llama)', () => {
   afterAll(() => backend?.dispose());
 
   it('greedy continuation of "Once upon a time" begins ", there was a little girl named Lily"', async () => {
-    const completion = new LlamaCompletion({
-      contextSequence: (await backend.model.createContext({ contextSize: 128, threads: 2 })).getSequence(),
-    });
-    const text = await completion.generateCompletion('Once upon a time', { maxTokens: 16, temperature: 0 });
-    expect(text.startsWith(', there was a little girl named Lily')).toBe(true);
-    await completion.dispose({ disposeSequence: true });
+    // A context of its own, on the backend's model, disposed here: the backend disposes only its own.
+    const context = await backend.model.createContext({ contextSize: 128, threads: 2 });
+    try {
+      const completion = new LlamaCompletion({ contextSequence: context.getSequence() });
+      const text = await completion.generateCompletion('Once upon a time', { maxTokens: 16, temperature: 0 });
+      expect(text.startsWith(', there was a little girl named Lily')).toBe(true);
+      await completion.dispose({ disposeSequence: true });
+    } finally {
+      await context.dispose();
+    }
   });
 
   it('k = 8 samples share one prompt evaluation and return 8 results', { timeout: 120_000 }, async () => {
