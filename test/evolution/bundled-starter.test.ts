@@ -7,6 +7,7 @@ import { getModel } from '../../src/main/engine/models/registry';
 import { createStarterModel } from '../../src/main/engine/models/starter';
 import { resourcesDir } from '../../src/main/engine/pool';
 import { invocationPrompt } from '../../src/main/engine/subtasks/builders';
+import { checkItem } from '../../src/main/engine/eval/eval-run';
 import { parseCalls } from '../../src/main/engine/tools/call-parse';
 import { normalizeTool } from '../../src/main/engine/tools/normalize';
 import { STARTER_RECIPE } from '../../src/main/engine/train/starter-recipe';
@@ -27,37 +28,43 @@ function heldOutItems(n: number) {
             question?: { content: string }[][];
             function?: unknown[];
             ground_truth?: Record<string, unknown>[];
+            category?: string;
           },
       );
-  const answers = new Map(read('possible_answer/toolsmith-indomain.json').map((a) => [a.id, Object.keys(a.ground_truth![0]!)[0]!]));
+  const answers = new Map(read('possible_answer/toolsmith-indomain.json').map((a) => [a.id, a]));
   const rows = read('toolsmith-indomain.json').filter((r) => answers.has(r.id));
   return rows
     .filter((_, i) => i % Math.floor(rows.length / n) === 0)
     .slice(0, n)
-    .map((r) => ({ ...r, expected: answers.get(r.id)! }));
+    .map((r) => ({ ...r, expected: Object.keys(answers.get(r.id)!.ground_truth![0]!)[0]!, answer: answers.get(r.id)! }));
 }
 
 /**
  * Greedy answers under the call grammar (as evaluation decodes them): on how many held-out requests does the
- * model choose the right function among the offered tools?
+ * model choose the right function among the offered tools, and on how many is the whole answer right by BFCL's
+ * checker (functions and argument values)?
  */
-async function rightFunction(modelPath: string, n: number): Promise<number> {
+async function rightFunction(modelPath: string, n: number): Promise<{ functions: number; answers: number }> {
   const backend = await createLocalBackend({ modelPath, threads: 1, contextSize: 2048, sequences: 1, gpu: false });
   try {
     let good = 0;
+    let right = 0;
     for (const item of heldOutItems(n)) {
       const tools = item.function!.map((d) => normalizeTool(d));
       const p = invocationPrompt(item.question![0]![0]!.content, tools);
       const out = await backend.generate({
         messages: p.messages,
         tools: p.tools,
-        sampling: { temperature: 0, maxTokens: 64 },
+        sampling: { temperature: 0, maxTokens: 160 },
         constrain: 'calls',
       });
-      const parsed = parseCalls(out.outputs[0]!.text);
+      const text = out.outputs[0]!.text;
+      const parsed = parseCalls(text);
       if (parsed.ok && parsed.calls[0]?.name === item.expected) good++;
+      const category = item.id.replace(/_\d+$/, '');
+      if (checkItem({ category, tools_json: JSON.stringify(item.function), answer_json: JSON.stringify(item.answer) }, text).valid) right++;
     }
-    return good;
+    return { functions: good, answers: right };
   } finally {
     await backend.dispose();
   }
@@ -84,13 +91,19 @@ describe.skipIf(!bundled)('the bundled starter model', () => {
     }
   });
 
-  it('picks the right tool for held-out requests far more often than the random starter of its shape', async () => {
+  it('picks the right tool, and writes the whole call right, for held-out requests where the random starter of its shape never does', async () => {
     const dir = tempDir('toolsmith-bundled-');
     const random = path.join(dir, 'random.gguf');
     await createStarterModel(random, STARTER_RECIPE.shape);
     const [trained, untrained] = [await rightFunction(bundled!.file, 12), await rightFunction(random, 12)];
-    console.log(`right function chosen, of 12 held-out requests: bundled ${trained}, random ${untrained}`);
-    expect(trained).toBeGreaterThanOrEqual(5);
-    expect(trained).toBeGreaterThan(untrained + 2);
+    console.log(
+      `of 12 held-out requests: right function bundled ${trained.functions}, random ${untrained.functions}; ` +
+        `whole answer right (BFCL checker) bundled ${trained.answers}, random ${untrained.answers}`,
+    );
+    expect(trained.functions).toBeGreaterThanOrEqual(8);
+    expect(trained.functions).toBeGreaterThan(untrained.functions + 4);
+    // It copies argument values from the request, not only the function name.
+    expect(trained.answers).toBeGreaterThanOrEqual(5);
+    expect(untrained.answers).toBe(0);
   }, 120_000);
 });

@@ -104,15 +104,27 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
     .option('--out <gguf>', 'where the model goes (its report beside it as .json)', 'resources/models/toolsmith-starter.gguf')
     .option('--from <gguf>', 'a further stage: go on training this starter on a fresh corpus')
     .option('--lr <x>', 'peak learning rate (default: the recipe’s)', Number)
+    .option('--epochs <x>', 'passes over the corpus (default: the recipe’s)', Number)
     .option('--max-steps <n>', 'cap the optimizer steps', Number)
+    .option('--corpus-scale <x>', 'compose x times the recipe’s samples per category (default 1)', Number)
+    .option('--decomposed-share <x>', 'share of samples that also give tool-generation examples (default: the recipe’s)', Number)
+    .option('--refine-share <x>', 'share of samples that also give a refinement example (default 0)', Number)
+    .option('--query-share <x>', 'share of samples that also give a query-writing example (default 0)', Number)
     .option('--limit <n>', 'use only the first N corpus conversations (a quick check of the recipe)', Number)
     .option('--threads <n>', 'torch CPU threads', Number)
     .option('--device <d>', 'auto | cpu | cuda | mps', 'auto')
+    .option('--venv <dir>', 'the trainer environment (default: the managed one)')
     .action(
       async (opts: {
         out: string;
         from?: string;
         lr?: number;
+        epochs?: number;
+        corpusScale?: number;
+        decomposedShare?: number;
+        refineShare?: number;
+        queryShare?: number;
+        venv?: string;
         maxSteps?: number;
         limit?: number;
         threads?: number;
@@ -125,6 +137,12 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
           output: opts.out,
           from: opts.from,
           learningRate: opts.lr,
+          epochs: opts.epochs,
+          corpusScale: opts.corpusScale,
+          decomposedShare: opts.decomposedShare,
+          refineShare: opts.refineShare,
+          queryShare: opts.queryShare,
+          venv: opts.venv,
           maxSteps: opts.maxSteps,
           limit: opts.limit,
           threads: opts.threads,

@@ -230,7 +230,8 @@ export function demoSettings(bundled: boolean) {
   return {
     ...DEMO_SETTINGS,
     evalLimit: 20,
-    maxTokens: 64,
+    // Its vocabulary is characters: a call with its arguments is 40–80 tokens, two calls up to 160.
+    maxTokens: 160,
     train: { ...DEMO_SETTINGS.train, contextLength: 2048, trainLayers: 'last' as const, learningRate: 5e-4, maxSteps: 12 },
   };
 }

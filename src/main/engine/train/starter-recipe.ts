@@ -8,8 +8,8 @@ import { createStarterModel, type StarterModelOptions } from '../models/starter'
 import { loadBuiltinPool, loadSeedSamples, POOL_DOMAIN_GROUPS, seedSampleTools } from '../pool';
 import { composeSamples, type SeedCategory } from '../pool/compose';
 import { buildIndomainSet } from '../pool/eval-sets';
-import { decompose } from '../subtasks/builders';
-import type { ToolUse } from '../subtasks/types';
+import { decompose, invocationTarget, queryGenerationPrompt, refinementPrompt } from '../subtasks/builders';
+import type { SubtaskExample, ToolUse } from '../subtasks/types';
 import { renderExamples } from './examples';
 import { runTraining } from './run';
 import { OUT_OF_SCOPE, POOL_INTENTS } from '../../../../resources/seed/intents';
@@ -30,12 +30,25 @@ export const STARTER_RECIPE = {
   counts: { simple: 1000, multiple: 400, parallel: 300, parallel_multiple: 200, irrelevance: 200 } satisfies Record<SeedCategory, number>,
   /** Share of samples that also yield their tool-generation and doc-adaption examples. */
   decomposedShare: 0.1,
+  /**
+   * Share of samples that also yield a refinement example (ToolACE-R's refine prompt: half with the right
+   * previous answer, to keep; half with another sample's, to correct) and, for one-tool calls, a
+   * query-writing example: the other prompts the rounds give the model. 0 in stage 1.
+   */
+  refineShare: 0,
+  queryShare: 0,
   hyper: { epochs: 1.2, learningRate: 3e-3, warmupSteps: 20, batchSize: 8, schedule: 'cosine' as const, seed: 7 },
 } as const;
 
 /** Conversations of the starter's corpus: invocation for every sample, the other sub-tasks for a share. */
 export function starterCorpus(
-  recipe: { corpusSeed: number; counts: Record<SeedCategory, number>; decomposedShare: number } = STARTER_RECIPE,
+  recipe: {
+    corpusSeed: number;
+    counts: Record<SeedCategory, number>;
+    decomposedShare: number;
+    refineShare?: number;
+    queryShare?: number;
+  } = STARTER_RECIPE,
 ): { messages: ChatMessage[]; tools: ToolSpec[] }[] {
   const pool = loadBuiltinPool();
   // Keep the evaluation sets honest: none of their queries (nor the rounds' seed queries) is trained on.
@@ -53,6 +66,10 @@ export function starterCorpus(
     exclude,
   });
   const every = Math.max(1, Math.round(1 / recipe.decomposedShare));
+  const everyRefine = recipe.refineShare ? Math.max(1, Math.round(1 / recipe.refineShare)) : 0;
+  const everyQuery = recipe.queryShare ? Math.max(1, Math.round(1 / recipe.queryShare)) : 0;
+  const target = (s: (typeof samples)[number]) =>
+    invocationTarget({ calls: s.calls.length ? s.calls : null, ...(s.calls.length ? {} : { answerText: s.target }) });
   return samples.flatMap((s, i) => {
     const calls = s.calls.length ? s.calls : null;
     const use: ToolUse = {
@@ -63,7 +80,18 @@ export function starterCorpus(
       category: s.category,
     };
     const d = decompose(use);
-    const examples = i % every === 0 ? [...d.invocation, ...d.tool_generation, ...d.doc_adaption.slice(0, 1)] : d.invocation;
+    const examples: SubtaskExample[] =
+      i % every === 0 ? [...d.invocation, ...d.tool_generation, ...d.doc_adaption.slice(0, 1)] : [...d.invocation];
+    if (everyRefine && i % everyRefine === 0) {
+      // Half keep a right answer, half correct another sample's (a wrong function, wrong values, or a wrong refusal).
+      const previous = (i / everyRefine) % 2 === 0 ? target(s) : target(samples[(i * 7 + 3) % samples.length]!);
+      examples.push({ ...refinementPrompt(s.query, use.tools, previous), target: target(s) });
+    }
+    const called = new Set((calls ?? []).map((c) => c.name));
+    if (everyQuery && i % everyQuery === 0 && called.size === 1) {
+      const tool = use.tools.filter((t) => called.has(t.name));
+      if (tool.length === 1) examples.push({ ...queryGenerationPrompt(tool), target: s.query });
+    }
     return examples.map((e) => ({ messages: [...e.messages, { role: 'assistant' as const, content: e.target }], tools: e.tools }));
   });
 }
@@ -78,6 +106,18 @@ export interface BuildStarterOptions {
   from?: string;
   /** Peak learning rate of a further stage (default: the recipe's). */
   learningRate?: number;
+  /** Passes over the corpus (default: the recipe's; more where a GPU makes them cheap). */
+  epochs?: number;
+  /** Compose this many times the recipe's samples per category (default 1): more distinct requests, not repeats. */
+  corpusScale?: number;
+  /**
+   * Share of samples that also yield tool-generation and doc-adaption examples (default: the recipe's). Their
+   * long JSON targets outweigh the short calls in the loss; a lower share puts the weight on copying values.
+   */
+  decomposedShare?: number;
+  /** Shares of samples that also give a refinement / a query-writing example (default: the recipe's, 0). */
+  refineShare?: number;
+  queryShare?: number;
   threads?: number;
   /** Cap on optimizer steps (default: the recipe's epochs over the corpus). */
   maxSteps?: number;
@@ -96,6 +136,13 @@ export interface StarterReport {
   stage: number;
   corpusSeed: number;
   learningRate: number;
+  epochs: number;
+  corpusScale: number;
+  decomposedShare: number;
+  refineShare: number;
+  queryShare: number;
+  /** The device the trainer was asked for (`--device`). */
+  device?: string;
   /** The report of the stage this one continued. */
   previous?: StarterReport;
   examples: number;
@@ -118,8 +165,20 @@ export async function buildStarter(o: BuildStarterOptions): Promise<StarterRepor
     const stage = o.from ? (previous?.stage ?? 1) + 1 : 1;
     const corpusSeed = STARTER_RECIPE.corpusSeed + stage - 1;
     const learningRate = o.learningRate ?? STARTER_RECIPE.hyper.learningRate;
+    const epochs = o.epochs ?? STARTER_RECIPE.hyper.epochs;
     const template = chatTemplateFromMetadata((await readGguf(base)).metadata);
-    const conversations = starterCorpus({ ...STARTER_RECIPE, corpusSeed }).slice(0, o.limit);
+    const corpusScale = o.corpusScale ?? 1;
+    const counts = Object.fromEntries(Object.entries(STARTER_RECIPE.counts).map(([c, n]) => [c, Math.round(n * corpusScale)])) as Record<
+      SeedCategory,
+      number
+    >;
+    const decomposedShare = o.decomposedShare ?? STARTER_RECIPE.decomposedShare;
+    const refineShare = o.refineShare ?? STARTER_RECIPE.refineShare;
+    const queryShare = o.queryShare ?? STARTER_RECIPE.queryShare;
+    const conversations = starterCorpus({ ...STARTER_RECIPE, counts, corpusSeed, decomposedShare, refineShare, queryShare }).slice(
+      0,
+      o.limit,
+    );
     const { examples, templateHash } = renderExamples(template, conversations);
     // Character-level vocabulary: a character is at most one token per UTF-8 byte, plus BOS.
     const ctx = STARTER_RECIPE.shape.contextLength;
@@ -135,7 +194,7 @@ export async function buildStarter(o: BuildStarterOptions): Promise<StarterRepor
         templateHash,
         output: o.output,
         register: false,
-        hyper: { ...STARTER_RECIPE.hyper, learningRate, contextLength: ctx, ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}) },
+        hyper: { ...STARTER_RECIPE.hyper, learningRate, epochs, contextLength: ctx, ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}) },
         python: {
           method: 'full',
           device: o.device ?? 'auto',
@@ -150,6 +209,12 @@ export async function buildStarter(o: BuildStarterOptions): Promise<StarterRepor
       stage,
       corpusSeed,
       learningRate,
+      epochs,
+      corpusScale,
+      decomposedShare,
+      refineShare,
+      queryShare,
+      device: o.device ?? 'auto',
       ...(previous ? { previous } : {}),
       examples: fitting.length,
       droppedTooLong: examples.length - fitting.length,
