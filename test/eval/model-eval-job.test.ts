@@ -69,7 +69,8 @@ describe('evaluation with a model as a job', () => {
       const job = await jobRunner(engine.ctx).waitFor(jobId);
       expect(job.state).toBe('done');
       const { result } = await client.call('jobs.get', { id: jobId });
-      const runId = (result as { runId: number }).runId;
+      const { runId, set } = await client.call('models.evaluationRun', { jobId });
+      expect(set).toBe((await client.call('eval.listSets', {})).items.find((x) => x.name === 'mini')!.id);
       expect(runsOfJob(jobId)).toEqual([{ id: runId, finished_at: expect.any(String) }]);
       const run = (await client.call('eval.runs', { set: 'mini' })).items.find((r) => r.id === runId)!;
       expect(run.summary!.total).toBe(4);
@@ -133,6 +134,9 @@ describe('evaluation with a model as a job', () => {
         settings: { set: 'mini', backend: { kind: 'local', model: 'stories' }, batchSize: 2, sampling: { temperature: 0, maxTokens: 48 } },
       }));
       expect((await jobRunner(engine.ctx).waitFor(jobId, ['paused'])).state).toBe('paused');
+      // A view opening now finds the paused job of its set (started with the set's name), at its progress.
+      const { job: going } = await client.call('models.evaluationJob', { set: 'mini' });
+      expect(going).toMatchObject({ id: jobId, state: 'paused', done: 2, runId: null });
       const [partial] = runsOfJob(jobId);
       expect(partial!.finished_at).toBeNull();
       expect((engine.ctx.db.prepare('SELECT COUNT(*) AS n FROM eval_results WHERE run_id = ?').get(partial!.id) as { n: number }).n).toBe(
@@ -140,6 +144,8 @@ describe('evaluation with a model as a job', () => {
       );
       await client.call('jobs.resume', { id: jobId });
       expect((await jobRunner(engine.ctx).waitFor(jobId)).state).toBe('done');
+      expect((await client.call('models.evaluationJob', { set: 'mini' })).job).toBeNull();
+      expect((await client.call('models.evaluationRun', { jobId })).runId).toBe(partial!.id);
       // Resumed at 2: the first batch was not generated again.
       expect(done.slice(done.lastIndexOf(2))).toEqual([2, 4]);
       expect(runsOfJob(jobId)).toEqual([{ id: partial!.id, finished_at: expect.any(String) }]);
@@ -180,6 +186,7 @@ describe('evaluation with a model as a job', () => {
     const jobs = (await client.call('jobs.list', {})).items.length;
     await expect(client.call('models.evaluate', { set: 'no-such-set', model: 'stories' })).rejects.toThrow(/no-such-set/);
     await expect(client.call('models.evaluate', { set: 'mini', model: 'no-such-model' })).rejects.toThrow(/no-such-model/);
+    await expect(client.call('models.evaluationRun', { jobId: 987_654 })).rejects.toThrow(/not an evaluation job/);
     expect((await client.call('jobs.list', {})).items.length).toBe(jobs);
   });
 });

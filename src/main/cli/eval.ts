@@ -4,6 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { EvalSummary } from '../../shared/contract/eval';
 import type { OpenEngine } from './engine-opener';
+import { nameOrId, numberFlag } from './flags';
 import { runJobInForeground } from './jobs';
 import { createProgressBar, formatDuration } from './progress';
 import { formatTable } from './table';
@@ -73,14 +74,6 @@ interface RunFlags {
   json?: boolean;
 }
 
-function numberFlag(name: string, value: string | undefined, integer = true): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
-    throw new Error(`--${name} must be ${integer ? 'a whole number' : 'a number'}, not "${value}".`);
-  return n;
-}
-
 /** `toolsmith eval run SET`: an eval.model job run here in the foreground (progress bar; Ctrl-C cancels it). */
 async function runModelEvaluation(set: string, f: RunFlags, command: Command, open: OpenEngine): Promise<void> {
   if (!f.model && !f.remote)
@@ -93,13 +86,13 @@ async function runModelEvaluation(set: string, f: RunFlags, command: Command, op
   const bar = createProgressBar({ stream: process.stderr });
   const startedAt = Date.now();
   try {
-    const model = f.model && (/^\d+$/.test(f.model) ? Number(f.model) : f.model);
+    const model = f.model ? nameOrId(f.model) : undefined;
     if (model !== undefined && (f.threads !== undefined || f.contextSize !== undefined || f.cpu)) {
       // Loaded here with these settings; the job then evaluates with the loaded model.
       await client.call('models.load', {
         model,
-        threads: numberFlag('threads', f.threads),
-        contextSize: numberFlag('context-size', f.contextSize),
+        threads: numberFlag('--threads', f.threads, { integer: true, min: 1 }),
+        contextSize: numberFlag('--context-size', f.contextSize, { integer: true, min: 64 }),
         ...(f.cpu ? { gpu: false } : {}),
       });
     }
@@ -108,19 +101,19 @@ async function runModelEvaluation(set: string, f: RunFlags, command: Command, op
       client,
       async () => {
         const { jobId } = await client.call('models.evaluate', {
-          set: /^\d+$/.test(set) ? Number(set) : set,
+          set: nameOrId(set),
           ...(model !== undefined ? { model } : {}),
           ...(f.remote ? { remote: { baseUrl: f.remote, model: f.remoteModel!, apiKey: f.apiKey } } : {}),
           label: f.label,
           sampling: {
-            temperature: numberFlag('temperature', f.temperature, false)!,
-            maxTokens: numberFlag('max-tokens', f.maxTokens)!,
-            seed: numberFlag('seed', f.seed),
+            temperature: numberFlag('--temperature', f.temperature, { min: 0 })!,
+            maxTokens: numberFlag('--max-tokens', f.maxTokens, { integer: true, min: 1 })!,
+            seed: numberFlag('--seed', f.seed, { integer: true }),
           },
           constrain: f.constrain as 'auto',
           decoder: f.decoder as 'bfcl',
           categories: f.category,
-          limit: numberFlag('limit', f.limit),
+          limit: numberFlag('--limit', f.limit, { integer: true, min: 1 }),
         });
         return client.call('jobs.get', { id: jobId });
       },
@@ -136,8 +129,8 @@ async function runModelEvaluation(set: string, f: RunFlags, command: Command, op
       process.exitCode = job.state === 'cancelled' ? 130 : 1;
       return;
     }
-    const { result } = await client.call('jobs.get', { id: job.id });
-    const runId = (result as { runId: number }).runId;
+    const { runId } = await client.call('models.evaluationRun', { jobId: job.id });
+    if (runId === null) throw new Error(`Job ${job.id} is done but names no stored run.`);
     const { run } = await client.call('eval.run', { runId, limit: 1, offset: 0 });
     bar.finish(`Job ${job.id} done in ${took}.`);
     if (f.json) {
@@ -239,7 +232,7 @@ export function registerEvalCommands(program: Command, open: OpenEngine): void {
       const outputs = await readOutputs(outputsFile);
       const { engine, client } = open(command);
       try {
-        const setRef = /^\d+$/.test(set) ? Number(set) : set;
+        const setRef = nameOrId(set);
         const { run, results } = await client.call('eval.check', {
           set: setRef,
           outputs,

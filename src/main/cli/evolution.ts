@@ -11,6 +11,7 @@ import { demoSettings, DEMO_STARTER_SHAPE } from '../engine/evolution/demo-setup
 import { jobRunner } from '../engine/jobs/runner';
 import { closeSharedSandbox } from '../engine/sandbox';
 import type { OpenEngine } from './engine-opener';
+import { numberArg } from './flags';
 import { createServeRefiner } from '../engine/refine/serve-refiner';
 import { setServeRefinerFactory } from './model-serving';
 import { createProgressBar, formatDuration, type ProgressBar } from './progress';
@@ -26,16 +27,8 @@ import { formatTable } from './table';
 // `serve-model --refine` refines served answers with ToolACE-R's adaptive refinement (traces kept).
 setServeRefinerFactory((ctx) => createServeRefiner(ctx));
 
-const num = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new Error(`--${name} wants a number, not "${value}".`);
-  return n;
-};
-const int = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new Error(`--${name} wants a whole number, not "${value}".`);
-  return n;
-};
+const num = (name: string) => numberArg(`--${name}`);
+const int = (name: string) => numberArg(`--${name}`, { integer: true });
 
 interface EvolveFlags {
   model?: string;

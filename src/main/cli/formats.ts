@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DataFormat, ExportFormat, ImportMode, type ImportResult } from '../../shared/contract/formats';
 import { SampleStatus, Subtask, type SampleFilter } from '../../shared/contract/samples';
 import type { OpenEngine } from './engine-opener';
+import { nameOrId } from './flags';
 import { createProgressBar } from './progress';
 import { formatTable } from './table';
 
@@ -148,7 +149,7 @@ export function registerFormatsCommands(program: Command, open: OpenEngine): voi
         if (opts.format !== undefined) throw new Error('give either --format (samples) or --model (a model), not both.');
         const { engine, client } = open(command);
         try {
-          const model = /^\d+$/.test(opts.model) ? Number(opts.model) : opts.model;
+          const model = nameOrId(opts.model);
           const result = await client.call('formats.exportModel', { model, out: path.resolve(opts.out), ollama: opts.ollama });
           if (opts.json) console.log(JSON.stringify(result, null, 2));
           else {

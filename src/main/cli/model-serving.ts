@@ -3,6 +3,7 @@ import { createLocalBackend } from '../engine/models/local-backend';
 import { isLoopbackHost, startModelServer, type ServeRefiner } from '../engine/models/serve';
 import type { EngineContext } from '../engine/context';
 import type { OpenEngine } from './engine-opener';
+import { numberFlag } from './flags';
 import { formatBytes } from '../../shared/format';
 import { createProgressBar } from './progress';
 import { ApiError } from '../../shared/contract/errors';
@@ -43,13 +44,7 @@ export function servableFiles(
   return { id: model.id, name: model.name, file: model.path, adapterFile: model.adapterFile };
 }
 
-function intOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
-  return value;
-}
+const intOption = (name: string, raw: string | undefined, min: number, max: number) => numberFlag(name, raw, { integer: true, min, max });
 
 export function registerModelServingCommands(program: Command, open: OpenEngine): void {
   program

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { trainStarter } from './train';
+import { nameOrId, numberFlag } from './flags';
 import type { Model } from '../../shared/contract/models';
 import type { OpenEngine } from './engine-opener';
 import { registerModelPullCommand } from './model-serving';
@@ -7,17 +8,7 @@ import { formatTable } from './table';
 
 /** `toolsmith model …`: create the starter model, import, pull, list, rename, delete, show. */
 
-function intOption(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, not "${raw}".`);
-  return value;
-}
-
-/** A model argument: a number is an id, anything else a name. */
-function modelRef(raw: string): string | number {
-  return /^\d+$/.test(raw) ? Number(raw) : raw;
-}
+const intOption = (name: string, raw: string | undefined) => numberFlag(name, raw, { integer: true, min: 0 });
 
 export function formatCount(n: number | null): string {
   if (n === null) return '';
@@ -176,7 +167,7 @@ export function registerModelsCommands(program: Command, open: OpenEngine): void
     .action(async (ref: string, opts: { json?: boolean }, command: Command) => {
       const { engine, client } = open(command);
       try {
-        const m = await client.call('models.get', { model: modelRef(ref) });
+        const m = await client.call('models.get', { model: nameOrId(ref) });
         if (opts.json) console.log(JSON.stringify(m, null, 2));
         else printModel(m);
       } finally {
@@ -192,7 +183,7 @@ export function registerModelsCommands(program: Command, open: OpenEngine): void
     .action(async (ref: string, name: string, _opts: unknown, command: Command) => {
       const { engine, client } = open(command);
       try {
-        const m = await client.call('models.rename', { model: modelRef(ref), name });
+        const m = await client.call('models.rename', { model: nameOrId(ref), name });
         console.log(`Renamed model ${m.id} to "${m.name}".`);
       } finally {
         await engine.close();
@@ -207,7 +198,7 @@ export function registerModelsCommands(program: Command, open: OpenEngine): void
     .action(async (ref: string, opts: { keepFile?: boolean }, command: Command) => {
       const { engine, client } = open(command);
       try {
-        const { deleted } = await client.call('models.delete', { model: modelRef(ref), keepFile: opts.keepFile ?? false });
+        const { deleted } = await client.call('models.delete', { model: nameOrId(ref), keepFile: opts.keepFile ?? false });
         console.log(`Deleted model ${deleted.id} ("${deleted.name}").`);
       } finally {
         await engine.close();

@@ -9,6 +9,10 @@ import { pretrainStarter } from '../engine/train/starter-train';
 import { registryRegistrar } from '../engine/train/lineage';
 import type { Engine } from '../engine/api';
 import type { OpenEngine } from './engine-opener';
+import { numberArg } from './flags';
+
+/** A share of the corpus: from 0 to 1. */
+const share = (flag: string) => numberArg(flag, { min: 0, max: 1 });
 
 function printProgress(p: TrainProgress): void {
   const parts = [`step ${p.step}${p.totalSteps ? `/${p.totalSteps}` : ''}`, `epoch ${p.epoch.toFixed(2)}`];
@@ -30,13 +34,13 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
     .option('--base <gguf>', 'base model file')
     .option('--data <jsonl>', 'dataset: JSON lines of {"text": ..., "spans": [[start, end], ...]}')
     .option('--output <gguf>', 'where the trained model (or LoRA adapter) goes')
-    .option('--epochs <n>', 'epochs', Number)
-    .option('--max-steps <n>', 'stop after this many optimizer steps', Number)
-    .option('--lr <x>', 'peak learning rate', Number)
-    .option('--context <n>', 'tokens per window', Number)
-    .option('--threads <n>', 'CPU threads (native)', Number)
+    .option('--epochs <n>', 'epochs', numberArg('--epochs', { min: 0 }))
+    .option('--max-steps <n>', 'stop after this many optimizer steps', numberArg('--max-steps', { integer: true, min: 1 }))
+    .option('--lr <x>', 'peak learning rate', numberArg('--lr', { min: 0 }))
+    .option('--context <n>', 'tokens per window', numberArg('--context', { integer: true, min: 1 }))
+    .option('--threads <n>', 'CPU threads (native)', numberArg('--threads', { integer: true, min: 1 }))
     .option('--method <m>', 'python backend: lora (a GGUF LoRA adapter) or full (every weight; a full GGUF)', 'lora')
-    .option('--validation <share>', 'share held out for validation', Number)
+    .option('--validation <share>', 'share held out for validation', numberArg('--validation', { min: 0, max: 1 }))
     .option('--preset <id>', 'command backend preset (unsloth, mlx-lm, llama-factory, toolsmith-native)')
     .option('--name <name>', 'registry name of the result')
     .option('--no-register', 'do not register the result in the workspace')
@@ -103,15 +107,23 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
     )
     .option('--out <gguf>', 'where the model goes (its report beside it as .json)', 'resources/models/toolsmith-starter.gguf')
     .option('--from <gguf>', 'a further stage: go on training this starter on a fresh corpus')
-    .option('--lr <x>', 'peak learning rate (default: the recipe’s)', Number)
-    .option('--epochs <x>', 'passes over the corpus (default: the recipe’s)', Number)
-    .option('--max-steps <n>', 'cap the optimizer steps', Number)
-    .option('--corpus-scale <x>', 'compose x times the recipe’s samples per category (default 1)', Number)
-    .option('--decomposed-share <x>', 'share of samples that also give tool-generation examples (default: the recipe’s)', Number)
-    .option('--refine-share <x>', 'share of samples that also give a refinement example (default 0)', Number)
-    .option('--query-share <x>', 'share of samples that also give a query-writing example (default 0)', Number)
-    .option('--limit <n>', 'use only the first N corpus conversations (a quick check of the recipe)', Number)
-    .option('--threads <n>', 'torch CPU threads', Number)
+    .option('--lr <x>', 'peak learning rate (default: the recipe’s)', numberArg('--lr', { min: 0 }))
+    .option('--epochs <x>', 'passes over the corpus (default: the recipe’s)', numberArg('--epochs', { min: 0 }))
+    .option('--max-steps <n>', 'cap the optimizer steps', numberArg('--max-steps', { integer: true, min: 1 }))
+    .option('--corpus-scale <x>', 'compose x times the recipe’s samples per category (default 1)', numberArg('--corpus-scale', { min: 0 }))
+    .option(
+      '--decomposed-share <x>',
+      'share of samples that also give tool-generation examples (default: the recipe’s)',
+      share('--decomposed-share'),
+    )
+    .option('--refine-share <x>', 'share of samples that also give a refinement example (default 0)', share('--refine-share'))
+    .option('--query-share <x>', 'share of samples that also give a query-writing example (default 0)', share('--query-share'))
+    .option(
+      '--limit <n>',
+      'use only the first N corpus conversations (a quick check of the recipe)',
+      numberArg('--limit', { integer: true, min: 1 }),
+    )
+    .option('--threads <n>', 'torch CPU threads', numberArg('--threads', { integer: true, min: 1 }))
     .option('--device <d>', 'auto | cpu | cuda | mps', 'auto')
     .option('--venv <dir>', 'the trainer environment (default: the managed one)')
     .action(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
+import { JobState } from './jobs';
 
 /** A model is addressed by its name (the file's stem unless renamed) or its numeric id. */
 export const ModelRef = z.union([z.number().int().positive(), z.string().min(1)]);
@@ -268,6 +269,28 @@ export const modelEvalMethods = {
     }),
     z.object({ jobId: z.number().int() }),
     'Queue a job (kind eval.model) that runs an evaluation set through a local or remote model and stores outputs and BFCL verdicts; progress as jobs.progress and models.evalProgress events, cancel with jobs.cancel; the job output names the run (runId).',
+  ),
+  'models.evaluationJob': method(
+    z.object({ set: ModelEvalRequest.shape.set }),
+    z.object({
+      job: z
+        .object({
+          id: z.number().int(),
+          state: JobState,
+          done: z.number(),
+          total: z.number().nullable(),
+          error: z.string().nullable(),
+          /** The stored run, once the job is done. */
+          runId: z.number().int().nullable(),
+        })
+        .nullable(),
+    }),
+    'The newest eval.model job of a set that is still going (queued, running, paused, cancelling), or null: what a view picks up when it opens.',
+  ),
+  'models.evaluationRun': method(
+    z.object({ jobId: z.number().int() }),
+    z.object({ set: z.number().int(), runId: z.number().int().nullable() }),
+    'The set and the stored run (null until it is done) of an eval.model job.',
   ),
 } as const;
 

@@ -2,6 +2,7 @@ import type { modelEvalMethods } from '../../../shared/contract/models';
 import { ApiError } from '../../../shared/contract/errors';
 import type { Handlers } from '../api/handlers';
 import { rememberRemoteKey } from '../jobs/kinds/model-eval';
+import { getJobRow, newestJobWithSetting, toSummary, type JobRow } from '../jobs/jobs-repo';
 import { jobRunner } from '../jobs/runner';
 import { getModel } from '../models/registry';
 import { modelRuntime } from '../models/runtime-service';
@@ -52,4 +53,24 @@ export const modelEvalHandlers: Handlers<typeof modelEvalMethods> = {
     if (input.remote?.apiKey) rememberRemoteKey(job.id, input.remote.apiKey);
     return { jobId: job.id };
   },
+  // Which jobs evaluate which set: read from the jobs' stored settings, so views and the CLI need not.
+  'models.evaluationJob': (input, ctx) => {
+    // A job names its set by id (models.evaluate) or as it was given to jobs.start (id or name).
+    const set = requireSet(ctx.db, input.set);
+    const row = newestJobWithSetting(ctx.db, 'eval.model', ['queued', 'running', 'paused', 'cancelling'], 'set', [set.id, set.name]);
+    if (!row) return { job: null };
+    const { state, error, currentStep } = toSummary(ctx.db, row);
+    return { job: { id: row.id, state, error, done: currentStep?.done ?? 0, total: currentStep?.total ?? null, runId: runIdOf(row) } };
+  },
+  'models.evaluationRun': ({ jobId }, ctx) => {
+    const row = getJobRow(ctx.db, jobId);
+    if (!row || row.kind !== 'eval.model') throw new ApiError('not_found', `Job ${jobId} is not an evaluation job.`, { field: 'jobId' });
+    return { set: requireSet(ctx.db, (JSON.parse(row.settings_json) as { set: number | string }).set).id, runId: runIdOf(row) };
+  },
 };
+
+/** The run an eval.model job stored (its output's `runId`), null until it is done. */
+function runIdOf(row: JobRow): number | null {
+  const result = row.result_json ? (JSON.parse(row.result_json) as { runId?: unknown }) : null;
+  return typeof result?.runId === 'number' ? result.runId : null;
+}

@@ -101,8 +101,8 @@ export interface RunItemsOptions {
   /** Item ids already evaluated (skipped). */
   done?: ReadonlySet<number>;
   signal?: AbortSignal;
-  /** Stores a batch of outcomes (one transaction) before the loop goes on. */
-  commit: (batch: ItemOutcome[]) => void | Promise<void>;
+  /** Stores a batch of outcomes (one transaction) before the loop goes on; `progress` counts the batch in. */
+  commit: (batch: ItemOutcome[], progress: { done: number; total: number; correct: number }) => void | Promise<void>;
   onProgress?: (progress: { done: number; total: number; correct: number }) => void;
 }
 
@@ -139,10 +139,10 @@ export async function runItems(options: RunItemsOptions): Promise<{ outcomes: It
       });
     }
     signal?.throwIfAborted();
-    await options.commit(batch);
-    outcomes.push(...batch);
     done += batch.length;
     correct += batch.filter((o) => o.result.valid).length;
+    await options.commit(batch, { done, total, correct });
+    outcomes.push(...batch);
     options.onProgress?.({ done, total, correct });
   }
   return { outcomes, templateHash };

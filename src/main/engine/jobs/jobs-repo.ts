@@ -193,6 +193,22 @@ export function listJobs(db: Db, query: ListJobsQuery): JobSummary[] {
   return rows.map((row) => toSummary(db, row));
 }
 
+/** The newest job of a kind, in one of the states, whose stored settings hold one of `values` at `key` (a top-level field). */
+export function newestJobWithSetting(
+  db: Db,
+  kind: string,
+  states: JobState[],
+  key: string,
+  values: (string | number)[],
+): JobRow | undefined {
+  const list = (n: number) => Array.from({ length: n }, () => '?').join(',');
+  return stmt(
+    db,
+    `SELECT * FROM jobs WHERE kind = ? AND state IN (${list(states.length)}) AND json_extract(settings_json, ?) IN (${list(values.length)})
+     ORDER BY id DESC LIMIT 1`,
+  ).get(kind, ...states, `$.${key}`, ...values) as JobRow | undefined;
+}
+
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 export function insertLog(db: Db, jobId: number, stepId: number | null, level: LogLevel, message: string): JobLog {

@@ -65,9 +65,9 @@ export function starterCorpus(
     outOfScope: OUT_OF_SCOPE,
     exclude,
   });
-  const every = Math.max(1, Math.round(1 / recipe.decomposedShare));
-  const everyRefine = recipe.refineShare ? Math.max(1, Math.round(1 / recipe.refineShare)) : 0;
-  const everyQuery = recipe.queryShare ? Math.max(1, Math.round(1 / recipe.queryShare)) : 0;
+  // A share as "every n-th sample" (0: none).
+  const nth = (share = 0) => (share > 0 ? Math.max(1, Math.round(1 / share)) : 0);
+  const [every, everyRefine, everyQuery] = [nth(recipe.decomposedShare), nth(recipe.refineShare), nth(recipe.queryShare)];
   const target = (s: (typeof samples)[number]) =>
     invocationTarget({ calls: s.calls.length ? s.calls : null, ...(s.calls.length ? {} : { answerText: s.target }) });
   return samples.flatMap((s, i) => {
@@ -81,7 +81,7 @@ export function starterCorpus(
     };
     const d = decompose(use);
     const examples: SubtaskExample[] =
-      i % every === 0 ? [...d.invocation, ...d.tool_generation, ...d.doc_adaption.slice(0, 1)] : [...d.invocation];
+      every && i % every === 0 ? [...d.invocation, ...d.tool_generation, ...d.doc_adaption.slice(0, 1)] : [...d.invocation];
     if (everyRefine && i % everyRefine === 0) {
       // Half keep a right answer, half correct another sample's (a wrong function, wrong values, or a wrong refusal).
       const previous = (i / everyRefine) % 2 === 0 ? target(s) : target(samples[(i * 7 + 3) % samples.length]!);

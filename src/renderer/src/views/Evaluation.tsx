@@ -259,8 +259,6 @@ interface EvalJobView {
   error: string | null;
 }
 
-const ACTIVE_STATES: JobState[] = ['queued', 'running', 'paused', 'cancelling'];
-
 /**
  * Evaluate a registered model on this set: `models.evaluate` queues an eval.model job; its progress comes as
  * jobs.progress events and it can be cancelled here (the unfinished run is then removed). A job of this set
@@ -279,25 +277,12 @@ function EvaluateModelCard({ set, onRun }: { set: EvalSetSummary; onRun: (runId:
   useEffect(() => {
     let live = true;
     setJob(null);
-    void (async () => {
-      const { items } = await client.call('jobs.list', { kind: 'eval.model', states: ACTIVE_STATES, limit: 20 });
-      for (const j of items) {
-        const detail = await client.call('jobs.get', { id: j.id });
-        if ((detail.settings as { set?: unknown }).set !== set.id) continue;
-        const step = detail.steps[0];
-        if (live)
-          setJob({
-            id: j.id,
-            state: j.state,
-            done: step?.done ?? 0,
-            total: step?.total ?? null,
-            message: null,
-            etaSeconds: null,
-            error: null,
-          });
-        return;
-      }
-    })().catch(() => undefined);
+    client
+      .call('models.evaluationJob', { set: set.id })
+      .then(({ job: going }) => {
+        if (live && going) setJob({ ...going, message: null, etaSeconds: null });
+      })
+      .catch(() => undefined);
     return () => {
       live = false;
     };
@@ -320,12 +305,11 @@ function EvaluateModelCard({ set, onRun }: { set: EvalSetSummary; onRun: (runId:
   });
   useEvent('jobs.changed', ({ job: changed }) => {
     setJob((j) => (j && j.id === changed.id ? { ...j, state: changed.state, error: changed.error } : j));
-    if (changed.state === 'done')
+    if (changed.state === 'done' && changed.kind === 'eval.model')
       void client
-        .call('jobs.get', { id: changed.id })
-        .then((detail) => {
-          const runId = (detail.result as { runId?: number } | null)?.runId;
-          if (detail.kind === 'eval.model' && runId !== undefined && (detail.settings as { set?: unknown }).set === set.id) onRun(runId);
+        .call('models.evaluationRun', { jobId: changed.id })
+        .then(({ set: evaluated, runId }) => {
+          if (evaluated === set.id && runId !== null) onRun(runId);
         })
         .catch(() => undefined);
   });

@@ -12,6 +12,19 @@
  * segment per sample): about 60 % of an insert's time. Version 1 now only inserts; later versions (edits)
  * still replace the row, through `samples_version_fts`.
  */
+
+/** The trigger statements that take a sample's old key out of its count, and add its new key to its count. */
+const key = (row: 'OLD' | 'NEW') =>
+  `subtask = ${row}.subtask AND status = ${row}.status AND category = ifnull(${row}.category, '')
+    AND round_id = ifnull(${row}.round_id, 0) AND model_id = ifnull(${row}.model_id, 0)
+    AND bucket = ifnull(${row}.bucket, '') AND vote_share = ifnull(${row}.vote_share, -1)`;
+const countOld = `  UPDATE sample_counts SET n = n - 1 WHERE ${key('OLD')};
+  DELETE FROM sample_counts WHERE n <= 0 AND ${key('OLD')};`;
+const countNew = `  INSERT INTO sample_counts (subtask, status, category, round_id, model_id, bucket, vote_share, n)
+  VALUES (NEW.subtask, NEW.status, ifnull(NEW.category, ''), ifnull(NEW.round_id, 0), ifnull(NEW.model_id, 0),
+          ifnull(NEW.bucket, ''), ifnull(NEW.vote_share, -1), 1)
+  ON CONFLICT DO UPDATE SET n = n + 1;`;
+
 export const sql = /* sql */ `
 CREATE TABLE sample_counts (
   subtask TEXT NOT NULL,
@@ -32,22 +45,12 @@ FROM samples GROUP BY 1, 2, 3, 4, 5, 6, 7;
 
 CREATE TRIGGER samples_counts_insert AFTER INSERT ON samples
 BEGIN
-  INSERT INTO sample_counts (subtask, status, category, round_id, model_id, bucket, vote_share, n)
-  VALUES (NEW.subtask, NEW.status, ifnull(NEW.category, ''), ifnull(NEW.round_id, 0), ifnull(NEW.model_id, 0),
-          ifnull(NEW.bucket, ''), ifnull(NEW.vote_share, -1), 1)
-  ON CONFLICT DO UPDATE SET n = n + 1;
+${countNew}
 END;
 
 CREATE TRIGGER samples_counts_delete AFTER DELETE ON samples
 BEGIN
-  UPDATE sample_counts SET n = n - 1
-  WHERE subtask = OLD.subtask AND status = OLD.status AND category = ifnull(OLD.category, '')
-    AND round_id = ifnull(OLD.round_id, 0) AND model_id = ifnull(OLD.model_id, 0)
-    AND bucket = ifnull(OLD.bucket, '') AND vote_share = ifnull(OLD.vote_share, -1);
-  DELETE FROM sample_counts
-  WHERE n <= 0 AND subtask = OLD.subtask AND status = OLD.status AND category = ifnull(OLD.category, '')
-    AND round_id = ifnull(OLD.round_id, 0) AND model_id = ifnull(OLD.model_id, 0)
-    AND bucket = ifnull(OLD.bucket, '') AND vote_share = ifnull(OLD.vote_share, -1);
+${countOld}
 END;
 
 CREATE TRIGGER samples_counts_update AFTER UPDATE OF subtask, status, category, round_id, model_id, bucket, vote_share ON samples
@@ -55,18 +58,8 @@ WHEN NEW.subtask IS NOT OLD.subtask OR NEW.status IS NOT OLD.status OR NEW.categ
   OR NEW.round_id IS NOT OLD.round_id OR NEW.model_id IS NOT OLD.model_id OR NEW.bucket IS NOT OLD.bucket
   OR NEW.vote_share IS NOT OLD.vote_share
 BEGIN
-  UPDATE sample_counts SET n = n - 1
-  WHERE subtask = OLD.subtask AND status = OLD.status AND category = ifnull(OLD.category, '')
-    AND round_id = ifnull(OLD.round_id, 0) AND model_id = ifnull(OLD.model_id, 0)
-    AND bucket = ifnull(OLD.bucket, '') AND vote_share = ifnull(OLD.vote_share, -1);
-  DELETE FROM sample_counts
-  WHERE n <= 0 AND subtask = OLD.subtask AND status = OLD.status AND category = ifnull(OLD.category, '')
-    AND round_id = ifnull(OLD.round_id, 0) AND model_id = ifnull(OLD.model_id, 0)
-    AND bucket = ifnull(OLD.bucket, '') AND vote_share = ifnull(OLD.vote_share, -1);
-  INSERT INTO sample_counts (subtask, status, category, round_id, model_id, bucket, vote_share, n)
-  VALUES (NEW.subtask, NEW.status, ifnull(NEW.category, ''), ifnull(NEW.round_id, 0), ifnull(NEW.model_id, 0),
-          ifnull(NEW.bucket, ''), ifnull(NEW.vote_share, -1), 1)
-  ON CONFLICT DO UPDATE SET n = n + 1;
+${countOld}
+${countNew}
 END;
 
 DROP TRIGGER sample_versions_fts;

@@ -93,7 +93,11 @@ async function evaluateStep(ctx: StepContext<ModelEvalJobSettings, Checkpoint>) 
       settings: { sampling: s.sampling, constrain: s.constrain, decoder: s.decoder, batchSize: s.batchSize },
       done: doneItemIds(db, id),
       signal: ctx.signal,
-      commit: (batch) => ctx.commit((tx) => storeOutcomes(tx, id, batch), { runId: id }),
+      commit: (batch, p) => {
+        // The step's stored progress is written with the batch: a job picked up later shows where it is.
+        ctx.progress(p.done, p.total, `${p.correct} correct`);
+        ctx.commit((tx) => storeOutcomes(tx, id, batch), { runId: id });
+      },
       onProgress: (p) => {
         ctx.progress(p.done, p.total, `${p.correct} correct`);
         ctx.engine.events.emit('models.evalProgress', { runId: id, ...p });
