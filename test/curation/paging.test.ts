@@ -137,6 +137,9 @@ const FILTERS: BrowseFilter[] = [
   { status: ['accepted', 'edited'], category: ['simple', 'parallel'] },
   { voteShare: { min: 0.25, max: 0.75 } },
   { tag: 'picked', status: ['rejected', 'candidate'] },
+  // A term on a sort column beside another term: the 'filter' plan serves it from that column's index.
+  { status: ['candidate', 'edited'], voteShare: { min: 0.25, max: 1 } },
+  { category: ['multiple'], status: ['accepted'] },
   { search: 'weather' },
   { search: 'rome', category: ['multiple'] },
 ];
@@ -150,6 +153,23 @@ describe('keyset paging', () => {
           const plans: (Plan | undefined)[] = [undefined, 'walk', 'filter', ...(filter.search && key === 'id' ? (['fts'] as const) : [])];
           for (const plan of plans) {
             expect(walkPages(filter, key, dir, plan), `${JSON.stringify(filter)} ${key} ${dir} ${plan ?? 'chosen'}`).toEqual(want);
+          }
+        }
+      }
+    }
+  });
+
+  it('gives by offset the same rows as the full order, for every plan', () => {
+    for (const filter of FILTERS.filter((f) => !f.search)) {
+      for (const key of ['id', 'voteShare', 'status', 'updated'] as const) {
+        const want = expected(filter, key, 'desc');
+        for (const plan of [undefined, 'walk', 'filter'] as const) {
+          for (const offset of [0, 40, want.length - 10]) {
+            const page = pageSamples(engine.ctx.db, { filter, sort: { key, dir: 'desc' }, offset: Math.max(0, offset), limit: 25, plan });
+            expect(
+              page.rows.map((r) => r.id),
+              `${JSON.stringify(filter)} ${key} ${plan ?? 'chosen'} @${offset}`,
+            ).toEqual(want.slice(Math.max(0, offset), Math.max(0, offset) + 25));
           }
         }
       }

@@ -120,15 +120,20 @@ export function pageSamples(
 export type Plan = 'fts' | 'walk' | 'filter';
 
 /**
- * How to find a page's ids. 'walk' follows the sort order's index and tests each row (cheap when many rows
- * match: a page needs about limit / share-matching rows); 'filter' lets the filter's index collect every
- * match and sorts them (cheap when few match); 'fts' walks the full-text index in rowid order (a search
- * sorted by id). The choice uses `sample_counts`, so it costs a read of a small table.
+ * How to find a page's ids. 'walk' follows the sort order's covering index (migration 0008) and tests each
+ * entry (cheap when many rows match: a page needs about depth / share-matching entries); 'filter' lets
+ * SQLite serve the filter from its own index, which either yields rows in the sort order already (a one-value
+ * term with an id sort, or a term on the sort column itself) or collects every match and sorts them (cheap
+ * only when few match); 'fts' walks the full-text index in rowid order (a search sorted by id). The choice
+ * uses `sample_counts`, so it costs a read of a small table.
  */
 export function choosePlan(db: Db, request: PageRequest): Plan {
   const { filter } = request;
-  if (filter.search) return SORT_COLUMNS[request.sort.key] === 's.id' || !SORT_COLUMNS[request.sort.key] ? 'fts' : 'filter';
+  const column = SORT_COLUMNS[request.sort.key] ?? 's.id';
+  if (filter.search) return column === 's.id' ? 'fts' : 'filter';
   if (Object.keys(filter).length === 0) return 'walk';
+  // A term on the sort column: that column's index serves the term and the order at once.
+  if (SORTED_BY_TERM[column]?.(filter)) return 'filter';
   const total = countTotal(db, {});
   if (total === 0) return 'filter';
   // Estimated matches: exact for the counted columns, times the share each other term keeps (independence).
@@ -145,9 +150,36 @@ export function choosePlan(db: Db, request: PageRequest): Plan {
       cappedCount(db, 'SELECT 1 FROM verdicts WHERE verifier = ? AND passed = ?', [filter.verdict.verifier, filter.verdict.passed ? 1 : 0]),
     );
   const depth = (request.after ? 0 : request.offset) + request.limit + 1;
-  const walked = Math.min(total, (depth * total) / Math.max(matches, 1));
-  // Collecting costs an index probe and a row lookup per candidate, then a sort: about 3 walked rows each.
+  const perMatch = (entries: number) => Math.min(entries, (depth * entries) / Math.max(matches, 1));
+  const walked = perMatch(total);
+  // Sorted by id, a one-value term's index yields its rows in id order: walked like the sort's index, but
+  // over that term's rows only (a lookup per entry where the index does not carry the other columns).
+  if (column === 's.id') {
+    const ordered = orderedDrivers(filter).map(({ count, lookups }) => perMatch(countTotal(db, count)) * (lookups ? 3 : 1));
+    if (ordered.length && Math.min(...ordered) < walked) return 'filter';
+  }
+  // Collecting costs an index probe and a row lookup per candidate, then a sort: about 3 walked entries each.
   return walked <= 3 * driver + 1000 ? 'walk' : 'filter';
+}
+
+/** For each sort column, whether a filter narrows by that column (so its index gives range and order). */
+const SORTED_BY_TERM: Record<string, (filter: BrowseFilter) => boolean> = {
+  's.id': (f) => f.ids !== undefined,
+  's.status': (f) => f.status !== undefined,
+  's.category': (f) => f.category !== undefined,
+  's.vote_share': (f) => f.voteShare !== undefined,
+};
+
+/** One-value terms whose index lists rows in id order, with the filter that counts those rows. */
+function orderedDrivers(filter: BrowseFilter): { count: BrowseFilter; lookups: boolean }[] {
+  const out: { count: BrowseFilter; lookups: boolean }[] = [];
+  // samples_browse_status and samples_browse_category carry every counted column: no lookups.
+  if (filter.status?.length === 1) out.push({ count: { status: filter.status }, lookups: false });
+  if (filter.category?.length === 1) out.push({ count: { category: filter.category }, lookups: false });
+  if (filter.model?.length === 1) out.push({ count: { model: filter.model }, lookups: true });
+  if (filter.bucket?.length === 1) out.push({ count: { bucket: filter.bucket }, lookups: true });
+  if (filter.round?.length === 1 && filter.round[0] !== null) out.push({ count: { round: filter.round }, lookups: true });
+  return out;
 }
 
 const CAP = 100_000;
@@ -191,7 +223,9 @@ function pageIds(db: Db, request: PageRequest): Hit[] {
     ).all(...all, want, offset) as Hit[];
   }
 
-  const { where, params } = filterSql(request.filter, { noIndex: plan === 'walk' });
+  // A term on the sort column is served by that column's index, which also gives the order.
+  const onlyIndex = plan === 'filter' && SORTED_BY_TERM[column]?.(request.filter) ? column.slice('s.'.length) : undefined;
+  const { where, params } = filterSql(request.filter, { noIndex: plan === 'walk', onlyIndex });
   const run = (extra: string, extraParams: unknown[], order: string, limit: number): Hit[] => {
     const terms = [where.replace(/^WHERE /, ''), extra].filter(Boolean);
     return prepared(

@@ -12,23 +12,37 @@ export interface FilterOptions {
    * order's index and test each row, which is cheaper than collecting and sorting a large result.
    */
   noIndex?: boolean;
+  /**
+   * Write every term but this column's as `+column`: the caller wants SQLite to serve that term (and the
+   * sort on that column) from the column's index, not to collect another term's matches and sort them.
+   */
+  onlyIndex?: string;
   /** Leave the full-text term out (the caller drives the query from `sample_fts` itself). */
   skipSearch?: boolean;
 }
 
+/** Lists up to this long become `IN (?, …)`; longer ones travel as one JSON parameter. */
+const SHORT_LIST = 16;
+
 /**
- * Turns a browse filter into one WHERE clause over `samples s`. Lists travel as one JSON parameter
- * (`json_each`), so statements stay cacheable whatever the list's length; a one-value list is an equality,
- * so that an index on the column also yields rows in id order.
+ * Turns a browse filter into one WHERE clause over `samples s`. Long lists travel as one JSON parameter
+ * (`json_each`), so statements stay cacheable whatever the list's length (short ones give at most 16
+ * statements per column); a one-value list is an equality, so that an index on the column also yields rows
+ * in id order.
  */
 export function filterSql(filter: BrowseFilter, options: FilterOptions = {}): SqlFragment {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  const col = (name: string) => (options.noIndex ? `+s.${name}` : `s.${name}`);
+  const plain = (name: string) => !options.noIndex && (options.onlyIndex === undefined || options.onlyIndex === name);
+  const col = (name: string) => (plain(name) ? `s.${name}` : `+s.${name}`);
   const inList = (column: string, values: readonly unknown[]) => {
     if (values.length === 1) {
       clauses.push(`${col(column)} = ?`);
       params.push(values[0]);
+    } else if (values.length <= SHORT_LIST) {
+      // A short list as placeholders: tested per row twice as fast as a json_each list when walking an index.
+      clauses.push(`${col(column)} IN (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
     } else {
       clauses.push(`${col(column)} IN (SELECT value FROM json_each(?))`);
       params.push(JSON.stringify(values));

@@ -5,6 +5,7 @@ import { sql as imports } from './0004_imports';
 import { sql as evolution } from './0005_evolution';
 import { sql as trainPoints } from './0006_train_points';
 import { sql as browseScale } from './0007_browse_scale';
+import { sql as browseCovering } from './0008_browse_covering';
 
 export interface Migration {
   readonly version: number;
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'evolution', sql: evolution },
   { version: 6, name: 'train_points', sql: trainPoints },
   { version: 7, name: 'browse_scale', sql: browseScale },
+  { version: 8, name: 'browse_covering', sql: browseCovering },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
