@@ -221,6 +221,35 @@ if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
   console.log(
     `scroll through 10 k rows: ${frames.length} frames, median ${median.toFixed(1)} ms, p95 ${p95(frames).toFixed(1)} ms, longest ${Math.max(...frames).toFixed(1)} ms, ${dropped} dropped (> 33 ms)`,
   );
+  // A scrollbar drag over a filtered, sorted list (accepted or edited simple samples, lowest vote share
+  // first), 30 moves a frame apart, down to 60 %: how long until the rows where it stopped show.
+  await tab.getByTestId('filter-status').click();
+  for (const status of ['accepted', 'edited']) await tab.locator(`[data-combobox-option][value="${status}"]`).click();
+  await tab.keyboard.press('Escape');
+  await tab.getByTestId('filter-category').click();
+  await tab.locator('[data-combobox-option][value="simple"]').click();
+  await tab.keyboard.press('Escape');
+  await tab.getByRole('combobox', { name: 'Sort' }).click();
+  await tab.getByRole('option', { name: 'Lowest vote share' }).click();
+  const filtered = await engine.call('samples.count', { filter: { status: ['accepted', 'edited'], category: ['simple'] } });
+  const filteredTotal = filtered.ok ? (filtered.result as { total: number }).total : 0;
+  await tab.waitForFunction(
+    `document.querySelector('[data-testid="sample-list"]')?.scrollHeight === ${filteredTotal * 56} && !document.querySelector('.sample-row-loading')`,
+  );
+  const settle = (await tab.evaluate(`(async () => {
+    const list = document.querySelector('[data-testid="sample-list"]');
+    const end = list.scrollHeight * 0.6;
+    for (let i = 1; i <= 30; i++) {
+      list.scrollTop = (end * i) / 30;
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+    }
+    const t = performance.now();
+    while (list.querySelector('.sample-row-loading')) await new Promise((r) => requestAnimationFrame(() => r(null)));
+    return performance.now() - t;
+  })()`)) as number;
+  console.log(
+    `rows shown ${settle.toFixed(0)} ms after a scrollbar drag to 60 % of ${filteredTotal.toLocaleString()} filtered rows (no target)`,
+  );
   await browser.close();
   await server.close();
 }

@@ -50,6 +50,8 @@ export const SampleList = memo(function SampleList({
     [pages, onRowClick],
   );
   const items = virtualizer.getVirtualItems();
+  // The rows on screen are asked for first: after a jump, their page is the one fetched first.
+  const rows = items.map((item) => pages.rowAt(item.index));
   // Half a page ahead either way is fetched already, so a steady scroll meets rows rather than "Loading…".
   if (items.length > 0) {
     const ahead = items[items.length - 1]!.index + PAGE_SIZE / 2;
@@ -62,8 +64,8 @@ export const SampleList = memo(function SampleList({
       <div className="sample-list-sizer" style={{ height: virtualizer.getTotalSize() }}>
         {/* Rows have one fixed height, so the rows on screen stack in flow inside one moved block. */}
         <div className="sample-list-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
-          {items.map((item) => {
-            const row = pages.rowAt(item.index);
+          {items.map((item, i) => {
+            const row = rows[i];
             return (
               <SampleListRow
                 key={item.key}
