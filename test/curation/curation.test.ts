@@ -56,6 +56,31 @@ describe('samples browsing', () => {
     expect(voted.rows.every((r) => (r.voteShare ?? 0) >= 0.5)).toBe(true);
   });
 
+  it('lists the start of a long sample and gives all of it in its detail (where an edit starts)', async () => {
+    const cities = Array.from({ length: 60 }, (_, i) => `city${i}`);
+    const output = `[${cities.map((c) => `get_weather(city="${c}")`).join(', ')}]`;
+    const query = `Weather in ${cities.join(', ')} and in faraway Zanzibar?`;
+    const id = insertSample(engine.ctx.db, {
+      subtask: 'invocation',
+      queryText: query,
+      input: { query, tools: weather },
+      outputText: output,
+    })!;
+    const listed = (await client.call('samples.page', { filter: { ids: [id] } })).rows[0]!;
+    expect(listed.output).toBe(output.slice(0, 300));
+    expect(listed.query).toBe(query.slice(0, 300));
+    const detail = await client.call('samples.detail', { id });
+    expect(detail.row.output).toBe(output);
+    expect(detail.row.query).toBe(query);
+    // A highlight past the cut is dropped; one cut in two is closed, so marks always pair.
+    const late = (await client.call('samples.page', { filter: { search: 'zanzibar' } })).rows[0]!.highlight!;
+    expect(late.query.replaceAll('\u0001', '').replaceAll('\u0002', '')).toBe(query.slice(0, 300));
+    expect(late.query).not.toContain('\u0001');
+    const early = (await client.call('samples.page', { filter: { search: 'city1' } })).rows[0]!.highlight!;
+    expect(early.query.split('\u0001').length).toBe(early.query.split('\u0002').length);
+    expect(early.query).toContain('\u0001city1\u0002');
+  });
+
   it('finds a sample by any word of its query or output, with highlights', async () => {
     const found = await client.call('samples.page', { filter: { search: 'oslo' } });
     expect(found.rows).toHaveLength(1);

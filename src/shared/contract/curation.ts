@@ -27,6 +27,7 @@ export const SampleRow = z.object({
   roundId: z.number().int().nullable(),
   modelId: z.number().int().nullable(),
   version: z.number().int(),
+  /** In a page of the list, the first 300 characters of the query and the output; whole in a sample's detail. */
   query: z.string(),
   output: z.string(),
   voteShare: z.number().nullable(),

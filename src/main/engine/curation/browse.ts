@@ -6,6 +6,12 @@ import { countsFilterSql, filterSql, ftsQuery, isCountable } from './filter-sql'
 
 export const HIGHLIGHT_OPEN = '\u0001';
 export const HIGHLIGHT_CLOSE = '\u0002';
+/**
+ * A list row carries the first this-many characters of the query and the output: the list shows one line of
+ * each, and a page of whole outputs made scrolling lay out (and the socket carry) up to 2,000 characters a
+ * row. `samples.detail` gives the whole text.
+ */
+export const LIST_TEXT = 300;
 
 const SORT_COLUMNS: Record<string, string> = {
   id: 's.id',
@@ -83,7 +89,7 @@ export function pageSamples(
     const rows = prepared(
       db,
       `SELECT s.id, s.subtask, s.status, s.category, s.round_id, s.model_id, s.current_version, s.vote_share,
-              s.pass_at_k, s.bucket, s.updated_at, v.query_text, substr(v.output_text, 1, 2000) AS output_text
+              s.pass_at_k, s.bucket, s.updated_at, substr(v.query_text, 1, ${LIST_TEXT}) AS query_text, substr(v.output_text, 1, ${LIST_TEXT}) AS output_text
        FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
        WHERE s.id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(ids)) as Row[];
@@ -252,6 +258,21 @@ function pageIds(db: Db, request: PageRequest): Hit[] {
   return hits;
 }
 
+/** The first LIST_TEXT characters of a highlighted text, counting only the text (a mark cut off is closed). */
+function clip(marked: string): string {
+  let out = '';
+  let shown = 0;
+  let open = false;
+  for (const ch of marked) {
+    if (ch === HIGHLIGHT_OPEN || ch === HIGHLIGHT_CLOSE) {
+      open = ch === HIGHLIGHT_OPEN;
+      out += ch;
+    } else if (shown++ < LIST_TEXT) out += ch;
+    else break;
+  }
+  return open ? out + HIGHLIGHT_CLOSE : out;
+}
+
 function highlightsOf(db: Db, ids: number[], search: string): Map<number, { query: string; output: string }> {
   const out = new Map<number, { query: string; output: string }>();
   if (ids.length === 0) return out;
@@ -275,7 +296,7 @@ function highlightsOf(db: Db, ids: number[], search: string): Map<number, { quer
     query: string;
     output: string;
   }[];
-  for (const row of rows) out.set(row.id, { query: row.query, output: row.output.slice(0, 2000) });
+  for (const row of rows) out.set(row.id, { query: clip(row.query), output: clip(row.output) });
   return out;
 }
 

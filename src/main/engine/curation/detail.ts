@@ -61,8 +61,10 @@ export function sampleDetail(db: Db, id: number): SampleDetail {
       selected: number;
     }[]
   ).map((h) => ({ ...h, selected: h.selected === 1 }));
+  // The list's row holds the first characters of the text; the detail shows (and edits start from) all of it.
+  const current = versions.find((v) => v.version === row.version);
   return {
-    row,
+    row: current ? { ...row, query: current.query, output: current.output } : row,
     input: JSON.parse(meta.input_json) as unknown,
     versions,
     verdicts,

@@ -19,7 +19,7 @@ export function Samples() {
   const { total, length, byStatus, pages } = useSamplePages(filter, sort);
   const [focus, setFocus] = useState(0);
   const [selected, setSelected] = useState<Set<number>>(new Set());
-  const [editing, setEditing] = useState<{ id: number; output: string; error?: string } | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(null);
   const [tagging, setTagging] = useState<{ ids: number[] | null; tag: string } | null>(null);
   const [confirmBulk, setConfirmBulk] = useState<CurationAction | null>(null);
   const scrollTo = useRef<((index: number) => void) | null>(null);
@@ -105,7 +105,7 @@ export function Samples() {
           if (ids.length) void curate({ kind: 'reject' }, { ids });
           break;
         case 'e':
-          if (focused) setEditing({ id: focused.id, output: focused.output });
+          if (focused) setEditing({ id: focused.id });
           break;
         case 't':
           if (ids.length) setTagging({ ids, tag: '' });
@@ -272,26 +272,30 @@ export function Samples() {
   );
 }
 
-function EditForm({
-  editing,
-  setEditing,
-}: {
-  editing: { id: number; output: string; error?: string };
-  setEditing: (e: { id: number; output: string; error?: string } | null) => void;
-}) {
+/** The sample being edited, and what the person typed (undefined until they type). */
+interface Editing {
+  id: number;
+  output?: string;
+  error?: string;
+}
+
+function EditForm({ editing, setEditing }: { editing: Editing; setEditing: (e: Editing | null) => void }) {
   const client = useClient();
   const detail = useApi('samples.detail', { id: editing.id });
   const tools = (detail.data?.input as { tools?: unknown } | undefined)?.tools;
+  // Until the person types, the calls are the sample's current output, whole (a list row holds its start only).
+  const output = editing.output ?? detail.data?.row.output;
   return (
     <form
       onSubmit={async (e) => {
         e.preventDefault();
         try {
-          await client.call('samples.curate', { action: { kind: 'edit', output: editing.output }, target: { ids: [editing.id] } });
+          if (output === undefined) return;
+          await client.call('samples.curate', { action: { kind: 'edit', output }, target: { ids: [editing.id] } });
           notifications.show({ message: `Sample ${editing.id} edited (u to undo)`, autoClose: 2000 });
           setEditing(null);
         } catch (error) {
-          setEditing({ ...editing, error: (error as Error).message });
+          setEditing({ ...editing, output, error: (error as Error).message });
         }
       }}
     >
@@ -303,7 +307,8 @@ function EditForm({
           minRows={3}
           data-autofocus
           ff="monospace"
-          value={editing.output}
+          value={output ?? ''}
+          disabled={output === undefined}
           onChange={(e) => setEditing({ ...editing, output: e.currentTarget.value, error: undefined })}
           data-testid="edit-output"
         />
@@ -314,7 +319,7 @@ function EditForm({
         )}
         {tools !== undefined && <ToolList tools={tools} />}
         <Group>
-          <Button type="submit" data-testid="save-edit">
+          <Button type="submit" data-testid="save-edit" disabled={output === undefined}>
             Save as a new version
           </Button>
           <Button variant="default" onClick={() => setEditing(null)}>
