@@ -86,7 +86,11 @@ function createWindow(): void {
 function start(): void {
   const dir = argValue('--workspace') ?? path.join(app.getPath('userData'), 'workspace');
   try {
-    engine = openEngine(dir, { lock: 'Toolsmith desktop', nativeBinding: sqliteBinding() });
+    engine = openEngine(dir, {
+      lock: 'Toolsmith desktop',
+      nativeBinding: sqliteBinding(),
+      onMigrate: (from, to) => console.log(`Updating the workspace database from schema ${from} to ${to}…`),
+    });
   } catch (error) {
     const message = error instanceof WorkspaceError ? error.message : String(error);
     console.error(`error: ${message}`);

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/main/engine/api';
-import { LATEST_SCHEMA_VERSION } from '../../src/main/engine/db/migrations';
+import { LATEST_SCHEMA_VERSION, migrations } from '../../src/main/engine/db/migrations';
+import { pageSamples } from '../../src/main/engine/curation/browse';
 import { openWorkspace } from '../../src/main/engine/workspace/workspace';
 import { createClient } from '../../src/shared/client';
 import { tempDir } from '../helpers/tmp';
@@ -75,6 +76,40 @@ describe('workspace', () => {
     expect(find('paris')).toEqual([]);
     expect(find('rome')).toEqual([id]);
     ws.close();
+  });
+
+  it('brings a workspace of an older schema up to date, says so first, and keeps its samples', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'toolsmith.sqlite');
+    // A workspace as Toolsmith left it at schema 7, with one sample.
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT)');
+    for (const m of migrations.filter((m) => m.version <= 7)) {
+      raw.exec(m.sql);
+      raw.prepare('INSERT INTO schema_version (version, name) VALUES (?, ?)').run(m.version, m.name);
+    }
+    const id = Number(raw.prepare("INSERT INTO samples (subtask, vote_share) VALUES ('invocation', 0.5)").run().lastInsertRowid);
+    raw
+      .prepare("INSERT INTO sample_versions (sample_id, version, query_text, input_json, output_text) VALUES (?, 1, 'q', '{}', '[f()]')")
+      .run(id);
+    raw.close();
+    const told: unknown[] = [];
+    const ws = openWorkspace(dir, { onMigrate: (...args) => told.push(args) });
+    expect(told).toEqual([[7, LATEST_SCHEMA_VERSION, migrations.filter((m) => m.version > 7).map((m) => m.name)]]);
+    const indexes = ws.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'samples'").pluck().all();
+    expect(indexes).toContain('samples_browse_vote_share');
+    expect(indexes).not.toContain('samples_vote_share');
+    const page = pageSamples(ws.db, {
+      filter: { voteShare: { min: 0.4, max: 0.6 } },
+      sort: { key: 'voteShare', dir: 'asc' },
+      offset: 0,
+      limit: 5,
+    });
+    expect(page.rows.map((r) => [r.id, r.output])).toEqual([[id, '[f()]']]);
+    ws.close();
+    // Up to date: nothing to say the next time.
+    openWorkspace(dir, { onMigrate: (...args) => told.push(args) }).close();
+    expect(told).toHaveLength(1);
   });
 
   it('refuses a database whose schema is newer than the app, naming both versions, and leaves it untouched', () => {

@@ -16,6 +16,13 @@ export type OpenEngine = (command: Command, options?: { lock?: string }) => Open
 
 export const openEngineFor: OpenEngine = (command, options = {}) => {
   const globals = command.optsWithGlobals() as { workspace?: string };
-  const engine = openEngine(globals.workspace ?? defaultWorkspaceDir(), { lock: options.lock });
+  const engine = openEngine(globals.workspace ?? defaultWorkspaceDir(), { lock: options.lock, onMigrate: announceMigration });
   return { engine, client: createClient(engine) };
 };
+
+/** On stderr, so that --json output stays clean. */
+export function announceMigration(from: number, to: number, names: string[]): void {
+  process.stderr.write(
+    `Updating the workspace database from schema ${from} to ${to} (${names.join(', ')}); with a million samples this takes a minute…\n`,
+  );
+}

@@ -11,6 +11,11 @@ export interface OpenDatabaseOptions {
   /** Path to a better-sqlite3 binary built for another ABI (Electron's). */
   nativeBinding?: string;
   readonly?: boolean;
+  /**
+   * Called before the schema of an existing database is brought up to date: some migrations rebuild
+   * indexes over every sample (a minute at a million), and a host says so rather than seem to hang.
+   */
+  onMigrate?: (from: number, to: number, names: string[]) => void;
 }
 
 /**
@@ -43,7 +48,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
         `The workspace database ${file} has schema version ${current}, newer than this Toolsmith (schema version ${LATEST_SCHEMA_VERSION}). Update Toolsmith to open it; the file was not changed.`,
       );
     }
-    if (!options.readonly) migrate(db, current);
+    if (!options.readonly) migrate(db, current, options.onMigrate);
     return db;
   } catch (error) {
     db.close();
@@ -80,9 +85,15 @@ function readSchemaVersion(db: Db): number {
 }
 
 /** Applies every pending migration in one transaction: all or nothing. */
-function migrate(db: Db, from: number): void {
+function migrate(db: Db, from: number, onMigrate?: OpenDatabaseOptions['onMigrate']): void {
   const pending = migrations.filter((m) => m.version > from);
   if (pending.length === 0) return;
+  if (from > 0)
+    onMigrate?.(
+      from,
+      LATEST_SCHEMA_VERSION,
+      pending.map((m) => m.name),
+    );
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_version (
       version INTEGER PRIMARY KEY,

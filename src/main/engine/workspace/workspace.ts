@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase, type Db } from '../db/open';
+import { openDatabase, type Db, type OpenDatabaseOptions } from '../db/open';
 import { WorkspaceError } from './errors';
 import { acquireWorkspaceLock, type WorkspaceLock } from './lock';
 import { DB_FILE_NAME, MODELS_DIR_NAME } from './paths';
@@ -17,6 +17,7 @@ export interface OpenWorkspaceOptions {
   /** Hold the workspace lock for as long as it is open (long-lived hosts). */
   lock?: string;
   nativeBinding?: string;
+  onMigrate?: OpenDatabaseOptions['onMigrate'];
 }
 
 /** Opens a workspace folder, creating it (and its database and models folder) when new. */
@@ -30,7 +31,7 @@ export function openWorkspace(dir: string, options: OpenWorkspaceOptions = {}): 
   const dbFile = path.join(root, DB_FILE_NAME);
   let db: Db;
   try {
-    db = openDatabase(dbFile, { nativeBinding: options.nativeBinding });
+    db = openDatabase(dbFile, { nativeBinding: options.nativeBinding, onMigrate: options.onMigrate });
   } catch (error) {
     lock?.release();
     throw error;
