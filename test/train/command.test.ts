@@ -113,6 +113,20 @@ describe('command backend (the trainer contract)', () => {
     expect((missing as Error).message).toMatch(/reported .*b\.gguf as its output, but there is no such file/);
   });
 
+  it('the llama-factory preset without an HF model folder says so before anything starts', async () => {
+    const dir = tempDir();
+    const { file: base } = await makeStarter(dir);
+    const err = await runTraining({
+      backend: 'command',
+      baseModel: base,
+      examples: [{ text: 'hello', spans: [{ start: 0, end: 5 }] }],
+      output: path.join(dir, 'm', 'lf.gguf'),
+      command: { preset: 'llama-factory' },
+    }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/spec\.python\.hfModel: the llama-factory preset needs an HF model folder.*gguf_to_hf\.py/);
+    expect(fs.readdirSync(path.join(dir, 'm'))).toEqual([]);
+  });
+
   it('a command that does not exist says so', async () => {
     const dir = tempDir();
     const { file: base } = await makeStarter(dir);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { learningRateAt, parseContractLine, splitExamples, type ContractConfig } from '../../src/main/engine/train/contract';
-import { parseForeignLine } from '../../src/main/engine/train/command/foreign-logs';
+import { foreignLineReader, parseForeignLine } from '../../src/main/engine/train/command/foreign-logs';
+import { spansToTurns, toYaml } from '../../src/main/engine/train/command/llamafactory';
 import { COMMAND_PRESETS, fillPlaceholders } from '../../src/main/engine/train/command/presets';
 import { packWindows } from '../../src/main/engine/train/native/pack';
 import { permuteRows, ggufNameFor } from '../../src/main/engine/train/lora/convert';
@@ -63,6 +64,68 @@ describe('trainer contract pieces', () => {
       epoch: 0.5,
     });
     expect(parseForeignLine('hf-log', 'Saving model checkpoint')).toBeUndefined();
+  });
+
+  it("reads a LLaMA-Factory 0.9.5 run's stdout: one step per training dict, evals at the last step, the summary's throughput", () => {
+    // Lines as LLaMA-Factory 0.9.5 (transformers 5.6) printed them in a real CPU run.
+    const stdout = [
+      '{"name": "add", "description": "Add two numbers", "parameters": {"type": "object"}}',
+      "{'loss': '5.915', 'grad_norm': '0.5677', 'learning_rate': '0', 'epoch': '0.25', 'num_input_tokens_seen': 953, 'train_runtime': '0.1016', 'train_tokens_per_second': '9379'}",
+      "{'loss': '5.911', 'grad_norm': '0.5314', 'learning_rate': '0.01', 'epoch': '0.5', 'num_input_tokens_seen': 1895, 'train_runtime': '0.1807', 'train_tokens_per_second': '1.049e+04'}",
+      "{'eval_loss': '5.808', 'eval_runtime': '0.0212', 'eval_samples_per_second': '94.18', 'eval_steps_per_second': '47.09', 'epoch': '0.5', 'num_input_tokens_seen': 1895}",
+      "{'loss': '5.795', 'grad_norm': '0.6506', 'learning_rate': '0.02', 'epoch': '0.75', 'num_input_tokens_seen': 2836, 'train_runtime': '0.2808', 'train_tokens_per_second': '1.01e+04'}",
+      '***** train metrics *****',
+      "{'train_runtime': '0.5555', 'train_samples_per_second': '43.2', 'train_steps_per_second': '10.8', 'train_loss': '5.778', 'epoch': '1.5', 'num_input_tokens_seen': 5216}",
+    ];
+    const read = foreignLineReader('hf-log', { totalSteps: 6 });
+    const points = stdout.map(read);
+    expect(points[0]).toBeUndefined();
+    expect(points[5]).toBeUndefined();
+    expect(points[1]).toMatchObject({ step: 1, totalSteps: 6, epoch: 0.25, loss: 5.915, learningRate: 0, tokensPerSecond: 9379 });
+    expect(points[2]).toMatchObject({ step: 2, loss: 5.911, tokensPerSecond: 10490, elapsedSeconds: 0.1807 });
+    expect(points[3]).toMatchObject({ step: 2, valLoss: 5.808 });
+    expect(points[3]!.loss).toBeUndefined();
+    expect(points[4]).toMatchObject({ step: 3, loss: 5.795 });
+    expect(points[6]).toMatchObject({ step: 3, elapsedSeconds: 0.5555 });
+    expect(points[6]!.tokensPerSecond).toBeCloseTo(5216 / 0.5555);
+    expect(points[6]!.loss).toBeUndefined();
+  });
+
+  it('cuts a rendered text into sharegpt turns at its learn spans, and writes YAML numbers LLaMA-Factory reads as numbers', () => {
+    const text = '<s><user>hi\n<assistant>[a()]</s>\n<result>1\n<assistant>ok</s>\n';
+    const a = text.indexOf('[a()]');
+    const b = text.indexOf('ok</s>');
+    expect(
+      spansToTurns({
+        text,
+        spans: [
+          [b, b + 6],
+          [a, a + 9],
+        ],
+      }),
+    ).toEqual({
+      messages: [
+        { role: 'user', content: '<s><user>hi\n<assistant>' },
+        { role: 'assistant', content: '[a()]</s>' },
+        { role: 'user', content: '\n<result>1\n<assistant>' },
+        { role: 'assistant', content: 'ok</s>' },
+      ],
+    });
+    // Adjacent spans are one assistant turn; no span, no turns.
+    expect(
+      spansToTurns({
+        text: 'xab',
+        spans: [
+          [1, 2],
+          [2, 3],
+        ],
+      })!.messages,
+    ).toEqual([
+      { role: 'user', content: 'x' },
+      { role: 'assistant', content: 'ab' },
+    ]);
+    expect(spansToTurns({ text: 'x', spans: [] })).toBeUndefined();
+    expect(toYaml({ lr: 1e-7, n: 30, s: 'a "b"', k: { r: 0.1 } })).toBe('{"lr": 1.0e-7, "n": 30, "s": "a \\"b\\"", "k": {"r": 0.1}}');
   });
 
   it('fills preset placeholders, and refuses ones with no value', () => {

@@ -21,7 +21,7 @@ export interface BackendOutcome {
   info: Record<string, unknown>;
 }
 
-export type ProcessPlan = Pick<ContractProcessOptions, 'command' | 'args' | 'cwd' | 'env' | 'protocol' | 'label'>;
+export type ProcessPlan = Pick<ContractProcessOptions, 'command' | 'args' | 'cwd' | 'env' | 'protocol' | 'label' | 'totalSteps'>;
 
 /** Turns the contract's `done.metrics` (snake_case, trainer-defined) into the engine's metrics. */
 export function metricsFromDone(done: DoneLine, progress: TrainProgress[]): TrainMetrics {

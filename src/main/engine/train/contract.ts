@@ -263,6 +263,12 @@ export async function writeContractInputs(
   return { configFile, config };
 }
 
+/** The optimizer steps a run makes: max_steps, else epochs × examples / batch size (at least 1). */
+export function plannedSteps(config: ContractConfig): number {
+  const h = config.hyper;
+  return h.max_steps ?? Math.max(1, Math.ceil((h.epochs * config.dataset.train_count) / h.batch_size));
+}
+
 /** All cores but one, at most 8 (at least 1). */
 export function defaultThreads(): number {
   return Math.max(1, Math.min(8, os.availableParallelism() - 1));

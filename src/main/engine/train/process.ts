@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 import type { TrainProgress } from '../../../shared/contract/train';
 import { parseContractLine, progressFromLine, type DoneLine } from './contract';
-import { parseForeignLine, type ForeignProtocol } from './command/foreign-logs';
+import { foreignLineReader, type ForeignProtocol } from './command/foreign-logs';
 
 /** Training was cancelled through its AbortSignal; nothing was registered. */
 export class TrainCancelledError extends Error {
@@ -32,6 +32,8 @@ export interface ContractProcessOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   protocol?: 'jsonl' | ForeignProtocol;
+  /** For a foreign protocol: the run's step count, when the command line fixed it. */
+  totalSteps?: number;
   signal?: AbortSignal;
   onProgress?: (progress: TrainProgress) => void;
   onLog?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
@@ -103,6 +105,7 @@ export function runContractProcess(options: ContractProcessOptions): Promise<Con
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 
+    const readForeign = protocol !== 'jsonl' ? foreignLineReader(protocol, { totalSteps: options.totalSteps }) : undefined;
     const out = readline.createInterface({ input: child.stdout! });
     out.on('line', (raw) => {
       lineNo++;
@@ -110,8 +113,8 @@ export function runContractProcess(options: ContractProcessOptions): Promise<Con
       const line = raw.trim();
       if (!line) return;
       try {
-        if (protocol !== 'jsonl') {
-          const p = parseForeignLine(protocol, line);
+        if (readForeign) {
+          const p = readForeign(line);
           if (p) {
             progress.push(p);
             options.onProgress?.(p);

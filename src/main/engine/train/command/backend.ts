@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TrainSpec } from '../../../../shared/contract/train';
 import { runContractBackend, type BackendOutcome, type RunHooks } from '../backend';
+import { plannedSteps } from '../contract';
 import { convertAdapterDirToGguf } from '../lora/convert';
 import { COMMAND_PRESETS, fillPlaceholders } from './presets';
 
@@ -29,7 +30,7 @@ export function runCommandBackend(spec: TrainSpec, hooks: RunHooks): Promise<Bac
     hooks,
     outputKind,
     async (configFile, config) => {
-      for (const [name, content] of Object.entries(preset?.files?.(config) ?? {})) {
+      for (const [name, content] of Object.entries((await preset?.files?.(config)) ?? {})) {
         await fs.writeFile(path.join(config.work_dir, name), content);
       }
       const [command, ...args] = fillPlaceholders(argv, config, configFile, { python_dir: pythonDir() });
@@ -38,8 +39,10 @@ export function runCommandBackend(spec: TrainSpec, hooks: RunHooks): Promise<Bac
         command: command!,
         args,
         cwd: spec.command.cwd ?? config.work_dir,
-        env: { ...process.env, ...spec.command.env },
+        env: { ...process.env, ...(spec.command.command ? {} : preset?.env), ...spec.command.env },
         protocol,
+        // A preset fixes the step count on its command line; a foreign log may not say it.
+        ...(preset && !spec.command.command ? { totalSteps: plannedSteps(config) } : {}),
       };
     },
     preset?.produces && !spec.command.command

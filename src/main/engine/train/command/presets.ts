@@ -1,4 +1,5 @@
-import type { ContractConfig } from '../contract';
+import { plannedSteps, type ContractConfig } from '../contract';
+import { llamaFactoryFiles } from './llamafactory';
 
 /**
  * Command lines for known external trainers. Placeholders in braces are filled from the contract config
@@ -13,8 +14,10 @@ export interface CommandPreset {
   outputKind: 'model' | 'adapter';
   /** Where the tool leaves its result when it is not the contract's `output` GGUF. */
   produces?: { format: 'peft' | 'mlx'; dir: string };
+  /** Environment the tool needs (the run's `command.env` still wins). */
+  env?: Record<string, string>;
   /** Files to write into the work folder before the run (name → content). */
-  files?: (config: ContractConfig) => Record<string, string>;
+  files?: (config: ContractConfig) => Record<string, string> | Promise<Record<string, string>>;
   notes: string;
 }
 
@@ -71,45 +74,15 @@ export const COMMAND_PRESETS: Record<string, CommandPreset> = {
   'llama-factory': {
     id: 'llama-factory',
     title: 'LLaMA-Factory (LoRA)',
-    command: ['llamafactory-cli', 'train', '{work_dir}/llamafactory.json'],
+    command: ['llamafactory-cli', 'train', '{work_dir}/llamafactory.yaml'],
     protocol: 'hf-log',
     outputKind: 'adapter',
     produces: { format: 'peft', dir: '{work_dir}/adapter' },
-    files: (c) => ({
-      'dataset_info.json': JSON.stringify({
-        toolsmith: {
-          file_name: c.dataset.chat_train ?? '',
-          formatting: 'sharegpt',
-          columns: { messages: 'messages', tools: 'tools' },
-          tags: { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', system_tag: 'system' },
-        },
-      }),
-      'llamafactory.json': JSON.stringify({
-        model_name_or_path: c.hf_model,
-        stage: 'sft',
-        do_train: true,
-        finetuning_type: 'lora',
-        lora_rank: c.lora?.rank ?? 8,
-        lora_alpha: c.lora?.alpha ?? 16,
-        lora_dropout: c.lora?.dropout ?? 0,
-        lora_target: (c.lora?.target_modules ?? ['all']).join(','),
-        dataset_dir: c.work_dir,
-        dataset: 'toolsmith',
-        template: 'default',
-        cutoff_len: c.hyper.context_length,
-        output_dir: `${c.work_dir}/adapter`,
-        per_device_train_batch_size: c.hyper.batch_size,
-        learning_rate: c.hyper.learning_rate,
-        num_train_epochs: c.hyper.epochs,
-        ...(c.hyper.max_steps ? { max_steps: c.hyper.max_steps } : {}),
-        lr_scheduler_type: c.hyper.schedule,
-        warmup_steps: c.hyper.warmup_steps,
-        logging_steps: 1,
-        seed: c.hyper.seed,
-        report_to: 'none',
-      }),
-    }),
-    notes: 'Needs `pip install llamafactory`; trains on chat/train.jsonl (sharegpt format with tools), loss on assistant turns.',
+    // Unbuffered, so that each step's log line arrives when the step ends (live progress).
+    env: { PYTHONUNBUFFERED: '1' },
+    files: llamaFactoryFiles,
+    notes:
+      'Needs `pip install llamafactory` (0.9.5 tested, CPU) and an HF model folder (spec.python.hfModel; python/gguf_to_hf.py makes one from a GGUF). Trains on the rendered texts cut into sharegpt turns at their learn spans (template "empty"), so the loss is on the spans and the text is exactly what the GGUF\'s own template renders.',
   },
 };
 
@@ -125,9 +98,7 @@ export function fillPlaceholders(argv: string[], config: ContractConfig, configF
     validation: config.dataset.validation,
     chat_dir: config.dataset.chat_train ? config.dataset.chat_train.replace(/[\\/]train\.jsonl$/, '') : null,
     epochs: String(config.hyper.epochs),
-    max_steps: String(
-      config.hyper.max_steps ?? Math.max(1, Math.ceil((config.hyper.epochs * config.dataset.train_count) / config.hyper.batch_size)),
-    ),
+    max_steps: String(plannedSteps(config)),
     learning_rate: String(config.hyper.learning_rate),
     context_length: String(config.hyper.context_length),
     batch_size: String(config.hyper.batch_size),
