@@ -23,6 +23,6 @@ export const openEngineFor: OpenEngine = (command, options = {}) => {
 /** On stderr, so that --json output stays clean. */
 export function announceMigration(from: number, to: number, names: string[]): void {
   process.stderr.write(
-    `Updating the workspace database from schema ${from} to ${to} (${names.join(', ')}); with a million samples this takes a minute…\n`,
+    `Updating the workspace database from schema ${from} to ${to} (${names.join(', ')}); this can take a minute with a million samples…\n`,
   );
 }
