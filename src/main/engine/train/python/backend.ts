@@ -26,7 +26,8 @@ export async function tokenizeForTraining(baseModel: string, examples: TrainExam
   const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error, progressLogs: false, skipDownload: true });
   const model = await llama.loadModel({ modelPath: baseModel, vocabOnly: true } as Parameters<typeof llama.loadModel>[0]);
   try {
-    const bos = model.tokens.bos ?? undefined;
+    // BOS only where the vocabulary asks for it, as inference renders prompts (qwen2 has a BOS id but adds none).
+    const bos = model.tokens.shouldPrependBosToken ? (model.tokens.bos ?? undefined) : undefined;
     return examples.map((e) => {
       const t = tokenizeExample({ text: e.text, spans: e.spans, templateHash: '' }, (s) => model.tokenize(s, true), bos);
       return { ids: t.tokens, mask: t.learn };
