@@ -74,21 +74,24 @@ test('a scrollbar drag fetches the rows where it stopped, not every page it pass
   const list = page.getByTestId('sample-list');
   asks.length = 0;
   // The thumb dragged over 60 % of the list in 30 moves, one every 16 ms.
-  const passed = await list.evaluate(async (el) => {
+  const { passed, ms } = await list.evaluate(async (el) => {
     const pages = new Set<number>();
     const end = el.scrollHeight * 0.6;
+    const started = performance.now();
     for (let i = 1; i <= 30; i++) {
       el.scrollTop = (end * i) / 30;
       pages.add(Math.floor(el.scrollTop / 56 / 100));
       await new Promise((r) => setTimeout(r, 16));
     }
-    return pages.size;
+    return { passed: pages.size, ms: performance.now() - started };
   });
   await expect(list.locator('.sample-row-loading')).toHaveCount(0, { timeout: 10_000 });
   const jumps = asks.filter((a) => a.after === undefined);
   expect(passed).toBeGreaterThanOrEqual(25);
-  // One jump in flight when the drag began, then the pages on screen where it stopped (and a neighbour).
-  expect(jumps.length).toBeLessThanOrEqual(5);
+  // One jump in flight at a time (each answer takes 250 ms), then the pages on screen where it stopped (and a
+  // neighbour): about 5 for a half-second drag. A loaded machine drags slower, so the bound follows its length.
+  expect(jumps.length).toBeLessThanOrEqual(Math.ceil(ms / 250) + 4);
+  expect(jumps.length).toBeLessThan(passed / 2);
   // The rows shown are the accepted samples at that depth, in order.
   const shown = list.locator('[data-testid^="sample-row-"]').first();
   const index = Number(await shown.getAttribute('data-index'));
