@@ -1,6 +1,6 @@
 /**
  * Dashboards at scale: fills a workspace with BENCH_SAMPLES (default 1 M) samples through the engine's own
- * generator (the seed composer) and insert path, then measures through the API, in one run:
+ * generator (the seed composer) and insert path (e2e/support/fill-samples.ts), then measures through the API, in one run:
  * page query p95, full-text search p95, filter counts p95 (each also as a ratio to a bare SQLite page
  * read in the same run), and in Chromium the Samples view's first render and a 10 k-row scroll.
  */
@@ -8,14 +8,10 @@ import { chromium } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fillSamples } from '../e2e/support/fill-samples';
 import { openEngine } from '../src/main/engine/api';
-import { composeSamples } from '../src/main/engine/pool/compose';
-import { loadBuiltinPool } from '../src/main/engine/pool/builtin-pool';
-import { POOL_DOMAIN_GROUPS, SEED_COUNTS } from '../src/main/engine/pool/seed';
-import { insertSample } from '../src/main/engine/samples/samples-repo';
 import { startServer } from '../src/main/server';
 import type { PageCursor } from '../src/shared/contract/curation';
-import { OUT_OF_SCOPE, POOL_INTENTS } from '../resources/seed/intents';
 
 const TOTAL = Number(process.env.BENCH_SAMPLES ?? 1_000_000);
 // BENCH_WORKSPACE keeps the filled workspace (filling takes minutes) and reuses it when it is already full.
@@ -52,43 +48,24 @@ let rngState = 12345;
 const rand = () => (rngState = (rngState * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 
 // 1. Fill.
-const pool = loadBuiltinPool();
-const tools = pool.map((t) => ({ name: t.name, domain: t.domain, def: t.def }));
-const byName = new Map(pool.map((t) => [t.name, t.def]));
 const statuses = ['candidate', 'candidate', 'candidate', 'accepted', 'rejected', 'edited'] as const;
 const words = new Set<string>();
 const fillStart = performance.now();
-let inserted = db.prepare('SELECT COUNT(*) FROM samples').pluck().get() as number;
+const inserted = db.prepare('SELECT COUNT(*) FROM samples').pluck().get() as number;
 if (inserted > 0 && inserted !== TOTAL) throw new Error(`${dir} holds ${inserted} samples, not ${TOTAL}: remove it or set BENCH_SAMPLES.`);
 const reused = inserted > 0;
-let seed = 1;
-const insertBatch = db.transaction((batch: ReturnType<typeof composeSamples>) => {
-  for (const s of batch) {
-    if (inserted >= TOTAL) return;
-    insertSample(db, {
-      subtask: 'invocation',
-      category: s.category,
-      status: statuses[inserted % statuses.length],
-      queryText: s.query,
-      input: { query: s.query, tools: s.tools.map((n) => byName.get(n)!) },
-      outputText: s.target,
-    });
-    inserted++;
-  }
-});
-while (inserted < TOTAL) {
-  const batch = composeSamples({
-    seed: seed++,
-    counts: SEED_COUNTS,
-    tools,
-    intents: POOL_INTENTS,
-    domainGroups: POOL_DOMAIN_GROUPS,
-    outOfScope: OUT_OF_SCOPE,
-  });
-  insertBatch(batch);
-  if (seed % 200 === 0) process.stdout.write(`\rfilling: ${inserted.toLocaleString()} / ${TOTAL.toLocaleString()}`);
-}
 if (!reused) {
+  let shown = 0;
+  fillSamples(
+    db,
+    TOTAL,
+    (i) => statuses[i % statuses.length]!,
+    (n) => {
+      if (performance.now() - shown < 2000) return;
+      shown = performance.now();
+      process.stdout.write(`\rfilling: ${n.toLocaleString()} / ${TOTAL.toLocaleString()}`);
+    },
+  );
   db.prepare('UPDATE samples SET vote_share = (abs(random()) % 101) / 100.0').run();
   db.pragma('optimize');
 }
@@ -99,7 +76,7 @@ for (const text of db.prepare('SELECT query_text FROM sample_versions LIMIT 5000
 if (reused) console.log(`reused ${dir}: ${inserted.toLocaleString()} samples`);
 else
   console.log(
-    `\rfilled ${inserted.toLocaleString()} samples in ${fillSeconds.toFixed(1)} s (${Math.round(inserted / fillSeconds).toLocaleString()} samples/s through insertSample)`,
+    `\rfilled ${TOTAL.toLocaleString()} samples in ${fillSeconds.toFixed(1)} s (${Math.round(TOTAL / fillSeconds).toLocaleString()} samples/s through insertSample)`,
   );
 
 // 2. Queries through the API.

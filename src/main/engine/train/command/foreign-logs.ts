@@ -32,7 +32,12 @@ export function parseForeignLine(protocol: ForeignProtocol, line: string): Train
     };
   }
   const obj = hfLogDict(line);
-  if (!obj || (obj.loss === undefined && obj.eval_loss === undefined)) return undefined;
+  return obj && hfProgress(obj);
+}
+
+/** A Trainer dict with a training or eval loss as progress (its step only when the dict says it). */
+function hfProgress(obj: Record<string, unknown>): TrainProgress | undefined {
+  if (obj.loss === undefined && obj.eval_loss === undefined) return undefined;
   const n = (k: string) => hfNumber(obj[k]);
   return {
     step: Math.round(n('step') ?? 0),
@@ -97,7 +102,7 @@ export function foreignLineReader(
     if (!obj) return undefined;
     const n = (k: string) => hfNumber(obj[k]);
     const timing = { elapsedSeconds: n('train_runtime'), tokensPerSecond: n('train_tokens_per_second') };
-    const p = parseForeignLine(protocol, line);
+    const p = hfProgress(obj);
     if (!p) {
       if (timing.elapsedSeconds === undefined) return undefined;
       // The summary: its throughput is not printed, its token count and runtime are.
