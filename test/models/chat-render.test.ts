@@ -71,7 +71,11 @@ describe('chat rendering', () => {
     });
     expect(ex.templateHash).toBe(t.hash);
     expect(ex.text).toContain('<tool_response>\n{"definition": "a small feline"}\n</tool_response>');
-    expect(ex.spans.map((s) => ex.text.slice(s.start, s.end))).toEqual(['[lookup(word="cat")]<|im_end|>', 'A small feline.<|im_end|>']);
+    // The call is learned in the model's own (Hermes) format.
+    expect(ex.spans.map((s) => ex.text.slice(s.start, s.end))).toEqual([
+      '<tool_call>\n{"name": "lookup", "arguments": {"word": "cat"}}\n</tool_call><|im_end|>',
+      'A small feline.<|im_end|>',
+    ]);
     // Each span starts right after the generation prompt of its turn.
     for (const s of ex.spans) expect(ex.text.slice(0, s.start).endsWith('<|im_start|>assistant\n')).toBe(true);
 
@@ -81,7 +85,7 @@ describe('chat rendering', () => {
     expect(tok.tokens[0]).toBe(0);
     expect(tok.learn[0]).toBe(false);
     const learned = String.fromCodePoint(...tok.tokens.filter((_, i) => tok.learn[i]));
-    expect(learned).toBe('[lookup(word="cat")]<|im_end|>A small feline.<|im_end|>');
+    expect(learned).toBe('<tool_call>\n{"name": "lookup", "arguments": {"word": "cat"}}\n</tool_call><|im_end|>A small feline.<|im_end|>');
   });
 
   it('says clearly when a template is broken', () => {

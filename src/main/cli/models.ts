@@ -4,6 +4,7 @@ import { nameOrId, numberFlag } from './flags';
 import type { Model } from '../../shared/contract/models';
 import type { OpenEngine } from './engine-opener';
 import { registerModelPullCommand } from './model-serving';
+import { registerModelPromptCommands } from './model-prompt';
 import { formatTable } from './table';
 
 /** `toolsmith model …`: create the starter model, import, pull, list, rename, delete, show. */
@@ -189,6 +190,8 @@ export function registerModelsCommands(program: Command, open: OpenEngine): void
         await engine.close();
       }
     });
+
+  registerModelPromptCommands(model, open);
 
   model
     .command('delete')

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { OpenEngine } from './engine-opener';
 import { formatTable } from './table';
 
-function readJsonFile(file: string): unknown {
+export function readJsonFile(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

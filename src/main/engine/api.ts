@@ -18,6 +18,7 @@ import { modelDownloadHandlers } from './models/pull-handlers';
 import { modelEvalHandlers } from './eval/model-eval-handlers';
 import { formatsHandlers } from './formats/handlers';
 import { trainHandlers } from './train/handlers';
+import { templateHandlers } from './models/template-handlers';
 
 /** Every domain's handlers, composed: the engine's implementation of the whole contract. */
 const handlers: Handlers<Contract> = {
@@ -33,6 +34,7 @@ const handlers: Handlers<Contract> = {
   ...modelEvalHandlers,
   ...formatsHandlers,
   ...trainHandlers,
+  ...templateHandlers,
 };
 
 export interface Engine extends Transport {

@@ -12,6 +12,7 @@ import { modelDownloadEvents, modelDownloadMethods } from './models';
 import { modelEvalEvents, modelEvalMethods } from './models';
 import { formatsEvents, formatsMethods } from './formats';
 import { trainEvents, trainMethods } from './train';
+import { templatesMethods } from './templates';
 
 /**
  * The whole contract: every API method and event. Each domain declares its slice in its own file
@@ -30,6 +31,7 @@ export const contract = {
   ...modelEvalMethods,
   ...formatsMethods,
   ...trainMethods,
+  ...templatesMethods,
 } satisfies MethodMap;
 
 export const events = {

@@ -41,7 +41,10 @@ export interface GenerateRequest {
 }
 
 export interface GeneratedOutput {
+  /** The answer, calls in the canonical text (`[f(a=1)]`) whatever format the model wrote them in. */
   text: string;
+  /** What the model wrote, where it differs from `text` (calls in its own format). */
+  raw?: string;
   tokens: number;
 }
 

@@ -1,4 +1,5 @@
 import type { ToolSpec } from './backend';
+import { pyJson, type CallFormat } from './call-formats';
 
 /**
  * GBNF for Toolsmith's call syntax — a Python-style list of calls such as
@@ -8,6 +9,9 @@ import type { ToolSpec } from './backend';
  * order (required ones always present), and values of each parameter's JSON-Schema type (enums as
  * alternatives). Every repetition is bounded, so any path through the grammar ends: a random model cannot
  * loop forever inside a string or a list.
+ *
+ * The grammar speaks the model's call format (`format`, see call-formats.ts): the same schema-following rules
+ * with Python literals inside `name(arg=…)`, or JSON inside Hermes `<tool_call>` blocks or Llama 3 objects.
  */
 
 export interface CallGrammarOptions {
@@ -21,6 +25,56 @@ export interface CallGrammarOptions {
   maxItems?: number;
   /** Most digits of a number (default 12). */
   maxDigits?: number;
+  /** The call syntax (default 'python', the canonical list). */
+  format?: CallFormat;
+}
+
+/** How a format writes the parts the grammar is built from. */
+interface Dialect {
+  boolean: string;
+  null: string;
+  literal: (v: unknown) => string;
+  argHead: (name: string) => string;
+  callOpen: (name: string) => string;
+  callClose: string;
+  /** GBNF for a call whose name is any name (no tools given): the `name` rule's text around it. */
+  anyName: string;
+  anyArg: string;
+  listOpen: string;
+  listSep: string;
+  listClose: string;
+}
+
+function dialectOf(format: CallFormat): Dialect {
+  if (format === 'python')
+    return {
+      boolean: '"True" | "False"',
+      null: '"None"',
+      literal: pyLiteral,
+      argHead: (k) => gbnfLiteral(`${k}=`),
+      callOpen: (name) => gbnfLiteral(`${name}(`),
+      callClose: '")"',
+      anyName: 'name "("',
+      anyArg: '[a-zA-Z_] [a-zA-Z0-9_]{0,63} "=" value',
+      listOpen: '"["',
+      listSep: 'sep',
+      listClose: '"]"',
+    };
+  const key = format === 'hermes' ? 'arguments' : 'parameters';
+  const [open, close] = format === 'hermes' ? ['<tool_call>\n', '}}\n</tool_call>'] : ['', '}}'];
+  return {
+    boolean: '"true" | "false"',
+    null: '"null"',
+    literal: pyJson,
+    argHead: (k) => gbnfLiteral(`${JSON.stringify(k)}: `),
+    callOpen: (name) => gbnfLiteral(`${open}{"name": ${JSON.stringify(name)}, "${key}": {`),
+    callClose: gbnfLiteral(close),
+    anyName: `${gbnfLiteral(`${open}{"name": "`)} name ${gbnfLiteral(`", "${key}": {`)}`,
+    anyArg: '"\\"" [a-zA-Z_] [a-zA-Z0-9_]{0,63} "\\":" ws value',
+    listOpen: '""',
+    listSep: format === 'hermes' ? '"\\n"' : '"; "',
+    listClose: '""',
+  };
 }
 
 type Schema = Record<string, unknown>;
@@ -73,16 +127,18 @@ export function callGrammar(tools: readonly ToolSpec[], options: CallGrammarOpti
   const maxItems = Math.max(1, options.maxItems ?? 8);
   const maxDigits = Math.max(1, options.maxDigits ?? 12);
   const r = new Rules();
+  const format = options.format ?? 'python';
+  const d = dialectOf(format);
 
   r.set('ws', '" "?');
   r.set('sep', '"," " "?');
-  r.set('char', '[^"\\\\\\x00-\\x1f] | "\\\\" ["\\\\/bfnrt]');
+  r.set('char', '[^"\\\\\\x00-\\x1f] | "\\\\" ["\\\\/bfnrt] | "\\\\u" [0-9a-fA-F]{4}');
   r.set('string', `"\\"" char{0,${maxString}} "\\""`);
   // No leading zeros: Python (and the call parser) reject `007`.
   r.set('integer', `"-"? ("0" | [1-9] [0-9]{0,${maxDigits - 1}})`);
   r.set('number', `integer ("." [0-9]{1,${maxDigits}})?`);
-  r.set('boolean', '"True" | "False"');
-  r.set('null', '"None"');
+  r.set('boolean', d.boolean);
+  r.set('null', d.null);
   r.set('scalar', 'string | number | boolean | null');
   // Any value, nested at most two levels deep.
   r.set(
@@ -100,10 +156,10 @@ export function callGrammar(tools: readonly ToolSpec[], options: CallGrammarOpti
     if (!schema || typeof schema !== 'object') return 'value';
     const s = schema as Schema;
     if (Array.isArray(s.enum) && s.enum.length > 0) {
-      const alts = s.enum.map((v) => gbnfLiteral(pyLiteral(v)));
+      const alts = s.enum.map((v) => gbnfLiteral(d.literal(v)));
       return r.add(`${hint}-enum`, alts.join(' | '));
     }
-    if ('const' in s) return r.add(`${hint}-const`, gbnfLiteral(pyLiteral(s.const)));
+    if ('const' in s) return r.add(`${hint}-const`, gbnfLiteral(d.literal(s.const)));
     const types = Array.isArray(s.type) ? (s.type as unknown[]) : [s.type];
     const alts = types.map((t) => {
       switch (t) {
@@ -148,8 +204,8 @@ export function callGrammar(tools: readonly ToolSpec[], options: CallGrammarOpti
   let callAlts: string[];
   if (tools.length === 0) {
     r.set('name', '[a-zA-Z_] [a-zA-Z0-9_]{0,63} ("." [a-zA-Z_] [a-zA-Z0-9_]{0,63}){0,3}');
-    r.set('arg', '[a-zA-Z_] [a-zA-Z0-9_]{0,63} "=" value');
-    callAlts = [r.add('call', `name "(" (arg (sep arg){0,${maxItems * 2}})? ")"`)];
+    r.set('arg', d.anyArg);
+    callAlts = [r.add('call', `${d.anyName} (arg (sep arg){0,${maxItems * 2}})? ${d.callClose}`)];
   } else {
     callAlts = tools.map((tool) => {
       const params = tool.parameters ?? {};
@@ -158,17 +214,17 @@ export function callGrammar(tools: readonly ToolSpec[], options: CallGrammarOpti
       const required = new Set(Array.isArray(params.required) ? (params.required as string[]) : []);
       const hint = `call-${tool.name}`;
       const entries = props.map(([k, v]) => ({
-        head: `${gbnfLiteral(`${k}=`)}`,
+        head: d.argHead(k),
         value: valueFor(v, `${tool.name}-${k}`),
         required: required.has(k),
       }));
       const args = entries.length ? orderedSubset(r, `${tool.name}-args`, entries) : '""';
-      return r.add(hint, `${gbnfLiteral(`${tool.name}(`)} ${args} ")"`);
+      return r.add(hint, `${d.callOpen(tool.name)} ${args} ${d.callClose}`);
     });
   }
   r.set('call', callAlts.join(' | '));
-  const body = `call (sep call){0,${maxCalls - 1}}`;
-  const root = options.allowEmpty ? `"[" (${body})? "]"` : `"[" ${body} "]"`;
+  const body = `call (${d.listSep} call){0,${maxCalls - 1}}`;
+  const root = options.allowEmpty && format === 'python' ? `"[" (${body})? "]"` : `${d.listOpen} ${body} ${d.listClose}`;
   return `root ::= ${root}\n` + r.text();
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Template } from '@huggingface/jinja';
 import type { ChatMessage, ToolSpec } from './backend';
+import { callInstruction, detectCallFormat, fromCanonicalText, pyJson, type CallFormat } from './call-formats';
 
 /**
  * The one rendering path from (tools, conversation) to a model's text: the model's own Jinja chat template
@@ -13,6 +14,12 @@ import type { ChatMessage, ToolSpec } from './backend';
  * {name, description, parameters}}), `add_generation_prompt`, `bos_token`, `eos_token`, and a fixed
  * `date_string` (01 Jan 2025). (`strftime_now` is the renderer's built-in: templates that print today's date
  * render differently from day to day.)
+ *
+ * Tools reach the model whatever its template: one decision per template (`toolMode`, part of its hash) —
+ * a template that renders `tools` (Qwen2.5, Llama 3.1+, Hermes, Mistral) is used as it is; one that ignores
+ * them (found by rendering a probe tool: SmolLM2's ChatML template, for one) gets a tool section in its
+ * system turn (`toolSection`), the way node-llama-cpp adds function docs to chat wrappers without native
+ * support. Assistant turns that hold canonical calls are printed in the model's call format (`callFormat`).
  */
 
 /**
@@ -36,14 +43,22 @@ export const FALLBACK_CHAT_TEMPLATE = [
 ].join('');
 
 /** Bumped whenever rendering changes in a way that changes text (part of every template hash). */
-const RENDERER_VERSION = 'toolsmith-chat-render/1 @huggingface/jinja';
+const RENDERER_VERSION = 'toolsmith-chat-render/2 @huggingface/jinja';
+
+export type ToolMode = 'native' | 'injected';
 
 export interface ChatTemplate {
   source: 'model' | 'fallback';
   template: string;
   bosToken: string;
   eosToken: string;
-  /** sha256 (hex, 16 chars) of the template, special tokens and renderer version. */
+  /** 'native': the template renders `tools`; 'injected': Toolsmith writes them into the system turn. */
+  toolMode: ToolMode;
+  /** How this model writes calls (detected from the template unless overridden). */
+  callFormat: CallFormat;
+  /** Why the tools are injected although the template mentions them (it failed to render with tools). */
+  warning?: string;
+  /** sha256 (hex, 16 chars) of the template, special tokens, tool mode, call format and renderer version. */
   hash: string;
 }
 
@@ -51,6 +66,10 @@ export interface ChatTemplateSource {
   chatTemplate?: string | null;
   bosToken?: string | null;
   eosToken?: string | null;
+  /** Overrides the call format detected from the template. */
+  callFormat?: CallFormat | null;
+  /** Named in a warning when the template fails to render with tools. */
+  modelName?: string | null;
 }
 
 /** The template to use for a model: its own when it has one, else the documented fallback. */
@@ -59,11 +78,81 @@ export function resolveChatTemplate(source: ChatTemplateSource): ChatTemplate {
   const template = own ?? FALLBACK_CHAT_TEMPLATE;
   const bosToken = source.bosToken ?? '';
   const eosToken = source.eosToken ?? '';
-  return { source: own ? 'model' : 'fallback', template, bosToken, eosToken, hash: templateHash(template, bosToken, eosToken) };
+  const callFormat = source.callFormat ?? detectCallFormat(own);
+  const probe = own ? probeToolRendering(template, bosToken, eosToken) : { mode: 'native' as const };
+  const base = templateHash(template, bosToken, eosToken);
+  const warning = probe.error
+    ? `The chat template of ${source.modelName ? `model "${source.modelName}"` : 'this model'} (hash ${base}) fails to render with tools ` +
+      `(${probe.error}); Toolsmith writes the tools into the system turn instead`
+    : undefined;
+  return {
+    source: own ? 'model' : 'fallback',
+    template,
+    bosToken,
+    eosToken,
+    toolMode: probe.mode,
+    callFormat,
+    ...(warning ? { warning } : {}),
+    hash: templateHash(template, bosToken, eosToken, probe.mode, callFormat),
+  };
+}
+
+const PROBE_TOOL = {
+  type: 'function',
+  function: {
+    name: 'toolsmith_probe_7f3a',
+    description: 'Probe',
+    parameters: { type: 'object', properties: { probe_arg_7f3a: { type: 'string' } }, required: [] },
+  },
+};
+
+const probes = new Map<string, { mode: ToolMode; error?: string }>();
+
+/** Does the template print the tools it is given? Rendered once with a probe tool (cached per template). */
+function probeToolRendering(template: string, bosToken: string, eosToken: string): { mode: ToolMode; error?: string } {
+  const key = JSON.stringify([template, bosToken, eosToken]);
+  let found = probes.get(key);
+  if (!found) {
+    try {
+      const text = compile(template).render({
+        messages: [
+          { role: 'system', content: 'S' },
+          { role: 'user', content: 'U' },
+        ],
+        tools: [PROBE_TOOL],
+        add_generation_prompt: true,
+        bos_token: bosToken,
+        eos_token: eosToken,
+        date_string: '01 Jan 2025',
+      });
+      found = { mode: text.includes(PROBE_TOOL.function.name) ? 'native' : 'injected' };
+    } catch (error) {
+      found = { mode: 'injected', error: (error as Error).message };
+    }
+    if (probes.size > 64) probes.clear();
+    probes.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * The section Toolsmith writes into the system turn of a template that ignores `tools`: the tools as JSON
+ * lines, what a call looks like in the model's format, and that an answer in words is right when no tool fits.
+ */
+export function toolSection(tools: readonly ToolSpec[], format: CallFormat): string {
+  const lines = tools.map((t) => pyJson({ name: t.name, description: t.description, parameters: t.parameters }));
+  return [
+    '# Tools',
+    '',
+    'You can call these functions:',
+    ...lines,
+    '',
+    `${callInstruction(format)} When no function fits the request, answer in words and call none.`,
+  ].join('\n');
 }
 
 /** Reads a model's chat template and BOS/EOS token texts from its GGUF metadata. */
-export function chatTemplateFromMetadata(metadata: Record<string, unknown>): ChatTemplate {
+export function chatTemplateFromMetadata(metadata: Record<string, unknown>, callFormat?: CallFormat | null): ChatTemplate {
   const tokens = metadata['tokenizer.ggml.tokens'];
   const tokenText = (key: string): string | undefined => {
     const id = metadata[key];
@@ -74,12 +163,20 @@ export function chatTemplateFromMetadata(metadata: Record<string, unknown>): Cha
     chatTemplate: typeof chat === 'string' ? chat : undefined,
     bosToken: tokenText('tokenizer.ggml.bos_token_id'),
     eosToken: tokenText('tokenizer.ggml.eos_token_id'),
+    callFormat,
+    modelName: typeof metadata['general.name'] === 'string' ? metadata['general.name'] : undefined,
   });
 }
 
-export function templateHash(template: string, bosToken: string, eosToken: string): string {
+export function templateHash(
+  template: string,
+  bosToken: string,
+  eosToken: string,
+  toolMode: ToolMode = 'native',
+  callFormat: CallFormat = 'python',
+): string {
   return createHash('sha256')
-    .update(JSON.stringify([RENDERER_VERSION, template, bosToken, eosToken]))
+    .update(JSON.stringify([RENDERER_VERSION, template, bosToken, eosToken, toolMode, callFormat]))
     .digest('hex')
     .slice(0, 16);
 }
@@ -115,6 +212,22 @@ function toolsForTemplate(tools: readonly ToolSpec[] | undefined) {
   return tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
 }
 
+/**
+ * What the template receives: assistant calls in the model's format, and the tools either as the template's
+ * `tools` variable or, for a template that ignores them, as a section of the system turn.
+ */
+function prepare(template: ChatTemplate, input: RenderInput) {
+  const messages = input.messages.map((m) => ({
+    role: m.role,
+    content: m.role === 'assistant' ? fromCanonicalText(template.callFormat, m.content) : m.content,
+  }));
+  if (template.toolMode === 'native' || !input.tools || input.tools.length === 0) return { messages, tools: toolsForTemplate(input.tools) };
+  const section = toolSection(input.tools, template.callFormat);
+  if (messages[0]?.role === 'system') messages[0] = { role: 'system', content: `${messages[0].content}\n\n${section}` };
+  else messages.unshift({ role: 'system', content: section });
+  return { messages, tools: undefined };
+}
+
 /** Renders (tools, messages) through the template. */
 export function renderChat(template: ChatTemplate, input: RenderInput): string {
   let t: Template;
@@ -125,10 +238,11 @@ export function renderChat(template: ChatTemplate, input: RenderInput): string {
       `The ${template.source === 'model' ? "model's" : 'fallback'} chat template cannot be parsed: ${(error as Error).message}`,
     );
   }
+  const { messages, tools } = prepare(template, input);
   try {
     return t.render({
-      messages: input.messages.map((m) => ({ role: m.role, content: m.content })),
-      tools: toolsForTemplate(input.tools),
+      messages,
+      tools,
       add_generation_prompt: input.addGenerationPrompt ?? true,
       bos_token: template.bosToken,
       eos_token: template.eosToken,

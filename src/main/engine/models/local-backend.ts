@@ -11,6 +11,7 @@ import {
 } from 'node-llama-cpp';
 import type { GenerateRequest, GenerateResult, GeneratedOutput, GenerationBackend } from './backend';
 import { callGrammar, type CallGrammarOptions } from './call-grammar';
+import { toCanonicalText, type CallFormat } from './call-formats';
 import { chatTemplateFromMetadata, renderChat, type ChatTemplate } from './chat-render';
 import { readGguf } from './gguf/read';
 import { deviceReport, loadModel, type DeviceReport, type GpuSetting } from './runtime';
@@ -49,6 +50,8 @@ export interface LocalBackendOptions {
   sequences?: number;
   /** Limits of the call grammar (string length, list sizes, number of calls). */
   grammar?: CallGrammarOptions;
+  /** The model's call format when it differs from what its template teaches (a registry setting). */
+  callFormat?: CallFormat | null;
   skipMemoryCheck?: boolean;
 }
 
@@ -172,7 +175,7 @@ export function cellsFor(needed: number, max: number): number {
 
 export async function createLocalBackend(options: LocalBackendOptions): Promise<LocalBackend> {
   const header = await readGguf(options.modelPath);
-  const template = chatTemplateFromMetadata(header.metadata);
+  const template = chatTemplateFromMetadata(header.metadata, options.callFormat);
   const { llama, model, fallbackReason } = await loadModel(options.modelPath, {
     gpu: options.gpu ?? 'auto',
     skipMemoryCheck: options.skipMemoryCheck,
@@ -221,7 +224,7 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
   function grammarFor(request: GenerateRequest): Promise<LlamaGrammar> | undefined {
     const mode = request.constrain ?? 'none';
     if (mode === 'none') return undefined;
-    const text = mode === 'json' ? 'json' : callGrammar(request.tools, options.grammar);
+    const text = mode === 'json' ? 'json' : callGrammar(request.tools, { ...options.grammar, format: template.callFormat });
     let g = grammars.get(text);
     if (!g) {
       g = mode === 'json' ? llama.getGrammarFor('json') : llama.createGrammar({ grammar: text });
@@ -330,10 +333,12 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
           await iterator.return?.();
         }
         if (signal?.aborted) throw new GenerationCancelledError();
-        const text = model.detokenize(out);
+        const raw = model.detokenize(out);
         // Whatever was held back (a character cut by maxTokens) goes out last, so the pieces join up to `text`.
-        if (onText && text.length > streamed.length && text.startsWith(streamed)) await onText(i, text.slice(streamed.length));
-        return { text, tokens: out.length, finishReason };
+        if (onText && raw.length > streamed.length && raw.startsWith(streamed)) await onText(i, raw.slice(streamed.length));
+        // Calls in the model's own format are read back into the canonical text the engine stores.
+        const text = toCanonicalText(template.callFormat, raw);
+        return { text, tokens: out.length, finishReason, ...(text !== raw ? { raw } : {}) };
       }
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;

@@ -377,3 +377,15 @@ export function modelLineage(db: Db, modelsDir: string, ref: string | number): L
   }
   return { model, ancestors, descendants };
 }
+
+/**
+ * Sets (or with null clears) the model's call-format override, kept in its metadata as `callFormat`: how
+ * the model writes tool calls when its chat template does not say it (see call-formats.ts).
+ */
+export function setCallFormat(db: Db, modelsDir: string, ref: string | number, callFormat: string | null): ModelRecord {
+  const model = getModel(db, modelsDir, ref);
+  const { callFormat: _old, ...rest } = model.metadata;
+  const metadata = callFormat ? { ...rest, callFormat } : rest;
+  db.prepare('UPDATE models SET metadata_json = ? WHERE id = ?').run(JSON.stringify(metadata), model.id);
+  return getModel(db, modelsDir, model.id);
+}

@@ -2,6 +2,7 @@ import type { RuntimeStatus } from '../../../shared/contract/models';
 import { ApiError } from '../../../shared/contract/errors';
 import type { EngineContext } from '../context';
 import { createLocalBackend, type LocalBackend } from './local-backend';
+import { callFormatOverride } from './model-template';
 import { getModel, type ModelRecord } from './registry';
 import { deviceReport, getRuntimeLlama, ModelTooLargeError, type DeviceReport, type GpuSetting } from './runtime';
 
@@ -90,6 +91,7 @@ export class ModelRuntimeService {
           threads: resolved.threads,
           contextSize: resolved.contextSize,
           gpu: resolved.gpu,
+          callFormat: callFormatOverride(model),
         });
       } catch (error) {
         if (error instanceof ModelTooLargeError) throw new ApiError('unavailable', error.message, { model: model.name });

@@ -112,12 +112,19 @@ export function refinementPrompt(query: string, tools: readonly ToolDef[], previ
 
 // ---- query generation (queries in) ---------------------------------------------------------------------
 
-/** The prompt with which the model writes a new query for pool tools (the "queries in" step). */
+/**
+ * The prompt with which the model writes a new query for pool tools (the "queries in" step). The tools are
+ * part of the user turn, not the template's `tools`: the model is to write a request, and a template given
+ * tools would tell it to call them instead.
+ */
 export function queryGenerationPrompt(tools: readonly ToolDef[]): Omit<SubtaskExample, 'target'> {
   return {
     subtask: 'invocation',
-    messages: [{ role: 'system', content: QUERY_GENERATION_INSTRUCTION }],
-    tools: tools.map(toToolSpec),
+    messages: [
+      { role: 'system', content: QUERY_GENERATION_INSTRUCTION },
+      { role: 'user', content: `Tools:\n${printTools(tools)}` },
+    ],
+    tools: [],
   };
 }
 

@@ -3,7 +3,7 @@
  * character. Changing one changes every prompt's text, so the version is part of the provenance stored with
  * each sample (`PROMPT_VERSION`).
  */
-export const PROMPT_VERSION = 'subtasks/1';
+export const PROMPT_VERSION = 'subtasks/2';
 
 export const DOC_ADAPTION_INSTRUCTION = 'Write the JSON definition of this tool.';
 export const TOOL_GENERATION_INSTRUCTION = 'List JSON tools that could answer this request.';

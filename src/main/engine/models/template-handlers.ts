@@ -1,0 +1,44 @@
+import { ApiError } from '../../../shared/contract/errors';
+import type { templatesMethods } from '../../../shared/contract/templates';
+import type { Handlers } from '../api/handlers';
+import { invocationPrompt, queryGenerationPrompt, refinementPrompt } from '../subtasks/builders';
+import { normalizeTools, ToolValidationError } from '../tools/normalize';
+import { chatTemplateFromMetadata, renderChat } from './chat-render';
+import { readGguf } from './gguf/read';
+import { callFormatOverride, specialTokenTexts, splitSpecial } from './model-template';
+import { getModel, setCallFormat } from './registry';
+
+export const templateHandlers: Handlers<typeof templatesMethods> = {
+  'models.prompt': async ({ model: ref, tools: rawTools, message, kind, previous }, ctx) => {
+    const model = getModel(ctx.db, ctx.workspace.modelsDir, ref);
+    let tools;
+    try {
+      tools = normalizeTools(rawTools, 'tools');
+    } catch (error) {
+      if (error instanceof ToolValidationError) throw new ApiError('invalid_input', error.message, { field: 'tools' });
+      throw error;
+    }
+    const { metadata } = await readGguf(model.path);
+    const override = callFormatOverride(model);
+    const template = chatTemplateFromMetadata(metadata, override);
+    const prompt =
+      kind === 'query'
+        ? queryGenerationPrompt(tools)
+        : kind === 'refinement'
+          ? refinementPrompt(message, tools, previous ?? '[]')
+          : invocationPrompt(message, tools);
+    const text = renderChat(template, prompt);
+    return {
+      model: model.name,
+      segments: splitSpecial(text, specialTokenTexts(metadata)),
+      text,
+      templateHash: template.hash,
+      templateSource: template.source,
+      toolMode: template.toolMode,
+      callFormat: template.callFormat,
+      callFormatSource: override ? 'override' : 'detected',
+      warning: template.warning ?? null,
+    };
+  },
+  'models.setCallFormat': ({ model, callFormat }, ctx) => setCallFormat(ctx.db, ctx.workspace.modelsDir, model, callFormat),
+};
