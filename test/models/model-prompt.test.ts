@@ -65,7 +65,7 @@ describe('the prompt a model sees (models.prompt, toolsmith model prompt)', () =
     expect(r.stderr).toMatch(/tools injected into the system turn; calls python \(detected\)/);
     expect(r.stdout).toContain('⟦<|im_start|>⟧system\nCall the tools that answer the request');
     expect(r.stdout).toContain('{"name": "get_weather", "description": "Current weather of a city."');
-    expect(r.stdout).toContain('answer with only a list of calls in Python syntax');
+    expect(r.stdout).toContain('answer with only the list of calls, in the format');
     expect(r.stdout).toContain('⟦<|im_start|>⟧user\nWeather in Paris?⟦<|im_end|>⟧');
     const bad = await runCli(['-w', dir, 'model', 'format', 'smollm2', 'xml']);
     expect(bad.code).not.toBe(0);

@@ -55,7 +55,7 @@ describe('tools reach the model whatever its template', () => {
     for (const p of [invocation, refinement]) {
       const text = renderChat(t, p);
       expectToolsShown(text);
-      expect(text).toContain('answer with only a list of calls in Python syntax');
+      expect(text).toContain('answer with only the list of calls, in the format');
       expect(text).toContain('When no function fits the request, answer in words');
       // One system turn, the sub-task's instruction first, and no default SmolLM persona.
       expect(text.startsWith('<|im_start|>system\nCall the tools that answer the request')).toBe(true);

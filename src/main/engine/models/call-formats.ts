@@ -142,7 +142,9 @@ export function callInstruction(format: CallFormat): string {
   switch (format) {
     case 'python':
       return (
-        'To call functions, answer with only a list of calls in Python syntax, such as [get_weather(city="Paris"), add(a=1, b=2)]. ' +
+        // Placeholders, not real names: small models copy an example's names into their answers.
+        'To call functions, answer with only the list of calls, in the format ' +
+        '[func_name1(param_name1=value1, param_name2=value2), func_name2(param=value)], and no other text. ' +
         'Put several calls in the list when the request asks for several things.'
       );
     case 'hermes':
