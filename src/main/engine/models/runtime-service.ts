@@ -70,7 +70,7 @@ export class ModelRuntimeService {
     return this.loaded;
   }
 
-  load(ref: string | number, settings: LoadSettings = {}): Promise<RuntimeStatus> {
+  async load(ref: string | number, settings: LoadSettings = {}): Promise<RuntimeStatus> {
     const model = getModel(this.ctx.db, this.ctx.workspace.modelsDir, ref);
     if (model.kind === 'adapter') {
       throw new ApiError('invalid_input', `"${model.name}" is a LoRA adapter: load its base model with adapter "${model.name}"`, {
