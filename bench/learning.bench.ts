@@ -16,14 +16,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { openEngine } from '../src/main/engine/api';
 import { demoSettings, DEMO_STARTER_SHAPE, ensureStarter, installDemoData } from '../src/main/engine/evolution/demo-setup';
-import { evaluateSet } from '../src/main/engine/evolution/evaluate';
-import { getModelRef } from '../src/main/engine/evolution/models-link';
 import { listRounds, metric } from '../src/main/engine/evolution/rounds-repo';
 import type { EvolveSettingsInput } from '../src/main/engine/evolution/settings';
 import { jobRunner } from '../src/main/engine/jobs/runner';
-import { createLocalBackend } from '../src/main/engine/models/local-backend';
+import { evaluateModel } from '../src/main/engine/eval/model-eval';
+import { openBackend } from '../src/main/engine/models/backend-select';
 import { INDOMAIN_SET, UNSEEN_SET } from '../src/main/engine/pool';
 import { closeSharedSandbox } from '../src/main/engine/sandbox';
+import { INVOCATION_INSTRUCTION } from '../src/main/engine/subtasks/prompts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 3);
@@ -98,25 +98,35 @@ async function main(): Promise<void> {
 
   // Adaptive vs fixed refinement on the full method's final model (unseen-tool set).
   const full = results[0]!;
-  const model = getModelRef(db, modelsDir, full.finalModel);
-  const backend = await createLocalBackend({ modelPath: model.file, threads: THREADS, gpu: false, skipMemoryCheck: true });
+  // The rounds' own evaluation flow (steps/evaluate.ts): the same function, only the refinement mode varies.
+  const { backend, release } = await openBackend(engine.ctx, { kind: 'local', model: full.finalModel }, { threads: THREADS });
   const refinement: Record<string, { accuracy: number; tokens: number; steps: number }> = {};
   try {
     for (const mode of ['off', 'adaptive', 'fixed'] as const) {
-      const s = await evaluateSet(db, backend, {
-        setName: UNSEEN_SET,
-        limit: base.evalLimit ?? 0,
-        refinement: mode,
-        maxRefinements: 3,
-        maxTokens: base.maxTokens ?? 64,
-        modelId: model.id,
-        roundId: null,
+      const run = await evaluateModel(db, {
+        backend,
+        set: UNSEEN_SET,
+        settings: {
+          sampling: { temperature: 0, maxTokens: base.maxTokens ?? 64 },
+          constrain: 'none',
+          decoder: 'bfcl',
+          systemPrompt: INVOCATION_INSTRUCTION,
+          refinement: { mode, maxRefinements: 3 },
+          itemErrors: 'record',
+          ...(base.evalLimit ? { limit: base.evalLimit, spread: true } : {}),
+        },
+        modelId: full.finalModel,
         label: `bench refinement ${mode}`,
       });
-      refinement[mode] = { accuracy: s.accuracy, tokens: s.tokens, steps: s.refinementSteps };
+      const t = db
+        .prepare(
+          'SELECT COALESCE(SUM(total_tokens), 0) AS tokens, COALESCE(SUM(iterations), 0) AS steps FROM refinement_traces WHERE eval_run_id = ?',
+        )
+        .get(run.id) as { tokens: number; steps: number };
+      refinement[mode] = { accuracy: 100 * (run.summary?.accuracy ?? 0), tokens: t.tokens, steps: t.steps };
     }
   } finally {
-    await backend.dispose();
+    await release();
   }
 
   const last = (xs: number[]) => xs[xs.length - 1]!;

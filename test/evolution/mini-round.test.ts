@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { modelRuntime } from '../../src/main/engine/models/runtime-service';
 import { closeSharedSandbox } from '../../src/main/engine/sandbox';
 import type { EvolveSettingsInput } from '../../src/main/engine/evolution/settings';
 import { open, tempDir } from '../jobs/helpers';
@@ -123,6 +124,8 @@ describe('a self-evolution round on the starter model', () => {
       expect(trained).toMatchObject({ parent_id: starter, trainer: 'native', kind: 'finetune' });
       expect(r1.result_model_id).toBe(trained.id);
       expect(['accepted', 'rolled_back']).toContain(r1.state);
+      // Every step opened its model through openBackend: the engine's one runtime holds the last one evaluated.
+      expect(modelRuntime(engine.ctx).current?.model.id).toBe(trained.id);
 
       // Evaluation results for both sets, for the base (round 0) and the trained model, with traces.
       const runs = db.prepare('SELECT id, model_id, round_id FROM eval_runs ORDER BY id').all() as {

@@ -69,6 +69,11 @@ interface EvolveFlags {
   maxRefinements?: number;
   threads?: number;
   seed?: number;
+  remote?: string;
+  remoteModel?: string;
+  apiKey?: string;
+  concurrency?: number;
+  gpu?: string;
 }
 
 function evolveOptions(cmd: Command): Command {
@@ -109,6 +114,11 @@ function evolveOptions(cmd: Command): Command {
     .option('--eval-refinement <mode>', 'adaptive | fixed | off (default adaptive)')
     .option('--max-refinements <n>', 'refinement cap (default 3)', int('max-refinements'))
     .option('--threads <n>', 'generation threads', int('threads'))
+    .option('--gpu <mode>', 'local generation and evaluation: auto | off | cuda | vulkan | metal (default auto)')
+    .option('--remote <url>', 'generate (queries, tools, k answers) on an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1')
+    .option('--remote-model <name>', "the server's model name (with --remote)")
+    .option('--api-key <key>', 'API key for --remote (kept out of the stored settings)')
+    .option('--concurrency <n>', 'requests in flight to --remote (default 4)', int('concurrency'))
     .option('--seed <n>', 'seed of every random choice (default 1)', int('seed'));
 }
 
@@ -168,7 +178,30 @@ export function settingsFromFlags(f: EvolveFlags, modelId: number): EvolveSettin
   set('maxRefinements', f.maxRefinements);
   set('threads', f.threads);
   set('seed', f.seed);
+  s.generation = generationFromFlags(f);
+  if (s.generation === undefined) delete s.generation;
   return s as unknown as EvolveSettingsInput;
+}
+
+/** --remote … → a remote backend; --gpu → the local one's device; neither: the default (local, GPU auto). */
+function generationFromFlags(f: EvolveFlags): EvolveSettingsInput['generation'] {
+  const gpus = ['auto', 'off', 'cuda', 'vulkan', 'metal'];
+  if (f.gpu !== undefined && !gpus.includes(f.gpu)) throw new Error(`--gpu wants one of ${gpus.join(', ')}, not "${f.gpu}".`);
+  if (f.remote) {
+    if (!f.remoteModel) throw new Error('--remote needs --remote-model (the model name the server serves).');
+    if (f.gpu !== undefined) throw new Error('--gpu applies to local generation; with --remote the server chooses its device.');
+    return {
+      kind: 'remote',
+      baseUrl: f.remote,
+      model: f.remoteModel,
+      ...(f.apiKey ? { apiKey: f.apiKey } : {}),
+      ...(f.concurrency !== undefined ? { concurrency: f.concurrency } : {}),
+    };
+  }
+  if (f.remoteModel || f.apiKey || f.concurrency !== undefined)
+    throw new Error('--remote-model, --api-key and --concurrency need --remote.');
+  if (f.gpu === undefined) return undefined;
+  return { kind: 'local', gpu: f.gpu === 'off' ? false : (f.gpu as 'auto' | 'cuda' | 'vulkan' | 'metal') };
 }
 
 /** Runs an evolution job in this process with the jobs' foreground runner (progress bar; Ctrl-C cancels it). */

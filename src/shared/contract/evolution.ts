@@ -1,5 +1,18 @@
 import { z } from 'zod';
 import { method } from './define';
+import { GpuSetting, RemoteBackendSettings } from './models';
+
+/**
+ * Where a round's generation runs (query writing, tool-making, tool-using): the round's current model in
+ * the engine's local runtime (GPU when one is found; a trained LoRA adapter is applied on its base), or an
+ * OpenAI-compatible server. Training and evaluation always run on the local model: it is what a round trains,
+ * and accept / roll back compares two evaluations of the same runtime (docs/evolution.md).
+ */
+export const RoundBackend = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local'), gpu: GpuSetting.default('auto') }),
+  RemoteBackendSettings.extend({ kind: z.literal('remote') }),
+]);
+export type RoundBackend = z.infer<typeof RoundBackend>;
 
 /**
  * Every setting of a self-evolution run, with method.md's defaults. The parsed settings are stored with the
@@ -86,7 +99,9 @@ export const EvolveSettings = z.object({
   evalRefinement: z.enum(['adaptive', 'fixed', 'off']).default('adaptive'),
   maxRefinements: z.number().int().min(0).max(10).default(3),
 
-  /** Generation threads (tests and 2-core machines: 1–2). */
+  /** Which backend generates (`backend` above is the trainer's). */
+  generation: RoundBackend.default({ kind: 'local', gpu: 'auto' }),
+  /** Generation threads of the local backend (tests and 2-core machines: 1–2). */
   threads: z.number().int().positive().optional(),
   seed: z.number().int().default(1),
   /** Test-only: subtract this many points from every round's main metric, forcing a regression. */

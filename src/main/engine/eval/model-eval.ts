@@ -1,7 +1,11 @@
 import { ApiError } from '../../../shared/contract/errors';
 import type { Db } from '../db/open';
 import type { ChatMessage, GenerateRequest, GenerationBackend, SamplingSettings } from '../models/backend';
+import { RemoteBackendError } from '../models/remote-backend';
+import { refineAdaptive, type RefineTrace } from '../refine/adaptive';
+import { insertTrace } from '../refine/traces-repo';
 import { normalizeTools, toToolSpec, ToolValidationError } from '../tools/normalize';
+import type { ToolDef } from '../tools/types';
 import type { BfclCheckResult } from './bfcl-checker';
 import { checkItem, getRunInfo, summarize, type EvalRunInfo } from './eval-run';
 import { allItems, requireSet, type EvalItemRow } from './sets-repo';
@@ -12,7 +16,8 @@ import { allItems, requireSet, type EvalItemRow } from './sets-repo';
  * stored in `eval_results` batch by batch (one transaction each) under an `eval_runs` row that carries the
  * model and the settings, so that an interrupted run resumes where it stopped (`resumeRunId`, or a job step
  * keeping the run id as its checkpoint); the run's summary (the same shape as `eval.check`'s) is written when
- * the last item is done.
+ * the last item is done. This one flow serves `models.evaluate` (the eval.model job, `toolsmith eval run`,
+ * the Evaluation view) and the evaluation steps of self-evolution rounds, which add self-refinement.
  */
 
 export interface ModelEvalSettings {
@@ -28,6 +33,16 @@ export interface ModelEvalSettings {
   systemPrompt?: string;
   /** Items generated between two commits (default 8). */
   batchSize?: number;
+  /**
+   * Self-refinement after the first answer (ToolACE-R; `refine/adaptive.ts`), each item's refinement trace
+   * stored with its result; 'off' stores the one-step trace. Absent: the first answer, no trace.
+   */
+  refinement?: { mode: 'adaptive' | 'fixed' | 'off'; maxRefinements: number };
+  /**
+   * 'record': an item whose generation fails (e.g. a prompt longer than the context) is a failed result
+   * (`generation_failed`) and the run goes on; a remote server's failure still stops it. Default 'throw'.
+   */
+  itemErrors?: 'throw' | 'record';
 }
 
 export interface ItemOutcome {
@@ -38,6 +53,7 @@ export interface ItemOutcome {
   result: BfclCheckResult;
   tokens: number;
   ms: number;
+  trace?: RefineTrace;
 }
 
 export interface ModelEvalProgress {
@@ -72,10 +88,13 @@ function constrainFor(category: string, setting: ModelEvalSettings['constrain'])
 }
 
 /** The backend request for an item, or why the item cannot be asked. */
-export function itemRequest(item: EvalItemRow, settings: ModelEvalSettings): { request: GenerateRequest } | { problem: BfclCheckResult } {
-  let tools;
+export function itemRequest(
+  item: EvalItemRow,
+  settings: ModelEvalSettings,
+): { request: GenerateRequest; tools: ToolDef[] } | { problem: BfclCheckResult } {
+  let tools: ToolDef[];
   try {
-    tools = normalizeTools(JSON.parse(item.tools_json), `${item.item_key}.function`).map(toToolSpec);
+    tools = normalizeTools(JSON.parse(item.tools_json), `${item.item_key}.function`);
   } catch (error) {
     return {
       problem: {
@@ -91,7 +110,46 @@ export function itemRequest(item: EvalItemRow, settings: ModelEvalSettings): { r
   } catch (error) {
     return { problem: { valid: false, errorType: 'toolsmith:bad_question', error: [(error as Error).message] } };
   }
-  return { request: { messages, tools, k: 1, sampling: settings.sampling, constrain: constrainFor(item.category, settings.constrain) } };
+  return {
+    request: {
+      messages,
+      tools: tools.map(toToolSpec),
+      k: 1,
+      sampling: settings.sampling,
+      constrain: constrainFor(item.category, settings.constrain),
+    },
+    tools,
+  };
+}
+
+/** One item through the backend: the first answer, then self-refinement when the settings ask for it. */
+async function answerItem(
+  backend: GenerationBackend,
+  asked: { request: GenerateRequest; tools: ToolDef[] },
+  settings: ModelEvalSettings,
+  signal: AbortSignal | undefined,
+): Promise<{ output: string; tokens: number; ms: number; templateHash: string; trace?: RefineTrace }> {
+  const generated = await backend.generate({ ...asked.request, signal });
+  const first = generated.outputs[0];
+  const answer = { output: first?.text ?? '', tokens: first?.tokens ?? 0, ms: generated.ms, templateHash: generated.templateHash };
+  const r = settings.refinement;
+  if (!r) return answer;
+  const query = [...asked.request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const trace = await refineAdaptive(backend, query, asked.tools, {
+    firstAnswer: answer.output,
+    maxRefinements: r.mode === 'off' ? 0 : r.maxRefinements,
+    mode: r.mode === 'fixed' ? 'fixed' : 'adaptive',
+    sampling: asked.request.sampling,
+    constrain: asked.request.constrain === 'calls' ? 'calls' : 'none',
+    signal,
+  });
+  // The first answer was generated here, not by refineAdaptive: its cost belongs to the trace all the same.
+  const step0 = trace.steps[0]!;
+  step0.tokens = answer.tokens + generated.promptTokens;
+  step0.ms = answer.ms;
+  trace.totalTokens = trace.steps.reduce((a, s) => a + s.tokens, 0);
+  trace.totalMs = trace.steps.reduce((a, s) => a + s.ms, 0);
+  return { ...answer, output: trace.finalText, tokens: trace.totalTokens, ms: trace.totalMs, trace };
 }
 
 export interface RunItemsOptions {
@@ -127,15 +185,24 @@ export async function runItems(options: RunItemsOptions): Promise<{ outcomes: It
         batch.push({ ...base, output: '', result: asked.problem, tokens: 0, ms: 0 });
         continue;
       }
-      const generated = await backend.generate({ ...asked.request, signal });
-      templateHash = generated.templateHash;
-      const output = generated.outputs[0]?.text ?? '';
+      let answer;
+      try {
+        answer = await answerItem(backend, asked, settings, signal);
+      } catch (error) {
+        const e = error as Error;
+        const serverDown = error instanceof RemoteBackendError && error.code !== 'invalid_input';
+        if (settings.itemErrors !== 'record' || e.name === 'AbortError' || signal?.aborted || serverDown) throw error;
+        batch.push({ ...base, output: '', result: { valid: false, errorType: 'generation_failed', error: [e.message] }, tokens: 0, ms: 0 });
+        continue;
+      }
+      templateHash = answer.templateHash;
       batch.push({
         ...base,
-        output,
-        result: checkItem(item, output, settings.decoder),
-        tokens: generated.outputs[0]?.tokens ?? 0,
-        ms: generated.ms,
+        output: answer.output,
+        result: checkItem(item, answer.output, settings.decoder),
+        tokens: answer.tokens,
+        ms: answer.ms,
+        ...(answer.trace ? { trace: answer.trace } : {}),
       });
     }
     signal?.throwIfAborted();
@@ -155,6 +222,8 @@ export interface ModelEvalRunSettings extends ModelEvalSettings {
   backend: string;
   categories?: string[];
   limit?: number;
+  /** With a limit: items at an even stride through the set (every category stays represented), not the first ones. */
+  spread?: boolean;
 }
 
 /** Creates the run row (no summary yet: the run is unfinished until `finishModelEvalRun`). */
@@ -202,13 +271,22 @@ export function discardAbandonedRuns(db: Db): number {
     .run().changes;
 }
 
-/** Stores a batch of outcomes in one transaction (a re-run item replaces its earlier result). */
-export function storeOutcomes(db: Db, runId: number, batch: readonly ItemOutcome[]): void {
+/**
+ * Stores a batch of outcomes in one transaction (a re-run item replaces its earlier result), each refinement
+ * trace linked to the run and to `links`' model and round.
+ */
+export function storeOutcomes(
+  db: Db,
+  runId: number,
+  batch: readonly ItemOutcome[],
+  links: { modelId?: number | null; roundId?: number | null } = {},
+): void {
   const insert = db.prepare(
-    'INSERT OR REPLACE INTO eval_results (run_id, item_id, output_text, valid, error_type, error_json) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO eval_results (run_id, item_id, output_text, valid, error_type, error_json, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   db.transaction(() => {
-    for (const o of batch)
+    for (const o of batch) {
+      const traceId = o.trace ? insertTrace(db, o.trace, { ...links, evalRunId: runId }) : null;
       insert.run(
         runId,
         o.itemId,
@@ -216,7 +294,9 @@ export function storeOutcomes(db: Db, runId: number, batch: readonly ItemOutcome
         o.result.valid ? 1 : 0,
         o.result.errorType ?? null,
         o.result.error ? JSON.stringify(o.result.error) : null,
+        traceId,
       );
+    }
   })();
 }
 
@@ -244,7 +324,11 @@ export function runItemsOf(db: Db, runId: number): EvalItemRow[] {
   const settings = JSON.parse(row.settings_json) as Partial<ModelEvalRunSettings>;
   let items = allItems(db, row.set_id);
   if (settings.categories?.length) items = items.filter((i) => settings.categories!.includes(i.category));
-  if (settings.limit !== undefined) items = items.slice(0, settings.limit);
+  const limit = settings.limit;
+  if (limit !== undefined && limit < items.length)
+    items = settings.spread
+      ? Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)]!)
+      : items.slice(0, limit);
   return items;
 }
 
@@ -281,10 +365,52 @@ export function finishModelEvalRun(db: Db, runId: number, extra: { templateHash?
   return getRunInfo(db, runId)!;
 }
 
+export interface ContinueRunOptions {
+  backend: GenerationBackend;
+  /** An unfinished run (`startModelEvalRun`); its stored categories and limit say which items. */
+  runId: number;
+  settings: ModelEvalSettings;
+  /** Traces are linked to these. */
+  modelId?: number | null;
+  roundId?: number | null;
+  signal?: AbortSignal;
+  /**
+   * Runs a batch's write in one transaction with whatever the caller keeps with it (a job step: its
+   * checkpoint). Default: a plain transaction.
+   */
+  transact?: (write: (db: Db) => void, progress: { done: number; total: number; correct: number }) => void;
+  onProgress?: (progress: ModelEvalProgress) => void;
+}
+
+/**
+ * Generates and checks the items a run still lacks, batch by batch, then writes its summary. The one
+ * evaluation flow: `evaluateModel`, the eval.model job and the rounds' evaluation steps all call it. A
+ * finished run is returned as it is.
+ */
+export async function continueModelEvalRun(db: Db, o: ContinueRunOptions): Promise<EvalRunInfo> {
+  const { runId } = o;
+  if (runRow(db, runId).finished_at) return getRunInfo(db, runId)!;
+  const items = runItemsOf(db, runId);
+  if (items.length === 0) throw new ApiError('invalid_input', `Evaluation run ${runId} has no items (check the categories).`, { runId });
+  const transact = o.transact ?? ((write) => db.transaction(() => write(db))());
+  const links = { modelId: o.modelId, roundId: o.roundId };
+  const { templateHash } = await runItems({
+    backend: o.backend,
+    items,
+    settings: o.settings,
+    done: doneItemIds(db, runId),
+    signal: o.signal,
+    commit: (batch, progress) => transact((tx) => storeOutcomes(tx, runId, batch, links), progress),
+    onProgress: (p) => o.onProgress?.({ runId, ...p }),
+  });
+  o.signal?.throwIfAborted();
+  return finishModelEvalRun(db, runId, { templateHash });
+}
+
 export interface EvaluateModelOptions {
   backend: GenerationBackend;
   set: number | string;
-  settings: ModelEvalSettings & { categories?: string[]; limit?: number };
+  settings: ModelEvalSettings & { categories?: string[]; limit?: number; spread?: boolean };
   modelId?: number | null;
   roundId?: number | null;
   label?: string;
@@ -311,17 +437,13 @@ export async function evaluateModel(db: Db, options: EvaluateModelOptions): Prom
     });
   }
   options.onRun?.(runId);
-  const items = runItemsOf(db, runId);
-  if (items.length === 0) throw new ApiError('invalid_input', `Evaluation run ${runId} has no items (check the categories).`, { runId });
-  const id = runId;
-  const { templateHash } = await runItems({
+  return continueModelEvalRun(db, {
     backend: options.backend,
-    items,
+    runId,
     settings: options.settings,
-    done: doneItemIds(db, id),
+    modelId: options.modelId,
+    roundId: options.roundId,
     signal: options.signal,
-    commit: (batch) => storeOutcomes(db, id, batch),
-    onProgress: (p) => options.onProgress?.({ runId: id, ...p }),
+    onProgress: options.onProgress,
   });
-  return finishModelEvalRun(db, id, { templateHash });
 }

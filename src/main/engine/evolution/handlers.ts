@@ -2,6 +2,7 @@ import { ApiError } from '../../../shared/contract/errors';
 import { EvolveSettings, type evolutionMethods, type RoundSummary } from '../../../shared/contract/evolution';
 import type { Handlers } from '../api/handlers';
 import type { Db } from '../db/open';
+import { rememberRemoteKey } from '../jobs/remote-keys';
 import { jobRunner } from '../jobs/runner';
 import { getRoundById, listRounds, metric, metricsOf, type RoundRow } from './rounds-repo';
 import './job';
@@ -61,7 +62,15 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
         runId: settings.runId,
       });
     }
-    const job = jobRunner(ctx).start('evolution.run', { ...settings, evalSets: resolveEvalSets(ctx.db, settings.evalSets) });
+    // A remote server's API key stays in this process, out of the stored job and round settings.
+    const { generation } = settings;
+    const stored = generation.kind === 'remote' ? { ...generation, apiKey: undefined } : generation;
+    const job = jobRunner(ctx).start('evolution.run', {
+      ...settings,
+      generation: stored,
+      evalSets: resolveEvalSets(ctx.db, settings.evalSets),
+    });
+    if (generation.kind === 'remote' && generation.apiKey) rememberRemoteKey(job.id, generation.apiKey);
     return { jobId: job.id, runId: settings.runId };
   },
   'evolution.runs': (_input, ctx) => {

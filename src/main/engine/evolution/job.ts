@@ -4,11 +4,11 @@ import { defineJobKind } from '../jobs/registry';
 import type { StepDef } from '../jobs/types';
 import { MODELS_DIR_NAME } from '../workspace/paths';
 import { EvolveSettings } from './settings';
-import type { Ctx, Workspace } from './steps';
+import type { Ctx, Workspace } from './steps/shared';
 
 // The steps pull in node-llama-cpp, the trainers and the sandbox: load them only when a step runs, so that
 // every engine can know this kind without paying for its runtimes.
-const steps = () => import('./steps');
+const steps = () => import('./steps/index');
 
 /**
  * The self-evolution job ('evolution.run'): a baseline evaluation (round 0), then per round the steps of
@@ -55,11 +55,11 @@ function roundSteps(seq: number): StepDef<EvolveSettings>[] {
       case 'queries':
         return queriesStep(ctx, ws, seq);
       case 'tool-making':
-        return toolMakingStep(ctx, ws, seq);
+        return toolMakingStep(ctx, seq);
       case 'tool-using':
-        return toolUsingStep(ctx, ws, seq);
+        return toolUsingStep(ctx, seq);
       case 'verify':
-        return verifyStep(ctx, ws, seq);
+        return verifyStep(ctx, seq);
       case 'curation':
         return curationStep(ctx, seq);
       case 'select':
@@ -69,7 +69,7 @@ function roundSteps(seq: number): StepDef<EvolveSettings>[] {
       case 'train':
         return trainStep(ctx, ws, seq);
       case 'evaluate':
-        return evaluateStep(ctx, ws, seq);
+        return evaluateStep(ctx, seq);
       case 'decide':
         return decideStep(ctx, seq);
     }

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import type { CallFormat } from '../models/call-formats';
+import { callFormatOverride } from '../models/model-template';
 import type { Db } from '../db/open';
 import { getModel } from '../models/registry';
 
@@ -11,6 +13,8 @@ export interface ModelRef {
   parentId: number | null;
   roundId: number | null;
   adapterFile: string | null;
+  /** The model's call-format override (an adapter inherits its base's), null to use its template's. */
+  callFormat: CallFormat | null;
 }
 
 export function getModelRef(db: Db, modelsDir: string, id: number): ModelRef {
@@ -25,5 +29,6 @@ export function getModelRef(db: Db, modelsDir: string, id: number): ModelRef {
     : m.kind === 'adapter'
       ? m.path
       : null;
-  return { id: m.id, name: m.name, file, kind: m.kind, parentId: m.parentId, roundId: m.roundId, adapterFile };
+  const callFormat = callFormatOverride(m) ?? (m.parentId !== null ? callFormatOverride(getModel(db, modelsDir, m.parentId)) : null);
+  return { id: m.id, name: m.name, file, kind: m.kind, parentId: m.parentId, roundId: m.roundId, adapterFile, callFormat };
 }

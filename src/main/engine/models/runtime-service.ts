@@ -13,6 +13,8 @@ export interface LoadSettings {
   /** LoRA adapter file on top of the model (default: the model's own adapter_file, if any). */
   adapterFile?: string | null;
   loraScale?: number;
+  /** Parallel sequences allocated up front (grown when a request asks for more). */
+  sequences?: number;
 }
 
 interface Loaded {
@@ -69,14 +71,22 @@ export class ModelRuntimeService {
     return this.loaded;
   }
 
-  load(ref: string | number, settings: LoadSettings = {}): Promise<RuntimeStatus> {
+  async load(ref: string | number, settings: LoadSettings = {}): Promise<RuntimeStatus> {
+    const model = getModel(this.ctx.db, this.ctx.workspace.modelsDir, ref);
+    if (model.kind === 'adapter') {
+      throw new ApiError('invalid_input', `"${model.name}" is a LoRA adapter: load its base model with adapter "${model.name}"`, {
+        field: 'model',
+      });
+    }
+    return this.open(model, model.path, settings);
+  }
+
+  /**
+   * Loads `model` from `file` (for an adapter record: its base's file, with the adapter on top).
+   * The loaded record stays `model`, so asking for the same ref again reuses it.
+   */
+  private open(model: ModelRecord, file: string, settings: LoadSettings): Promise<RuntimeStatus> {
     return this.serial(async () => {
-      const model = getModel(this.ctx.db, this.ctx.workspace.modelsDir, ref);
-      if (model.kind === 'adapter') {
-        throw new ApiError('invalid_input', `"${model.name}" is a LoRA adapter: load its base model with adapter "${model.name}"`, {
-          field: 'model',
-        });
-      }
       const resolved: LoadSettings = {
         ...settings,
         adapterFile: settings.adapterFile === undefined ? model.adapterFile : settings.adapterFile,
@@ -85,12 +95,13 @@ export class ModelRuntimeService {
       let backend: LocalBackend;
       try {
         backend = await createLocalBackend({
-          modelPath: model.path,
+          modelPath: file,
           loraPath: resolved.adapterFile ?? undefined,
           loraScale: resolved.loraScale,
           threads: resolved.threads,
           contextSize: resolved.contextSize,
           gpu: resolved.gpu,
+          sequences: resolved.sequences,
           callFormat: callFormatOverride(model),
         });
       } catch (error) {
@@ -123,14 +134,24 @@ export class ModelRuntimeService {
     });
   }
 
-  /** The backend for a model: the loaded one when `ref` is omitted or names it, else loads `ref`. */
+  /**
+   * The backend for a model: the loaded one when `ref` is omitted or names it, else loads `ref`. A LoRA
+   * adapter (a round's trained model) opens as its registered base with the adapter applied.
+   */
   async backendFor(ref?: string | number, settings: LoadSettings = {}): Promise<LocalBackend> {
     if (ref === undefined) {
       if (!this.loaded) throw new ApiError('unavailable', 'No model is loaded: load one first (models.load) or name one');
       return this.loaded.backend;
     }
     const model = getModel(this.ctx.db, this.ctx.workspace.modelsDir, ref);
-    if (this.loaded?.model.id !== model.id) await this.load(model.id, settings);
+    if (this.loaded?.model.id === model.id) return this.loaded.backend;
+    if (model.kind !== 'adapter') await this.load(model.id, settings);
+    else {
+      if (model.parentId === null)
+        throw new ApiError('invalid_input', `"${model.name}" is a LoRA adapter without a registered base model.`, { field: 'model' });
+      const base = getModel(this.ctx.db, this.ctx.workspace.modelsDir, model.parentId);
+      await this.open(model, base.path, { ...settings, adapterFile: settings.adapterFile ?? model.path });
+    }
     return this.loaded!.backend;
   }
 

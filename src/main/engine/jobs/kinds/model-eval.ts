@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { BackendSpec, ModelEvalRequest } from '../../../../shared/contract/models';
 import {
+  continueModelEvalRun,
   discardAbandonedRuns,
   discardUnfinishedRun,
-  doneItemIds,
-  finishModelEvalRun,
   modelEvalRunExists,
-  runItems,
   runItemsOf,
   startModelEvalRun,
-  storeOutcomes,
 } from '../../eval/model-eval';
 import { getJobRow } from '../jobs-repo';
+import { remoteKeyOf } from '../remote-keys';
 import { defineJobKind } from '../registry';
 import { isAbortError, type StepContext } from '../types';
 
@@ -37,16 +35,7 @@ export type ModelEvalJobSettings = z.output<typeof ModelEvalJobSettings>;
 const Checkpoint = z.object({ runId: z.number().int().positive() });
 type Checkpoint = z.infer<typeof Checkpoint>;
 
-/**
- * API keys of remote servers for jobs queued in this process, kept out of the jobs table (settings are
- * stored and shown). A job resumed by another process without the key asks for none (servers that need one
- * answer 401, and the job fails saying so).
- */
-const remoteKeys = new Map<number, string>();
-
-export function rememberRemoteKey(jobId: number, apiKey: string): void {
-  remoteKeys.set(jobId, apiKey);
-}
+export { rememberRemoteKey } from '../remote-keys';
 
 async function evaluateStep(ctx: StepContext<ModelEvalJobSettings, Checkpoint>) {
   const s = ctx.settings;
@@ -54,7 +43,7 @@ async function evaluateStep(ctx: StepContext<ModelEvalJobSettings, Checkpoint>) 
   discardAbandonedRuns(db);
   // The runtimes (node-llama-cpp) load only when an evaluation runs.
   const { openBackend } = await import('../../models/backend-select');
-  const spec = s.backend.kind === 'remote' ? { ...s.backend, apiKey: s.backend.apiKey ?? remoteKeys.get(ctx.jobId) } : s.backend;
+  const spec = s.backend.kind === 'remote' ? { ...s.backend, apiKey: s.backend.apiKey ?? remoteKeyOf(ctx.jobId) } : s.backend;
   const { backend, modelId, release } = await openBackend(ctx.engine, spec);
   let runId: number | undefined;
   let created = false;
@@ -87,24 +76,22 @@ async function evaluateStep(ctx: StepContext<ModelEvalJobSettings, Checkpoint>) 
     const id = runId;
     const items = runItemsOf(db, id);
     if (items.length === 0) throw new Error(`Evaluation run ${id} has no items (check the categories: ${s.categories?.join(', ')}).`);
-    const { templateHash } = await runItems({
+    const run = await continueModelEvalRun(db, {
       backend,
-      items,
+      runId: id,
       settings: { sampling: s.sampling, constrain: s.constrain, decoder: s.decoder, batchSize: s.batchSize },
-      done: doneItemIds(db, id),
+      modelId,
       signal: ctx.signal,
-      commit: (batch, p) => {
-        // The step's stored progress is written with the batch: a job picked up later shows where it is.
+      // Each batch with the step's checkpoint (the run id) and its stored progress: a job picked up later shows where it is.
+      transact: (write, p) => {
         ctx.progress(p.done, p.total, `${p.correct} correct`);
-        ctx.commit((tx) => storeOutcomes(tx, id, batch), { runId: id });
+        ctx.commit(write, { runId: id });
       },
       onProgress: (p) => {
         ctx.progress(p.done, p.total, `${p.correct} correct`);
-        ctx.engine.events.emit('models.evalProgress', { runId: id, ...p });
+        ctx.engine.events.emit('models.evalProgress', p);
       },
     });
-    ctx.throwIfAborted();
-    const run = finishModelEvalRun(db, id, { templateHash });
     ctx.engine.events.emit('eval.changed', { setId: run.setId });
     const summary = run.summary!;
     ctx.log('info', `Run ${id}: ${summary.correct}/${summary.total} correct (${(summary.accuracy * 100).toFixed(1)} %).`);
