@@ -41,7 +41,7 @@ async function api<T>(method: string, params: unknown = {}): Promise<T> {
   const res = await fetch(`${origin}/api/${method}`, {
     method: 'POST',
     body: JSON.stringify(params),
-    headers: { authorization: `Bearer ${token}` },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
   });
   const body = (await res.json()) as { result?: T; error?: { message: string } };
   if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);

@@ -34,7 +34,7 @@ async function api<T>(app: ServedApp, method: string, params: unknown = {}): Pro
   const res = await fetch(`${app.origin}/api/${method}`, {
     method: 'POST',
     body: JSON.stringify(params),
-    headers: { authorization: `Bearer ${app.token}` },
+    headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
   });
   const body = (await res.json()) as { result?: T; error?: { message: string } };
   if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);

@@ -102,7 +102,7 @@ test('a scrollbar drag fetches the rows where it stopped, not every page it pass
       const token = new URL(base).searchParams.get('token');
       const res = await fetch(new URL('/api/samples.page', base), {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ filter: { status: ['accepted'] }, offset, limit: 1 }),
       });
       return ((await res.json()) as { result: { rows: { id: number }[] } }).result.rows[0]!.id;

@@ -1,14 +1,27 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { RpcRequest, type RpcResponse } from '../shared/rpc';
+import { MAX_MESSAGE_BYTES, RpcRequest, type RpcResponse } from '../shared/rpc';
 import type { Engine } from './engine/api';
+import {
+  allowedHostnames,
+  answerClientError,
+  checkHostAndOrigin,
+  isJsonContentType,
+  isStateChanging,
+  parseRequestUrl,
+  safeDecode,
+} from './engine/http/request-guard';
 import { serveStatic } from './server/static-files';
 
 /**
  * Browser mode: the built renderer and the contract over HTTP + WebSocket on 127.0.0.1, guarded by a
- * session token. A transport only: every call goes to `engine.call`, which validates it.
+ * session token, a Host and Origin check (only this server's own origin; see docs/security.md) and, for
+ * state-changing requests, a JSON-only body type. A transport only: every call goes to `engine.call`, which
+ * validates it. No byte sequence a client sends may take the process down: every request, response, socket
+ * and WebSocket has an error handler, and bodies and messages are capped at MAX_BODY.
  */
 export interface ServerOptions {
   engine: Engine;
@@ -26,15 +39,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const COOKIE = 'toolsmith_token';
-const MAX_BODY = 32 * 1024 * 1024;
+/** Cookies are not scoped by port, so the name carries it: two servers on one host keep their own tokens. */
+export const cookieName = (port: number): string => `toolsmith_token_${port}`;
+/** Largest API body and WebSocket message (a BFCL file uploaded from the Evaluation view is one message). */
+export const MAX_BODY = MAX_MESSAGE_BYTES;
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
-  "connect-src 'self' ws: wss:",
+  "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
@@ -52,7 +67,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     'referrer-policy': 'no-referrer',
   };
 
+  let port = 0; // known once listening, before any request arrives
+  const hostnames = allowedHostnames(host);
   const tokenOf = (req: http.IncomingMessage, url: URL): string | undefined => {
+    const COOKIE = cookieName(port);
     const fromQuery = url.searchParams.get('token');
     if (fromQuery) return fromQuery;
     const auth = req.headers.authorization;
@@ -70,21 +88,39 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return a.length === b.length && crypto.timingSafeEqual(a, b);
   };
 
+  const sendJson = (res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) => {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...securityHeaders, ...extra });
+    res.end(JSON.stringify(body));
+  };
+  const refuse = (res: http.ServerResponse, status: number, code: string, message: string) =>
+    sendJson(res, status, { error: { code, message } });
+
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!authorized(tokenOf(req, url))) {
-      res.writeHead(401, { 'content-type': 'application/json', ...securityHeaders });
-      res.end(
-        JSON.stringify({
-          error: { code: 'unauthorized', message: 'Missing or wrong session token: open the URL that "toolsmith serve" printed.' },
-        }),
-      );
-      return;
+    // A client that resets mid-request or mid-response must not become an unhandled 'error'.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    try {
+      handleRequest(req, res);
+    } catch (error) {
+      refuse(res, 500, 'internal', `The server failed on this request: ${(error as Error).message}`);
     }
-    // Remember the token in a same-site cookie so reloads and assets need no query string.
-    const cookieHeader = { 'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` };
+  });
+  server.on('clientError', answerClientError);
+
+  function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = parseRequestUrl(req.url);
+    if (!url) return refuse(res, 400, 'invalid_input', 'The request URL does not parse.');
+    const guard = checkHostAndOrigin(req, hostnames, port);
+    if (guard) return refuse(res, guard.status, 'unauthorized', guard.message);
+    if (!authorized(tokenOf(req, url)))
+      return refuse(res, 401, 'unauthorized', 'Missing or wrong session token: open the URL that "toolsmith serve" printed.');
+    if (isStateChanging(req.method) && !isJsonContentType(req.headers['content-type']))
+      return refuse(res, 415, 'invalid_input', 'Send the body as JSON (content-type: application/json).');
     if (url.pathname.startsWith('/api/')) {
-      void handleApi(req, res, url.pathname.slice('/api/'.length));
+      handleApi(req, res, url.pathname.slice('/api/'.length)).catch((error: unknown) =>
+        refuse(res, 500, 'internal', `The server failed on this request: ${(error as Error).message}`),
+      );
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -92,22 +128,34 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end();
       return;
     }
+    // Remember the token in a same-site cookie so reloads and assets need no query string.
+    const cookieHeader = { 'set-cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/` };
     serveStatic(options.staticDir, url.pathname, res, { ...securityHeaders, ...cookieHeader });
-  });
+  }
 
-  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<void> {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...securityHeaders });
-      res.end(JSON.stringify(body));
-    };
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, rawMethod: string): Promise<void> {
+    const send = (status: number, body: unknown) => sendJson(res, status, body);
     if (req.method !== 'POST') return send(405, { error: { code: 'invalid_input', message: 'Use POST /api/<method> with a JSON body.' } });
-    let raw = '';
+    const method = safeDecode(rawMethod);
+    if (method === null) return send(400, { error: { code: 'invalid_input', message: 'The method name has a bad % escape.' } });
+    const tooLarge = () => {
+      // Answer, then drop the rest of the upload instead of reading it.
+      res.once('finish', () => req.destroy());
+      sendJson(res, 413, { error: { code: 'invalid_input', message: `Request body over ${MAX_BODY} bytes.` } }, { connection: 'close' });
+    };
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return tooLarge();
+    const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY) return send(413, { error: { code: 'invalid_input', message: `Request body over ${MAX_BODY} bytes.` } });
-      raw += chunk;
+    try {
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_BODY) return tooLarge();
+        chunks.push(chunk as Buffer);
+      }
+    } catch {
+      return; // the client went away mid-body: nobody to answer
     }
+    const raw = Buffer.concat(chunks).toString('utf8');
     let params: unknown = {};
     if (raw.trim()) {
       try {
@@ -116,7 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return send(400, { error: { code: 'invalid_input', message: `Request body is not JSON: ${(error as Error).message}` } });
       }
     }
-    const outcome = await engine.call(decodeURIComponent(method), params);
+    const outcome = await engine.call(method, params);
     if (outcome.ok) return send(200, { result: outcome.result });
     const status =
       outcome.error.code === 'unknown_method' || outcome.error.code === 'not_found' ? 404 : outcome.error.code === 'internal' ? 500 : 400;
@@ -124,38 +172,53 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/ws' || !authorized(tokenOf(req, url))) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      socket.destroy();
-      return;
-    }
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const deny = (status: string) => {
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      else socket.destroy();
+    };
+    const url = parseRequestUrl(req.url);
+    if (!url) return deny('400 Bad Request');
+    if (checkHostAndOrigin(req, hostnames, port)) return deny('403 Forbidden');
+    if (url.pathname !== '/ws' || !authorized(tokenOf(req, url))) return deny('401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws));
   });
 
   wss.on('connection', (ws: WebSocket) => {
+    // A protocol error or an oversized message closes this connection (ws sends the close frame); it must not
+    // be an unhandled 'error'. ws closes an oversized message with 1009 but no reason: give it one.
+    ws.on('error', () => undefined);
+    const close = ws.close.bind(ws);
+    ws.close = (code?: number, reason?: string | Buffer) =>
+      close(code, reason ?? (code === 1009 ? `Message over ${MAX_BODY} bytes (the limit of one message).` : undefined));
     const unsubscribe = engine.subscribe((event, payload) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
     });
     ws.on('close', unsubscribe);
-    ws.on('message', async (data) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(data.toString());
-      } catch (error) {
-        reply(ws, { id: null, error: { code: 'invalid_input', message: `Message is not JSON: ${(error as Error).message}` } });
-        return;
-      }
-      const request = RpcRequest.safeParse(message);
-      if (!request.success) {
-        reply(ws, { id: null, error: { code: 'invalid_input', message: 'Message must be {"id", "method", "params"}.' } });
-        return;
-      }
-      const outcome = await engine.call(request.data.method, request.data.params);
-      reply(ws, outcome.ok ? { id: request.data.id, result: outcome.result } : { id: request.data.id, error: outcome.error });
+    ws.on('message', (data) => {
+      answer(ws, data.toString()).catch((error: unknown) =>
+        reply(ws, { id: null, error: { code: 'internal', message: `The server failed on this message: ${(error as Error).message}` } }),
+      );
     });
   });
+
+  async function answer(ws: WebSocket, text: string): Promise<void> {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch (error) {
+      reply(ws, { id: null, error: { code: 'invalid_input', message: `Message is not JSON: ${(error as Error).message}` } });
+      return;
+    }
+    const request = RpcRequest.safeParse(message);
+    if (!request.success) {
+      reply(ws, { id: null, error: { code: 'invalid_input', message: 'Message must be {"id", "method", "params"}.' } });
+      return;
+    }
+    const outcome = await engine.call(request.data.method, request.data.params);
+    reply(ws, outcome.ok ? { id: request.data.id, result: outcome.result } : { id: request.data.id, error: outcome.error });
+  }
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -171,7 +234,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,

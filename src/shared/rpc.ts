@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ApiErrorShape } from './contract/errors';
 
+/** The largest request the browser-mode server takes: one HTTP body or one WebSocket message (32 MiB). */
+export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
 /** Wire envelopes shared by the WebSocket bridge and the IPC bridge. */
 export const RpcRequest = z.object({
   id: z.union([z.string(), z.number()]),

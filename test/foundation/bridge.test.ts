@@ -82,7 +82,7 @@ describe('the contract over the WebSocket bridge', () => {
       fetch(`http://127.0.0.1:${server.port}/api/${method}`, {
         method: 'POST',
         body,
-        headers: { authorization: `Bearer ${server.token}` },
+        headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
       });
     const ok = await call('workspace.status', '{}');
     expect(ok.status).toBe(200);

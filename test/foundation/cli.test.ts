@@ -46,7 +46,7 @@ describe('toolsmith CLI', () => {
       const res = await fetch(new URL('/api/workspace.status', first.url), {
         method: 'POST',
         body: '{}',
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       });
       expect(res.status).toBe(200);
     } finally {

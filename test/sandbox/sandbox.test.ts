@@ -55,18 +55,38 @@ describe('execution sandbox (QuickJS in a worker)', () => {
     expect(r).toMatchObject({ ok: false, reason: 'memory' });
   });
 
-  it('terminates a worker stuck in one native operation and keeps working afterwards', async () => {
-    // One Array.prototype.fill over 20 M slots never reaches an interrupt check; the host's hard stop ends it.
+  it('terminates a worker stuck in one native operation that never returns and keeps working afterwards', async () => {
+    // indexOf over an array-like of 2^53 - 1 slots is one native loop that never ends and never polls the
+    // interrupt handler: only the host's hard stop (limit + grace) can end it.
     const t0 = performance.now();
     const r = await sandbox.run(
-      'function main() { return new Array(20000000).fill(1).length; }',
+      'function main() { return Array.prototype.indexOf.call({ length: 2 ** 53 - 1 }, 1); }',
       {},
-      { timeoutMs: 200, memoryBytes: 1024 * 1024 * 1024 },
+      { timeoutMs: 200 },
     );
     expect(r).toMatchObject({ ok: false, reason: 'timeout' });
     expect(performance.now() - t0).toBeLessThan(200 + 1000 + 2000);
     const after = await sandbox.run('function main(a) { return a.n * 2; }', { n: 21 });
     expect(after).toMatchObject({ ok: true, result: 42 });
+  });
+
+  describe('an implementation that overruns its limit inside native calls and then returns', () => {
+    // Each pass is one native call (indexOf over a growing array-like) and the loop has few iterations, so
+    // QuickJS never polls its interrupt handler; by its own clock the code runs at least 300 ms, six times its
+    // 50 ms limit, whatever the machine's speed. The grace is long so that the hard stop cannot decide it.
+    const patient = new Sandbox({ graceMs: 60_000 });
+    afterAll(() => patient.close());
+    const busy = 'var t = Date.now(), n = 1; while (Date.now() - t < 300) { Array.prototype.indexOf.call({ length: n }, 1); n *= 2; }';
+
+    it('is reported as a timeout, not ok, when main overran', async () => {
+      const r = await patient.run(`function main() { ${busy} return n; }`, {}, { timeoutMs: 50 });
+      expect(r).toMatchObject({ ok: false, reason: 'timeout', message: expect.stringContaining('ran longer than 50 ms') });
+    });
+
+    it('is reported as a timeout when loading the implementation overran', async () => {
+      const r = await patient.run(`${busy} function main() { return n; }`, {}, { timeoutMs: 50 });
+      expect(r).toMatchObject({ ok: false, reason: 'timeout' });
+    });
   });
 
   it('gives each call a fresh context (no state survives between calls)', async () => {

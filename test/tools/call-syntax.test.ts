@@ -156,3 +156,23 @@ describe('parseCalls', () => {
     );
   });
 });
+
+describe('keys named __proto__', () => {
+  // A key is data: `__proto__=` must be an argument like any other, never the prototype of the arguments.
+  it('keeps __proto__ as an own argument and an own dict key, and prints it back', () => {
+    const r = parseCalls('[f(__proto__={"polluted": 1}, b=2, d={"__proto__": {"x": 1}})]');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const args = r.calls[0]!.args as Record<string, CallValue>;
+    expect(Object.keys(args)).toEqual(['__proto__', 'b', 'd']);
+    expect(Object.getPrototypeOf(args)).toBe(Object.prototype);
+    expect((args as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(args, '__proto__')?.value).toEqual({ polluted: 1 });
+    const d = args.d as Record<string, CallValue>;
+    expect(Object.keys(d)).toEqual(['__proto__']);
+    expect((d as { x?: unknown }).x).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(args))).toEqual(JSON.parse('{"__proto__": {"polluted": 1}, "b": 2, "d": {"__proto__": {"x": 1}}}'));
+    const again = parseCalls(printCalls(r.calls));
+    expect(again.ok && sameCalls(again.calls, r.calls)).toBe(true);
+  });
+});

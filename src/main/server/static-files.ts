@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
+import { safeDecode } from '../engine/http/request-guard';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,7 +21,12 @@ const TYPES: Record<string, string> = {
  * (/samples, /rounds, …) survive a reload.
  */
 export function serveStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): void {
-  const decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  const decoded = safeDecode(urlPath.split('?')[0] ?? '/');
+  if (decoded === null || decoded.includes('\0')) {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+    res.end('Bad path\n');
+    return;
+  }
   const target = path.normalize(path.join(root, decoded));
   const inside = target.startsWith(path.normalize(root + path.sep));
   let file = inside && fs.existsSync(target) && fs.statSync(target).isFile() ? target : path.join(root, 'index.html');
@@ -39,5 +45,8 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse, 
   const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
   const cache = file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
   res.writeHead(200, { 'content-type': type, 'cache-control': cache, ...headers });
-  fs.createReadStream(file).pipe(res);
+  // A file that vanishes or cannot be read mid-way ends this response, not the server.
+  fs.createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

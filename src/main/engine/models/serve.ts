@@ -6,6 +6,14 @@ import type { ChatMessage, GenerateRequest, GenerateResult, GenerationBackend, T
 import { normalizeTool, toToolSpec, ToolValidationError } from '../tools/normalize';
 import { callsToText, textToCalls } from './call-text';
 import { callId, CompletionStream, type ChatCompletion } from './serve-stream';
+import {
+  allowedHostnames,
+  answerClientError,
+  checkHostAndOrigin,
+  isJsonContentType,
+  parseRequestUrl,
+  safeDecode,
+} from '../http/request-guard';
 
 /**
  * `toolsmith serve-model`: one model behind OpenAI's chat-completions API, so that any OpenAI client (the
@@ -15,7 +23,9 @@ import { callId, CompletionStream, type ChatCompletion } from './serve-stream';
  * SSE streaming), `GET /health`. With tools the model's output is constrained to Toolsmith's call syntax and
  * parsed into OpenAI `tool_calls`; what does not parse as calls is returned as the message content (an answer in
  * words). Binds 127.0.0.1 unless told otherwise; with an API key every `/v1` request needs `Authorization:
- * Bearer <key>`. Requests are served one generation at a time (a local model has one context), queued.
+ * Bearer <key>`. Every request's Host must name this server (no DNS rebinding, key or not) and a POST must be
+ * `application/json` (415 otherwise: a cross-origin page cannot send that without a preflight, which is never
+ * granted); no malformed or aborted request can take the server down. Requests are served one generation at a time (a local model has one context), queued.
  *
  * Streaming (`serve-stream.ts`): text is sent as it is generated (the backend's `onText`), tool calls one by one
  * as each closes; a client that disconnects stops its generation. With a refiner (`--refine`) a tool-call answer
@@ -158,8 +168,13 @@ export async function startModelServer(options: ServeModelOptions): Promise<Mode
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const keyDigest = options.apiKey ? sha256(options.apiKey) : null;
   const log = options.log;
+  const hostnames = allowedHostnames(host);
+  let port = 0; // known once listening, before any request arrives
 
   const server = http.createServer((req, res) => {
+    // A client that resets mid-request or mid-response must not become an unhandled 'error'.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
     const started = performance.now();
     res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${Math.round(performance.now() - started)} ms`));
     handle(req, res).catch((error: unknown) => {
@@ -172,12 +187,21 @@ export async function startModelServer(options: ServeModelOptions): Promise<Mode
         if (!res.writableEnded && !res.destroyed) res.end(`data: ${JSON.stringify(errorBody(httpError))}\n\ndata: [DONE]\n\n`);
         return;
       }
+      if (httpError.status === 413) {
+        // Answer, then drop the rest of the upload instead of reading it.
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.destroy());
+      }
       sendJson(res, httpError.status, errorBody(httpError));
     });
   });
+  server.on('clientError', answerClientError);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestUrl(req.url);
+    if (!url) throw new HttpError(400, 'The request URL does not parse.');
+    const misdirected = checkHostAndOrigin(req, hostnames, port, { checkOrigin: false });
+    if (misdirected) throw new HttpError(misdirected.status, misdirected.message, 'invalid_request_error', null, 'forbidden_host');
     const route = url.pathname.replace(/\/+$/, '') || '/';
     if (route === '/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok', model: options.modelName });
     if (!route.startsWith('/v1/'))
@@ -195,7 +219,8 @@ export async function startModelServer(options: ServeModelOptions): Promise<Mode
     }
     if (route.startsWith('/v1/models/')) {
       if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
-      const id = decodeURIComponent(route.slice('/v1/models/'.length));
+      const id = safeDecode(route.slice('/v1/models/'.length));
+      if (id === null) throw new HttpError(400, 'The model id in the path has a bad % escape.');
       if (!names.has(id)) throw unknownModel(id);
       return sendJson(res, 200, modelEntry());
     }
@@ -293,6 +318,7 @@ export async function startModelServer(options: ServeModelOptions): Promise<Mode
     });
   });
   const address = server.address() as AddressInfo;
+  port = address.port;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}/v1`,
@@ -425,14 +451,24 @@ function parseArguments(raw: string | Record<string, unknown> | undefined, where
 }
 
 async function readJson(req: http.IncomingMessage, limit: number): Promise<unknown> {
-  const type = req.headers['content-type'] ?? '';
-  if (type && !/json/i.test(type)) throw new HttpError(415, `Send the request as JSON (content-type: application/json), not ${type}.`);
+  const type = req.headers['content-type'];
+  if (!isJsonContentType(type))
+    throw new HttpError(
+      415,
+      `Send the request as JSON (content-type: application/json), not ${type ? JSON.stringify(type) : 'without a content type'}.`,
+    );
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new HttpError(413, `The request body is larger than ${limit} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `The request body is larger than ${limit} bytes.`);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new HttpError(413, `The request body is larger than ${limit} bytes.`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, 'The client went away before the request body ended.'); // nobody reads this answer
   }
   const text = Buffer.concat(chunks).toString('utf8');
   try {
@@ -443,6 +479,7 @@ async function readJson(req: http.IncomingMessage, limit: number): Promise<unkno
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);

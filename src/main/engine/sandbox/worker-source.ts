@@ -3,7 +3,8 @@
  * TypeScript loader (the same text works from source, from the electron-vite bundle and in tests).
  *
  * Protocol: the host posts `{id, source, args, limits}`; the worker answers `{id, ok, result}` or
- * `{id, ok: false, reason, message}`. Each job gets a fresh QuickJS runtime and context, so no state leaks
+ * `{id, ok: false, reason, message}` (a job that ran past its time limit answers `timeout` even when it
+ * finished). Each job gets a fresh QuickJS runtime and context, so no state leaks
  * from one call to the next. The implementation's source must define a global function `main(args)` whose
  * return value is JSON-serialisable.
  */
@@ -39,8 +40,15 @@ async function runJob(job) {
   const runtime = QuickJS.newRuntime();
   runtime.setMemoryLimit(job.limits.memoryBytes);
   runtime.setMaxStackSize(job.limits.stackBytes);
-  const deadline = Date.now() + job.limits.timeoutMs;
+  const started = Date.now();
+  const deadline = started + job.limits.timeoutMs;
   runtime.setInterruptHandler(() => Date.now() > deadline);
+  // QuickJS polls the interrupt handler only now and then between bytecodes, so a native call (a long fill,
+  // indexOf over a huge array-like) can run past the deadline and return normally: check again after each one.
+  const overrun = () =>
+    Date.now() > deadline
+      ? { ok: false, reason: 'timeout', message: 'ran longer than ' + job.limits.timeoutMs + ' ms (' + (Date.now() - started) + ' ms, past the limit inside one native operation)' }
+      : null;
   const context = runtime.newContext();
   let answer;
   try {
@@ -48,7 +56,11 @@ async function runJob(job) {
     context.setProp(context.global, '__toolsmith_args', argsHandle);
     argsHandle.dispose();
     const load = context.evalCode(job.source, 'implementation.js');
-    if (load.error) {
+    const loadOverrun = overrun();
+    if (loadOverrun) {
+      (load.error || load.value).dispose();
+      answer = loadOverrun;
+    } else if (load.error) {
       const e = describeError(context.dump(load.error));
       load.error.dispose();
       answer = { ok: false, reason: classify(e.name, e.message), message: e.name + ': ' + e.message + ' (while loading the implementation)' };
@@ -60,7 +72,11 @@ async function runJob(job) {
           " return text === undefined ? 'null' : text; })()",
         'call.js',
       );
-      if (call.error) {
+      const callOverrun = overrun();
+      if (callOverrun) {
+        (call.error || call.value).dispose();
+        answer = callOverrun;
+      } else if (call.error) {
         const e = describeError(context.dump(call.error));
         call.error.dispose();
         answer = { ok: false, reason: classify(e.name, e.message), message: e.name + ': ' + e.message };

@@ -90,8 +90,8 @@ function toCalls(typed: TypedCall[]): Call[] {
         call.pos,
       );
     }
-    const args: Record<string, CallValue> = {};
-    for (const [k, v] of call.args) args[k] = toCallValue(v);
+    // fromEntries defines own properties: `__proto__=` stays an argument instead of becoming the prototype.
+    const args: Record<string, CallValue> = Object.fromEntries([...call.args].map(([k, v]) => [k, toCallValue(v)]));
     return { name: call.name, args };
   });
 }

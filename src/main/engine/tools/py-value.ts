@@ -122,9 +122,8 @@ export function toCallValue(value: PyValue): CallValue {
   if (Array.isArray(value)) return value.map(toCallValue);
   if (value instanceof PyFloat) return value.value;
   if (value instanceof PyTuple) return value.items.map(toCallValue);
-  const out: { [k: string]: CallValue } = {};
-  for (const [k, v] of value) out[k] = toCallValue(v);
-  return out;
+  // fromEntries defines own properties: a "__proto__" key stays a key instead of becoming the prototype.
+  return Object.fromEntries([...value].map(([k, v]) => [k, toCallValue(v)]));
 }
 
 /** From a JSON-like value: non-integral numbers become floats, everything else keeps its shape. */

@@ -1,5 +1,5 @@
 import type { Transport } from '../../../shared/client';
-import type { CallOutcome } from '../../../shared/rpc';
+import { MAX_MESSAGE_BYTES, type CallOutcome } from '../../../shared/rpc';
 
 interface PreloadBridge {
   call(method: string, params: unknown): Promise<unknown>;
@@ -75,6 +75,16 @@ function webSocketTransport(): Transport {
     call(method, params) {
       const id = nextId++;
       const message = JSON.stringify({ id, method, params });
+      // The server closes a connection whose message is over its limit; say so instead of waiting forever.
+      const bytes = new TextEncoder().encode(message).length;
+      if (bytes > MAX_MESSAGE_BYTES)
+        return Promise.resolve({
+          ok: false,
+          error: {
+            code: 'invalid_input',
+            message: `This request is ${(bytes / 1048576).toFixed(1)} MiB, over the ${MAX_MESSAGE_BYTES / 1048576} MiB the server takes in one message.`,
+          },
+        });
       return new Promise<CallOutcome>((resolve) => {
         pending.set(id, { resolve });
         if (socket?.readyState === WebSocket.OPEN) socket.send(message);
