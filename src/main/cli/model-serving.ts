@@ -3,12 +3,11 @@ import { createLocalBackend } from '../engine/models/local-backend';
 import { isLoopbackHost, startModelServer, type ServeRefiner } from '../engine/models/serve';
 import type { EngineContext } from '../engine/context';
 import type { OpenEngine } from './engine-opener';
-import { numberFlag } from './flags';
+import { nameOrId, numberFlag } from './flags';
 import { formatBytes } from '../../shared/format';
 import { createProgressBar } from './progress';
-import { ApiError } from '../../shared/contract/errors';
 import type { Db } from '../engine/db/open';
-import { findModel, getModel } from '../engine/models/registry';
+import { runnableFiles } from '../engine/models/registry';
 
 /**
  * `toolsmith serve-model NAME`: serves one registered model (with its LoRA adapter, if it has one) on an
@@ -31,17 +30,8 @@ export function servableFiles(
   modelsDir: string,
   ref: string,
 ): { id: number; name: string; file: string; adapterFile: string | null } {
-  const model = getModel(db, modelsDir, ref);
-  if (model.kind === 'adapter') {
-    const base = model.parentId != null ? findModel(db, modelsDir, model.parentId) : undefined;
-    if (!base)
-      throw new ApiError(
-        'invalid_input',
-        `"${model.name}" is a LoRA adapter without a registered base model: serve its base model instead.`,
-      );
-    return { id: model.id, name: model.name, file: base.path, adapterFile: model.path };
-  }
-  return { id: model.id, name: model.name, file: model.path, adapterFile: model.adapterFile };
+  const { model, file, adapterFile } = runnableFiles(db, modelsDir, nameOrId(ref));
+  return { id: model.id, name: model.name, file, adapterFile };
 }
 
 const intOption = (name: string, raw: string | undefined, min: number, max: number) => numberFlag(name, raw, { integer: true, min, max });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
+import { ModelRef } from './models';
 
 /**
  * Every setting of a self-evolution run, with method.md's defaults. The parsed settings are stored with the
@@ -93,7 +94,8 @@ export const EvolveSettings = z.object({
   simulateRegression: z.number().min(0).default(0),
 });
 export type EvolveSettings = z.infer<typeof EvolveSettings>;
-export type EvolveSettingsInput = z.input<typeof EvolveSettings>;
+/** What `evolution.start` takes: the settings, with the model by name or id. */
+export type EvolveSettingsInput = Omit<z.input<typeof EvolveSettings>, 'modelId'> & { modelId: ModelRef };
 
 const RoundState = z.enum(['running', 'accepted', 'rolled_back', 'failed', 'cancelled']);
 
@@ -153,7 +155,8 @@ export type RoundDetail = z.infer<typeof RoundDetail>;
 
 export const evolutionMethods = {
   'evolution.start': method(
-    EvolveSettings,
+    // The model by name or id; the engine stores the id it resolves to, so a later rename changes nothing.
+    EvolveSettings.extend({ modelId: ModelRef }),
     z.object({ jobId: z.number().int(), runId: z.string() }),
     'Start a self-evolution run (a job of kind evolution.run).',
   ),

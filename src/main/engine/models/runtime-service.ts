@@ -2,7 +2,7 @@ import type { RuntimeStatus } from '../../../shared/contract/models';
 import { ApiError } from '../../../shared/contract/errors';
 import type { EngineContext } from '../context';
 import { createLocalBackend, type LocalBackend } from './local-backend';
-import { getModel, type ModelRecord } from './registry';
+import { getModel, runnableFiles, type ModelRecord } from './registry';
 import { deviceReport, getRuntimeLlama, ModelTooLargeError, type DeviceReport, type GpuSetting } from './runtime';
 
 export interface LoadSettings {
@@ -16,6 +16,8 @@ export interface LoadSettings {
 
 interface Loaded {
   model: ModelRecord;
+  /** Whose weights are loaded: the model, or an adapter model's base. */
+  base: ModelRecord;
   backend: LocalBackend;
   settings: LoadSettings;
 }
@@ -57,7 +59,7 @@ export class ModelRuntimeService {
             adapterFile: l.settings.adapterFile ?? null,
             loraScale: l.settings.loraScale ?? 1,
             threads: l.settings.threads ?? null,
-            contextSize: l.settings.contextSize ?? Math.min(4096, l.model.contextLength ?? 4096),
+            contextSize: l.settings.contextSize ?? Math.min(4096, l.base.contextLength ?? 4096),
             templateHash: l.backend.template.hash,
           }
         : null,
@@ -70,21 +72,17 @@ export class ModelRuntimeService {
 
   load(ref: string | number, settings: LoadSettings = {}): Promise<RuntimeStatus> {
     return this.serial(async () => {
-      const model = getModel(this.ctx.db, this.ctx.workspace.modelsDir, ref);
-      if (model.kind === 'adapter') {
-        throw new ApiError('invalid_input', `"${model.name}" is a LoRA adapter: load its base model with adapter "${model.name}"`, {
-          field: 'model',
-        });
-      }
+      // An adapter model loads its base with itself on top.
+      const { model, base, file, adapterFile } = runnableFiles(this.ctx.db, this.ctx.workspace.modelsDir, ref);
       const resolved: LoadSettings = {
         ...settings,
-        adapterFile: settings.adapterFile === undefined ? model.adapterFile : settings.adapterFile,
+        adapterFile: settings.adapterFile === undefined ? adapterFile : settings.adapterFile,
       };
       await this.unloadNow();
       let backend: LocalBackend;
       try {
         backend = await createLocalBackend({
-          modelPath: model.path,
+          modelPath: file,
           loraPath: resolved.adapterFile ?? undefined,
           loraScale: resolved.loraScale,
           threads: resolved.threads,
@@ -93,11 +91,15 @@ export class ModelRuntimeService {
         });
       } catch (error) {
         if (error instanceof ModelTooLargeError) throw new ApiError('unavailable', error.message, { model: model.name });
-        throw new ApiError('bad_file', `Cannot load model "${model.name}" (${model.path}): ${(error as Error).message}`, {
-          model: model.name,
-        });
+        throw new ApiError(
+          'bad_file',
+          `Cannot load model "${model.name}" (${file}${resolved.adapterFile ? ` + ${resolved.adapterFile}` : ''}): ${(error as Error).message}`,
+          {
+            model: model.name,
+          },
+        );
       }
-      this.loaded = { model, backend, settings: resolved };
+      this.loaded = { model, base, backend, settings: resolved };
       this.device = backend.device;
       const status = this.snapshot();
       this.ctx.events.emit('models.runtime', status);
