@@ -15,7 +15,7 @@ import { findModel } from './registry';
 
 /** Downloads running in this engine, so that they can be listed and cancelled. */
 class DownloadService {
-  readonly active = new Map<string, { controller: AbortController; last: ModelDownloadEvent }>();
+  readonly active = new Map<string, { controller: AbortController; last: ModelDownloadEvent; refs: string[] }>();
   dispose(): void {
     for (const { controller } of this.active.values()) controller.abort(new Error('engine closed'));
   }
@@ -75,7 +75,8 @@ export const modelDownloadHandlers: Handlers<typeof modelDownloadMethods> = {
       modelId: null,
       error: null,
     };
-    service.active.set(key, { controller, last: event });
+    // A catalog pull's sources: their staging folders are this pull's, not resumable downloads of their own.
+    service.active.set(key, { controller, last: event, refs: entry ? entry.sources.map((s) => parseModelRef(s.ref).ref) : [key] });
     // At most 5 events a second, and the latest state always goes out (trailing edge) so a stalled
     // download still shows where it stopped.
     let lastEmit = 0;
@@ -151,7 +152,7 @@ export const modelDownloadHandlers: Handlers<typeof modelDownloadMethods> = {
       totalBytes: last.totalBytes || null,
     }));
     for (const partial of partialDownloads(ctx.workspace.modelsDir)) {
-      if (partial.ref && service.active.has(partial.ref)) continue;
+      if (partial.ref && [...service.active.values()].some((a) => a.refs.includes(partial.ref!))) continue;
       items.push({ ref: partial.ref, fileName: partial.fileName, active: false, downloadedBytes: partial.bytesOnDisk, totalBytes: null });
     }
     return { items };
