@@ -166,7 +166,7 @@ describe('a self-evolution round on the starter model', () => {
       expect(detail.evalRuns.map((e) => e.set).sort()).toEqual(['mini-in-domain', 'mini-unseen']);
       expect(detail.traces.count).toBe(6);
       expect((await client.call('evolution.runs', {})).items[0]).toMatchObject({ runId: 'mini', rounds: 2 });
-      await expect(client.call('evolution.start', { modelId: 999 })).rejects.toThrow(/model 999 is not in the registry/);
+      await expect(client.call('evolution.start', { modelId: 999 })).rejects.toThrow(/settings\.modelId: No model "999" in the registry/);
       await expect(
         client.call('evolution.start', { modelId: detail.round.baseModelId!, evalSets: ['mini-unseen', 'nope'] }),
       ).rejects.toThrow(/settings\.evalSets\[1\]: there is no evaluation set named "nope"/);

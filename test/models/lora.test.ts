@@ -80,7 +80,9 @@ describe('LoRA adapters on top of a base model', () => {
     const m = await client.call('models.import', { file: base, name: 'base' });
     const a = await client.call('models.import', { file: adapter, name: 'my-adapter' });
     expect(a.kind).toBe('adapter');
-    await expect(client.call('models.load', { model: 'my-adapter' })).rejects.toThrow(/is a LoRA adapter: load its base model/);
+    await expect(client.call('models.load', { model: 'my-adapter' })).rejects.toThrow(
+      /is a LoRA adapter whose base model is not registered/,
+    );
     const status = await client.call('models.load', {
       model: m.id,
       adapter: 'my-adapter',

@@ -11,7 +11,7 @@ import { demoSettings, DEMO_STARTER_SHAPE } from '../engine/evolution/demo-setup
 import { jobRunner } from '../engine/jobs/runner';
 import { closeSharedSandbox } from '../engine/sandbox';
 import type { OpenEngine } from './engine-opener';
-import { numberArg } from './flags';
+import { nameOrId, numberArg } from './flags';
 import { createServeRefiner } from '../engine/refine/serve-refiner';
 import { setServeRefinerFactory } from './model-serving';
 import { createProgressBar, formatDuration, type ProgressBar } from './progress';
@@ -123,7 +123,7 @@ function evolveOptions(cmd: Command): Command {
 }
 
 /** Flags → settings; only flags given override the job's defaults. */
-export function settingsFromFlags(f: EvolveFlags, modelId: number): EvolveSettingsInput {
+export function settingsFromFlags(f: EvolveFlags, modelId: number | string): EvolveSettingsInput {
   const s: Record<string, unknown> = { modelId };
   const set = (key: string, value: unknown) => {
     if (value !== undefined) s[key] = value;
@@ -287,13 +287,13 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       .description(
         'Self-evolution: rounds of tool-making, k-sample tool-using, verification, model-aware selection, training, evaluation and accept/roll back',
       )
-      .requiredOption('-m, --model <id>', 'registry id of the model to start from'),
+      .requiredOption('-m, --model <model>', 'the model to start from: a registered name or id (an adapter loads its base with it)'),
   ).action(async (flags: EvolveFlags, command: Command) => {
     const { engine, client } = open(command);
     const bar = createProgressBar();
     const started = Date.now();
     try {
-      const settings = settingsFromFlags(flags, Number(flags.model));
+      const settings = settingsFromFlags(flags, nameOrId(flags.model!));
       const { job, runId } = await runEvolution(engine, client, settings, bar);
       bar.finish(
         `Run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,

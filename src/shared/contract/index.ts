@@ -8,7 +8,7 @@ import { insightMethods } from './insight';
 import { jobsEvents, jobsMethods } from './jobs';
 import { evolutionEvents, evolutionMethods } from './evolution';
 import { modelsEvents, modelsMethods } from './models';
-import { modelDownloadEvents, modelDownloadMethods } from './models';
+import { modelCatalogMethods, modelDownloadEvents, modelDownloadMethods } from './models';
 import { modelEvalEvents, modelEvalMethods } from './models';
 import { formatsEvents, formatsMethods } from './formats';
 import { trainEvents, trainMethods } from './train';
@@ -28,6 +28,7 @@ export const contract = {
   ...evolutionMethods,
   ...modelsMethods,
   ...modelDownloadMethods,
+  ...modelCatalogMethods,
   ...modelEvalMethods,
   ...formatsMethods,
   ...trainMethods,

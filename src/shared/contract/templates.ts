@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
-import { Model, ModelRef } from './models';
-
-/** How each model writes tool calls (see docs/models.md). */
-export const CallFormat = z.enum(['python', 'hermes', 'llama3-json']);
-export type CallFormat = z.infer<typeof CallFormat>;
+import { CallFormat, Model, ModelRef } from './models';
 
 /** Which prompt of a round or evaluation to show. */
 export const PromptKind = z.enum(['invocation', 'refinement', 'query']);

@@ -4,7 +4,7 @@ import type { Handlers } from '../api/handlers';
 import { rememberRemoteKey } from '../jobs/kinds/model-eval';
 import { getJobRow, newestJobWithSetting, toSummary, type JobRow } from '../jobs/jobs-repo';
 import { jobRunner } from '../jobs/runner';
-import { getModel } from '../models/registry';
+import { runnableFiles } from '../models/registry';
 import { modelRuntime } from '../models/runtime-service';
 import { discardAbandonedRuns } from './model-eval';
 import { requireSet } from './sets-repo';
@@ -33,7 +33,8 @@ export const modelEvalHandlers: Handlers<typeof modelEvalMethods> = {
       const loaded = modelRuntime(ctx).current?.model;
       if (input.model === undefined && !loaded)
         throw new ApiError('unavailable', 'No model is loaded: load one first (models.load) or name one.', { field: 'model' });
-      const model = input.model === undefined ? loaded! : getModel(ctx.db, ctx.workspace.modelsDir, input.model);
+      // runnableFiles: an adapter without a registered base is refused now, not when the job loads it.
+      const model = input.model === undefined ? loaded! : runnableFiles(ctx.db, ctx.workspace.modelsDir, input.model).model;
       backend = { kind: 'local' as const, model: model.id };
       modelName = model.name;
     }

