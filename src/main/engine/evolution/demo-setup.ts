@@ -235,3 +235,28 @@ export function demoSettings(bundled: boolean) {
     train: { ...DEMO_SETTINGS.train, contextLength: 2048, trainLayers: 'last' as const, learningRate: 5e-4, maxSteps: 12 },
   };
 }
+
+/** The model the demo runs on by default: a catalog entry (pulled once, cached), else the bundled starter. */
+export const DEMO_MODEL = 'smollm2-135m-instruct';
+
+/**
+ * The demo's budgets for a pretrained instruct model on CPU (SmolLM2-135M-Instruct): LoRA through the python
+ * trainer, the k answers under the call grammar (well-formed by construction: a weak model's unconstrained
+ * answers are prose), evaluations of 20 items per set without refinement decoding (each refinement is another
+ * generation per item, the slowest part on two cores).
+ */
+export const REAL_MODEL_DEMO_SETTINGS = {
+  rounds: 3,
+  earlyStop: false,
+  importsPerRound: 16,
+  generatedPerRound: 4,
+  k: 4,
+  passK: 2,
+  maxTokens: 96,
+  constrain: 'calls' as const,
+  evalSets: [UNSEEN_SET, INDOMAIN_SET],
+  evalLimit: 20,
+  evalRefinement: 'off' as const,
+  backend: 'python' as const,
+  train: { epochs: 2, learningRate: 2e-4, contextLength: 1024, trainLayers: 'last' as const, threads: 2, maxSteps: 24 },
+};
