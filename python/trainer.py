@@ -325,7 +325,12 @@ def main():
         lora = config.get("lora") or {}
         peft_config = LoraConfig(r=lora.get("rank", 8), lora_alpha=lora.get("alpha", 16), lora_dropout=lora.get("dropout", 0.0),
                                  target_modules=lora.get("target_modules", ["q_proj", "k_proj", "v_proj", "o_proj"]), bias="none", task_type="CAUSAL_LM")
-        model = get_peft_model(model, peft_config)
+        if lora.get("init_adapter"):
+            # Continue a previous round's adapter: its rank and targets, its weights as the start.
+            from peft import PeftModel
+            model = PeftModel.from_pretrained(model, lora["init_adapter"], is_trainable=True)
+        else:
+            model = get_peft_model(model, peft_config)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     if h["optimizer"] == "sgd":

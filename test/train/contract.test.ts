@@ -35,7 +35,7 @@ const config: ContractConfig = {
     seed: 1,
   },
   native: { train_layers: 'last', threads: 1 },
-  lora: { rank: 8, alpha: 16, dropout: 0, target_modules: ['q_proj'] },
+  lora: { rank: 8, alpha: 16, dropout: 0, target_modules: ['q_proj'], init_adapter: null },
 };
 
 describe('trainer contract pieces', () => {

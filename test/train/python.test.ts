@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { readGguf } from '../../src/main/engine/models/gguf/read';
 import { CONTRACT_VERSION } from '../../src/main/engine/train/contract';
 import { trainerEnvStatus, trainerScript, venvPython } from '../../src/main/engine/train/python/env';
-import { tokenizeForTraining } from '../../src/main/engine/train/python/backend';
+import { peftDirOf, tokenizeForTraining } from '../../src/main/engine/train/python/backend';
 import { runTraining } from '../../src/main/engine/train/run';
 import { registryRegistrar } from '../../src/main/engine/train/lineage';
-import { getModel, registerModel } from '../../src/main/engine/models/registry';
+import { getModel, registerModel, runnableFiles } from '../../src/main/engine/models/registry';
 import { openWorkspace } from '../../src/main/engine/workspace/workspace';
 import type { TrainExample, TrainProgress } from '../../src/shared/contract/train';
 import { tempDir } from '../helpers/tmp';
@@ -96,7 +96,13 @@ describe.skipIf(!env.ready)('python trainer (managed venv, LoRA, loss on spans o
     expect(adapter.metadata['general.type']).toBe('adapter');
     expect(adapter.metadata['adapter.type']).toBe('lora');
     expect(adapter.tensors.some((t) => t.name === 'blk.0.attn_q.weight.lora_a')).toBe(true);
-    expect(fs.readdirSync(path.dirname(output)).filter((f) => f !== 'tiny.gguf')).toEqual(['adapter.gguf']);
+    // The PEFT folder stays beside it, for a later round to continue from.
+    expect(
+      fs
+        .readdirSync(path.dirname(output))
+        .filter((f) => f !== 'tiny.gguf')
+        .sort(),
+    ).toEqual(['adapter.gguf', 'adapter.gguf.peft']);
 
     const conv = conversations[1]!;
     const before = await targetLogProb(base, template, conv);
@@ -112,6 +118,22 @@ describe.skipIf(!env.ready)('python trainer (managed venv, LoRA, loss on spans o
     const torchNll = result.metrics.details.row0_masked_nll!;
     console.log(`python: row-0 masked NLL torch ${torchNll.toFixed(3)} vs llama.cpp ${llamaNll.toFixed(3)}`);
     expect(Math.abs(llamaNll - torchNll)).toBeLessThan(0.02 * torchNll + 0.05);
+
+    // A second round continues that adapter: it starts at the loss the first ended near, not at the base's.
+    const next = await runTraining(
+      {
+        ...pythonSpec(base, result.modelId!, examples, templateHash),
+        output: path.join(ws.modelsDir, 'adapter-2.gguf'),
+        hyper: { epochs: 1, maxSteps: 4, learningRate: 1e-3, warmupSteps: 0, contextLength: 512, batchSize: 4 },
+        python: { device: 'cpu', threads: 1, initAdapter: peftDirOf(output) },
+      },
+      { register: registryRegistrar(ws.db, ws.modelsDir) },
+    );
+    expect(next.metrics.firstLoss!).toBeLessThan(mean(losses.slice(0, 5)) * 0.8);
+    // It loads on the first non-adapter ancestor: the base, never on the adapter it continued.
+    const files = runnableFiles(ws.db, ws.modelsDir, next.modelId!);
+    expect(files.base.id).toBe(baseRecord.id);
+    expect(files.adapterFile).toBe(path.join(ws.modelsDir, 'adapter-2.gguf'));
     ws.close();
   }, 300_000);
 

@@ -80,6 +80,11 @@ export const PythonOptions = z.object({
   /** An HF folder to load instead of the GGUF (transformers can also load the GGUF itself). */
   hfModel: z.string().optional(),
   threads: z.number().int().positive().optional(),
+  /**
+   * LoRA only: a PEFT adapter folder to start from instead of a fresh adapter (a previous round's, kept as
+   * `<adapter>.gguf.peft/`), so that round after round the training adds up rather than starting over.
+   */
+  initAdapter: z.string().optional(),
   /** The managed venv to use (default: $TOOLSMITH_TRAINER_VENV, else ~/.cache/toolsmith/trainer-venv-<hash>). */
   venv: z.string().optional(),
 });

@@ -155,20 +155,20 @@ export interface RunnableFiles {
 export function runnableFiles(db: Db, modelsDir: string, ref: string | number): RunnableFiles {
   const model = getModel(db, modelsDir, ref);
   if (model.kind !== 'adapter') return { model, base: model, file: model.path, adapterFile: model.adapterFile };
-  const base = model.parentId != null ? findModel(db, modelsDir, model.parentId) : undefined;
-  if (!base)
+  // Each adapter is the whole change on the first non-adapter ancestor: a round's adapter continues the one
+  // before it (trained from its weights), it is never applied on top of it.
+  let base: ModelRecord | undefined = model;
+  const seen = new Set<number>();
+  while (base && base.kind === 'adapter') {
+    if (seen.has(base.id)) break;
+    seen.add(base.id);
+    base = base.parentId != null ? findModel(db, modelsDir, base.parentId) : undefined;
+  }
+  if (!base || base.kind === 'adapter')
     throw new ApiError(
       'invalid_input',
-      `"${model.name}" is a LoRA adapter whose base model is not registered${model.parentId != null ? ` (model ${model.parentId} was deleted)` : ''}: import the base GGUF and train or register the adapter against it.`,
+      `"${model.name}" is a LoRA adapter whose base model is not registered${model.parentId != null && !findModel(db, modelsDir, model.parentId) ? ` (model ${model.parentId} was deleted)` : ''}: import the base GGUF and train or register the adapter against it.`,
       { model: model.name },
-    );
-  if (base.kind === 'adapter')
-    throw new ApiError(
-      'invalid_input',
-      `"${model.name}" is a LoRA adapter on another adapter ("${base.name}"); only one adapter can be loaded.`,
-      {
-        model: model.name,
-      },
     );
   return { model, base, file: base.path, adapterFile: model.path };
 }
@@ -375,7 +375,11 @@ export async function deleteModel(
   })();
   const inside = !path.isAbsolute(model.file);
   const shared = db.prepare('SELECT 1 FROM models WHERE file = ?').get(model.file) !== undefined;
-  if (!options.keepFile && inside && !shared) await fsp.rm(model.path, { force: true });
+  if (!options.keepFile && inside && !shared) {
+    await fsp.rm(model.path, { force: true });
+    // The python trainer's PEFT folder beside an adapter (what a later round continues from).
+    await fsp.rm(`${model.path}.peft`, { recursive: true, force: true });
+  }
   return model;
 }
 

@@ -55,6 +55,8 @@ export const ContractConfig = z.object({
       alpha: z.number().positive(),
       dropout: z.number().min(0).max(1),
       target_modules: z.array(z.string()),
+      /** A PEFT adapter folder to continue training (null: a fresh adapter). */
+      init_adapter: z.string().nullable().default(null),
     })
     .nullable()
     .default(null),
@@ -256,6 +258,7 @@ export async function writeContractInputs(
       alpha: spec.python.lora.alpha,
       dropout: spec.python.lora.dropout,
       target_modules: spec.python.lora.targetModules,
+      init_adapter: spec.python.initAdapter ? path.resolve(spec.python.initAdapter) : null,
     },
   };
   const configFile = path.join(workDir, 'config.json');

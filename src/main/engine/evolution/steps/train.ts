@@ -4,6 +4,7 @@ import { readGguf } from '../../models/gguf/read';
 import { registerModel } from '../../models/registry';
 import { insertTrainPoint } from '../../train/points-repo';
 import { trainProgressEmitter } from '../../train/progress-events';
+import { peftDirOf } from '../../train/python/backend';
 import { runTraining } from '../../train/run';
 import { getModelRef } from '../models-link';
 import { setMetric, setStage } from '../rounds-repo';
@@ -21,6 +22,11 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
   const s = ctx.settings;
   const round = roundOf(ctx, seq);
   const base = getModelRef(ctx.db, ws.modelsDir, round.base_model_id!);
+  // A round that starts from an earlier round's LoRA adapter continues it (python trainer), so what the
+  // rounds teach adds up instead of each round's adapter starting from the base again.
+  const peft = base.kind === 'adapter' && base.adapterFile ? peftDirOf(base.adapterFile) : null;
+  const initAdapter = s.backend === 'python' && peft && fs.existsSync(peft) ? peft : undefined;
+  if (initAdapter) ctx.log('info', `round ${seq}: training continues the adapter of ${base.name}`);
   const mix = ctx.outputs[`round-${seq}/mix`] as { file: string; templateHash: string; total: number };
   const rows = fs.existsSync(mix.file)
     ? fs
@@ -87,6 +93,7 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
             warmupSteps: 2,
           },
           native: { trainLayers: s.train.trainLayers, threads: s.train.threads },
+          ...(initAdapter ? { python: { initAdapter } } : {}),
           ...(s.train.command ? { command: { command: s.train.command } } : {}),
         },
         {

@@ -69,8 +69,15 @@ export async function runPythonBackend(spec: TrainSpec, hooks: RunHooks): Promis
         await writeGgufWithTensors(config.base_model, new Map(tensors.map((t) => [t.name, t])), config.output);
       } else {
         await convertAdapterDirToGguf(done.output, 'peft', config.base_model, config.output);
+        // The PEFT folder stays beside the GGUF adapter: a later round continues training from it.
+        await fs.cp(done.output, peftDirOf(config.output), { recursive: true });
       }
       return config.output;
     },
   );
+}
+
+/** Where the PEFT adapter behind a GGUF LoRA adapter written by the python trainer is kept. */
+export function peftDirOf(adapterFile: string): string {
+  return `${adapterFile}.peft`;
 }
