@@ -39,6 +39,28 @@ export const EvalSummary = z.object({
 });
 export type EvalSummary = z.infer<typeof EvalSummary>;
 
+/**
+ * Two evaluations of the same items compared item by item (eval/paired-test.ts): the exact McNemar test on
+ * the items that flipped and a seeded paired-bootstrap interval of the accuracy difference (fractions).
+ */
+export const PairedComparison = z.object({
+  n: z.number().int(),
+  correctBefore: z.number().int(),
+  correctAfter: z.number().int(),
+  accuracyBefore: z.number(),
+  accuracyAfter: z.number(),
+  difference: z.number(),
+  /** wrong→right */
+  fixed: z.number().int(),
+  /** right→wrong */
+  broken: z.number().int(),
+  pValue: z.number(),
+  interval: z.object({ low: z.number(), high: z.number(), level: z.number(), iterations: z.number().int(), seed: z.number().int() }),
+  fixedKeys: z.array(z.string()),
+  brokenKeys: z.array(z.string()),
+});
+export type PairedComparison = z.infer<typeof PairedComparison>;
+
 export const EvalRunSummary = z.object({
   id: Id,
   setId: Id,
