@@ -33,8 +33,9 @@ async function readOutputs(file: string): Promise<{ id: string; result: string }
   return out;
 }
 
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
+/** An accuracy with the counts it rests on: "37.5 % (30/80)". */
+export function accuracyWithCount(correct: number, total: number): string {
+  return `${(total ? (100 * correct) / total : 0).toFixed(1)} % (${correct}/${total})`;
 }
 
 function topErrors(errorTypes: Record<string, number>, n = 3): string {
@@ -49,8 +50,8 @@ export function printSummaryTable(summary: EvalSummary): string {
   return formatTable(
     ['category', 'items', 'correct', 'accuracy', 'errors'],
     [
-      ...summary.categories.map((c) => [c.category, c.total, c.correct, pct(c.accuracy), topErrors(c.errorTypes)]),
-      ['all', summary.total, summary.correct, pct(summary.accuracy), ''],
+      ...summary.categories.map((c) => [c.category, c.total, c.correct, accuracyWithCount(c.correct, c.total), topErrors(c.errorTypes)]),
+      ['all', summary.total, summary.correct, accuracyWithCount(summary.correct, summary.total), ''],
     ],
   );
 }
