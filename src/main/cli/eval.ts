@@ -175,6 +175,44 @@ export function registerEvalCommands(program: Command, open: OpenEngine): void {
     });
 
   evalCmd
+    .command('import-bfcl [dir]')
+    .description(
+      "Import a held-out set from BFCL's non-live files (default folder ../shared/bfcl): a stratified seeded sample, equal shares per category",
+    )
+    .option('--sample <n>', 'items in the set', '200')
+    .option('--seed <n>', 'seed of the sample', '1')
+    .option('--name <name>', 'set name', 'bfcl-heldout')
+    .action(async (dir: string | undefined, opts: { sample: string; seed: string; name: string }, command: Command) => {
+      const sample = numberFlag('--sample', opts.sample, { integer: true, min: 1 })!;
+      const seed = numberFlag('--seed', opts.seed, { integer: true })!;
+      const { engine, client } = open(command);
+      const bar = createProgressBar({ stream: process.stderr });
+      const off = client.on('eval.importProgress', (p) => bar.update({ label: `${p.name} ${p.phase}`, done: p.items, total: null }));
+      try {
+        const { set, categories } = await client.call('eval.importBfclSample', {
+          dir: path.resolve(dir ?? '../shared/bfcl'),
+          sample,
+          seed,
+          name: opts.name,
+        });
+        bar.finish();
+        console.log(
+          formatTable(
+            ['category', 'available', 'sampled'],
+            categories.map((c) => [c.category, c.available, c.sampled]),
+          ),
+        );
+        console.log(
+          `Imported "${set.name}": ${set.itemCount} item(s), seed ${seed}; evaluate with --eval-set ${set.name} (held out: never trained on).`,
+        );
+      } finally {
+        off();
+        bar.finish();
+        await engine.close();
+      }
+    });
+
+  evalCmd
     .command('list')
     .description('List evaluation sets with their category counts')
     .option('--json', 'print JSON')

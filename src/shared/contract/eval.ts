@@ -100,6 +100,20 @@ export const evalMethods = {
     z.object({ set: EvalSetSummary }),
     'Import a BFCL question file (+ possible answers) as an evaluation set: all or nothing, with progress events.',
   ),
+  'eval.importBfclSample': method(
+    z.object({
+      /** A folder of BFCL's files (BFCL_v4_<category>.json + possible_answer/); the non-live ones are read. */
+      dir: z.string().min(1),
+      sample: z.number().int().min(1).max(100_000).default(200),
+      seed: z.number().int().default(1),
+      name: z.string().min(1).max(200).default('bfcl-heldout'),
+    }),
+    z.object({
+      set: EvalSetSummary,
+      categories: z.array(z.object({ category: z.string(), available: z.number().int(), sampled: z.number().int() })),
+    }),
+    "A held-out set from BFCL's non-live files: a stratified seeded sample (equal shares per category), stored as one evaluation set.",
+  ),
   'eval.listSets': method(
     z.object({}).default({}),
     z.object({ items: z.array(EvalSetSummary) }),
