@@ -244,12 +244,12 @@ function metricOf(r: RoundSummary, name: string, category = ''): number | undefi
 }
 
 /** "37.5 (30/80)": accuracy points with the item counts behind them (older rounds without counts: points only). */
-function accuracyCell(r: RoundSummary, category: string): string {
+function accuracyCell(r: RoundSummary, category: string, unit = ''): string {
   const acc = metricOf(r, 'accuracy', category);
   if (acc === undefined) return '–';
   const correct = metricOf(r, 'correct', category);
   const items = metricOf(r, 'items', category);
-  return correct === undefined || items === undefined ? acc.toFixed(1) : `${acc.toFixed(1)} (${correct}/${items})`;
+  return correct === undefined || items === undefined ? `${acc.toFixed(1)}${unit}` : `${acc.toFixed(1)}${unit} (${correct}/${items})`;
 }
 
 /** "+6.2 p=0.109 (8↑ 2↓)": a paired change on the main set, with its McNemar p-value and the flipped items. */
@@ -268,6 +268,7 @@ export function roundsTable(
   rounds: RoundSummary[],
   sets: string[],
   comparisons: ReadonlyMap<number, { comparisons: RoundComparison[] }> = new Map(),
+  main = sets[0],
 ): string {
   const categories = ['simple', 'multiple', 'parallel', 'parallel_multiple', 'irrelevance'];
   const short: Record<string, string> = {
@@ -277,7 +278,6 @@ export function roundsTable(
     parallel_multiple: 'p-mult',
     irrelevance: 'irrel',
   };
-  const main = sets[0];
   const header = ['round', 'state'];
   for (const set of sets) header.push(`${set.replace(/^toolsmith-/, '')} %`, ...categories.map((c) => short[c]!));
   header.push('Δ vs r0', 'Δ vs prev', 'generated', 'verified', 'selected', 'refused', 'loss', 'wall');
@@ -304,27 +304,25 @@ export function roundsTable(
   return formatTable(header, rows);
 }
 
-async function printRun(client: ToolsmithClient, runId: string, sets: string[]): Promise<void> {
+async function printRun(client: ToolsmithClient, runId: string, sets: string[], main = sets[0]!): Promise<void> {
   const { items } = await client.call('evolution.rounds', { runId });
   const compared = new Map<number, { comparisons: RoundComparison[]; verdict: { reason: string } | null }>();
   for (const r of items) if (r.seq > 0) compared.set(r.id, await client.call('insight.roundComparison', { id: r.id }));
-  console.log(roundsTable(items, sets, compared));
+  console.log(roundsTable(items, sets, compared, main));
   console.log(
-    `\nΔ: change in points on ${sets[0]} on the same items, exact McNemar p, items fixed ↑ / broken ↓; refused: training samples equal to a held-out query.`,
+    `\nΔ: change in points on ${main} on the same items, exact McNemar p, items fixed ↑ / broken ↓; refused: training samples equal to a held-out query.`,
   );
   for (const r of items) {
     const verdict = compared.get(r.id)?.verdict;
     if (verdict) console.log(`round ${r.seq}: ${verdict.reason}`);
   }
   const first = items[0];
-  const best = items.filter((r) => r.seq === 0 || r.state === 'accepted');
-  const last = best[best.length - 1];
-  const a0 = first && metricOf(first, 'accuracy', sets[0]!);
-  const aN = last && metricOf(last, 'accuracy', sets[0]!);
-  if (first && last && a0 !== undefined && aN !== undefined) {
-    const d = aN - a0;
+  const accepted = items.filter((r) => r.seq === 0 || r.state === 'accepted');
+  const last = accepted[accepted.length - 1];
+  if (first && last && metricOf(first, 'accuracy', main) !== undefined && metricOf(last, 'accuracy', main) !== undefined) {
+    const vsBase = compared.get(last.id)?.comparisons.find((c) => c.set === main && c.against === 'round0');
     console.log(
-      `\n${sets[0]}: round 0 ${accuracyCell(first, sets[0]!)} % → last accepted (round ${last.seq}) ${accuracyCell(last, sets[0]!)} % (${d >= 0 ? '+' : ''}${d.toFixed(1)} points)`,
+      `\n${main}: round 0 ${accuracyCell(first, main, ' %')} → last accepted (round ${last.seq}) ${accuracyCell(last, main, ' %')}${vsBase ? `: ${changeCell(vsBase)} against round 0` : ''}`,
     );
   }
 }
@@ -347,7 +345,7 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       bar.finish(
         `Run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
       );
-      await printRun(client, runId, flags.evalSet ?? [UNSEEN_SET, INDOMAIN_SET]);
+      await printRun(client, runId, flags.evalSet ?? [UNSEEN_SET, INDOMAIN_SET], flags.mainSet);
       if (job.state !== 'done') process.exitCode = 1;
     } finally {
       await closeSharedSandbox();
@@ -418,7 +416,7 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       bar.finish(
         `Demo run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
       );
-      await printRun(client, runId, (settings.evalSets as string[] | undefined) ?? demo.evalSets);
+      await printRun(client, runId, (settings.evalSets as string[] | undefined) ?? demo.evalSets, flags.mainSet);
       if (job.state !== 'done') process.exitCode = 1;
     } finally {
       await closeSharedSandbox();
