@@ -45,7 +45,7 @@ describe('toolsmith eval / tools', () => {
     expect(lines[50]).toMatchObject({ total: 50, correct: 40, accuracy: 0.8 });
 
     expect(printSummaryTable(lines[50] as unknown as EvalSummary)).toMatch(
-      /simple_javascript\s+50\s+40\s+80\.0%\s+ast_decoder:decoder_failed ×10/,
+      /simple_javascript\s+50\s+40\s+80\.0 % \(40\/50\)\s+ast_decoder:decoder_failed ×10/,
     );
 
     const tools = path.join(dir, 'tools.json');

@@ -19,6 +19,12 @@ describe('toolsmith evolve: which backend generates', () => {
     expect(EvolveSettings.parse(s)).toMatchObject({ backend: 'python', generation: { kind: 'remote', retries: 3, timeoutMs: 120_000 } });
   });
 
+  it('--accept-rule chooses how a round is judged; the default stays the tolerance', () => {
+    expect(EvolveSettings.parse(settingsFromFlags({}, 3)).acceptRule).toBe('tolerance');
+    expect(EvolveSettings.parse(settingsFromFlags({ acceptRule: 'significant' }, 3)).acceptRule).toBe('significant');
+    expect(() => settingsFromFlags({ acceptRule: 'lenient' }, 3)).toThrow(/--accept-rule wants "tolerance" or "significant"/);
+  });
+
   it('refuses flags that do not fit together', () => {
     expect(() => settingsFromFlags({ remote: 'http://127.0.0.1:8080/v1' }, 3)).toThrow(/--remote needs --remote-model/);
     expect(() => settingsFromFlags({ remoteModel: 'qwen' }, 3)).toThrow(/need --remote/);

@@ -55,6 +55,12 @@ describe('comparing two evaluation runs', () => {
       expect(simple.b).toMatchObject({ correct: 4 });
       expect(simple.delta).toBeCloseTo((4 - 3) / simple.a!.total);
       expect(compare.flips.find((f) => f.change === 'broken')!.errorB).not.toBeNull();
+      // The paired test on the same items: the flips are its discordant pairs; 2 vs 1 of 3 is no evidence (p = 1).
+      expect(compare.paired).toMatchObject({ n: simple.a!.total, fixed: 2, broken: 1, correctBefore: 3, correctAfter: 4, pValue: 1 });
+      expect(compare.paired.fixedKeys).toEqual([items[3]!.key, items[4]!.key]);
+      expect(compare.paired.brokenKeys).toEqual([items[0]!.key]);
+      expect(compare.paired.interval.low).toBeLessThan(compare.paired.difference);
+      expect(compare.paired.interval.high).toBeGreaterThan(compare.paired.difference);
       const runs = await client.call('insight.evalRuns');
       expect(runs.runs.map((r) => r.label)).toEqual(['b', 'a']);
     } finally {

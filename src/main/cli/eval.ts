@@ -33,8 +33,9 @@ async function readOutputs(file: string): Promise<{ id: string; result: string }
   return out;
 }
 
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
+/** An accuracy with the counts it rests on: "37.5 % (30/80)". */
+export function accuracyWithCount(correct: number, total: number): string {
+  return `${(total ? (100 * correct) / total : 0).toFixed(1)} % (${correct}/${total})`;
 }
 
 function topErrors(errorTypes: Record<string, number>, n = 3): string {
@@ -49,8 +50,8 @@ export function printSummaryTable(summary: EvalSummary): string {
   return formatTable(
     ['category', 'items', 'correct', 'accuracy', 'errors'],
     [
-      ...summary.categories.map((c) => [c.category, c.total, c.correct, pct(c.accuracy), topErrors(c.errorTypes)]),
-      ['all', summary.total, summary.correct, pct(summary.accuracy), ''],
+      ...summary.categories.map((c) => [c.category, c.total, c.correct, accuracyWithCount(c.correct, c.total), topErrors(c.errorTypes)]),
+      ['all', summary.total, summary.correct, accuracyWithCount(summary.correct, summary.total), ''],
     ],
   );
 }
@@ -165,6 +166,44 @@ export function registerEvalCommands(program: Command, open: OpenEngine): void {
         bar.finish();
         console.log(
           `Imported "${set.name}": ${set.itemCount} item(s) (${set.categories.map((c) => `${c.category} ${c.count}`).join(', ')})`,
+        );
+      } finally {
+        off();
+        bar.finish();
+        await engine.close();
+      }
+    });
+
+  evalCmd
+    .command('import-bfcl [dir]')
+    .description(
+      "Import a held-out set from BFCL's non-live files (default folder ../shared/bfcl): a stratified seeded sample, equal shares per category",
+    )
+    .option('--sample <n>', 'items in the set', '200')
+    .option('--seed <n>', 'seed of the sample', '1')
+    .option('--name <name>', 'set name', 'bfcl-heldout')
+    .action(async (dir: string | undefined, opts: { sample: string; seed: string; name: string }, command: Command) => {
+      const sample = numberFlag('--sample', opts.sample, { integer: true, min: 1 })!;
+      const seed = numberFlag('--seed', opts.seed, { integer: true })!;
+      const { engine, client } = open(command);
+      const bar = createProgressBar({ stream: process.stderr });
+      const off = client.on('eval.importProgress', (p) => bar.update({ label: `${p.name} ${p.phase}`, done: p.items, total: null }));
+      try {
+        const { set, categories } = await client.call('eval.importBfclSample', {
+          dir: path.resolve(dir ?? '../shared/bfcl'),
+          sample,
+          seed,
+          name: opts.name,
+        });
+        bar.finish();
+        console.log(
+          formatTable(
+            ['category', 'available', 'sampled'],
+            categories.map((c) => [c.category, c.available, c.sampled]),
+          ),
+        );
+        console.log(
+          `Imported "${set.name}": ${set.itemCount} item(s), seed ${seed}; evaluate with --eval-set ${set.name} (held out: never trained on).`,
         );
       } finally {
         off();

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import type { ToolsmithClient } from '../../shared/client';
 import type { EvolveSettingsInput, RoundSummary } from '../../shared/contract/evolution';
+import type { RoundComparison } from '../../shared/contract/insight';
+import { formatP } from '../engine/evolution/accept-rule';
 import type { JobSummary } from '../../shared/contract/jobs';
 import { openEngine, type Engine } from '../engine/api';
 import { INDOMAIN_SET, UNSEEN_SET } from '../engine/pool';
@@ -67,6 +69,7 @@ interface EvolveFlags {
   mainSet?: string;
   evalLimit?: number;
   tolerance?: number;
+  acceptRule?: string;
   evalRefinement?: 'adaptive' | 'fixed' | 'off';
   maxRefinements?: number;
   threads?: number;
@@ -113,6 +116,10 @@ function evolveOptions(cmd: Command): Command {
     .option('--main-set <name>', 'the set whose accuracy decides accept / roll back (default: the first)')
     .option('--eval-limit <n>', 'items per evaluation set (0 = all)', int('eval-limit'))
     .option('--tolerance <points>', 'regression tolerance in accuracy points (default 0.5)', num('tolerance'))
+    .option(
+      '--accept-rule <rule>',
+      "'tolerance' (accept unless the main metric falls > tolerance) or 'significant' (accept only a gain significant at 95 % by McNemar)",
+    )
     .option('--eval-refinement <mode>', 'adaptive | fixed | off (default adaptive)')
     .option('--max-refinements <n>', 'refinement cap (default 3)', int('max-refinements'))
     .option('--threads <n>', 'generation threads', int('threads'))
@@ -176,6 +183,9 @@ export function settingsFromFlags(f: EvolveFlags, modelId: number | string): Evo
   set('mainSet', f.mainSet);
   set('evalLimit', f.evalLimit);
   set('tolerance', f.tolerance);
+  if (f.acceptRule !== undefined && f.acceptRule !== 'tolerance' && f.acceptRule !== 'significant')
+    throw new Error(`--accept-rule wants "tolerance" or "significant", not "${f.acceptRule}".`);
+  set('acceptRule', f.acceptRule);
   set('evalRefinement', f.evalRefinement);
   set('maxRefinements', f.maxRefinements);
   set('threads', f.threads);
@@ -231,14 +241,37 @@ async function runEvolution(
   }
 }
 
-const pct = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(1));
-
 function metricOf(r: RoundSummary, name: string, category = ''): number | undefined {
   return r.metrics.find((m) => m.name === name && m.category === category)?.value;
 }
 
-/** The per-round table: held-out accuracy by set and category, samples, training loss, wall time. */
-export function roundsTable(rounds: RoundSummary[], sets: string[]): string {
+/** "37.5 (30/80)": accuracy points with the item counts behind them (older rounds without counts: points only). */
+function accuracyCell(r: RoundSummary, category: string, unit = ''): string {
+  const acc = metricOf(r, 'accuracy', category);
+  if (acc === undefined) return '–';
+  const correct = metricOf(r, 'correct', category);
+  const items = metricOf(r, 'items', category);
+  return correct === undefined || items === undefined ? `${acc.toFixed(1)}${unit}` : `${acc.toFixed(1)}${unit} (${correct}/${items})`;
+}
+
+/** "+6.2 p=0.109 (8↑ 2↓)": a paired change on the main set, with its McNemar p-value and the flipped items. */
+function changeCell(c: RoundComparison | undefined): string {
+  if (!c) return '–';
+  const d = 100 * c.test.difference;
+  return `${d >= 0 ? '+' : ''}${d.toFixed(1)} p=${formatP(c.test.pValue)} (${c.test.fixed}↑ ${c.test.broken}↓)`;
+}
+
+/**
+ * The per-round table: held-out accuracy (with its counts) by set and category, the main set's paired
+ * change against round 0 and the last accepted round (McNemar p, items fixed ↑ / broken ↓), samples,
+ * training loss, wall time.
+ */
+export function roundsTable(
+  rounds: RoundSummary[],
+  sets: string[],
+  comparisons: ReadonlyMap<number, { comparisons: RoundComparison[] }> = new Map(),
+  main = sets[0],
+): string {
   const categories = ['simple', 'multiple', 'parallel', 'parallel_multiple', 'irrelevance'];
   const short: Record<string, string> = {
     simple: 'simp',
@@ -249,19 +282,22 @@ export function roundsTable(rounds: RoundSummary[], sets: string[]): string {
   };
   const header = ['round', 'state'];
   for (const set of sets) header.push(`${set.replace(/^toolsmith-/, '')} %`, ...categories.map((c) => short[c]!));
-  header.push('generated', 'verified', 'selected', 'loss', 'wall');
+  header.push('Δ vs r0', 'Δ vs prev', 'generated', 'verified', 'selected', 'refused', 'loss', 'wall');
   const rows = rounds.map((r) => {
     const row: (string | number)[] = [r.seq, r.seq === 0 ? 'base' : r.state.replace('_', ' ')];
     for (const set of sets) {
-      row.push(pct(metricOf(r, 'accuracy', set)));
-      for (const c of categories) row.push(pct(metricOf(r, 'accuracy', `${set}/${c}`)));
+      row.push(accuracyCell(r, set));
+      for (const c of categories) row.push(accuracyCell(r, `${set}/${c}`));
     }
+    const mine = comparisons.get(r.id)?.comparisons.filter((c) => c.set === main) ?? [];
+    row.push(changeCell(mine.find((c) => c.against === 'round0')), changeCell(mine.find((c) => c.against === 'previous')));
     const loss = metricOf(r, 'train_loss_final');
     const first = metricOf(r, 'train_loss_first');
     row.push(
       metricOf(r, 'samples_generated') ?? '–',
       metricOf(r, 'samples_verified') ?? '–',
       metricOf(r, 'samples_selected') ?? '–',
+      metricOf(r, 'heldout_overlap_refused') ?? '–',
       loss === undefined ? '–' : `${first !== undefined ? `${first.toFixed(2)}→` : ''}${loss.toFixed(2)}`,
       formatDuration(metricOf(r, 'wall_seconds') ?? 0),
     );
@@ -270,16 +306,27 @@ export function roundsTable(rounds: RoundSummary[], sets: string[]): string {
   return formatTable(header, rows);
 }
 
-async function printRun(client: ToolsmithClient, runId: string, sets: string[]): Promise<void> {
+async function printRun(client: ToolsmithClient, runId: string, sets: string[], main = sets[0]!): Promise<void> {
   const { items } = await client.call('evolution.rounds', { runId });
-  console.log(roundsTable(items, sets));
-  const main = items.map((r) => metricOf(r, 'accuracy', sets[0]!));
-  const first = main[0];
-  const best = items.filter((r) => r.seq === 0 || r.state === 'accepted').map((r) => metricOf(r, 'accuracy', sets[0]!) ?? 0);
-  if (first !== undefined && best.length)
+  const compared = new Map<number, { comparisons: RoundComparison[]; verdict: { reason: string } | null }>();
+  for (const r of items) if (r.seq > 0) compared.set(r.id, await client.call('insight.roundComparison', { id: r.id }));
+  console.log(roundsTable(items, sets, compared, main));
+  console.log(
+    `\nΔ: change in points on ${main} on the same items, exact McNemar p, items fixed ↑ / broken ↓; refused: training samples equal to a held-out query.`,
+  );
+  for (const r of items) {
+    const verdict = compared.get(r.id)?.verdict;
+    if (verdict) console.log(`round ${r.seq}: ${verdict.reason}`);
+  }
+  const first = items[0];
+  const accepted = items.filter((r) => r.seq === 0 || r.state === 'accepted');
+  const last = accepted[accepted.length - 1];
+  if (first && last && metricOf(first, 'accuracy', main) !== undefined && metricOf(last, 'accuracy', main) !== undefined) {
+    const vsBase = compared.get(last.id)?.comparisons.find((c) => c.set === main && c.against === 'round0');
     console.log(
-      `\n${sets[0]}: round 0 ${first.toFixed(1)} % → last accepted ${best[best.length - 1]!.toFixed(1)} % (${best[best.length - 1]! - first >= 0 ? '+' : ''}${(best[best.length - 1]! - first).toFixed(1)} points)`,
+      `\n${main}: round 0 ${accuracyCell(first, main, ' %')} → last accepted (round ${last.seq}) ${accuracyCell(last, main, ' %')}${vsBase ? `: ${changeCell(vsBase)} against round 0` : ''}`,
     );
+  }
 }
 
 export function registerEvolutionCommands(program: Command, open: OpenEngine): void {
@@ -300,7 +347,7 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       bar.finish(
         `Run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
       );
-      await printRun(client, runId, flags.evalSet ?? [UNSEEN_SET, INDOMAIN_SET]);
+      await printRun(client, runId, flags.evalSet ?? [UNSEEN_SET, INDOMAIN_SET], flags.mainSet);
       if (job.state !== 'done') process.exitCode = 1;
     } finally {
       await closeSharedSandbox();
@@ -391,7 +438,7 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       bar.finish(
         `Demo run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
       );
-      await printRun(client, runId, (settings.evalSets as string[] | undefined) ?? demo.evalSets);
+      await printRun(client, runId, (settings.evalSets as string[] | undefined) ?? demo.evalSets, flags.mainSet);
       if (job.state !== 'done') process.exitCode = 1;
     } finally {
       await closeSharedSandbox();

@@ -39,6 +39,28 @@ export const EvalSummary = z.object({
 });
 export type EvalSummary = z.infer<typeof EvalSummary>;
 
+/**
+ * Two evaluations of the same items compared item by item (eval/paired-test.ts): the exact McNemar test on
+ * the items that flipped and a seeded paired-bootstrap interval of the accuracy difference (fractions).
+ */
+export const PairedComparison = z.object({
+  n: z.number().int(),
+  correctBefore: z.number().int(),
+  correctAfter: z.number().int(),
+  accuracyBefore: z.number(),
+  accuracyAfter: z.number(),
+  difference: z.number(),
+  /** wrong→right */
+  fixed: z.number().int(),
+  /** right→wrong */
+  broken: z.number().int(),
+  pValue: z.number(),
+  interval: z.object({ low: z.number(), high: z.number(), level: z.number(), iterations: z.number().int(), seed: z.number().int() }),
+  fixedKeys: z.array(z.string()),
+  brokenKeys: z.array(z.string()),
+});
+export type PairedComparison = z.infer<typeof PairedComparison>;
+
 export const EvalRunSummary = z.object({
   id: Id,
   setId: Id,
@@ -77,6 +99,20 @@ export const evalMethods = {
     }),
     z.object({ set: EvalSetSummary }),
     'Import a BFCL question file (+ possible answers) as an evaluation set: all or nothing, with progress events.',
+  ),
+  'eval.importBfclSample': method(
+    z.object({
+      /** A folder of BFCL's files (BFCL_v4_<category>.json + possible_answer/); the non-live ones are read. */
+      dir: z.string().min(1),
+      sample: z.number().int().min(1).max(100_000).default(200),
+      seed: z.number().int().default(1),
+      name: z.string().min(1).max(200).default('bfcl-heldout'),
+    }),
+    z.object({
+      set: EvalSetSummary,
+      categories: z.array(z.object({ category: z.string(), available: z.number().int(), sampled: z.number().int() })),
+    }),
+    "A held-out set from BFCL's non-live files: a stratified seeded sample (equal shares per category), stored as one evaluation set.",
   ),
   'eval.listSets': method(
     z.object({}).default({}),

@@ -93,8 +93,14 @@ export const EvolveSettings = z.object({
   mainSet: z.string().optional(),
   /** Items per set evaluated (0 = all). */
   evalLimit: z.number().int().min(0).default(0),
-  /** Regression tolerance, in accuracy points. */
+  /** Regression tolerance, in accuracy points (the 'tolerance' accept rule). */
   tolerance: z.number().min(0).default(0.5),
+  /**
+   * Accept / roll back (ours; docs/evolution.md "Statistics"): 'tolerance' accepts unless the main metric falls
+   * more than `tolerance` points; 'significant' accepts only a gain on the main set that the exact McNemar
+   * test against the last accepted round's evaluation (same items) finds significant at 95 %.
+   */
+  acceptRule: z.enum(['tolerance', 'significant']).default('tolerance'),
   /** Refinement decoding in evaluation: adaptive (ToolACE-R), fixed (always maxRefinements), or off. */
   evalRefinement: z.enum(['adaptive', 'fixed', 'off']).default('adaptive'),
   maxRefinements: z.number().int().min(0).max(10).default(3),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
+import { PairedComparison } from './eval';
 import { TrainProgress } from './train';
 
 /** Read models for the dashboards: rounds, evaluation comparisons, refinement traces, the overview. */
@@ -24,7 +25,15 @@ export const RoundSummary = z.object({
   /** Bucket counts of the samples this round and the round before both scored: where they moved. */
   movement: z.array(z.object({ from: z.string(), to: z.string(), count: z.number().int() })),
   metrics: z.array(Metric),
-  evalRuns: z.array(z.object({ id: z.number().int(), set: z.string(), accuracy: z.number().nullable(), items: z.number().int() })),
+  evalRuns: z.array(
+    z.object({
+      id: z.number().int(),
+      set: z.string(),
+      accuracy: z.number().nullable(),
+      correct: z.number().int(),
+      items: z.number().int(),
+    }),
+  ),
   /** The round's training curve, as the trainer reported it. */
   trainCurve: z.array(TrainProgress),
 });
@@ -49,6 +58,19 @@ const Flip = z.object({
   traceA: z.number().int().nullable(),
   traceB: z.number().int().nullable(),
 });
+
+/** A round's evaluation on one set against round 0 or the last accepted round before it, item by item. */
+export const RoundComparison = z.object({
+  set: z.string(),
+  against: z.enum(['round0', 'previous']),
+  referenceSeq: z.number().int(),
+  referenceRunId: z.number().int(),
+  runId: z.number().int(),
+  test: PairedComparison,
+});
+export type RoundComparison = z.infer<typeof RoundComparison>;
+
+export const RoundVerdict = z.object({ accepted: z.boolean(), reason: z.string(), rule: z.string() });
 
 export const EvalRunInfo = z.object({
   id: z.number().int(),
@@ -93,8 +115,19 @@ export const insightMethods = {
   'insight.evalRuns': method(z.object({}).default({}), z.object({ runs: z.array(EvalRunInfo) }), 'Every evaluation run, newest first.'),
   'insight.evalCompare': method(
     z.object({ a: z.number().int(), b: z.number().int() }),
-    z.object({ a: EvalRunInfo, b: EvalRunInfo, categories: z.array(CategoryCompare), flips: z.array(Flip) }),
-    'Two evaluation runs of one set side by side: accuracy per category with deltas, and the items that flipped.',
+    z.object({ a: EvalRunInfo, b: EvalRunInfo, categories: z.array(CategoryCompare), flips: z.array(Flip), paired: PairedComparison }),
+    'Two evaluation runs of one set side by side: accuracy per category with deltas, the items that flipped, and the paired test (McNemar, bootstrap interval).',
+  ),
+  'insight.roundComparison': method(
+    z.object({ id: z.number().int().positive() }),
+    z.object({
+      seq: z.number().int(),
+      acceptRule: z.string(),
+      /** The decide step's verdict and why; null for round 0 and before the round is decided. */
+      verdict: RoundVerdict.nullable(),
+      comparisons: z.array(RoundComparison),
+    }),
+    "A round's change against round 0 and the last accepted round, per set, with the paired test on the same items and the flipped items; and its verdict.",
   ),
   'insight.traces': method(
     z.object({

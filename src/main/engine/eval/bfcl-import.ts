@@ -64,7 +64,8 @@ function jsonLine(file: string, line: number, raw: string): unknown {
   }
 }
 
-interface PendingItem {
+/** One question of a BFCL file, read and checked, not yet stored. */
+export interface PendingItem {
   key: string;
   category: string;
   question: unknown[];
@@ -72,16 +73,15 @@ interface PendingItem {
   answer: string | null;
 }
 
-export async function importBfclSet(
-  db: Db,
-  input: { questions: FileInput; answers?: FileInput; name?: string },
+/**
+ * Reads and checks a BFCL question file and its possible answers (all of it, before anything is stored):
+ * the items in file order, and the source text a set records.
+ */
+export async function readBfclItems(
+  input: { questions: FileInput; answers?: FileInput },
   onProgress: (p: ImportProgress) => void = () => {},
-): Promise<EvalSetInfo> {
+): Promise<{ items: PendingItem[]; source: string; lines: number }> {
   const qFile = displayName(input.questions);
-  const name = input.name ?? path.basename(qFile).replace(/\.(jsonl?|ndjson)$/i, '');
-  if (db.prepare('SELECT 1 FROM eval_sets WHERE name = ?').get(name)) {
-    throw new ApiError('conflict', `An evaluation set named "${name}" already exists; delete it first or choose another name.`, { name });
-  }
   const items = new Map<string, PendingItem>();
   let lineNo = 0;
   for await (const raw of lineSource(input.questions)) {
@@ -152,20 +152,50 @@ export async function importBfclSet(
       );
   }
 
-  onProgress({ phase: 'storing', lines: lineNo, items: items.size });
+  return {
+    items: [...items.values()],
+    source: input.answers ? `${qFile} + ${displayName(input.answers)}` : qFile,
+    lines: lineNo,
+  };
+}
+
+/** Refuses a set name already taken (before reading a large file for nothing). */
+export function assertSetNameFree(db: Db, name: string): void {
+  if (db.prepare('SELECT 1 FROM eval_sets WHERE name = ?').get(name)) {
+    throw new ApiError('conflict', `An evaluation set named "${name}" already exists; delete it first or choose another name.`, { name });
+  }
+}
+
+/** Stores checked items as one BFCL evaluation set: one transaction, so a set is complete or absent. */
+export function storeBfclSet(db: Db, name: string, source: string, items: readonly PendingItem[]): EvalSetInfo {
   const setId = db
     .transaction(() => {
+      assertSetNameFree(db, name);
       const set = db
         .prepare("INSERT INTO eval_sets (name, kind, source, item_count) VALUES (?, 'bfcl', ?, ?) RETURNING id")
-        .get(name, input.answers ? `${qFile} + ${displayName(input.answers)}` : qFile, items.size) as { id: number };
+        .get(name, source, items.length) as { id: number };
       const insert = db.prepare(
         'INSERT INTO eval_items (set_id, item_key, category, question_json, tools_json, answer_json) VALUES (?, ?, ?, ?, ?, ?)',
       );
-      for (const item of items.values())
+      for (const item of items)
         insert.run(set.id, item.key, item.category, JSON.stringify(item.question), JSON.stringify(item.tools), item.answer);
       return set.id;
     })
     .immediate();
-  onProgress({ phase: 'done', lines: lineNo, items: items.size });
   return requireSet(db, setId);
+}
+
+export async function importBfclSet(
+  db: Db,
+  input: { questions: FileInput; answers?: FileInput; name?: string },
+  onProgress: (p: ImportProgress) => void = () => {},
+): Promise<EvalSetInfo> {
+  const qFile = displayName(input.questions);
+  const name = input.name ?? path.basename(qFile).replace(/\.(jsonl?|ndjson)$/i, '');
+  assertSetNameFree(db, name);
+  const { items, source, lines } = await readBfclItems(input, onProgress);
+  onProgress({ phase: 'storing', lines, items: items.length });
+  const set = storeBfclSet(db, name, source, items);
+  onProgress({ phase: 'done', lines, items: items.length });
+  return set;
 }

@@ -2,6 +2,7 @@ import type { evalMethods } from '../../../shared/contract/eval';
 import { ApiError } from '../../../shared/contract/errors';
 import type { Handlers } from '../api/handlers';
 import { importBfclSet } from './bfcl-import';
+import { importBfclSample } from './bfcl-sample';
 import { getRunInfo, listRuns, runCheck, runResults } from './eval-run';
 import { deleteSet, listItems, listSets, requireSet } from './sets-repo';
 
@@ -20,6 +21,11 @@ export const evalHandlers: Handlers<typeof evalMethods> = {
     const set = await importBfclSet(ctx.db, { ...input, name }, (p) => ctx.events.emit('eval.importProgress', { name, ...p }));
     ctx.events.emit('eval.changed', { setId: set.id });
     return { set };
+  },
+  'eval.importBfclSample': async (input, ctx) => {
+    const out = await importBfclSample(ctx.db, input, (p) => ctx.events.emit('eval.importProgress', { name: input.name, ...p }));
+    ctx.events.emit('eval.changed', { setId: out.set.id });
+    return out;
   },
   'eval.listSets': (_input, ctx) => ({ items: listSets(ctx.db) }),
   'eval.deleteSet': ({ set }, ctx) => {

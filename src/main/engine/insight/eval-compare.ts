@@ -1,6 +1,7 @@
 import { ApiError } from '../../../shared/contract/errors';
 import type { Db } from '../db/open';
 import { notFound } from '../api/engine-error';
+import { compareRunsPaired } from '../eval/paired-runs';
 
 interface RunInfo {
   id: number;
@@ -71,5 +72,5 @@ export function compareEvalRuns(db: Db, aId: number, bId: number) {
       traceB: number | null;
     }[]
   ).map(({ va, vb: _vb, ...rest }) => ({ ...rest, change: va ? ('broken' as const) : ('fixed' as const) }));
-  return { a, b, categories, flips };
+  return { a, b, categories, flips, paired: compareRunsPaired(db, aId, bId) };
 }

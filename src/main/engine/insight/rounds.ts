@@ -42,7 +42,7 @@ export function roundSummaries(db: Db, runId?: string): RoundSummary[] {
   );
   const metrics = db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category');
   const evalRuns = db.prepare(
-    `SELECT e.id, s.name AS "set", COUNT(x.id) AS items, AVG(x.valid) AS accuracy
+    `SELECT e.id, s.name AS "set", COUNT(x.id) AS items, COALESCE(SUM(x.valid), 0) AS correct, AVG(x.valid) AS accuracy
      FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id LEFT JOIN eval_results x ON x.run_id = e.id
      WHERE e.round_id = ? GROUP BY e.id ORDER BY e.id`,
   );
@@ -71,7 +71,7 @@ export function roundSummaries(db: Db, runId?: string): RoundSummary[] {
       movement: prev === undefined ? [] : (movement.all(prev, r.id) as RoundSummary['movement']),
       metrics: metrics.all(r.id) as RoundSummary['metrics'],
       trainCurve: trainPointsOfRound(db, r.id),
-      evalRuns: (evalRuns.all(r.id) as { id: number; set: string; items: number; accuracy: number | null }[]).map((e) => ({
+      evalRuns: (evalRuns.all(r.id) as { id: number; set: string; items: number; correct: number; accuracy: number | null }[]).map((e) => ({
         ...e,
         accuracy: e.items ? e.accuracy : null,
       })),

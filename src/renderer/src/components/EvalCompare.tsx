@@ -2,6 +2,7 @@ import { Anchor, Badge, Card, Group, Select, Stack, Table, Text, Title } from '@
 import { Link } from 'react-router-dom';
 import { useState } from 'react';
 import { useApi } from '../api/client';
+import { accuracyWithCount, PairedLine } from './RoundChange';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -12,7 +13,7 @@ export function EvalCompare() {
   const [b, setB] = useState<string | null>(null);
   const list = runs.data?.runs ?? [];
   const label = (r: (typeof list)[number]) =>
-    `#${r.id} ${r.set}${r.roundSeq !== null ? ` · round ${r.roundSeq}` : ''}${r.model ? ` · ${r.model}` : ''}${r.label ? ` · ${r.label}` : ''} (${r.total ? pct(r.correct / r.total) : '–'})`;
+    `#${r.id} ${r.set}${r.roundSeq !== null ? ` · round ${r.roundSeq}` : ''}${r.model ? ` · ${r.model}` : ''}${r.label ? ` · ${r.label}` : ''} (${r.total ? accuracyWithCount(r.correct, r.total) : '–'})`;
   const runA = list.find((r) => String(r.id) === a);
   const options = list.map((r) => ({ value: String(r.id), label: label(r), disabled: runA !== undefined && r.setId !== runA.setId }));
   const compare = useApi('insight.evalCompare', { a: Number(a), b: Number(b) }, { skip: !a || !b || a === b });
@@ -62,9 +63,9 @@ export function EvalCompare() {
               ))}
             </Table.Tbody>
           </Table>
+          <PairedLine test={compare.data.paired} />
           <Text fw={600} size="sm">
-            {compare.data.flips.filter((f) => f.change === 'fixed').length} fixed ·{' '}
-            {compare.data.flips.filter((f) => f.change === 'broken').length} broken
+            {compare.data.paired.fixed} fixed (wrong→right) · {compare.data.paired.broken} broken (right→wrong)
           </Text>
           <Table fz="xs" striped data-testid="flips">
             <Table.Tbody>

@@ -36,6 +36,7 @@ function EvolveForm({ onDone }: { onDone: () => void }) {
   const [mix, setMix] = useState({ invocation: 0.6, toolGeneration: 0.2, docAdaption: 0.2 });
   const [targeted, setTargeted] = useState(true);
   const [waitForCuration, setWaitForCuration] = useState(false);
+  const [acceptRule, setAcceptRule] = useState<'tolerance' | 'significant'>('tolerance');
   const [error, setError] = useState<string | null>(null);
   const usable = (models.data?.items ?? []).filter((m) => m.kind !== 'adapter');
   const start = async () => {
@@ -52,6 +53,7 @@ function EvolveForm({ onDone }: { onDone: () => void }) {
         mix,
         targeted,
         curation: waitForCuration ? 'wait' : 'auto',
+        acceptRule,
       });
       notifications.show({ message: `Evolution run ${result.runId} started (job ${result.jobId}).` });
       onDone();
@@ -87,6 +89,17 @@ function EvolveForm({ onDone }: { onDone: () => void }) {
         <NumberInput label="k samples per query" min={1} max={64} value={k} onChange={(v) => setK(Number(v) || 1)} />
         <NumberInput label="Labelled queries per round" min={0} value={imports} onChange={(v) => setImports(Number(v) || 0)} />
         <NumberInput label="New model-written queries per round" min={0} value={generated} onChange={(v) => setGenerated(Number(v) || 0)} />
+        <Select
+          label="Accept a round when"
+          data={[
+            { value: 'tolerance', label: 'it does not regress beyond 0.5 points' },
+            { value: 'significant', label: 'its gain is significant (McNemar, 95 %)' },
+          ]}
+          value={acceptRule}
+          onChange={(v) => v && setAcceptRule(v as 'tolerance' | 'significant')}
+          allowDeselect={false}
+          data-testid="evolve-accept-rule"
+        />
       </SimpleGrid>
       <Text size="sm" fw={600}>
         Sub-task mix

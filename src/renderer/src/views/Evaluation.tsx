@@ -22,6 +22,7 @@ import { CallText } from '../components/CallText';
 import { SelectableRow } from '../components/SelectableRow';
 import { EmptyState } from '../components/EmptyState';
 import { EvalCompare } from '../components/EvalCompare';
+import { accuracyWithCount } from '../components/RoundChange';
 import { ViewHeader } from '../components/ViewHeader';
 
 function pct(x: number): string {
@@ -220,7 +221,7 @@ function RunCard({ run }: { run: EvalRunSummary }) {
               <Table.Td>
                 <Group gap="xs" wrap="nowrap">
                   <Progress value={c.accuracy * 100} w={80} />
-                  <Text size="sm">{pct(c.accuracy)}</Text>
+                  <Text size="sm">{accuracyWithCount(c.correct, c.total)}</Text>
                 </Group>
               </Table.Td>
               <Table.Td>
@@ -469,7 +470,7 @@ function SetDetail({ set }: { set: EvalSetSummary }) {
           <Group gap={4} mt="xs">
             {items.map((r) => (
               <Button key={r.id} size="compact-xs" variant={current?.id === r.id ? 'filled' : 'default'} onClick={() => setRunId(r.id)}>
-                Run {r.id} · {r.summary ? pct(r.summary.accuracy) : '…'}
+                Run {r.id} · {r.summary ? accuracyWithCount(r.summary.correct, r.summary.total) : '…'}
               </Button>
             ))}
           </Group>

@@ -5,6 +5,7 @@ import type { RoundSummary } from '../../../shared/contract/insight';
 import { useApi } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { EvolveButton } from '../components/EvolveDialog';
+import { accuracyWithCount, RoundChange } from '../components/RoundChange';
 import { TrainingCurve } from '../components/TrainingCurve';
 import { ViewHeader } from '../components/ViewHeader';
 
@@ -176,14 +177,14 @@ function RoundDetail({ round, previous }: { round: RoundSummary; previous?: Roun
               {round.evalRuns.map((e) => (
                 <Table.Tr key={e.id}>
                   <Table.Td>{e.set}</Table.Td>
-                  <Table.Td>{e.accuracy === null ? '–' : `${(e.accuracy * 100).toFixed(1)} %`}</Table.Td>
-                  <Table.Td c="dimmed">{e.items} items</Table.Td>
+                  <Table.Td>{e.accuracy === null ? '–' : accuracyWithCount(e.correct, e.items)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
         </Card>
       )}
+      <RoundChange roundId={round.id} seq={round.seq} />
       {categories.length > 0 && (
         <Card withBorder>
           <Title order={5} mb="xs">

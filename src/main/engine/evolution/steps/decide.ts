@@ -1,9 +1,13 @@
+import { acceptVerdict } from '../accept-rule';
+import { lastAcceptedBefore, testAgainstLastAccepted } from '../round-comparison';
 import { finishRound, metric, setMetric } from '../rounds-repo';
 import { roundOf, stoppedBefore, type Ctx } from './shared';
 
 /**
- * Step 10, accept or roll back: the round's model is accepted unless its main metric regresses beyond the
- * tolerance; otherwise the next round starts from the last accepted model. Also decides an early stop.
+ * Step 10, accept or roll back by the run's `acceptRule` (evolution/accept-rule.ts): the main metric within
+ * the tolerance, or a significant gain by the paired test on the main set; otherwise the next round starts
+ * from the last accepted model. Also decides an early stop. The verdict and its reason are this step's
+ * output (and the job log); the paired test itself is recomputed on read from eval_results.
  */
 export function decideStep(ctx: Ctx, seq: number) {
   const stop = stoppedBefore(ctx);
@@ -13,18 +17,20 @@ export function decideStep(ctx: Ctx, seq: number) {
   const evaluated = ctx.outputs[`round-${seq}/evaluate`] as { modelId: number | null; main?: number };
   const selected = ctx.outputs[`round-${seq}/select`] as { newSelected: number };
   // The last accepted round's main metric (round 0 = the base model's).
-  const prevRound = ctx.db
-    .prepare(`SELECT id FROM rounds WHERE run_id = ? AND seq < ? AND state = 'accepted' ORDER BY seq DESC LIMIT 1`)
-    .get(s.runId, seq) as { id: number } | undefined;
+  const prevRound = lastAcceptedBefore(ctx.db, s.runId, seq);
   const prev = prevRound ? (metric(ctx.db, prevRound.id, 'main_metric') ?? 0) : 0;
   const main = evaluated.main;
-  const accepted = evaluated.modelId !== null && main !== undefined && main >= prev - s.tolerance;
-  const reason =
-    evaluated.modelId === null
-      ? 'rolled back: nothing was trained'
-      : accepted
-        ? `accepted: main metric ${main!.toFixed(1)} ≥ ${prev.toFixed(1)} − ${s.tolerance} tolerance`
-        : `rolled back: main metric ${main!.toFixed(1)} < ${prev.toFixed(1)} − ${s.tolerance} tolerance; the next round starts from the last accepted model`;
+  const mainSet = s.mainSet ?? s.evalSets[0]!;
+  const test = evaluated.modelId === null ? null : testAgainstLastAccepted(ctx.db, round, mainSet);
+  const verdict = acceptVerdict({
+    rule: s.acceptRule,
+    tolerance: s.tolerance,
+    trained: evaluated.modelId !== null,
+    main,
+    previous: prev,
+    test,
+  });
+  const { accepted, reason } = verdict;
   let stopWhy: string | null = null;
   if (s.earlyStop && seq < s.rounds) {
     if (selected.newSelected === 0) stopWhy = `round ${seq} selected no new sample`;
@@ -38,5 +44,14 @@ export function decideStep(ctx: Ctx, seq: number) {
     finishRound(db, round.id, accepted ? 'accepted' : 'rolled_back', evaluated.modelId);
   }, {});
   ctx.log('info', `Round ${seq}: ${reason}${stopWhy ? `; stopping early: ${stopWhy}` : ''}`);
-  return { accepted, reason, main: main ?? null, previous: prev, modelId: evaluated.modelId, ...(stopWhy ? { stop: stopWhy } : {}) };
+  return {
+    accepted,
+    reason,
+    rule: s.acceptRule,
+    significance: verdict.significance,
+    main: main ?? null,
+    previous: prev,
+    modelId: evaluated.modelId,
+    ...(stopWhy ? { stop: stopWhy } : {}),
+  };
 }

@@ -130,9 +130,16 @@ export async function evaluateRound(ctx: Ctx, round: RoundRow, modelId: number, 
       for (const [set, sum] of Object.entries(summaries)) {
         const totals = traceTotals(ctx, runs[set]!);
         setMetric(db, round.id, 'accuracy', points(sum.accuracy), set);
+        // The counts behind each accuracy: a reader needs them to tell 1 item from 80.
+        setMetric(db, round.id, 'correct', sum.correct, set);
+        setMetric(db, round.id, 'items', sum.total, set);
         setMetric(db, round.id, 'eval_tokens', totals.tokens, set);
         setMetric(db, round.id, 'refinement_steps', totals.steps, set);
-        for (const c of sum.categories) setMetric(db, round.id, 'accuracy', points(c.accuracy), `${set}/${c.category}`);
+        for (const c of sum.categories) {
+          setMetric(db, round.id, 'accuracy', points(c.accuracy), `${set}/${c.category}`);
+          setMetric(db, round.id, 'correct', c.correct, `${set}/${c.category}`);
+          setMetric(db, round.id, 'items', c.total, `${set}/${c.category}`);
+        }
       }
       setMetric(db, round.id, 'main_metric', main);
     },

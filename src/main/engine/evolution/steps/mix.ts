@@ -4,6 +4,7 @@ import { buildRefinementCorpus, type Attempt } from '../../refine/corpus';
 import { invocationTarget } from '../../subtasks/builders';
 import type { SubtaskExample } from '../../subtasks/types';
 import { renderExamples } from '../../train/examples';
+import { heldOutQueries, refuseHeldOut } from '../heldout-overlap';
 import { buildTrainingMix } from '../mix';
 import { getModelRef } from '../models-link';
 import { setMetric, setStage } from '../rounds-repo';
@@ -26,7 +27,13 @@ export async function mixStep(ctx: Ctx, ws: Workspace, seq: number) {
   const round = roundOf(ctx, seq);
   const model = getModelRef(ctx.db, ws.modelsDir, round.base_model_id!);
   const template = await templateOf(model);
-  const candidates = candidatesOf(ctx, round);
+  // Held-out queries never train: a candidate equal to an evaluation query of this run is refused (counted).
+  const { kept: candidates, refused } = refuseHeldOut(candidatesOf(ctx, round), (c) => c.use.query, heldOutQueries(ctx.db, s.evalSets));
+  if (refused.length > 0)
+    ctx.log(
+      'warn',
+      `Round ${seq}: ${refused.length} training sample(s) refused from the mix: their query is in a held-out set this run evaluates on`,
+    );
   const selectedIds = new Set(
     (ctx.db.prepare('SELECT sample_id FROM sample_passk WHERE round_id = ? AND selected = 1').all(round.id) as { sample_id: number }[]).map(
       (r) => r.sample_id,
@@ -67,11 +74,13 @@ export async function mixStep(ctx: Ctx, ws: Workspace, seq: number) {
     templateHash,
     counts: mix.counts,
     total: examples.length,
+    heldOutRefused: refused.length,
     refinement: { wrong: corpus.wrong, right: corpus.right },
   };
   ctx.commit(
     (db) => {
       for (const [k, v] of Object.entries(mix.counts)) setMetric(db, round.id, 'mix', v, k);
+      setMetric(db, round.id, 'heldout_overlap_refused', refused.length);
       db.prepare('UPDATE rounds SET template_hash = ? WHERE id = ?').run(templateHash, round.id);
       setStage(db, round.id, 'train');
     },
