@@ -53,4 +53,26 @@ describe('self-consistency vote over k answers', () => {
     expect(categoryOf([call('a'), call('b')], 2)).toBe('parallel_multiple');
     expect(categoryOf(null, 2)).toBe('irrelevance');
   });
+
+  it('per-call voting keeps every call a threshold share of the samples made, so parallel answers survive disagreement on the rest', () => {
+    const outputs = [
+      '[get_weather(city="Paris"), get_weather(city="Rome")]',
+      '[get_weather(city="Rome"), get_weather(city="Paris"), add(a=1, b=2)]',
+      '[get_weather(city="Paris")]',
+      '[get_weather(city="Rome"), get_weather(city="Oslo")]',
+    ];
+    // No whole answer is shared: the answer vote fails consistency.
+    expect(verifiers(voteOnSamples(outputs, tools, 0.5))).toContain('consistency:false');
+    const d = voteOnSamples(outputs, tools, 0.5, 'per-call');
+    expect(d.calls).toEqual([
+      { name: 'get_weather', args: { city: 'Paris' } },
+      { name: 'get_weather', args: { city: 'Rome' } },
+    ]);
+    expect(d.share).toBe(0.75); // Rome 3 of 4, Paris 3 of 4
+    expect(verifiers(d)).toEqual(['format:true', 'schema:true', 'consistency:true']);
+    expect(d.category).toBe('parallel_multiple');
+    // A call repeated within one sample counts once; nothing reaching the threshold falls back to the answer vote.
+    const none = voteOnSamples(['[add(a=1, b=1), add(a=1, b=1)]', '[add(a=2, b=2)]', '[add(a=3, b=3)]'], tools, 0.5, 'per-call');
+    expect(none.verdicts.find((v) => v.verifier === 'consistency')?.passed).toBe(false);
+  });
 });

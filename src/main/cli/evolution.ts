@@ -46,6 +46,7 @@ interface EvolveFlags {
   k?: number;
   temperature?: number;
   voteThreshold?: number;
+  voteMode?: 'answer' | 'per-call';
   maxTokens?: number;
   constrain?: 'none' | 'calls';
   execute?: boolean;
@@ -93,6 +94,7 @@ function evolveOptions(cmd: Command): Command {
     .option('-k, --k <n>', 'samples per query for tool-using and voting (default 8)', int('k'))
     .option('--temperature <t>', 'sampling temperature (default 0.7)', num('temperature'))
     .option('--vote-threshold <share>', 'majority share a sample needs (default 0.5)', num('vote-threshold'))
+    .option('--vote-mode <mode>', 'answer (the most frequent whole answer) | per-call (every call a threshold share made)')
     .option('--max-tokens <n>', 'tokens per answer (default 160)', int('max-tokens'))
     .option('--constrain <mode>', 'none | calls (grammar-constrained answers)')
     .option('--no-execute', 'skip the execution verifier')
@@ -147,6 +149,7 @@ export function settingsFromFlags(f: EvolveFlags, modelId: number | string): Evo
   set('k', f.k);
   set('temperature', f.temperature);
   set('voteThreshold', f.voteThreshold);
+  set('voteMode', f.voteMode);
   set('maxTokens', f.maxTokens);
   set('constrain', f.constrain);
   if (f.execute === false) s.execute = false;

@@ -46,6 +46,8 @@ export const EvolveSettings = z.object({
   k: z.number().int().min(1).max(64).default(8),
   temperature: z.number().min(0).max(2).default(0.7),
   voteThreshold: z.number().min(0).max(1).default(0.5),
+  /** 'answer': the most frequent whole answer (method.md); 'per-call': every call a threshold share of the samples made (ours). */
+  voteMode: z.enum(['answer', 'per-call']).default('answer'),
   maxTokens: z.number().int().min(8).max(4096).default(160),
   /** 'calls' constrains outputs to the call syntax by grammar (then no answer in words is possible). */
   constrain: z.enum(['none', 'calls']).default('none'),

@@ -254,6 +254,8 @@ export const REAL_MODEL_DEMO_SETTINGS = {
   passK: 2,
   maxTokens: 96,
   constrain: 'calls' as const,
+  // Per-call voting keeps the calls most samples agree on (a weak model's k answers rarely agree whole).
+  voteMode: 'per-call' as const,
   evalSets: [UNSEEN_SET, INDOMAIN_SET],
   evalLimit: 20,
   evalRefinement: 'off' as const,

@@ -1,5 +1,6 @@
 import type { Verdict } from '../subtasks/types';
-import { verifyConsistency, verifyFormat, verifySchema, vote } from '../subtasks/verify';
+import { parseOutput, verifyConsistency, verifyFormat, verifySchema, vote, type VoteResult } from '../subtasks/verify';
+import { canonicalCall, canonicalKey } from '../tools/canonical';
 import { printCalls } from '../tools/call-print';
 import type { Call, ToolDef } from '../tools/types';
 
@@ -30,12 +31,26 @@ export function categoryOf(calls: Call[] | null, toolCount: number): string {
   return new Set(calls.map((c) => c.name)).size === 1 && toolCount === 1 ? 'parallel' : 'parallel_multiple';
 }
 
-export function voteOnSamples(outputs: readonly string[], tools: readonly ToolDef[], threshold: number): VoteDecision {
+/**
+ * 'answer' (method.md): the most frequent whole answer wins. 'per-call' (ours): each call is voted on by
+ * itself, and the answer is every call that a `threshold` share of the samples made — so a request that
+ * asks for several things keeps the calls most samples agree on even when no two samples agree on the whole
+ * list (a weak model's parallel answers), and the share is the weakest kept call's.
+ */
+export type VoteMode = 'answer' | 'per-call';
+
+export function voteOnSamples(
+  outputs: readonly string[],
+  tools: readonly ToolDef[],
+  threshold: number,
+  mode: VoteMode = 'answer',
+): VoteDecision {
   if (outputs.length === 0) throw new Error('voteOnSamples needs at least one answer');
-  const v = vote(outputs);
+  const v = mode === 'per-call' ? (perCallVote(outputs, threshold) ?? vote(outputs)) : vote(outputs);
   // Nothing parsed: the first answer stands for the sample, so its rejection shows what the model wrote.
   const chosen = v.index >= 0 ? outputs[v.index]! : outputs[0]!;
-  const verdicts: Verdict[] = [verifyFormat(chosen)];
+  // A per-call answer may be no single sample's text: its format is checked on the calls it keeps.
+  const verdicts: Verdict[] = [verifyFormat(mode === 'per-call' && v.calls && v.calls.length > 0 ? printCalls(v.calls) : chosen)];
   if (v.calls) verdicts.push(verifySchema(v.calls, [...tools]));
   verdicts.push(verifyConsistency(v, threshold));
   const calls = v.calls && v.calls.length > 0 ? v.calls : null;
@@ -45,5 +60,41 @@ export function voteOnSamples(outputs: readonly string[], tools: readonly ToolDe
     share: v.share,
     verdicts,
     category: categoryOf(calls, tools.length),
+  };
+}
+
+/** The per-call vote as a vote result (null when no call reaches the threshold: the answer vote decides). */
+export function perCallVote(outputs: readonly string[], threshold: number): VoteResult | null {
+  const counts = new Map<string, { count: number; call: Call; order: number }>();
+  let order = 0;
+  outputs.forEach((text) => {
+    const p = parseOutput(text);
+    if (!p.ok) return;
+    // A call counts once per sample, however often that sample repeats it.
+    for (const call of new Map(p.calls.map((c) => [canonicalCall(c), c]))) {
+      const g = counts.get(call[0]);
+      if (g) g.count++;
+      else counts.set(call[0], { count: 1, call: call[1], order: order++ });
+    }
+  });
+  const kept = [...counts.values()].filter((g) => g.count / outputs.length >= threshold).sort((a, b) => a.order - b.order);
+  if (kept.length === 0) return null;
+  const calls = kept.map((g) => g.call);
+  const count = Math.min(...kept.map((g) => g.count));
+  const key = canonicalKey(calls);
+  const whole = vote(outputs);
+  // The sample to show as the source: one that made exactly this answer, else the first that parsed.
+  const index = outputs.findIndex((t) => {
+    const p = parseOutput(t);
+    return p.ok && p.key === key;
+  });
+  return {
+    key,
+    calls,
+    index: index >= 0 ? index : whole.index,
+    share: count / outputs.length,
+    count,
+    k: outputs.length,
+    tally: whole.tally,
   };
 }

@@ -28,7 +28,10 @@ export async function toolMakingStep(ctx: Ctx, seq: number) {
         const q = queries[next]!;
         const prompt = toolGenerationPrompt(q.text);
         const used = { ...sampling(s, seq * 104_729 + q.id), maxTokens: Math.max(s.maxTokens, 400) };
-        const r = await backend.generate({ messages: prompt.messages, tools: [], k: 1, sampling: used, signal: ctx.signal });
+        // With grammar-constrained answers the tools come under the JSON grammar too: a weak model's free
+        // answer to "list JSON tools" is prose or code (SmolLM2: 4 of 8 not JSON).
+        const constrain = s.constrain === 'calls' ? ('json' as const) : ('none' as const);
+        const r = await backend.generate({ messages: prompt.messages, tools: [], k: 1, sampling: used, constrain, signal: ctx.signal });
         const text = r.outputs[0]?.text ?? '';
         const parsed = parseToolsText(text);
         const verdicts = verifyToolsText(parsed);

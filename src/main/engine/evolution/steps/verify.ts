@@ -44,7 +44,7 @@ export async function verifyStep(ctx: Ctx, seq: number) {
     const input = readInvocationInput(JSON.stringify(prompt));
     const outputs = JSON.parse(g.outputs_json) as string[];
     if (!input || outputs.length === 0) continue;
-    const v = voteOnSamples(outputs, input.tools, s.voteThreshold);
+    const v = voteOnSamples(outputs, input.tools, s.voteThreshold, s.voteMode);
     const verdicts = [...v.verdicts];
     if (s.execute && v.calls && allPassed(verdicts)) {
       const ex = await verifyExecution(
