@@ -16,7 +16,7 @@ import { tinyQwen2Model } from '../models/llama-vocab';
  * This replays that encoding with the real qwen2 tokenizer (node-llama-cpp) on Toolsmith's Qwen-template
  * renderings. The HF tokenizer that python/gguf_to_hf.py writes for this GGUF gave the same ids as
  * llama.cpp on these texts, and LLaMA-Factory 0.9.5's SupervisedDatasetProcessor gave exactly the replayed
- * ids and labels (checked by hand in its venv; README, "Training").
+ * ids and labels (checked by hand in its venv; docs/reference.md, "Training").
  */
 let model: LlamaModel;
 let template: ChatTemplate;

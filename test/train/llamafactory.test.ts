@@ -17,7 +17,7 @@ import { makeStarter, maskedNll, seedExamples, targetLogProb } from './helpers';
 /**
  * The `llama-factory` command preset against the real LLaMA-Factory (0.9.5), on CPU. It runs only where a
  * venv with LLaMA-Factory is found: $TOOLSMITH_LLAMAFACTORY_VENV, else ~/.cache/toolsmith/llamafactory-venv
- * (README.md, "Training", says how to make one).
+ * (docs/reference.md, "Training", says how to make one).
  */
 const venv = process.env.TOOLSMITH_LLAMAFACTORY_VENV ?? path.join(os.homedir(), '.cache', 'toolsmith', 'llamafactory-venv');
 const bin = path.join(venv, 'bin');
