@@ -43,6 +43,17 @@ describe('model-aware selection', () => {
     const r = selectModelAware(cold, { replayShare: 0.1, unreachableCap: 0.3, seed: 1 });
     expect(r.selectedIds.sort()).toEqual([1, 4, 9]); // partial 0.9, 0.7, 0.8
   });
+  it('cold start also where the learnable set is too small for the cap to allow one unreachable sample (a weak real model)', () => {
+    // SmolLM2-135M's first round: 1 learnable, 16 unreachable; 30 % of a set of 1 allows none.
+    const rows = [
+      { id: 100, k: 2, matches: 1, partial: 1 },
+      ...Array.from({ length: 16 }, (_, i) => ({ id: i, k: 2, matches: 0, partial: i / 16 })),
+    ];
+    const r = selectModelAware(rows, { replayShare: 0.1, unreachableCap: 0.3, seed: 1 });
+    expect(r.selectedIds).toContain(100);
+    expect(r.selectedIds).toHaveLength(1 + 5); // floor(0.3 × 17) unreachable, the easiest
+    expect(r.selectedIds).toEqual(expect.arrayContaining([15, 14, 13, 12, 11]));
+  });
   it('random selection draws the same size', () => {
     expect(selectRandom(table, 10, 3)).toHaveLength(10);
     expect(new Set(selectRandom(table, 10, 3)).size).toBe(10);

@@ -96,14 +96,13 @@ export function selectModelAware(records: readonly PassRecord[], settings: Selec
   }
   // u ≤ cap · (base + u)  ⇔  u ≤ cap / (1 − cap) · base
   const base = learnable.length + replay.size;
-  // Cold start (ours): a model that gets nothing right yet has no learnable set to cap against; then the cap
-  // is taken over all candidates, so it still trains on the easiest unreachable ones instead of nothing.
+  // Cold start (ours): a model that gets (almost) nothing right has too small a learnable set to cap against:
+  // SmolLM2-135M's first round had 1 learnable and 16 unreachable seeds, and the cap of the set allowed none, so
+  // it trained on one example. Wherever the cap of the set rounds to no unreachable sample at all, it is taken
+  // over all candidates instead, so a weak model still trains on the easiest unreachable ones.
+  const ofSet = Math.floor((settings.unreachableCap / (1 - settings.unreachableCap)) * base + 1e-9);
   const cap =
-    settings.unreachableCap >= 1
-      ? unreachable.length
-      : base === 0
-        ? Math.floor(settings.unreachableCap * records.length + 1e-9)
-        : Math.floor((settings.unreachableCap / (1 - settings.unreachableCap)) * base + 1e-9);
+    settings.unreachableCap >= 1 ? unreachable.length : ofSet > 0 ? ofSet : Math.floor(settings.unreachableCap * records.length + 1e-9);
   const ordered = [...unreachable].sort((a, b) => difficultyOf(a) - difficultyOf(b) || a.id - b.id);
   ordered.forEach((r, i) => {
     const d = decisions.get(r.id)!;
