@@ -1,0 +1,139 @@
+// Writes docs/cli.md, the CLI reference, from the commander definitions (src/main/cli*.ts).
+// Run with `npm run docs:cli`; test/foundation/cli-reference.test.ts fails when docs/cli.md is stale.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Help, type Argument, type Command, type Option } from 'commander';
+import { buildProgram } from '../src/main/cli';
+
+export const CLI_REFERENCE_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'cli.md');
+
+const help = new Help();
+
+/** One line, safe inside a Markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** Inline code that survives backticks in the text. */
+function code(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
+/** A default as the reader would type it: plain strings as they are, the empty string and anything else as JSON. */
+function formatValue(value: unknown): string {
+  return typeof value === 'string' && value !== '' ? value : JSON.stringify(value);
+}
+
+/** Subcommands that `--help` shows, by name, so the order does not depend on where they were registered. */
+function subcommands(cmd: Command): Command[] {
+  const visible = new Set(help.visibleCommands(cmd));
+  return cmd.commands.filter((c) => visible.has(c)).sort((a, b) => a.name().localeCompare(b.name(), 'en'));
+}
+
+/** The options the command defines itself, in the order `--help` lists them (help and version are added by commander). */
+function ownOptions(cmd: Command): Option[] {
+  return cmd.options.filter((o) => !o.hidden);
+}
+
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function anchor(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+function argumentRows(args: readonly Argument[]): string[] {
+  if (args.length === 0) return [];
+  const rows = ['**Arguments**', '', '| Argument | Description | Default |', '| --- | --- | --- |'];
+  for (const arg of args) {
+    const term = arg.required ? `<${arg.name()}${arg.variadic ? '...' : ''}>` : `[${arg.name()}${arg.variadic ? '...' : ''}]`;
+    const extras: string[] = [];
+    if (arg.argChoices) extras.push(`one of: ${arg.argChoices.map((c) => code(c)).join(', ')}`);
+    const description = [arg.description, ...extras].filter(Boolean).join('; ');
+    const def = arg.defaultValue !== undefined ? code(arg.defaultValueDescription ?? formatValue(arg.defaultValue)) : '';
+    rows.push(`| ${code(term)} | ${cell(description)} | ${cell(def)} |`);
+  }
+  rows.push('');
+  return rows;
+}
+
+function optionRows(options: readonly Option[], title: string): string[] {
+  if (options.length === 0) return [];
+  const rows = [`**${title}**`, '', '| Option | Description | Default |', '| --- | --- | --- |'];
+  for (const opt of options) {
+    const extras: string[] = [];
+    if (opt.argChoices) extras.push(`one of: ${opt.argChoices.map((c) => code(c)).join(', ')}`);
+    if (opt.mandatory) extras.push('required');
+    if (opt.envVar) extras.push(`env: ${code(opt.envVar)}`);
+    const description = [opt.description, ...extras].filter(Boolean).join('; ');
+    const def = opt.defaultValue !== undefined ? code(opt.defaultValueDescription ?? formatValue(opt.defaultValue)) : '';
+    rows.push(`| ${code(opt.flags)} | ${cell(description)} | ${cell(def)} |`);
+  }
+  rows.push('');
+  return rows;
+}
+
+function allCommands(cmd: Command): Command[] {
+  return subcommands(cmd).flatMap((c) => [c, ...allCommands(c)]);
+}
+
+function commandSection(cmd: Command, depth: number): string[] {
+  const heading = commandPath(cmd);
+  const lines = [`${'#'.repeat(Math.min(depth, 6))} ${heading}`, ''];
+  const aliases = cmd.aliases();
+  lines.push('```', `${heading} ${cmd.usage()}`.trim(), '```', '');
+  if (aliases.length > 0) lines.push(`Also: ${aliases.map((a) => code(a)).join(', ')}`, '');
+  const description = cmd.description();
+  if (description) lines.push(description, '');
+  lines.push(...argumentRows(cmd.registeredArguments));
+  lines.push(...optionRows(ownOptions(cmd), 'Options'));
+  const subs = subcommands(cmd);
+  if (subs.length > 0) {
+    lines.push('**Subcommands**', '');
+    for (const sub of subs)
+      lines.push(`- [${commandPath(sub)}](#${anchor(commandPath(sub))}): ${cell(sub.summary() || sub.description())}`);
+    lines.push('');
+  }
+  return lines.concat(subs.flatMap((sub) => commandSection(sub, depth + 1)));
+}
+
+/** The whole reference as Markdown: the program, its global options, then every command and subcommand. */
+export function renderCliReference(program: Command = buildProgram()): string {
+  const lines = [
+    '# CLI reference',
+    '',
+    '<!-- Generated by scripts/cli-reference.ts from the commander definitions in src/main/cli*.ts. -->',
+    '<!-- Do not edit by hand: run `npm run docs:cli`. -->',
+    '',
+    `Every command of ${code(program.name())} (run from a checkout as ${code('node bin/toolsmith.js')}), with its arguments and options.`,
+    `Every command also takes ${code('-h, --help')}. The global options come before the command:`,
+    `${code(`${program.name()} --workspace DIR <command> ...`)}.`,
+    'Commands are listed by name; options in the order the help shows them.',
+    '',
+    ...optionRows(ownOptions(program), 'Global options'),
+    '## Contents',
+    '',
+  ];
+  for (const cmd of allCommands(program)) {
+    const depth = commandPath(cmd).split(' ').length - 2;
+    lines.push(`${'  '.repeat(depth)}- [${commandPath(cmd)}](#${anchor(commandPath(cmd))})`);
+  }
+  lines.push('');
+  for (const cmd of subcommands(program)) lines.push(...commandSection(cmd, 2));
+  while (lines[lines.length - 1] === '') lines.pop();
+  return `${lines.join('\n')}\n`;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  fs.writeFileSync(CLI_REFERENCE_PATH, renderCliReference());
+  console.log(`wrote ${path.relative(process.cwd(), CLI_REFERENCE_PATH)}`);
+}
