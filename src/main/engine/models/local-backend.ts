@@ -12,7 +12,8 @@ import {
 import type { GenerateRequest, GenerateResult, GeneratedOutput, GenerationBackend } from './backend';
 import { callGrammar, startsLikeCalls, type CallGrammarOptions } from './call-grammar';
 import { toGbnfJsonSchema } from './json-schema-grammar';
-import { toCanonicalText, type CallFormat } from './call-formats';
+import { readBareCalls, toCanonicalText, type CallFormat } from './call-formats';
+import { printCalls } from '../tools/call-print';
 import { chatTemplateFromMetadata, renderChat, type ChatTemplate } from './chat-render';
 import { readGguf } from './gguf/read';
 import { deviceReport, loadModel, type DeviceReport, type GpuSetting } from './runtime';
@@ -296,6 +297,8 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
       const eog = [model.tokens.eos, model.tokens.eot].filter((t): t is Token => t !== null);
       const tokenBias = request.banEog ? banTokens(model, eog) : undefined;
       const stops = (request.stop ?? []).filter((t) => t !== '');
+      const toolNames = new Set(request.tools.map((t) => t.name));
+      const jsonMode = request.constrain === 'json';
       // Stop sequences end answers in words; inside a call list they would cut a call in two.
       const stopsApply = (text: string): boolean =>
         stops.length > 0 &&
@@ -335,7 +338,7 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
           for await (const token of iterator) {
             if (signal?.aborted) throw new GenerationCancelledError();
             out.push(token);
-            if (onText || stops.length > 0) {
+            if (onText || stops.length > 0 || jsonMode) {
               const piece = model.detokenize(out.slice(pendingFrom), false, out.slice(Math.max(0, pendingFrom - 4), pendingFrom));
               if (piece !== '' && !piece.endsWith('\uFFFD')) {
                 pendingFrom = out.length;
@@ -356,6 +359,9 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
                   if (signal?.aborted) throw new GenerationCancelledError();
                 }
                 if (stopped) break;
+                // The JSON grammar allows white space after the value for as long as maxTokens lasts: a
+                // complete value followed by a new line is the end of the answer.
+                if (jsonMode && /\n\s*$/.test(decoded) && isCompleteJson(decoded)) break;
               }
             }
             if (out.length >= sampling.maxTokens) {
@@ -369,6 +375,7 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
         }
         if (signal?.aborted) throw new GenerationCancelledError();
         let raw = model.detokenize(out);
+        if (jsonMode) raw = raw.trimEnd();
         if (stopsApply(raw)) {
           const at = firstStop(raw, stops);
           if (at >= 0) {
@@ -383,7 +390,8 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
         // Calls in the model's own format are read back into the canonical text the engine stores; an answer
         // in words stays as written (it could otherwise be misread as a call).
         const words = request.constrain === 'calls-or-words' && !startsLikeCalls(raw);
-        const text = words ? raw : toCanonicalText(template.callFormat, raw);
+        const bare = words ? readBareCalls(raw, toolNames) : null;
+        const text = bare ? printCalls(bare) : words ? raw : toCanonicalText(template.callFormat, raw);
         return { text, tokens: out.length, finishReason, ...(text !== raw ? { raw } : {}) };
       }
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -419,6 +427,15 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
       });
     },
   };
+}
+
+function isCompleteJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Index of the earliest stop sequence in `text`, or -1. */

@@ -51,7 +51,7 @@ interface ChoiceState {
   /** Calls already sent (tool-call answers). */
   sentCalls: number;
   /** Known once the answer's first character is (before that, in mode 'auto', nothing is sent). */
-  mode: 'calls' | 'text' | null;
+  mode: 'calls' | 'text' | 'held' | null;
   scan: CallScan | null;
 }
 
@@ -163,11 +163,24 @@ export class CompletionStream {
     s.text += piece;
     let flowing = true;
     if (s.mode === null) {
-      const first = s.text.trimStart()[0];
+      const start = s.text.trimStart();
+      const first = start[0];
       if (first === undefined) return;
-      s.mode = first === '[' || first === '{' || first === '<' ? 'calls' : 'text';
+      if (first === '[' || first === '{' || first === '<') s.mode = 'calls';
+      else {
+        // A name then "(" may be a call written without brackets (the backend reads it as calls): such an
+        // answer is held to the end, where the finished choice says which it was.
+        const name = /^[A-Za-z_][\w.]*/.exec(start)?.[0] ?? '';
+        if (name.length === start.length) return; // still only a name: undecided
+        if (start[name.length] === '(') {
+          s.mode = 'held';
+          return;
+        }
+        s.mode = 'text';
+      }
       piece = s.text; // what was held back while undecided
     }
+    if (s.mode === 'held') return;
     if (s.mode === 'text') {
       s.sentContent += piece;
       flowing = this.delta(index, { content: piece });
