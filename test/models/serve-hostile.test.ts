@@ -23,7 +23,7 @@ afterAll(async () => {
   await backend?.dispose();
 });
 
-const ASK = JSON.stringify({ messages: [{ role: 'user', content: 'Once upon' }], max_tokens: 2, temperature: 0 });
+const ASK = JSON.stringify({ model: 'stories260K', messages: [{ role: 'user', content: 'Once upon' }], max_tokens: 2, temperature: 0 });
 
 function post(type: string | null, headers: Record<string, string> = {}): Promise<string> {
   const lines = [

@@ -102,7 +102,7 @@ async function readEvents(response: Response, onEvent: (data: string) => void): 
   }
 }
 
-const STORY = { messages: [{ role: 'user', content: 'Once upon a time' }], temperature: 0, max_tokens: 40, seed: 3 };
+const STORY = { model: 'stories260K', messages: [{ role: 'user', content: 'Once upon a time' }], temperature: 0, max_tokens: 40, seed: 3 };
 
 describe('serve-model streaming, token by token', () => {
   it('sends each piece while generation is still running, and the pieces join up to the non-streaming answer', async () => {
@@ -178,7 +178,9 @@ describe('serve-model streaming, token by token', () => {
 
   it('streams tool calls as tool_calls deltas (never as content), equal to the non-streaming calls', async () => {
     const ask = {
+      model: 'stories260K',
       messages: [{ role: 'user', content: 'Weather and time in Paris?' }],
+      tool_choice: 'required',
       tools: [
         {
           type: 'function',

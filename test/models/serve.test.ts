@@ -64,6 +64,7 @@ const ASK = {
   model: 'stories260K',
   messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
   tools: TOOLS,
+  tool_choice: 'required',
   temperature: 0,
   max_tokens: 48,
   seed: 1,
@@ -165,7 +166,7 @@ describe('serve-model over real HTTP', () => {
     const many = (await (await post({ ...ASK, n: 2, temperature: 0.9, seed: 5 })).json()) as { choices: { index: number }[] };
     expect(many.choices.map((c) => c.index)).toEqual([0, 1]);
     const story = (await (
-      await post({ messages: [{ role: 'user', content: 'Once upon a time' }], temperature: 0, max_tokens: 12 })
+      await post({ model: 'stories260K', messages: [{ role: 'user', content: 'Once upon a time' }], temperature: 0, max_tokens: 12 })
     ).json()) as {
       choices: { message: { content: string; tool_calls?: unknown }; finish_reason: string }[];
     };

@@ -23,8 +23,8 @@ import { allItems, requireSet, type EvalItemRow } from './sets-repo';
 export interface ModelEvalSettings {
   sampling: SamplingSettings;
   /**
-   * 'calls': output constrained to the call syntax; 'none': free text; 'auto' (default): constrained, except
-   * for the relevance categories, where answering in words must stay possible.
+   * 'calls': output constrained to the call syntax; 'none': free text; 'auto' (default): constrained to calls,
+   * and for the relevance categories to calls or words (the model decides, as under OpenAI's "auto").
    */
   constrain: 'calls' | 'none' | 'auto';
   /** 'bfcl': read outputs as BFCL does for prompting models; 'any': also JSON / Hermes / OpenAI forms. */
@@ -82,8 +82,9 @@ export function itemMessages(item: Pick<EvalItemRow, 'item_key' | 'question_json
   return systemPrompt && messages[0]?.role !== 'system' ? [{ role: 'system', content: systemPrompt }, ...messages] : messages;
 }
 
-function constrainFor(category: string, setting: ModelEvalSettings['constrain']): 'calls' | 'none' {
-  if (setting === 'auto') return category.includes('relevance') ? 'none' : 'calls';
+function constrainFor(category: string, setting: ModelEvalSettings['constrain']): 'calls' | 'calls-or-words' | 'none' {
+  // Relevance items are right when the model declines to call: it may answer in words or call, as it decides.
+  if (setting === 'auto') return category.includes('relevance') ? 'calls-or-words' : 'calls';
   return setting;
 }
 

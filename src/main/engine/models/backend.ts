@@ -29,8 +29,19 @@ export interface GenerateRequest {
   /** Number of samples for the same prompt (shared prompt evaluation where the backend can). Default 1. */
   k?: number;
   sampling: SamplingSettings;
-  /** 'calls': output constrained to the call syntax; 'json': to JSON; 'none': free text. */
-  constrain?: 'calls' | 'json' | 'none';
+  /**
+   * 'calls': output constrained to a call list (the model's call format); 'calls-or-words': a call list or an
+   * answer in words, the model decides (OpenAI's `tool_choice: "auto"`); 'json': to JSON (`jsonSchema` when
+   * given); 'none': free text.
+   */
+  constrain?: 'calls' | 'calls-or-words' | 'json' | 'none';
+  /** With `constrain: 'json'`: the JSON Schema the output must follow (else any JSON object). */
+  jsonSchema?: Record<string, unknown>;
+  /**
+   * Stop sequences: an answer in words ends before the first one (left out of the text and of what is
+   * streamed). Not applied inside a call list, where they would cut a call in two.
+   */
+  stop?: string[];
   signal?: AbortSignal;
   /**
    * Called with each new piece of a sample's text as it is generated (never a split UTF-8 character); the

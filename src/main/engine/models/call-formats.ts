@@ -116,6 +116,22 @@ export function toCanonicalText(format: CallFormat, text: string): string {
   return 'calls' in read && read.calls ? printCalls(read.calls) : text;
 }
 
+/**
+ * Calls written without the list's brackets (`f(a=1)`, `f(a=1), g(b=2)`) and nothing else, every one naming
+ * one of `names`; else null. Small models under `tool_choice: "auto"` answer so (the grammar's words branch
+ * lets them), and a client is owed the call they meant.
+ */
+export function readBareCalls(text: string, names: ReadonlySet<string>): Call[] | null {
+  const trimmed = text.trim();
+  if (!BARE_CALL_START.test(trimmed)) return null;
+  const parsed = parseCalls(`[${trimmed}]`);
+  if (!parsed.ok || parsed.format !== 'python' || parsed.calls.length === 0) return null;
+  return parsed.calls.every((c) => names.has(c.name)) ? parsed.calls : null;
+}
+
+/** A dotted name and its opening parenthesis: how a call without brackets starts. */
+export const BARE_CALL_START = /^[A-Za-z_][\w.]*\(/;
+
 /** Canonical call text (assistant turns the engine wrote) printed in the model's format; anything else unchanged. */
 export function fromCanonicalText(format: CallFormat, text: string): string {
   if (format === 'python') return text;

@@ -27,6 +27,19 @@ export interface CallGrammarOptions {
   maxDigits?: number;
   /** The call syntax (default 'python', the canonical list). */
   format?: CallFormat;
+  /**
+   * Also allow an answer in words instead of calls (`tool_choice: "auto"`): free text whose first character
+   * is none of `[`, `{`, `<` or white space — the characters a call list starts with in every format — so the
+   * first character alone tells which one the model chose. Default false.
+   */
+  allowWords?: boolean;
+  /** Longest answer in words, in characters (default 2048): every path through the grammar ends. */
+  maxWordsLength?: number;
+}
+
+/** Whether an output is a call list rather than words (what `allowWords` decides by its first character). */
+export function startsLikeCalls(text: string): boolean {
+  return /^\s*[[{<]/.test(text);
 }
 
 /** How a format writes the parts the grammar is built from. */
@@ -224,8 +237,13 @@ export function callGrammar(tools: readonly ToolSpec[], options: CallGrammarOpti
   }
   r.set('call', callAlts.join(' | '));
   const body = `call (${d.listSep} call){0,${maxCalls - 1}}`;
-  const root = options.allowEmpty && format === 'python' ? `"[" (${body})? "]"` : `${d.listOpen} ${body} ${d.listClose}`;
-  return `root ::= ${root}\n` + r.text();
+  const calls = options.allowEmpty && format === 'python' ? `"[" (${body})? "]"` : `${d.listOpen} ${body} ${d.listClose}`;
+  if (!options.allowWords) return `root ::= ${calls}\n` + r.text();
+  const maxWords = Math.max(1, options.maxWordsLength ?? 2048);
+  // Any printable text, new lines and tabs included; the first character never starts a call list.
+  r.set('words', `[^\\[{<\\x00-\\x20] word-char{0,${maxWords - 1}}`);
+  r.set('word-char', '[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]');
+  return `root ::= calls | words\ncalls ::= ${calls}\n` + r.text();
 }
 
 /**

@@ -10,8 +10,10 @@ import {
   TokenBias,
 } from 'node-llama-cpp';
 import type { GenerateRequest, GenerateResult, GeneratedOutput, GenerationBackend } from './backend';
-import { callGrammar, type CallGrammarOptions } from './call-grammar';
-import { toCanonicalText, type CallFormat } from './call-formats';
+import { callGrammar, startsLikeCalls, type CallGrammarOptions } from './call-grammar';
+import { toGbnfJsonSchema } from './json-schema-grammar';
+import { readBareCalls, toCanonicalText, type CallFormat } from './call-formats';
+import { printCalls } from '../tools/call-print';
 import { chatTemplateFromMetadata, renderChat, type ChatTemplate } from './chat-render';
 import { readGguf } from './gguf/read';
 import { deviceReport, loadModel, type DeviceReport, type GpuSetting } from './runtime';
@@ -224,12 +226,24 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
   function grammarFor(request: GenerateRequest): Promise<LlamaGrammar> | undefined {
     const mode = request.constrain ?? 'none';
     if (mode === 'none') return undefined;
-    const text = mode === 'json' ? 'json' : callGrammar(request.tools, { ...options.grammar, format: template.callFormat });
-    let g = grammars.get(text);
+    const schema = mode === 'json' && request.jsonSchema ? toGbnfJsonSchema(request.jsonSchema) : undefined;
+    const key =
+      mode === 'json'
+        ? schema
+          ? `json-schema:${JSON.stringify(schema)}`
+          : 'json'
+        : callGrammar(request.tools, { ...options.grammar, format: template.callFormat, allowWords: mode === 'calls-or-words' });
+    let g = grammars.get(key);
     if (!g) {
-      g = mode === 'json' ? llama.getGrammarFor('json') : llama.createGrammar({ grammar: text });
+      g =
+        mode !== 'json'
+          ? llama.createGrammar({ grammar: key })
+          : schema
+            ? // A schema known only at run time: its static type (what the grammar's parse returns) is not used.
+              llama.createGrammarForJsonSchema(schema as never)
+            : llama.getGrammarFor('json');
       if (grammars.size > 64) grammars.clear();
-      grammars.set(text, g);
+      grammars.set(key, g);
     }
     return g;
   }
@@ -282,6 +296,14 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
 
       const eog = [model.tokens.eos, model.tokens.eot].filter((t): t is Token => t !== null);
       const tokenBias = request.banEog ? banTokens(model, eog) : undefined;
+      const stops = (request.stop ?? []).filter((t) => t !== '');
+      const toolNames = new Set(request.tools.map((t) => t.name));
+      const jsonMode = request.constrain === 'json';
+      // Stop sequences end answers in words; inside a call list they would cut a call in two.
+      const stopsApply = (text: string): boolean =>
+        stops.length > 0 &&
+        request.constrain !== 'calls' &&
+        (request.constrain !== 'calls-or-words' || (text.trim() !== '' && !startsLikeCalls(text)));
       // allSettled: a cancelled sample must not release the context while its siblings still run.
       const step = new StepBarrier(k);
       const settled = await Promise.allSettled(
@@ -309,18 +331,37 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
         // Streaming: the text of the tokens not yet passed on, decoded with the tokens before them as context
         // (leading spaces), held back while it ends inside a UTF-8 character.
         let pendingFrom = 0;
+        let decoded = '';
         let streamed = '';
+        let stopped = false;
         try {
           for await (const token of iterator) {
             if (signal?.aborted) throw new GenerationCancelledError();
             out.push(token);
-            if (onText) {
+            if (onText || stops.length > 0 || jsonMode) {
               const piece = model.detokenize(out.slice(pendingFrom), false, out.slice(Math.max(0, pendingFrom - 4), pendingFrom));
               if (piece !== '' && !piece.endsWith('\uFFFD')) {
                 pendingFrom = out.length;
-                streamed += piece;
-                await onText(i, piece);
-                if (signal?.aborted) throw new GenerationCancelledError();
+                decoded += piece;
+                // Up to a stop sequence, and never the start of one that may still complete.
+                let safe = decoded.length;
+                if (stopsApply(decoded)) {
+                  const at = firstStop(decoded, stops);
+                  if (at >= 0) {
+                    stopped = true;
+                    safe = at;
+                  } else safe = decoded.length - heldForStop(decoded, stops);
+                }
+                if (onText && safe > streamed.length) {
+                  const next = decoded.slice(streamed.length, safe);
+                  streamed += next;
+                  await onText(i, next);
+                  if (signal?.aborted) throw new GenerationCancelledError();
+                }
+                if (stopped) break;
+                // The JSON grammar allows white space after the value for as long as maxTokens lasts: a
+                // complete value followed by a new line is the end of the answer.
+                if (jsonMode && /\n\s*$/.test(decoded) && isCompleteJson(decoded)) break;
               }
             }
             if (out.length >= sampling.maxTokens) {
@@ -333,11 +374,24 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
           await iterator.return?.();
         }
         if (signal?.aborted) throw new GenerationCancelledError();
-        const raw = model.detokenize(out);
-        // Whatever was held back (a character cut by maxTokens) goes out last, so the pieces join up to `text`.
+        let raw = model.detokenize(out);
+        if (jsonMode) raw = raw.trimEnd();
+        if (stopsApply(raw)) {
+          const at = firstStop(raw, stops);
+          if (at >= 0) {
+            raw = raw.slice(0, at);
+            // A stop sequence completed by the last token counts as a stop, not as running out of tokens.
+            finishReason = 'stop';
+          }
+        }
+        // Whatever was held back (a character cut by maxTokens, a stop prefix that never completed) goes out
+        // last, so the pieces join up to `text`.
         if (onText && raw.length > streamed.length && raw.startsWith(streamed)) await onText(i, raw.slice(streamed.length));
-        // Calls in the model's own format are read back into the canonical text the engine stores.
-        const text = toCanonicalText(template.callFormat, raw);
+        // Calls in the model's own format are read back into the canonical text the engine stores; an answer
+        // in words stays as written (it could otherwise be misread as a call).
+        const words = request.constrain === 'calls-or-words' && !startsLikeCalls(raw);
+        const bare = words ? readBareCalls(raw, toolNames) : null;
+        const text = bare ? printCalls(bare) : words ? raw : toCanonicalText(template.callFormat, raw);
         return { text, tokens: out.length, finishReason, ...(text !== raw ? { raw } : {}) };
       }
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -373,6 +427,37 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
       });
     },
   };
+}
+
+function isCompleteJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Index of the earliest stop sequence in `text`, or -1. */
+export function firstStop(text: string, stops: readonly string[]): number {
+  let best = -1;
+  for (const stop of stops) {
+    const at = text.indexOf(stop);
+    if (at >= 0 && (best < 0 || at < best)) best = at;
+  }
+  return best;
+}
+
+/** Length of the longest end of `text` that a stop sequence starts with (held back until it is known). */
+export function heldForStop(text: string, stops: readonly string[]): number {
+  let held = 0;
+  for (const stop of stops)
+    for (let n = Math.min(stop.length - 1, text.length); n > held; n--)
+      if (text.endsWith(stop.slice(0, n))) {
+        held = n;
+        break;
+      }
+  return held;
 }
 
 function banTokens(model: LlamaModel, tokens: Token[]): TokenBias {

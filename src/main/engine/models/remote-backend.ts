@@ -175,9 +175,14 @@ export function createRemoteBackend(options: RemoteBackendOptions): GenerationBa
     if (sampling.seed !== undefined) out.seed = sampling.seed + seedOffset;
     if (request.tools.length > 0 && request.constrain !== 'json') {
       out.tools = request.tools.map(toOpenAiTool);
-      out.tool_choice = 'auto';
+      // 'calls' must call (OpenAI's "required"); otherwise the model decides, calls or words.
+      out.tool_choice = request.constrain === 'calls' ? 'required' : 'auto';
     }
-    if (request.constrain === 'json') out.response_format = { type: 'json_object' };
+    if (request.constrain === 'json')
+      out.response_format = request.jsonSchema
+        ? { type: 'json_schema', json_schema: { name: 'answer', schema: request.jsonSchema, strict: true } }
+        : { type: 'json_object' };
+    if (request.stop && request.stop.length > 0) out.stop = request.stop.slice(0, 4);
     return out;
   }
 

@@ -1,17 +1,23 @@
 import type http from 'node:http';
 import { textToCalls } from './call-text';
+import { readCalls } from './call-formats';
 
 /**
  * The SSE side of `serve-model` (`stream: true`): OpenAI `chat.completion.chunk` events written while the
  * model generates.
  *
  * - Text answers (no tools, or `tool_choice: "none"`, or JSON mode): each piece of text is sent as a
- *   `delta.content` chunk the moment the backend produces it.
- * - Tool-call answers (tools offered: the output is constrained to the call syntax `[f(a=1), g(b="x")]`):
- *   call syntax is never sent as content. Each call goes out as one `delta.tool_calls` entry (id, name and
- *   its complete JSON arguments) as soon as its closing parenthesis is generated, so a list of several calls
- *   streams call by call. When the finished text is not a call list after all (cut by `max_tokens` before the
- *   first call closed), it is sent as content at the end, as the non-streaming answer has it.
+ *   `delta.content` chunk the moment the backend produces it (the backend holds back what may be the start
+ *   of a stop sequence).
+ * - Tool-call answers (`tool_choice` "required" or a named function: the output is constrained to a call
+ *   list in the model's call format): call syntax is never sent as content. Each call goes out as one
+ *   `delta.tool_calls` entry (id, name and its complete JSON arguments) as soon as it closes — its closing
+ *   parenthesis in the Python list `[f(a=1), g(b="x")]`, its `</tool_call>` in Hermes blocks, its closing
+ *   brace in Llama 3 JSON objects — so a list of several calls streams call by call. When the finished text is
+ *   not a call list after all (cut by `max_tokens` before the first call closed), it is sent as content at
+ *   the end, as the non-streaming answer has it.
+ * - `tool_choice: "auto"` (mode 'auto'): the first character the model writes tells a call list (`[`, `<`,
+ *   `{`) from an answer in words; the answer then streams as one of the two above.
  * - The final chunk of each choice carries `finish_reason`, then (with `stream_options.include_usage`) a
  *   usage chunk, then `data: [DONE]`.
  *
@@ -44,11 +50,17 @@ interface ChoiceState {
   sentContent: string;
   /** Calls already sent (tool-call answers). */
   sentCalls: number;
-  scan: CallScan;
+  /** Known once the answer's first character is (before that, in mode 'auto', nothing is sent). */
+  mode: 'calls' | 'text' | 'held' | null;
+  scan: CallScan | null;
 }
 
-/** Where the calls of a partial call list end: the index after each top-level call's closing parenthesis. */
+/**
+ * Where the calls of a partial call list end: the index after each top-level call's closing parenthesis
+ * (`python`), closing brace (`json`: Llama 3 objects) or `</tool_call>` tag (`hermes`).
+ */
 export class CallScan {
+  constructor(private readonly format: 'python' | 'json' | 'hermes' = 'python') {}
   private depth = 0;
   private quote: string | null = null;
   private escaped = false;
@@ -58,6 +70,13 @@ export class CallScan {
 
   /** Scans what was appended to `text` since the last call. */
   feed(text: string): void {
+    if (this.format === 'hermes') {
+      const tag = '</tool_call>';
+      const at = text.lastIndexOf(tag);
+      if (at >= 0) this.lastClosedEnd = at + tag.length;
+      this.scanned = text.length;
+      return;
+    }
     for (let i = this.scanned; i < text.length; i++) {
       const ch = text[i]!;
       if (this.quote) {
@@ -70,8 +89,9 @@ export class CallScan {
       else if (ch === '[' || ch === '(' || ch === '{') this.depth++;
       else if (ch === ']' || ch === ')' || ch === '}') {
         this.depth--;
-        // Depth 1 is inside the list: a parenthesis closing back to it ends a call.
-        if (ch === ')' && this.depth === 1) this.lastClosedEnd = i + 1;
+        // Depth 1 is inside the list: a parenthesis closing back to it ends a call; a JSON call is a
+        // top-level object.
+        if (this.format === 'python' ? ch === ')' && this.depth === 1 : ch === '}' && this.depth === 0) this.lastClosedEnd = i + 1;
       }
     }
     this.scanned = text.length;
@@ -85,7 +105,7 @@ export class CompletionStream {
   constructor(
     private readonly res: http.ServerResponse,
     private readonly meta: { id: string; created: number; model: string },
-    private readonly mode: 'calls' | 'text',
+    private readonly mode: 'calls' | 'text' | 'auto',
     private readonly choiceCount: number,
   ) {
     this.base = {
@@ -108,7 +128,7 @@ export class CompletionStream {
   private state(index: number): ChoiceState {
     let s = this.choices.get(index);
     if (!s) {
-      s = { text: '', sentContent: '', sentCalls: 0, scan: new CallScan() };
+      s = { text: '', sentContent: '', sentCalls: 0, mode: this.mode === 'auto' ? null : this.mode, scan: null };
       this.choices.set(index, s);
     }
     return s;
@@ -142,13 +162,38 @@ export class CompletionStream {
     const s = this.state(index);
     s.text += piece;
     let flowing = true;
-    if (this.mode === 'text') {
+    if (s.mode === null) {
+      const start = s.text.trimStart();
+      const first = start[0];
+      if (first === undefined) return;
+      if (first === '[' || first === '{' || first === '<') s.mode = 'calls';
+      else {
+        // A name then "(" may be a call written without brackets (the backend reads it as calls): such an
+        // answer is held to the end, where the finished choice says which it was.
+        const name = /^[A-Za-z_][\w.]*/.exec(start)?.[0] ?? '';
+        if (name.length === start.length) return; // still only a name: undecided
+        if (start[name.length] === '(') {
+          s.mode = 'held';
+          return;
+        }
+        s.mode = 'text';
+      }
+      piece = s.text; // what was held back while undecided
+    }
+    if (s.mode === 'held') return;
+    if (s.mode === 'text') {
       s.sentContent += piece;
       flowing = this.delta(index, { content: piece });
     } else {
+      // The model's own call format: the backend streams what the model writes.
+      const head = s.text.trimStart()[0];
+      if (head === undefined) return;
+      s.scan ??= new CallScan(head === '<' ? 'hermes' : head === '{' ? 'json' : 'python');
       s.scan.feed(s.text);
       if (s.scan.lastClosedEnd > 0) {
-        const calls = textToCalls(`${s.text.slice(0, s.scan.lastClosedEnd)}]`);
+        const closed = s.text.slice(0, s.scan.lastClosedEnd);
+        const read = head === '[' ? null : readCalls(closed);
+        const calls = head === '[' ? textToCalls(`${closed}]`) : read && 'calls' in read ? read.calls : null;
         if (calls && calls.length > s.sentCalls) {
           flowing = this.callDelta(index, calls, s.sentCalls);
           s.sentCalls = calls.length;

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { ChatMessage, GenerateRequest, GenerateResult, GenerationBackend, ToolSpec } from './backend';
 import { normalizeTool, toToolSpec, ToolValidationError } from '../tools/normalize';
 import { callsToText, textToCalls } from './call-text';
+import { startsLikeCalls } from './call-grammar';
+import { JsonSchemaError, toGbnfJsonSchema } from './json-schema-grammar';
 import { callId, CompletionStream, type ChatCompletion } from './serve-stream';
 import {
   allowedHostnames,
@@ -97,7 +99,7 @@ const RequestTool = z.object({
 
 export const ChatCompletionRequest = z
   .object({
-    model: z.string().optional(),
+    model: z.string({ error: (issue) => (issue.input === undefined ? 'you must provide a model parameter' : undefined) }),
     messages: z.array(RequestMessage).min(1),
     tools: z.array(RequestTool).optional(),
     tool_choice: z
@@ -112,9 +114,28 @@ export const ChatCompletionRequest = z
     n: z.number().int().min(1).max(32).optional(),
     stream: z.boolean().optional(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullable().optional(),
+    stop: z
+      .union([z.string(), z.array(z.string()).max(4)])
+      .nullable()
+      .optional(),
     response_format: z
-      .object({ type: z.enum(['text', 'json_object', 'json_schema']) })
-      .loose()
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('text') }).loose(),
+        z.object({ type: z.literal('json_object') }).loose(),
+        z
+          .object({
+            type: z.literal('json_schema'),
+            json_schema: z
+              .object({
+                name: z.string().min(1).max(64),
+                description: z.string().optional(),
+                schema: z.record(z.string(), z.unknown()).optional(),
+                strict: z.boolean().nullable().optional(),
+              })
+              .loose(),
+          })
+          .loose(),
+      ])
       .optional(),
   })
   .loose();
@@ -270,7 +291,7 @@ export async function startModelServer(options: ServeModelOptions): Promise<Mode
       );
     }
     const body = parsed.data;
-    if (body.model !== undefined && !names.has(body.model)) throw unknownModel(body.model);
+    if (!names.has(body.model)) throw unknownModel(body.model);
     const request = toGenerateRequest(body, options.defaults);
 
     // A client that goes away stops its generation (queued or running).
@@ -281,13 +302,14 @@ export async function startModelServer(options: ServeModelOptions): Promise<Mode
     request.signal = abort.signal;
 
     const id = completionId();
-    const refines = options.refiner !== undefined && request.constrain === 'calls';
+    const callsWanted = request.constrain === 'calls' || request.constrain === 'calls-or-words';
+    const refines = options.refiner !== undefined && callsWanted;
     let stream: CompletionStream | undefined;
     if (body.stream) {
       stream = new CompletionStream(
         res,
         { id, created: Math.floor(Date.now() / 1000), model: options.modelName },
-        request.constrain === 'calls' ? 'calls' : 'text',
+        request.constrain === 'calls' ? 'calls' : request.constrain === 'calls-or-words' ? 'auto' : 'text',
         request.k ?? 1,
       );
       stream.open();
@@ -297,7 +319,9 @@ export async function startModelServer(options: ServeModelOptions): Promise<Mode
     const result = await queue.run(async () => {
       abort.signal.throwIfAborted();
       const first = await options.backend.generate(request);
-      if (refines) return options.refiner!.refine({ request: { ...request, onText: undefined }, first, backend: options.backend });
+      // Under "auto" an answer in words is the model's choice: only call lists are refined.
+      const refinable = refines && (request.constrain === 'calls' || startsLikeCalls(first.outputs[0]?.text ?? ''));
+      if (refinable) return options.refiner!.refine({ request: { ...request, onText: undefined }, first, backend: options.backend });
       return first;
     });
     if (abort.signal.aborted) return;
@@ -332,8 +356,13 @@ export async function startModelServer(options: ServeModelOptions): Promise<Mode
   };
 }
 
-/** Turns an OpenAI request into the backend's request: messages in Toolsmith's call syntax, tools, sampling. */
+/**
+ * Turns an OpenAI request into the backend's request: messages in Toolsmith's call syntax, tools, sampling.
+ * `tool_choice` as OpenAI defines it: "auto" (the default with tools) lets the model call or answer in
+ * words, "required" and a named function force calls, "none" forbids them.
+ */
 export function toGenerateRequest(body: ChatCompletionRequest, defaults: ServeModelOptions['defaults'] = {}): GenerateRequest {
+  checkToolMessages(body);
   const messages: ChatMessage[] = body.messages.map((message, i) => {
     const role = message.role === 'developer' ? 'system' : message.role;
     if (message.role === 'assistant' && message.tool_calls && message.tool_calls.length > 0) {
@@ -356,6 +385,14 @@ export function toGenerateRequest(body: ChatCompletionRequest, defaults: ServeMo
     }
   });
   const choice = body.tool_choice;
+  if (choice === 'required' && tools.length === 0)
+    throw new HttpError(
+      400,
+      "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+      'invalid_request_error',
+      'tool_choice',
+      'invalid_value',
+    );
   if (choice && typeof choice === 'object') {
     tools = tools.filter((tool) => tool.name === choice.function.name);
     if (tools.length === 0)
@@ -366,8 +403,33 @@ export function toGenerateRequest(body: ChatCompletionRequest, defaults: ServeMo
         'tool_choice',
       );
   }
-  const wantsCalls = tools.length > 0 && choice !== 'none';
-  const format = body.response_format?.type;
+  const format = body.response_format;
+  let jsonSchema: Record<string, unknown> | undefined;
+  if (format?.type === 'json_schema') {
+    jsonSchema = format.json_schema.schema ?? { type: 'object', additionalProperties: true };
+    try {
+      toGbnfJsonSchema(jsonSchema); // refused here, with the keyword named, rather than ignored later
+    } catch (error) {
+      if (error instanceof JsonSchemaError)
+        throw new HttpError(
+          400,
+          error.message,
+          'invalid_request_error',
+          `response_format.json_schema.schema${error.path ? `.${error.path}` : ''}`,
+          'invalid_json_schema',
+        );
+      throw error;
+    }
+  }
+  const constrain: GenerateRequest['constrain'] =
+    tools.length > 0 && choice !== 'none'
+      ? choice === undefined || choice === 'auto'
+        ? 'calls-or-words'
+        : 'calls'
+      : format?.type === 'json_object' || format?.type === 'json_schema'
+        ? 'json'
+        : 'none';
+  const stop = body.stop == null ? [] : (typeof body.stop === 'string' ? [body.stop] : body.stop).filter((t) => t !== '');
   return {
     messages,
     tools: choice === 'none' ? [] : tools,
@@ -379,14 +441,49 @@ export function toGenerateRequest(body: ChatCompletionRequest, defaults: ServeMo
       seed: body.seed,
       maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaults.maxTokens ?? 256,
     },
-    constrain: wantsCalls ? 'calls' : format === 'json_object' || format === 'json_schema' ? 'json' : 'none',
+    constrain,
+    ...(constrain === 'json' && jsonSchema ? { jsonSchema } : {}),
+    ...(stop.length > 0 ? { stop } : {}),
   };
+}
+
+/**
+ * Tool messages as OpenAI checks them: each names, in `tool_call_id`, a call that an earlier assistant message
+ * made (Toolsmith's prompts pair results with calls by order, so a result for no call would be misread).
+ */
+function checkToolMessages(body: ChatCompletionRequest): void {
+  const made = new Set<string>();
+  body.messages.forEach((message, i) => {
+    for (const call of message.tool_calls ?? []) if (call.id) made.add(call.id);
+    if (message.role !== 'tool') return;
+    if (message.tool_call_id === undefined)
+      throw new HttpError(
+        400,
+        `Missing required parameter: 'messages.${i}.tool_call_id'.`,
+        'invalid_request_error',
+        `messages.${i}.tool_call_id`,
+        'missing_required_parameter',
+      );
+    if (!made.has(message.tool_call_id))
+      throw new HttpError(
+        400,
+        `Invalid parameter: messages.${i}.tool_call_id "${message.tool_call_id}" answers no tool call of an earlier assistant message; ` +
+          "messages with role 'tool' must be a response to a preceding message with 'tool_calls'.",
+        'invalid_request_error',
+        `messages.${i}.tool_call_id`,
+        'invalid_value',
+      );
+  });
 }
 
 /** The backend's outputs as an OpenAI chat completion: call text becomes `tool_calls` when tools were offered. */
 export function toCompletion(result: GenerateResult, request: GenerateRequest, model: string, id = completionId()): ChatCompletion {
   const choices = result.outputs.map((output, index) => {
-    const calls = request.constrain === 'calls' ? textToCalls(output.text) : null;
+    // Under "auto" the first character tells calls from words (the grammar keeps them apart).
+    const calls =
+      request.constrain === 'calls' || (request.constrain === 'calls-or-words' && startsLikeCalls(output.text))
+        ? textToCalls(output.text)
+        : null;
     if (calls && calls.length > 0) {
       return {
         index,
