@@ -139,3 +139,20 @@ describe('GGUF reader on malformed files', () => {
     expect(items.find((m) => m.name === 'old')?.contextLength).toBeNull();
   });
 });
+
+describe('chat templates from model files', () => {
+  it('a template that loops ten million times is refused within its limits, not rendered in the main thread', async () => {
+    const dir = tempDir();
+    const looping = '{% for i in range(10000000) %}{{ i }}{% endfor %}{{ messages[0].content }}';
+    await tinyModel(path.join(dir, 'loop.gguf'), { 'tokenizer.chat_template': looping });
+    engine = openEngine(tempDir());
+    const client = createClient(engine);
+    const error = await client.call('models.import', { file: path.join(dir, 'loop.gguf') }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /loop\.gguf: The model's chat template is refused: it (did not render a two-message probe within|rendered \d+ characters)/,
+    );
+    // An ordinary template still imports.
+    await tinyModel(path.join(dir, 'fine.gguf'), { 'tokenizer.chat_template': '{% for m in messages %}{{ m.content }}{% endfor %}' });
+    expect((await client.call('models.import', { file: path.join(dir, 'fine.gguf') })).chatTemplate).toContain('m.content');
+  });
+});

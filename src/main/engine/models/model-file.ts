@@ -1,5 +1,5 @@
 import * as nodeLlamaCpp from 'node-llama-cpp';
-import { chatTemplateFromMetadata } from './chat-render';
+import { ChatRenderError, chatTemplateFromMetadata } from './chat-render';
 import { GgufError, metaNumber, metaString, readGguf, type GgufFile } from './gguf/read';
 import { FILE_TYPE_NAMES, ggmlTypeName } from './gguf/types';
 
@@ -108,6 +108,7 @@ export async function inspectModelFile(file: string): Promise<ModelFileInfo> {
     info = describeGguf(header, file);
   } catch (error) {
     if (error instanceof GgufError) throw new ModelFileError(error.kind, file, error.message);
+    if (error instanceof ChatRenderError) throw new ModelFileError('corrupt', file, `${file}: ${error.message}`);
     throw error;
   }
   if (!info.architecture)
