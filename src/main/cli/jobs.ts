@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import type { ToolsmithClient } from '../../shared/client';
 import { FINISHED_JOB_STATES, JobState, type JobSummary } from '../../shared/contract/jobs';
 import type { Engine } from '../engine/api';
-import { getJobSummary } from '../engine/jobs/jobs-repo';
+import { ApiError } from '../../shared/contract/errors';
+import { getJobRow, getJobSummary } from '../engine/jobs/jobs-repo';
 import { createJob, jobRunner } from '../engine/jobs/runner';
 import type { OpenEngine } from './engine-opener';
 import { createProgressBar, formatDuration, type ProgressBar } from './progress';
@@ -102,15 +103,31 @@ export async function runJobInForeground(
     bar.log('Cancelling… (Ctrl-C again to leave now)');
     void client.call('jobs.cancel', { id: jobId }).catch((error: unknown) => bar.log(`Could not cancel: ${(error as Error).message}`));
   };
+  // A foreground job never ends its process with exit 0 unless it is done: should the wait end without an
+  // answer (nothing left to keep Node running), say so and fail.
+  const onBeforeExit = () => {
+    process.stderr.write(`error: job ${jobId ?? '?'} ended without a stored outcome; see toolsmith jobs show ${jobId ?? '<id>'}.\n`);
+    process.exitCode = 1;
+  };
   process.on('SIGINT', onSigint);
+  process.on('beforeExit', onBeforeExit);
   try {
     const job = await start();
     jobId = job.id;
     steps = job.stepCount;
+    const row = getJobRow(engine.ctx.db, job.id);
+    if (row && (row.state === 'running' || row.state === 'cancelling') && !runner.isExecuting(job.id)) {
+      const until = row.lease_expires_at ? new Date(row.lease_expires_at).toISOString() : 'unknown';
+      throw new ApiError(
+        'conflict',
+        `Job ${job.id} is ${row.state} in another process (pid ${row.runner_pid}, lease until ${until}); it is not run here. Pause or cancel it (toolsmith jobs pause ${job.id}), or wait for it to end.`,
+      );
+    }
     bar.log(`Job ${job.id}: ${job.title} (${steps} steps)`);
     return await runner.waitFor(job.id, FINISHED_JOB_STATES);
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('beforeExit', onBeforeExit);
     offProgress();
     offLog();
   }

@@ -25,10 +25,15 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Is some live process executing this job right now? */
-export function ownerAlive(row: Pick<JobRow, 'runner_pid' | 'run_token'>): boolean {
+/**
+ * Is some live process executing this job right now? In this process the run token says it exactly.
+ * Elsewhere the runner's lease must still hold (a PID alone may have been reused by another program) and
+ * its process must exist (so that a crash is seen at once, not only when the lease runs out).
+ */
+export function ownerAlive(row: Pick<JobRow, 'runner_pid' | 'run_token' | 'lease_expires_at'>, now = Date.now()): boolean {
   if (row.runner_pid === null || row.run_token === null) return false;
   if (row.runner_pid === process.pid) return liveTokens.has(row.run_token);
+  if (row.lease_expires_at === null || row.lease_expires_at <= now) return false;
   return pidAlive(row.runner_pid);
 }
 

@@ -20,6 +20,8 @@ export interface JobRow {
   updated_at: string;
   runner_pid: number | null;
   run_token: string | null;
+  /** Until when (ms since the epoch) the runner's lease on this job holds; renewed by its heartbeat. */
+  lease_expires_at: number | null;
 }
 
 export interface StepRow {
@@ -241,15 +243,34 @@ export function listLogs(
 
 // ---- state transitions (each one statement or one transaction) ----
 
-/** Claims a queued job for one execution; false when someone else was faster. */
-export function claimJob(db: Db, id: number, token: string): boolean {
-  const { changes } = stmt(
-    db,
-    `UPDATE jobs SET state = 'running', runner_pid = ?, run_token = ?, error = NULL, error_stack = NULL,
-         started_at = COALESCE(started_at, ${NOW}), updated_at = ${NOW}
-       WHERE id = ? AND state = 'queued'`,
-  ).run(process.pid, token, id);
-  return changes === 1;
+/**
+ * Claims a queued job for one execution, with a lease until `leaseUntil` (ms since the epoch); false when
+ * someone else was faster, or when it is a model job and another model job runs (the `jobs_one_model_job`
+ * index refuses a second one, in whichever process it is).
+ */
+export function claimJob(db: Db, id: number, token: string, leaseUntil: number): boolean {
+  try {
+    const { changes } = stmt(
+      db,
+      `UPDATE jobs SET state = 'running', runner_pid = ?, run_token = ?, lease_expires_at = ?, error = NULL, error_stack = NULL,
+           started_at = COALESCE(started_at, ${NOW}), updated_at = ${NOW}
+         WHERE id = ? AND state = 'queued'`,
+    ).run(process.pid, token, leaseUntil, id);
+    return changes === 1;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+    throw error;
+  }
+}
+
+/** Renews the lease of a live execution; false when the job is no longer its own. */
+export function renewLease(db: Db, id: number, token: string, leaseUntil: number): boolean {
+  return stmt(db, 'UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND run_token = ?').run(leaseUntil, id, token).changes === 1;
+}
+
+/** The model job that is running or cancelling now (at most one: the `jobs_one_model_job` index). */
+export function runningModelJob(db: Db): JobRow | undefined {
+  return stmt(db, "SELECT * FROM jobs WHERE resource = 'model' AND state IN ('running','cancelling') LIMIT 1").get() as JobRow | undefined;
 }
 
 /** True while `token` is still the job's live execution (not paused, cancelled or re-claimed). */

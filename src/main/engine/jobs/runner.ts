@@ -14,6 +14,8 @@ import { controlJob, liveTokens, localRunners, ownerAlive, type JobAction } from
 import {
   claimJob,
   finishStep,
+  renewLease,
+  runningModelJob,
   getJobRow,
   getJobSummary,
   getStepRows,
@@ -46,6 +48,8 @@ export interface JobRunnerOptions {
   lightSlots?: number;
   /** How often to look for changes made by other processes, in ms (default 500; 0: never). */
   watchMs?: number;
+  /** How long a runner's lease on a job lasts without a heartbeat, in ms (default 30 s; renewed every third of it). */
+  leaseMs?: number;
 }
 
 interface Execution {
@@ -60,6 +64,28 @@ interface Execution {
 }
 
 const DEFAULT_RETRY: Required<RetryPolicy> = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 30_000 };
+const DEFAULT_LEASE_MS = 30_000;
+/** Tries to store a job's outcome while another writer holds the database (each after busy_timeout). */
+const STORE_TRIES = 5;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/** Thrown by `waitFor` when a job's execution ended but its outcome could not be stored. */
+export class OutcomeNotStoredError extends Error {
+  constructor(
+    readonly jobId: number,
+    cause: unknown,
+  ) {
+    super(
+      `Job ${jobId} stopped, but its outcome could not be stored (${describeError(cause).message}); it stays "running" until its lease runs out, then the next runner resumes it from its checkpoints.`,
+      { cause },
+    );
+    this.name = 'OutcomeNotStoredError';
+  }
+}
 
 function parseJson(text: string | null): unknown {
   return text === null ? undefined : JSON.parse(text);
@@ -136,6 +162,12 @@ export class JobRunner implements Disposable {
   private readonly loopDone: Promise<void>;
   private readonly watchTimer: NodeJS.Timeout | undefined;
   private dataVersion = 0;
+  private readonly leaseMs: number;
+  private readonly heartbeatTimer: NodeJS.Timeout;
+  /** Jobs whose execution here ended without its outcome stored (told to `waitFor`). */
+  private readonly unsettled = new Map<number, OutcomeNotStoredError>();
+  /** Queued model jobs already told that they wait for a model job of another process. */
+  private readonly waitingLogged = new Set<number>();
   /** Runs a function in a transaction (made once: better-sqlite3's wrappers are costly to create). */
   private readonly tx: Transaction<(fn: () => void) => void>;
 
@@ -146,6 +178,11 @@ export class JobRunner implements Disposable {
     this.tx = ctx.db.transaction((fn: () => void) => fn());
     this.scope = options.scope ?? 'all';
     this.lightSlots = Math.max(1, options.lightSlots ?? 2);
+    this.leaseMs = Math.max(100, options.leaseMs ?? DEFAULT_LEASE_MS);
+    // The heartbeat renews the leases of running jobs and looks again at jobs that wait on another
+    // process's model job (whose lease may have run out without any write to wake us).
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.heartbeatTimer.unref();
     if ((options.recover ?? true) && this.scope === 'all') this.recover();
     localRunners.add(this);
     const watchMs = options.watchMs ?? 500;
@@ -189,15 +226,36 @@ export class JobRunner implements Disposable {
   /** Resolves once the job is in one of `states` and no longer executing in this runner. */
   waitFor(id: number, states: readonly JobState[] = FINISHED_JOB_STATES): Promise<JobSummary> {
     return new Promise((resolve, reject) => {
+      // Holds the process open while it waits (the runner's own timers do not): a job queued behind another
+      // process's model job must not end a CLI process as if there were nothing left to do.
+      const keepAlive = setInterval(() => check(), 500);
+      const settle = () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+      };
       const check = (): boolean => {
-        const job = getJobSummary(this.ctx.db, id);
+        const unsettled = this.unsettled.get(id);
+        if (unsettled && !this.executions.has(id)) {
+          settle();
+          reject(unsettled);
+          return true;
+        }
+        let job: JobSummary | undefined;
+        try {
+          job = getJobSummary(this.ctx.db, id);
+        } catch (error) {
+          if (isBusy(error)) return false; // another writer holds the database: look again on the next tick
+          settle();
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return true;
+        }
         if (!job) {
-          unsubscribe();
+          settle();
           reject(new ApiError('not_found', `Job ${id} was not found.`));
           return true;
         }
         if (states.includes(job.state) && !this.executions.has(id)) {
-          unsubscribe();
+          settle();
           resolve(job);
           return true;
         }
@@ -206,7 +264,7 @@ export class JobRunner implements Disposable {
       const unsubscribe = this.ctx.events.subscribe((event, payload) => {
         if (event !== 'jobs.changed') return;
         const job = (payload as { job: JobSummary }).job;
-        if (job.id === id && states.includes(job.state) && !this.executions.has(id)) check();
+        if (job.id === id && (this.unsettled.has(id) || (states.includes(job.state) && !this.executions.has(id)))) check();
       });
       check();
     });
@@ -231,6 +289,7 @@ export class JobRunner implements Disposable {
     this.disposed = true;
     localRunners.delete(this);
     if (this.watchTimer) clearInterval(this.watchTimer);
+    clearInterval(this.heartbeatTimer);
     for (const execution of this.executions.values()) {
       execution.shutdown = true;
       execution.controller.abort(abortError('Toolsmith is closing; the job will go on next time.'));
@@ -276,7 +335,11 @@ export class JobRunner implements Disposable {
       if (this.scope === 'own' && !this.own.has(job.id)) continue;
       if (job.resource === 'model' ? modelBusy : light >= this.lightSlots) continue;
       const token = crypto.randomUUID();
-      if (!claimJob(this.ctx.db, job.id, token)) continue;
+      if (!this.claim(job.id, job.resource, token)) {
+        if (job.resource === 'model') modelBusy = true; // another process runs one
+        continue;
+      }
+      this.waitingLogged.delete(job.id);
       liveTokens.add(token);
       const execution: Execution = {
         jobId: job.id,
@@ -290,8 +353,13 @@ export class JobRunner implements Disposable {
       if (job.resource === 'model') modelBusy = true;
       else light++;
       execution.done = this.execute(execution)
-        // Only when even recording the outcome failed (the database closed under a step that ignored its signal).
-        .catch((error: unknown) => console.error(`Job runner: job ${job.id} stopped without its outcome stored:`, error))
+        // Only when even recording the outcome failed (another writer held the database through every try,
+        // or it closed under a step that ignored its signal): say so, and make `waitFor` fail with it.
+        .catch((error: unknown) => {
+          const failure = new OutcomeNotStoredError(job.id, error);
+          this.unsettled.set(job.id, failure);
+          process.stderr.write(`Toolsmith job runner: ${failure.message}\n`);
+        })
         .finally(() => {
           this.executions.delete(job.id);
           liveTokens.delete(token);
@@ -305,19 +373,65 @@ export class JobRunner implements Disposable {
   private recover(): void {
     const db = this.ctx.db;
     const rows = db.prepare("SELECT * FROM jobs WHERE state IN ('running','cancelling')").all() as JobRow[];
-    for (const row of rows) {
-      if (ownerAlive(row)) continue;
-      const recovered = db
-        .transaction(() => {
-          if (row.state === 'cancelling') return setJobState(db, row.id, 'cancelled', { fromStates: ['cancelling'], finished: true });
-          if (!setJobState(db, row.id, 'queued', { fromStates: ['running'] })) return false;
-          resetUnfinishedSteps(db, row.id);
-          insertLog(db, row.id, null, 'warn', 'Interrupted (the process running it stopped); resuming from the last checkpoints.');
-          return true;
-        })
-        .immediate();
-      if (recovered) this.emitChanged(row.id);
+    for (const row of rows) this.recoverIfOwnerless(row);
+  }
+
+  /** A job whose runner is gone (lease run out, or its process ended): queue it again, or finish its cancel. */
+  private recoverIfOwnerless(row: JobRow): boolean {
+    if (ownerAlive(row)) return false;
+    const db = this.ctx.db;
+    const recovered = db
+      .transaction(() => {
+        // Compare with the token read: a runner that claimed the job since then keeps it.
+        const now = getJobRow(db, row.id);
+        if (!now || now.run_token !== row.run_token || now.state !== row.state) return false;
+        if (row.state === 'cancelling') return setJobState(db, row.id, 'cancelled', { fromStates: ['cancelling'], finished: true });
+        if (!setJobState(db, row.id, 'queued', { fromStates: ['running'] })) return false;
+        resetUnfinishedSteps(db, row.id);
+        insertLog(db, row.id, null, 'warn', 'Interrupted (the process running it stopped); resuming from the last checkpoints.');
+        return true;
+      })
+      .immediate();
+    if (recovered) this.emitChanged(row.id);
+    return recovered;
+  }
+
+  /**
+   * Claims a queued job. A model job that finds another model job running (the database allows one) takes
+   * over only when that one's runner is gone; while it lives, the job waits, and its log says for what.
+   */
+  private claim(jobId: number, resource: JobResource, token: string): boolean {
+    const db = this.ctx.db;
+    if (claimJob(db, jobId, token, Date.now() + this.leaseMs)) return true;
+    if (resource !== 'model') return false;
+    const holder = runningModelJob(db);
+    if (!holder || holder.id === jobId) return false;
+    if (this.recoverIfOwnerless(holder)) return claimJob(db, jobId, token, Date.now() + this.leaseMs);
+    if (!this.waitingLogged.has(jobId) && !this.executions.has(holder.id)) {
+      this.waitingLogged.add(jobId);
+      this.log(
+        jobId,
+        null,
+        'info',
+        `Waiting: model job ${holder.id} (${holder.kind}) runs in another process (pid ${holder.runner_pid}); one model job runs at a time.`,
+      );
     }
+    return false;
+  }
+
+  /** Renews this runner's leases and looks again at what waits. */
+  private heartbeat(): void {
+    if (this.disposed) return;
+    const until = Date.now() + this.leaseMs;
+    for (const execution of this.executions.values()) {
+      try {
+        if (!renewLease(this.ctx.db, execution.jobId, execution.token, until))
+          execution.controller.abort(abortError('The job was taken over by another runner after its lease ran out.'));
+      } catch {
+        // Busy (another writer) or closing: the lease outlasts a few missed beats.
+      }
+    }
+    this.wake();
   }
 
   private readDataVersion(): number {
@@ -382,11 +496,31 @@ export class JobRunner implements Disposable {
         current = undefined;
       }
       // Every step is done: the job is done, even if a pause or cancel arrived just now.
-      const finished = setJobState(db, jobId, 'done', { token, fromStates: ['running', 'cancelling', 'paused'], finished: true, result });
+      let finished = false;
+      await this.store(() => {
+        finished = setJobState(db, jobId, 'done', { token, fromStates: ['running', 'cancelling', 'paused'], finished: true, result });
+      });
       if (finished) this.log(jobId, null, 'info', 'Done.');
     } catch (error) {
-      if (execution.controller.signal.aborted || !ownsJob(db, jobId, token)) this.settleStop(execution, current);
-      else this.settleFailure(execution, current, error);
+      await this.store(() => {
+        if (execution.controller.signal.aborted || !ownsJob(db, jobId, token)) this.settleStop(execution, current);
+        else this.settleFailure(execution, current, error);
+      });
+    }
+  }
+
+  /**
+   * Stores an outcome; while another process holds the write lock (each try already waited busy_timeout),
+   * tries again with backoff, then gives up with the last error (the caller says so).
+   */
+  private async store(write: () => void): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return write();
+      } catch (error) {
+        if (!isBusy(error) || tries >= STORE_TRIES || !this.ctx.db.open) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** tries)));
+      }
     }
   }
 
@@ -526,7 +660,8 @@ export class JobRunner implements Disposable {
           });
           return output;
         } catch (error) {
-          if (signal.aborted || isAbortError(error) || !isRetryable(error) || tries >= policy.attempts) throw error;
+          // Busy: another process held the write lock past busy_timeout; the step goes on from its checkpoint.
+          if (signal.aborted || isAbortError(error) || !(isRetryable(error) || isBusy(error)) || tries >= policy.attempts) throw error;
           const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tries - 1));
           this.log(
             jobId,

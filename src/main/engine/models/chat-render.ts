@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Template } from '@huggingface/jinja';
 import type { ChatMessage, ToolSpec } from './backend';
 import { callInstruction, detectCallFormat, fromCanonicalText, pyJson, type CallFormat } from './call-formats';
+import { renderTemplateGuarded } from './template-guard';
 
 /**
  * The one rendering path from (tools, conversation) to a model's text: the model's own Jinja chat template
@@ -106,32 +107,35 @@ const PROBE_TOOL = {
   },
 };
 
-const probes = new Map<string, { mode: ToolMode; error?: string }>();
+const probes = new Map<string, { mode: ToolMode; error?: string; refused?: string }>();
 
-/** Does the template print the tools it is given? Rendered once with a probe tool (cached per template). */
+/**
+ * Does the template print the tools it is given? Rendered once with a probe tool (cached per template), in a
+ * worker with time, memory and output limits (`template-guard.ts`): the template comes from a model file.
+ * A template that overruns them is refused (`ChatRenderError`), not rendered in this thread.
+ */
 function probeToolRendering(template: string, bosToken: string, eosToken: string): { mode: ToolMode; error?: string } {
   const key = JSON.stringify([template, bosToken, eosToken]);
   let found = probes.get(key);
   if (!found) {
-    try {
-      const text = compile(template).render({
-        messages: [
-          { role: 'system', content: 'S' },
-          { role: 'user', content: 'U' },
-        ],
-        tools: [PROBE_TOOL],
-        add_generation_prompt: true,
-        bos_token: bosToken,
-        eos_token: eosToken,
-        date_string: '01 Jan 2025',
-      });
-      found = { mode: text.includes(PROBE_TOOL.function.name) ? 'native' : 'injected' };
-    } catch (error) {
-      found = { mode: 'injected', error: (error as Error).message };
-    }
+    const rendered = renderTemplateGuarded(template, {
+      messages: [
+        { role: 'system', content: 'S' },
+        { role: 'user', content: 'U' },
+      ],
+      tools: [PROBE_TOOL],
+      add_generation_prompt: true,
+      bos_token: bosToken,
+      eos_token: eosToken,
+      date_string: '01 Jan 2025',
+    });
+    if (rendered.ok) found = { mode: rendered.text.includes(PROBE_TOOL.function.name) ? 'native' : 'injected' };
+    else if (rendered.unsafe) found = { mode: 'injected', refused: `The model's chat template is refused: ${rendered.error}.` };
+    else found = { mode: 'injected', error: rendered.error };
     if (probes.size > 64) probes.clear();
     probes.set(key, found);
   }
+  if (found.refused) throw new ChatRenderError(found.refused);
   return found;
 }
 

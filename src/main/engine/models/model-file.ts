@@ -1,5 +1,5 @@
 import * as nodeLlamaCpp from 'node-llama-cpp';
-import { chatTemplateFromMetadata } from './chat-render';
+import { ChatRenderError, chatTemplateFromMetadata } from './chat-render';
 import { GgufError, metaNumber, metaString, readGguf, type GgufFile } from './gguf/read';
 import { FILE_TYPE_NAMES, ggmlTypeName } from './gguf/types';
 
@@ -45,11 +45,25 @@ export class ModelFileError extends Error {
   }
 }
 
-export function describeGguf(header: GgufFile): ModelFileInfo {
+/** Largest count a header field may give (context length, layers, heads, vocabulary): 2^31 - 1. */
+const MAX_COUNT = 2 ** 31 - 1;
+
+export function describeGguf(header: GgufFile, file = 'the GGUF header'): ModelFileInfo {
   const meta = header.metadata;
   const arch = metaString(meta, 'general.architecture') ?? '';
-  const key = (k: string) => metaNumber(meta, `${arch}.${k}`) ?? null;
+  // Every number that becomes a column is a whole count in range: +Inf or 1e300 in `context_length` was
+  // stored, and then every listing of models failed its contract.
+  const key = (k: string): number | null => {
+    const name = `${arch}.${k}`;
+    const v = metaNumber(meta, name);
+    if (v === undefined) return null;
+    if (!Number.isSafeInteger(v) || v < 0 || v > MAX_COUNT)
+      throw new GgufError('corrupt', file, `metadata "${name}" is ${String(meta[name])}, not a whole number from 0 to ${MAX_COUNT}`);
+    return v;
+  };
   const parameters = header.tensors.reduce((sum, t) => sum + t.dims.reduce((a, b) => a * b, 1), 0);
+  if (!Number.isSafeInteger(parameters))
+    throw new GgufError('corrupt', file, `the tensors hold ${parameters} parameters, more than can be counted`);
   const fileType = metaNumber(meta, 'general.file_type');
   let quantization = fileType !== undefined ? (FILE_TYPE_NAMES[fileType] ?? `file type ${fileType}`) : '';
   if (!quantization) {
@@ -88,13 +102,15 @@ export function describeGguf(header: GgufFile): ModelFileInfo {
  */
 export async function inspectModelFile(file: string): Promise<ModelFileInfo> {
   let header: GgufFile;
+  let info: ModelFileInfo;
   try {
     header = await readGguf(file);
+    info = describeGguf(header, file);
   } catch (error) {
     if (error instanceof GgufError) throw new ModelFileError(error.kind, file, error.message);
+    if (error instanceof ChatRenderError) throw new ModelFileError('corrupt', file, `${file}: ${error.message}`);
     throw error;
   }
-  const info = describeGguf(header);
   if (!info.architecture)
     throw new ModelFileError('corrupt', file, `${file}: general.architecture is missing, so this GGUF is not a model llama.cpp can load`);
   if (!SUPPORTED_ARCHITECTURES.has(info.architecture)) {

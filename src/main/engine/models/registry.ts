@@ -82,15 +82,20 @@ function toRecord(row: ModelRow, modelsDir: string): ModelRecord {
     adapterFile: row.adapter_file ? path.resolve(modelsDir, row.adapter_file) : null,
     trainer: row.trainer,
     architecture: row.architecture,
-    parameters: row.parameters,
+    // A count stored before headers were checked (+Inf context length) reads as unknown, not as a broken list.
+    parameters: wholeOrNull(row.parameters),
     quantization: row.quantization,
-    contextLength: row.context_length,
+    contextLength: wholeOrNull(row.context_length),
     chatTemplate: row.chat_template,
     sizeBytes: row.size_bytes,
     sha256: row.sha256,
     metadata,
     createdAt: row.created_at,
   };
+}
+
+function wholeOrNull(value: number | null): number | null {
+  return value !== null && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }
 
 /** Where a file is stored: relative when inside the models folder (so a workspace can move). */

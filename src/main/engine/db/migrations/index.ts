@@ -6,6 +6,7 @@ import { sql as evolution } from './0005_evolution';
 import { sql as trainPoints } from './0006_train_points';
 import { sql as browseScale } from './0007_browse_scale';
 import { sql as browseCovering } from './0008_browse_covering';
+import { sql as jobLeases } from './0009_job_leases';
 
 export interface Migration {
   readonly version: number;
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'train_points', sql: trainPoints },
   { version: 7, name: 'browse_scale', sql: browseScale },
   { version: 8, name: 'browse_covering', sql: browseCovering },
+  { version: 9, name: 'job_leases', sql: jobLeases },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

@@ -80,25 +80,30 @@ export async function verifyStep(ctx: Ctx, seq: number) {
     ctx.progress(++i, gens.length, 'verifying and voting');
   }
   let verified = 0;
-  ctx.commit((db) => {
-    for (const m of made) {
-      const id = insertSample(db, m.sample);
-      if (id === null) continue;
-      db.prepare('UPDATE samples SET vote_share = ?, template_hash = ?, sampling_json = ? WHERE id = ?').run(
-        m.share,
-        m.templateHash,
-        m.sampling,
-        id,
-      );
-      insertVerdicts(db, id, 1, m.verdicts);
-      db.prepare('UPDATE round_generations SET sample_id = ? WHERE id = ?').run(id, m.gen);
-      if (m.sample.status === 'candidate') verified++;
-    }
-    setMetric(db, round.id, 'samples_generated', made.length);
-    setMetric(db, round.id, 'samples_verified', verified);
-    setStage(db, round.id, s.curation === 'wait' ? 'curation' : 'select');
-  }, {});
-  const output = { generated: made.length, verified };
-  ctx.commit(() => undefined, { output });
+  // The samples and the step's output in one transaction: a kill in between would otherwise store the
+  // round's samples twice (the resumed step finds no output and verifies again).
+  const output = { generated: made.length, verified: 0 };
+  ctx.commit(
+    (db) => {
+      for (const m of made) {
+        const id = insertSample(db, m.sample);
+        if (id === null) continue;
+        db.prepare('UPDATE samples SET vote_share = ?, template_hash = ?, sampling_json = ? WHERE id = ?').run(
+          m.share,
+          m.templateHash,
+          m.sampling,
+          id,
+        );
+        insertVerdicts(db, id, 1, m.verdicts);
+        db.prepare('UPDATE round_generations SET sample_id = ? WHERE id = ?').run(id, m.gen);
+        if (m.sample.status === 'candidate') verified++;
+      }
+      output.verified = verified;
+      setMetric(db, round.id, 'samples_generated', made.length);
+      setMetric(db, round.id, 'samples_verified', verified);
+      setStage(db, round.id, s.curation === 'wait' ? 'curation' : 'select');
+    },
+    { output },
+  );
   return output;
 }

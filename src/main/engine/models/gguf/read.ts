@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, GgufValueType, ggmlTypeName, tensorByteSize, type TensorInfo } from './types';
+import { GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, GgufValueType, ggmlTypeName, isKnownGgmlType, tensorByteSize, type TensorInfo } from './types';
 
 export type GgufErrorKind = 'missing' | 'not_gguf' | 'truncated' | 'unsupported' | 'corrupt';
 
@@ -40,6 +40,26 @@ export interface ReadGgufOptions {
   /** Fail when the file is shorter than the tensor data it declares (default true). */
   checkSize?: boolean;
 }
+
+/**
+ * Limits on what a header may ask of memory. A GGUF's counts are checked against the file's size, but
+ * that is not enough: 12 MB of empty nested arrays became 1.9 GB of JS arrays. Real files stay far below:
+ * the largest vocabularies hold ~260 k tokens and ~500 k merges, chat templates are a few kB.
+ */
+export const GGUF_LIMITS = {
+  /** Items in one metadata array. */
+  arrayItems: 16_000_000,
+  /** Arrays inside arrays, over the whole header. */
+  nestedArrays: 65_536,
+  /** Depth of arrays inside arrays (a plain array is depth 1). */
+  arrayDepth: 4,
+  /** Bytes of one string value (a chat template, a token). */
+  stringBytes: 16 * 1024 * 1024,
+  /** Bytes of a metadata key. */
+  keyBytes: 65_536,
+  /** Bytes of a tensor name (llama.cpp's GGML_MAX_NAME, terminator excluded). */
+  tensorNameBytes: 63,
+} as const;
 
 const CHUNK = 1 << 20;
 
@@ -149,23 +169,28 @@ class Cursor {
   }
 
   /** A string when it is already buffered (the many short strings of a vocabulary), else undefined. */
-  trySyncString(): string | undefined {
+  trySyncString(maxBytes: number = GGUF_LIMITS.stringBytes): string | undefined {
     if (!this.has(8)) return undefined;
     const o = this.pos - this.bufStart;
     const lo = this.buf.readUInt32LE(o);
     const hi = this.buf.readUInt32LE(o + 4);
-    if (hi !== 0 || !this.has(8 + lo)) return undefined;
+    if (hi !== 0 || lo > maxBytes || !this.has(8 + lo)) return undefined;
     this.pos += 8;
     return this.bytes(lo);
   }
 
-  async string(what: string): Promise<string> {
-    const quick = this.trySyncString();
+  async string(what: string, maxBytes: number = GGUF_LIMITS.stringBytes): Promise<string> {
+    const quick = this.trySyncString(maxBytes);
     if (quick !== undefined) return quick;
+    const at = this.pos;
     const len = await this.count(`${what} length`, 1);
+    if (len > maxBytes) throw new GgufError('corrupt', this.file, `${what} is ${len} bytes long (at most ${maxBytes})`, at);
     await this.need(len);
     return this.bytes(len);
   }
+
+  /** Nested arrays read so far (see GGUF_LIMITS.nestedArrays). */
+  nestedArrays = 0;
 }
 
 function small(v: bigint): number | bigint {
@@ -247,8 +272,14 @@ async function readValue(c: Cursor, type: number, key: string): Promise<unknown>
 export async function readGguf(file: string, options: ReadGgufOptions = {}): Promise<GgufFile> {
   let fh: fs.FileHandle;
   try {
+    // Before opening: opening a FIFO waits for a writer forever, a device may never end.
+    const st = await fs.stat(file);
+    if (st.isDirectory()) throw new GgufError('not_gguf', file, 'is a folder, not a GGUF file');
+    if (!st.isFile())
+      throw new GgufError('not_gguf', file, 'is not a regular file (a pipe, socket or device); give the path of a GGUF file');
     fh = await fs.open(file, 'r');
   } catch (error) {
+    if (error instanceof GgufError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new GgufError('missing', file, 'no such file');
     if (code === 'EISDIR') throw new GgufError('not_gguf', file, 'is a folder, not a GGUF file');
@@ -277,14 +308,16 @@ export async function readGguf(file: string, options: ReadGgufOptions = {}): Pro
     const metadata: Record<string, unknown> = {};
     const types: Record<string, GgufValueTypeInfo> = {};
     for (let i = 0; i < kvCount; i++) {
-      const key = await c.string(`metadata key #${i}`);
+      const keyAt = c.pos;
+      const key = await c.string(`metadata key #${i}`, GGUF_LIMITS.keyBytes);
+      if (Object.hasOwn(types, key)) throw new GgufError('corrupt', file, `metadata key "${key}" appears twice (#${i})`, keyAt);
       const type = await c.readU32();
       if (type === GgufValueType.ARRAY) {
         const itemType = await c.readU32();
         const minBytes = ITEM_MIN_BYTES[itemType];
         if (minBytes === undefined) throw new GgufError('corrupt', file, `array "${key}" has unknown item type ${itemType}`, c.pos - 4);
-        const n = await c.count(`array "${key}" length`, minBytes);
-        metadata[key] = await readArray(c, itemType, n, key);
+        const n = await arrayLength(c, `array "${key}"`, minBytes);
+        metadata[key] = await readArray(c, itemType, n, key, 1);
         types[key] = { type, itemType };
       } else {
         metadata[key] = await readValue(c, type, key);
@@ -297,8 +330,12 @@ export async function readGguf(file: string, options: ReadGgufOptions = {}): Pro
       throw new GgufError('corrupt', file, `general.alignment must be a power of two, got ${String(alignmentValue)}`);
     }
     const tensors: TensorInfo[] = [];
+    const names = new Set<string>();
     for (let i = 0; i < tensorCount; i++) {
-      const name = await c.string(`tensor #${i} name`);
+      const nameAt = c.pos;
+      const name = await c.string(`tensor #${i} name`, GGUF_LIMITS.tensorNameBytes);
+      if (names.has(name)) throw new GgufError('corrupt', file, `tensor name "${name}" appears twice (tensor #${i})`, nameAt);
+      names.add(name);
       const at = c.pos;
       const nDims = await c.readU32();
       if (nDims > 8) throw new GgufError('corrupt', file, `tensor "${name}" has ${nDims} dimensions (at most 8)`, at);
@@ -309,12 +346,36 @@ export async function readGguf(file: string, options: ReadGgufOptions = {}): Pro
         if (typeof dim === 'bigint') throw new GgufError('corrupt', file, `tensor "${name}" dimension ${d} is ${dim}`, c.pos - 8);
         dims.push(dim);
       }
+      const elements = dims.reduce((a, b) => a * b, 1);
+      if (!Number.isSafeInteger(elements))
+        throw new GgufError('corrupt', file, `tensor "${name}" has [${dims.join(', ')}]: more elements than can be counted`, at);
       await c.need(12);
       const type = c.u32();
+      // An unknown type cannot be sized, so nothing about the data can be checked: llama.cpp refuses it too.
+      if (!isKnownGgmlType(type)) throw new GgufError('corrupt', file, `tensor "${name}" has unknown ggml type ${type}`, c.pos - 4);
       const offset = c.u64();
       if (typeof offset === 'bigint') throw new GgufError('corrupt', file, `tensor "${name}" offset is ${offset}`, c.pos - 8);
+      if (offset % alignment !== 0)
+        throw new GgufError(
+          'corrupt',
+          file,
+          `tensor "${name}" offset ${offset} is not a multiple of the alignment ${alignment}`,
+          c.pos - 8,
+        );
       const size = tensorByteSize(type, dims);
       tensors.push({ name, dims, type, offset, ...(size !== undefined ? { size } : {}) });
+    }
+    // Tensor data may not overlap (a header that declares one tensor too many points into another's data).
+    const byOffset = [...tensors].sort((a, b) => a.offset - b.offset);
+    for (let i = 1; i < byOffset.length; i++) {
+      const prev = byOffset[i - 1]!;
+      const t = byOffset[i]!;
+      if (t.offset < prev.offset + (prev.size ?? 0))
+        throw new GgufError(
+          'corrupt',
+          file,
+          `tensor "${t.name}" (offset ${t.offset}) overlaps the data of tensor "${prev.name}" (offset ${prev.offset}, ${prev.size} bytes)`,
+        );
     }
     const dataOffset = Math.ceil(c.pos / alignment) * alignment;
     let dataSize: number | undefined = 0;
@@ -340,18 +401,31 @@ export async function readGguf(file: string, options: ReadGgufOptions = {}): Pro
   }
 }
 
-async function readArray(c: Cursor, itemType: number, n: number, key: string): Promise<unknown[]> {
-  const out: unknown[] = new Array(n);
+async function arrayLength(c: Cursor, what: string, minBytes: number): Promise<number> {
+  const at = c.pos;
+  const n = await c.count(`${what} length`, minBytes);
+  if (n > GGUF_LIMITS.arrayItems) throw new GgufError('corrupt', c.file, `${what} has ${n} items (at most ${GGUF_LIMITS.arrayItems})`, at);
+  return n;
+}
+
+async function readArray(c: Cursor, itemType: number, n: number, key: string, depth: number): Promise<unknown[]> {
   if (itemType === GgufValueType.ARRAY) {
+    if (depth >= GGUF_LIMITS.arrayDepth)
+      throw new GgufError('corrupt', c.file, `array "${key}" nests arrays deeper than ${GGUF_LIMITS.arrayDepth} levels`, c.pos);
+    c.nestedArrays += n;
+    if (c.nestedArrays > GGUF_LIMITS.nestedArrays)
+      throw new GgufError('corrupt', c.file, `array "${key}" brings the header over ${GGUF_LIMITS.nestedArrays} nested arrays`, c.pos);
+    const out: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const inner = await c.readU32();
       const minBytes = ITEM_MIN_BYTES[inner];
       if (minBytes === undefined) throw new GgufError('corrupt', c.file, `array "${key}[${i}]" has unknown item type ${inner}`, c.pos - 4);
-      const len = await c.count(`array "${key}[${i}]" length`, minBytes);
-      out[i] = await readArray(c, inner, len, `${key}[${i}]`);
+      const len = await arrayLength(c, `array "${key}[${i}]"`, minBytes);
+      out[i] = await readArray(c, inner, len, `${key}[${i}]`, depth + 1);
     }
     return out;
   }
+  const out: unknown[] = new Array(n);
   const size = FIXED_BYTES[itemType];
   if (size !== undefined) {
     await c.need(n * size);
