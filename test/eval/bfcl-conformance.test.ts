@@ -31,6 +31,8 @@ function check(item: BfclItem, calls: PrintedCall[] | string) {
     tools: item.functions,
     answer: item.answerText,
     output: typeof calls === 'string' ? calls : printCallsText(calls),
+    // The printer writes Java maps as double-brace initialisers, which BFCL's decoder reads as empty.
+    decoder: 'bfcl-fixed',
   });
 }
 

@@ -5,7 +5,9 @@
  *
  * Known differences: BFCL's Java/JavaScript decoders are tree-sitter parsers; ours read the same call shape
  * from the source text (see `bfcl-decode.ts`). Model-specific name rewriting (`.` → `_` for some APIs) is not
- * applied: outputs are read as a prompting model's text.
+ * applied: outputs are read as a prompting model's text. Where BFCL's decoding surprises (a repeated keyword
+ * keeps its last value, `foo().f(…)` is `f`, Java double-brace maps read as empty, …) we decode as it does,
+ * its bugs included unless `decoder: 'bfcl-fixed'`; docs/evaluation.md lists each case.
  */
 import { parseCalls } from '../tools/call-parse';
 import { fromCallValue, PyFloat, pyIn, pyEquals, pyRepr, PyTuple, pyType, type PyDict, type PyType, type PyValue } from '../tools/py-value';
@@ -26,9 +28,14 @@ export interface BfclCheckInput {
   /** The raw model text. */
   output: string;
   language?: BfclLanguage;
-  /** 'bfcl' (default): decode as BFCL does for prompting models. 'any': also accept JSON/Hermes/OpenAI forms. */
-  decoder?: 'bfcl' | 'any';
+  /**
+   * 'bfcl' (default): decode as BFCL does for prompting models, its bugs included (see docs/evaluation.md).
+   * 'bfcl-fixed': the same with those bugs fixed. 'any': 'bfcl', and also JSON/Hermes/OpenAI forms.
+   */
+  decoder?: BfclDecoder;
 }
+
+export type BfclDecoder = 'bfcl' | 'bfcl-fixed' | 'any';
 
 export interface BfclCheckResult {
   valid: boolean;
@@ -66,8 +73,8 @@ function isEmptyOutput(calls: DecodedCall[] | null): boolean {
   return calls === null || calls.length === 0;
 }
 
-function decode(output: string, language: BfclLanguage, decoder: 'bfcl' | 'any' | undefined) {
-  const decoded = decodeBfcl(output, language);
+function decode(output: string, language: BfclLanguage, decoder: BfclDecoder | undefined) {
+  const decoded = decodeBfcl(output, language, decoder === 'bfcl-fixed' ? 'fixed' : 'bfcl');
   if (!decoded.ok && decoder === 'any') {
     const parsed = parseCalls(output);
     if (parsed.ok && parsed.format !== 'python') {
@@ -116,7 +123,7 @@ export function checkBfcl(input: BfclCheckInput): BfclCheckResult {
   return checkPrepared(prepareBfcl(input), input.output, input.decoder);
 }
 
-export function checkPrepared(item: PreparedBfclItem, output: string, decoder?: 'bfcl' | 'any'): BfclCheckResult {
+export function checkPrepared(item: PreparedBfclItem, output: string, decoder?: BfclDecoder): BfclCheckResult {
   const kind = item.kind;
   if (kind === 'irrelevance' || kind === 'relevance') {
     // Relevance and irrelevance: only whether a call was produced matters (decoded as Python, as BFCL does).

@@ -34,16 +34,51 @@ export function bfclPrepare(text: string): string {
   return s;
 }
 
-export function decodeBfcl(text: string, language: BfclLanguage): DecodeResult {
+/**
+ * Whether the list is still open where a `# comment` on the last line starts (brackets counted outside
+ * string literals): then the `]` that BFCL appends is inside the comment, and Python finds "[" never closed.
+ */
+export function openAtTrailingComment(text: string): boolean {
+  let quote: string | null = null;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (text.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = null;
+      }
+    } else if (c === '"' || c === "'") quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+    else if (c === '[' || c === '(' || c === '{') depth++;
+    else if (c === ']' || c === ')' || c === '}') depth--;
+    else if (c === '#') {
+      const newline = text.indexOf('\n', i);
+      if (newline < 0) return depth > 0;
+      i = newline;
+    }
+  }
+  return false;
+}
+
+/**
+ * 'bfcl': as BFCL decodes, its bugs included (Java double-brace initialisers read as empty, JavaScript template
+ * literals keeping their backticks), so that verdicts match the leaderboard's. 'fixed': those two read as meant.
+ */
+export type BfclQuirks = 'bfcl' | 'fixed';
+
+export function decodeBfcl(text: string, language: BfclLanguage, quirks: BfclQuirks = 'bfcl'): DecodeResult {
   const prepared = bfclPrepare(text);
   try {
     if (language === 'python') {
+      // `f(a=1) # note` becomes `[f(a=1) # note]`: the "]" is commented out (ours would read past it).
+      if (openAtTrailingComment(prepared)) return { ok: false, error: "Invalid syntax. Failed to decode AST. '[' was never closed" };
       // Python's `.strip().strip("'")` before `ast.parse`; the text starts with "[" so only inner quotes matter.
       const calls = tryParsePythonCalls(prepared, 0, prepared.length, true);
       if (!Array.isArray(calls)) return { ok: false, error: `Invalid syntax. Failed to decode AST. ${calls.message}` };
       return { ok: true, calls: calls.map((c) => ({ name: c.name, args: c.args })) };
     }
-    return decodeSourceCall(prepared.slice(1, -1), language);
+    return decodeSourceCall(prepared.slice(1, -1), language, quirks);
   } catch (error) {
     if (error instanceof PyParseError || error instanceof SourceError)
       return { ok: false, error: `Invalid syntax. Failed to decode AST. ${error.message}` };
@@ -99,16 +134,49 @@ function genericEnd(src: string, at: number): number {
   return 0;
 }
 
-function unquote(value: string, language: BfclLanguage): string {
+/**
+ * String literals lose their quotes. A JavaScript template literal keeps its backticks: BFCL's decoder
+ * unquotes only `string` nodes, and tree-sitter calls a template literal `template_string`.
+ */
+function unquote(value: string, backticks: boolean): string {
   const first = value[0];
   const last = value[value.length - 1];
-  if (value.length >= 2 && first === last && (first === '"' || first === "'" || (language === 'javascript' && first === '`'))) {
-    return value.slice(1, -1);
+  if (value.length >= 2 && first === last && (first === '"' || first === "'" || (backticks && first === '`'))) return value.slice(1, -1);
+  return value;
+}
+
+/**
+ * Java's anonymous-class ("double-brace") initialisers, `new HashMap<K, V>() {{ put(k, v); }}`: BFCL's decoder
+ * rebuilds an object creation from its type and arguments only, so the body is dropped and the map or list
+ * reads as empty. (A bug in BFCL; followed, so that verdicts match the leaderboard's.)
+ */
+function dropClassBody(value: string): string {
+  const head = /^new\s+[A-Za-z_$][\w$.]*\s*(?:<[^(){}]*>)?\s*\(/.exec(value);
+  if (!head) return value;
+  let depth = 0;
+  for (let i = head[0].length - 1; i < value.length; i++) {
+    const c = value[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < value.length && value[i] !== c; i++) if (value[i] === '\\') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) {
+      const rest = value.slice(i + 1).trim();
+      return rest.startsWith('{') && rest.endsWith('}') ? value.slice(0, i + 1) : value;
+    }
   }
   return value;
 }
 
-function decodeSourceCall(src: string, language: BfclLanguage): DecodeResult {
+/**
+ * What may stand before the call in a statement: `return`, a declaration or an assignment (`Object r =`,
+ * `const r =`, `r =`). BFCL's tree-sitter decoders look for the first call wherever it is.
+ */
+const WRAPPER =
+  /^\s*(?:return\s+|(?:(?:const|let|var|final)\s+)?(?:[A-Za-z_$][\w$.]*(?:\s*<[^=;()]*>)?(?:\s*\[\s*\])*\s+)?[A-Za-z_$][\w$]*\s*=(?!=)\s*)/;
+
+function decodeSourceCall(whole: string, language: BfclLanguage, quirks: BfclQuirks): DecodeResult {
+  const wrapper = WRAPPER.exec(whole);
+  const src = wrapper ? whole.slice(wrapper[0].length) : whole;
   const head = /^\s*([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\(/.exec(src);
   if (!head || !head[1]) {
     if (src.trim() === '') return { ok: true, calls: null }; // BFCL's decoders find no call: not a list of calls
@@ -117,7 +185,8 @@ function decodeSourceCall(src: string, language: BfclLanguage): DecodeResult {
   const name = head[1].replace(/\s+/g, '');
   const { args, end } = splitArgs(src, head[0].length - 1, language);
   const rest = src.slice(end).trim();
-  if (rest !== '' && rest !== ';') {
+  // Further statements (`f(…); g(…)`): BFCL takes the first call.
+  if (rest !== '' && !rest.startsWith(';')) {
     // JavaScript reads `a(x=1), b(y=2)` as a sequence expression (no call found); Java cannot parse it.
     if (language === 'javascript' && rest.startsWith(',')) return { ok: true, calls: null };
     throw new SourceError(`unexpected text after the call: "${rest.slice(0, 20)}"`);
@@ -131,7 +200,8 @@ function decodeSourceCall(src: string, language: BfclLanguage): DecodeResult {
     const value = kw ? (kw[2] as string).trim() : text;
     if (!kw && !/^[A-Za-z_$][\w$]*$/.test(text)) continue; // BFCL keeps only identifiers among positional arguments
     if (out.has(key)) throw new SourceError('Error: Multiple arguments with the same name are not supported.');
-    out.set(key, unquote(value, language));
+    const read = unquote(value, language === 'javascript' && quirks === 'fixed');
+    out.set(key, language === 'java' && quirks === 'bfcl' ? dropClassBody(read) : read);
   }
   return { ok: true, calls: [{ name, args: out }] };
 }

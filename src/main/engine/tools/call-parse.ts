@@ -133,7 +133,7 @@ function readPythonCalls(text: string, start: number, end: number, strict: boole
   // Most call text is simple literals: read in one scan, or by the general parser when the scan gives up.
   const simple = fast ? fastPythonCalls(text, start, end, strict) : undefined;
   if (simple !== undefined) return simple;
-  const p = new PyParser(text, { jsonLiterals: !strict, spacedNames: !strict }, start, end);
+  const p = new PyParser(text, { jsonLiterals: !strict, spacedNames: !strict, bfcl: strict }, start, end);
   p.ws();
   const calls: TypedCall[] = [];
   const bracketed = p.peek() === 91;
@@ -150,7 +150,7 @@ function readPythonCalls(text: string, start: number, end: number, strict: boole
     }
     const at = p.pos;
     const e: Expr = p.expr();
-    if (e.k !== 'call' || dottedName(e.func) === undefined) {
+    if (e.k !== 'call' || (!strict && dottedName(e.func) === undefined)) {
       return {
         kind: 'not_a_call',
         message: `expected a call like name(arg=value) but found "${text.slice(at, Math.min(at + 30, p.pos))}"`,

@@ -21,6 +21,11 @@ export interface PyParseOptions {
   jsonLiterals?: boolean;
   /** Allow spaces inside a called name (`Get Weather(city="x")`), as ToolACE names have. */
   spacedNames?: boolean;
+  /**
+   * Read calls as BFCL's decoder does (Python's `ast` and `resolve_ast_call`): a repeated keyword argument
+   * keeps its last value, and a `*starred` argument is a positional one (ignored), wherever it stands.
+   */
+  bfcl?: boolean;
 }
 
 export class PyParseError extends Error {
@@ -257,7 +262,24 @@ export class PyParser {
         break;
       }
       const argPos = this.pos;
-      if (this.peek() === 42) this.fail('unsupported', '*args and **kwargs are not supported', argPos);
+      if (this.peek() === 42) {
+        // `*x` is legal after keywords too (`f(a=1, *x)`); BFCL ignores it like every positional argument.
+        if (!this.opts.bfcl || this.src.charCodeAt(this.pos + 1) === 42)
+          this.fail('unsupported', '*args and **kwargs are not supported', argPos);
+        this.pos++;
+        args.push(this.expr());
+        this.ws();
+        const after = this.peek();
+        if (after === 44) {
+          this.pos++;
+          continue;
+        }
+        if (after === 41) {
+          this.pos++;
+          break;
+        }
+        this.fail('syntax', `expected "," or ")" in the call's arguments but found "${this.src.slice(this.pos, this.pos + 12)}"`);
+      }
       // keyword argument: identifier followed by "=" (but not "==")
       let keyword: string | undefined;
       if (isIdStart(this.peek())) {
@@ -271,7 +293,9 @@ export class PyParser {
       }
       const value = this.expr();
       if (keyword !== undefined) {
-        if (kwargs.some((kw) => kw.name === keyword)) this.fail('duplicate_argument', `keyword argument "${keyword}" repeated`, argPos);
+        // Python's ast accepts a repeated keyword (only compiling rejects it) and BFCL's dict keeps the last.
+        if (!this.opts.bfcl && kwargs.some((kw) => kw.name === keyword))
+          this.fail('duplicate_argument', `keyword argument "${keyword}" repeated`, argPos);
         kwargs.push({ name: keyword, value, pos: argPos });
       } else {
         if (kwargs.length > 0) this.fail('syntax', 'positional argument follows keyword argument', argPos);
@@ -605,6 +629,21 @@ export class PyParser {
     if (code > 0x10ffff) this.fail('syntax', 'escape is beyond Unicode', at);
     return len === 8 ? String.fromCodePoint(code) : String.fromCharCode(code);
   }
+}
+
+/**
+ * The name BFCL's `resolve_ast_call` gives a call's function: the attribute names down to the first thing that
+ * is not an attribute, plus that thing when it is a name (`foo().f` is `f`, `a.b().c.f` is `c.f`).
+ */
+export function bfclCallName(e: Expr): string {
+  const parts: string[] = [];
+  let at = e;
+  while (at.k === 'attr') {
+    parts.push(at.attr);
+    at = at.value;
+  }
+  if (at.k === 'name') parts.push(at.id);
+  return parts.reverse().join('.');
 }
 
 /** The dotted name of a call's function (`pkg.mod.f`), or undefined when it is not a plain name. */

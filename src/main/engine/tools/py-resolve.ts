@@ -3,7 +3,7 @@
  * name becomes its text, a nested call with keywords becomes `{name: {args}}`, a call without keywords its
  * source text, arithmetic is evaluated. In strict (BFCL) mode the cases BFCL's decoder rejects are rejected.
  */
-import { dottedName, PyParseError, type Expr } from './py-parse';
+import { bfclCallName, dottedName, PyParseError, type Expr } from './py-parse';
 import { PyFloat, PyTuple, pyRepr, reprFloat, type PyDict, type PyValue } from './py-value';
 
 export interface TypedCall {
@@ -15,7 +15,7 @@ export interface TypedCall {
 }
 
 export function resolveCall(e: Extract<Expr, { k: 'call' }>, strict: boolean): TypedCall {
-  const name = dottedName(e.func) ?? (strict ? '' : undefined);
+  const name = strict ? bfclCallName(e.func) : dottedName(e.func);
   if (name === undefined) throw new PyParseError('syntax', 'the called thing is not a name', e.pos);
   const args = new Map<string, PyValue>();
   for (const kw of e.kwargs) args.set(kw.name, resolveValue(kw.value, strict));
