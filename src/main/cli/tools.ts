@@ -7,8 +7,11 @@ import { formatTable } from './table';
 export function readJsonFile(file: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // Not a FIFO or device (reading one waits forever); a UTF-8 byte-order mark is accepted as `import` does.
+    if (!fs.statSync(file).isFile()) throw new Error(`${file}: not a regular file (a pipe, socket or device).`);
+    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
+    if (!(error as NodeJS.ErrnoException).code) throw error;
     throw new Error(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
   try {

@@ -46,9 +46,20 @@ function displayName(file: FileInput): string {
 function lineSource(file: FileInput): AsyncIterable<string> {
   if ('path' in file) {
     if (!fs.existsSync(file.path)) throw new ApiError('bad_file', `${file.path}: no such file.`, { file: file.path });
-    return readline.createInterface({ input: fs.createReadStream(file.path, { encoding: 'utf8' }), crlfDelay: Infinity });
+    if (!fs.statSync(file.path).isFile())
+      throw new ApiError('bad_file', `${file.path}: not a regular file (a pipe, socket or device).`, { file: file.path });
+    return withoutBom(readline.createInterface({ input: fs.createReadStream(file.path, { encoding: 'utf8' }), crlfDelay: Infinity }));
   }
-  return readline.createInterface({ input: Readable.from([file.text]), crlfDelay: Infinity });
+  return withoutBom(readline.createInterface({ input: Readable.from([file.text]), crlfDelay: Infinity }));
+}
+
+/** A UTF-8 byte-order mark before the first line is accepted, as `import` accepts it. */
+async function* withoutBom(lines: AsyncIterable<string>): AsyncIterable<string> {
+  let first = true;
+  for await (const line of lines) {
+    yield first ? line.replace(/^\uFEFF/, '') : line;
+    first = false;
+  }
 }
 
 function badLine(file: string, line: number, message: string, field?: string): never {

@@ -185,7 +185,15 @@ export async function importData(db: Db, options: ImportOptions): Promise<Import
         const built =
           'error' in record
             ? { problem: { path: '', reason: record.error } }
-            : buildSamples(module, record.value, { answers }, { file: file.file, line: record.line, format: sourceFormat }, options.status);
+            : buildGuarded(() =>
+                buildSamples(
+                  module,
+                  record.value,
+                  { answers },
+                  { file: file.file, line: record.line, format: sourceFormat },
+                  options.status,
+                ),
+              );
         if ('problem' in built) addProblem(file.file, record.line, built.problem.path, built.problem.reason);
         else {
           for (const sample of built.samples) {
@@ -225,6 +233,18 @@ export async function importData(db: Db, options: ImportOptions): Promise<Import
   );
   progress('done');
   return result('done', stored, duplicates);
+}
+
+/** A record that breaks the builder (a stack overflow on a pathological shape) is that record's problem, not the import's end. */
+function buildGuarded(
+  build: () => ReturnType<typeof buildSamples>,
+): ReturnType<typeof buildSamples> | { problem: { path: string; reason: string } } {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof RangeError) return { problem: { path: '', reason: `cannot be read (${error.message})` } };
+    throw error;
+  }
 }
 
 async function loadAnswers(file: string): Promise<Map<string, unknown>> {

@@ -34,6 +34,8 @@ export function sourceFiles(input: string): { folder: boolean; files: SourceFile
   } catch {
     throw new SourceError(`${root} does not exist.`);
   }
+  if (!stat.isDirectory() && !stat.isFile())
+    throw new SourceError(`${root} is not a regular file or a folder (a pipe, socket or device); give the path of a data file.`);
   if (!stat.isDirectory()) return { folder: false, files: [{ file: root, split: null, ...answersBeside(root) }] };
   const fromCard = cardFiles(root);
   const files = fromCard ?? scan(root).map((file) => ({ file, split: splitFromName(file) }));
@@ -54,7 +56,7 @@ function scan(dir: string): string[] {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== 'possible_answer') walk(full);
-      } else if (DATA_EXT.test(entry.name) && !NOT_DATA.has(entry.name)) out.push(full);
+      } else if (entry.isFile() && DATA_EXT.test(entry.name) && !NOT_DATA.has(entry.name)) out.push(full);
     }
   };
   walk(dir);
