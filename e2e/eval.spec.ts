@@ -32,7 +32,7 @@ test('import a BFCL set through the UI, see its category counts, check outputs a
   await page.getByTestId('eval-outputs').setInputFiles(file);
 
   const row = page.getByTestId('run-category-simple_python');
-  await expect(row).toContainText('75.0%');
+  await expect(row).toContainText('75.0 % (300/400)');
   await expect(row).toContainText('ast_decoder:decoder_failed ×100');
   await row.click();
   const failing = page.getByTestId('failing-simple_python_1');

@@ -528,7 +528,7 @@ export function Models() {
                         <Group gap={6}>
                           <Text fz="sm">{m.name}</Text>
                           {m.id === loadedId && (
-                            <Badge size="xs" color="teal">
+                            <Badge size="xs" color="teal.9">
                               loaded
                             </Badge>
                           )}
