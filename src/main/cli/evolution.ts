@@ -396,42 +396,35 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       // costs far more than the parallelism gains (measured here: 48 tokens in 0.1–0.4 s with 1 thread, 30–44 s with 2).
       const threads = flags.threads ?? 1;
       const real = await demoModel(client, flags.model ?? DEMO_MODEL, bar);
+      let modelId: number;
+      let demo: { evalSets: string[]; train: object };
       if (real) {
-        const given = settingsFromFlags({ ...flags, threads }, real.id) as Record<string, unknown>;
-        const settings = {
-          ...REAL_MODEL_DEMO_SETTINGS,
-          ...given,
-          train: { ...REAL_MODEL_DEMO_SETTINGS.train, ...(given.train as object | undefined) },
-        } as EvolveSettingsInput;
-        const { job, runId } = await runEvolution(engine, client, settings, bar);
-        bar.finish(
-          `Demo run ${runId} on ${real.name}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
-        );
-        await printRun(client, runId, (settings.evalSets as string[] | undefined) ?? REAL_MODEL_DEMO_SETTINGS.evalSets);
-        if (job.state !== 'done') process.exitCode = 1;
-        return;
+        modelId = real.id;
+        demo = REAL_MODEL_DEMO_SETTINGS;
+      } else {
+        const starter = await ensureStarter(engine.ctx.db, {
+          modelsDir: engine.ctx.workspace.modelsDir,
+          steps: flags.starterSteps,
+          bundled: flags.bundledStarter,
+          threads,
+          shape: DEMO_STARTER_SHAPE,
+          log: (line) => bar.log(line),
+          onProgress: (p) =>
+            bar.update({
+              label: 'starter',
+              done: p.step,
+              total: p.totalSteps ?? null,
+              message: p.loss !== undefined ? `loss ${p.loss.toFixed(3)}` : null,
+            }),
+        });
+        if (starter.trained)
+          bar.log(
+            `Starter model taught the call format in ${formatDuration(starter.seconds)} (final loss ${starter.finalLoss?.toFixed(3) ?? '?'})`,
+          );
+        modelId = starter.id;
+        demo = demoSettings(starter.bundled);
       }
-      const starter = await ensureStarter(engine.ctx.db, {
-        modelsDir: engine.ctx.workspace.modelsDir,
-        steps: flags.starterSteps,
-        bundled: flags.bundledStarter,
-        threads,
-        shape: DEMO_STARTER_SHAPE,
-        log: (line) => bar.log(line),
-        onProgress: (p) =>
-          bar.update({
-            label: 'starter',
-            done: p.step,
-            total: p.totalSteps ?? null,
-            message: p.loss !== undefined ? `loss ${p.loss.toFixed(3)}` : null,
-          }),
-      });
-      if (starter.trained)
-        bar.log(
-          `Starter model taught the call format in ${formatDuration(starter.seconds)} (final loss ${starter.finalLoss?.toFixed(3) ?? '?'})`,
-        );
-      const given = settingsFromFlags({ ...flags, threads }, starter.id) as Record<string, unknown>;
-      const demo = demoSettings(starter.bundled);
+      const given = settingsFromFlags({ ...flags, threads }, modelId) as Record<string, unknown>;
       const settings = {
         ...demo,
         ...given,
@@ -439,7 +432,7 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       } as EvolveSettingsInput;
       const { job, runId } = await runEvolution(engine, client, settings, bar);
       bar.finish(
-        `Demo run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
+        `Demo run ${runId}${real ? ` on ${real.name}` : ''}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
       );
       await printRun(client, runId, (settings.evalSets as string[] | undefined) ?? demo.evalSets, flags.mainSet);
       if (job.state !== 'done') process.exitCode = 1;
