@@ -1,22 +1,15 @@
 import { isCallFormat, type CallFormat } from './call-formats';
-import { chatTemplateFromMetadata, type ChatTemplate } from './chat-render';
-import { readGguf } from './gguf/read';
 import type { ModelRecord } from './registry';
 
 /**
- * A registered model's chat template as every sub-task renders it: the template in its GGUF, the tool
- * decision made for it, and the call format — the model's override (`metadata.callFormat`) when set, else
- * the one its template teaches.
+ * What the registry adds to a model's chat template: its call-format override (`metadata.callFormat`;
+ * without one the format its template teaches is used), and the special tokens `models.prompt` marks.
  */
 
 /** The model's call-format override, if any. */
 export function callFormatOverride(model: Pick<ModelRecord, 'metadata'>): CallFormat | null {
   const v = model.metadata.callFormat;
   return isCallFormat(v) ? v : null;
-}
-
-export async function modelChatTemplate(model: Pick<ModelRecord, 'path' | 'metadata'>): Promise<ChatTemplate> {
-  return chatTemplateFromMetadata((await readGguf(model.path)).metadata, callFormatOverride(model));
 }
 
 /** The texts of the vocabulary's control and user-defined tokens (`<|im_start|>`, `<tool_call>`, …). */
