@@ -13,3 +13,28 @@ export function formatBytes(bytes: number | null | undefined): string {
   }
   return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
+
+/** A span in words for the UI: `45 s`, `2 min 5 s`, `2 h 3 min`; '—' when unknown. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** What is left of a job: `2 min 5 s left`; '' when unknown (nothing is shown). */
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '';
+  return `${formatDuration(Math.ceil(seconds))} left`;
+}
+
+/** The terminal's compact span: `45s`, `2m05s`, `2h03m`; '?' when unknown. */
+export function formatCompactDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}

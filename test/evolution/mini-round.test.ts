@@ -223,12 +223,21 @@ describe('a self-evolution round on the starter model', () => {
         'evolution.run',
         settings(starter, { runId: 'curate', curation: 'wait', importsPerRound: 4, generatedPerRound: 0, evalRefinement: 'off' }),
       );
-      const stageOf = () =>
-        db.prepare(`SELECT id, stage FROM rounds WHERE run_id = 'curate' AND seq = 1`).get() as { id: number; stage: string } | undefined;
-      for (let i = 0; i < 600 && stageOf()?.stage !== 'curation'; i++) await new Promise((r) => setTimeout(r, 100));
-      const round = stageOf()!;
+      // The step reports each check of the round while it waits; two distinct reports mean it looked again
+      // after it started waiting and still waits (an event, not a sleep).
+      const waits = new Set<string>();
+      await new Promise<void>((resolve) => {
+        const off = client.on('jobs.progress', (p) => {
+          if (p.jobId !== job.id || !p.message?.startsWith('waiting for curation')) return;
+          waits.add(p.message);
+          if (waits.size >= 2) {
+            off();
+            resolve();
+          }
+        });
+      });
+      const round = db.prepare(`SELECT id, stage FROM rounds WHERE run_id = 'curate' AND seq = 1`).get() as { id: number; stage: string };
       expect(round.stage).toBe('curation');
-      await new Promise((r) => setTimeout(r, 1500));
       expect(runner.isExecuting(job.id)).toBe(true);
       expect(db.prepare('SELECT COUNT(*) AS n FROM sample_passk WHERE round_id = ?').get(round.id)).toEqual({ n: 0 });
       // The person rejects one labelled sample the round used; selection must leave it out.

@@ -31,14 +31,10 @@ export interface ProgressBarOptions {
   now?: () => number;
 }
 
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
+/** The CLI prints spans compactly (`2m05s`); shared so every command says them alike. */
+import { formatCompactDuration as formatDuration } from '../../shared/format';
+
+export { formatDuration };
 
 function formatCount(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OpenEngine } from './engine-opener';
+import { parseJsonOrLines } from '../../shared/json';
 import { formatTable } from './table';
 
 export function readJsonFile(file: string): unknown {
@@ -14,22 +15,8 @@ export function readJsonFile(file: string): unknown {
     if (!(error as NodeJS.ErrnoException).code) throw error;
     throw new Error(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    // A JSON Lines file of tools is accepted too: one tool per line.
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
-    if (lines.length > 1) {
-      return lines.map((line, i) => {
-        try {
-          return JSON.parse(line) as unknown;
-        } catch (lineError) {
-          throw new Error(`${file}:${i + 1}: not valid JSON (${(lineError as Error).message}).`);
-        }
-      });
-    }
-    throw new Error(`${file}: not valid JSON (${(error as Error).message}).`);
-  }
+  // A JSON Lines file of tools is accepted too: one tool per line.
+  return parseJsonOrLines(text, file);
 }
 
 export function registerToolsCommands(program: Command, open: OpenEngine): void {

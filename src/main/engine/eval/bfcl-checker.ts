@@ -15,6 +15,7 @@ import { parseTypedJson } from '../tools/typed-json';
 import type { CallValue } from '../tools/types';
 import { decodeBfcl, type BfclLanguage, type DecodedCall } from './bfcl-decode';
 import { javaConvert, JAVA_TYPES, jsConvert, JS_TYPES } from './bfcl-convert';
+import { isRecord } from '../../../shared/json';
 
 export interface BfclCheckInput {
   category: string;
@@ -62,10 +63,6 @@ export function languageOf(category: string): BfclLanguage {
   if (category.includes('javascript')) return 'javascript';
   if (category.includes('java')) return 'java';
   return 'python';
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** True when the decoded output holds no call (BFCL's `is_empty_output`: not a list of calls, or an empty one). */

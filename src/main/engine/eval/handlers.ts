@@ -5,10 +5,7 @@ import { importBfclSet } from './bfcl-import';
 import { importBfclSample } from './bfcl-sample';
 import { getRunInfo, listRuns, runCheck, runResults } from './eval-run';
 import { deleteSet, listItems, listSets, requireSet } from './sets-repo';
-
-function parseJson(text: string | null): never {
-  return (text === null ? null : JSON.parse(text)) as never;
-}
+import { parseJsonColumn } from '../lib/json-column';
 
 export const evalHandlers: Handlers<typeof evalMethods> = {
   'eval.import': async (input, ctx) => {
@@ -43,8 +40,8 @@ export const evalHandlers: Handlers<typeof evalMethods> = {
         id: i.id,
         key: i.item_key,
         category: i.category,
-        question: parseJson(i.question_json),
-        tools: parseJson(i.tools_json),
+        question: parseJsonColumn<never>(i.question_json),
+        tools: parseJsonColumn<never>(i.tools_json),
         answer: i.answer_json === null ? null : ((JSON.parse(i.answer_json) as { ground_truth?: unknown }).ground_truth as never),
       })),
     };

@@ -2,13 +2,12 @@ import { normalizeTools, ToolValidationError } from '../tools/normalize';
 import type { Call, CallValue, ToolDef } from '../tools/types';
 import { parseCallText } from './calls';
 import { RecordError, type DraftSample, type DraftTurn } from './types';
+import { isRecord } from '../../../shared/json';
+
+export { isRecord };
 
 /** The answer written for irrelevance samples when the source has none in words (BFCL, xLAM). */
 export const DEFAULT_REFUSAL = 'None of the available tools can answer this request.';
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function describe(value: unknown): string {
   if (value === null) return 'null';

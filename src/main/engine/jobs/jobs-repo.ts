@@ -1,6 +1,7 @@
 import type { JobDetail, JobLog, JobResource, JobState, JobStep, JobSummary, LogLevel, StepState } from '../../../shared/contract/jobs';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
+import { parseJsonColumn } from '../lib/json-column';
 
 /** The jobs, job_steps and job_logs tables: every query of the scheduler lives here. */
 
@@ -135,19 +136,15 @@ export function getJobSummary(db: Db, id: number): JobSummary | undefined {
   return row ? toSummary(db, row) : undefined;
 }
 
-function parseJson(text: string | null): never {
-  return (text === null ? null : JSON.parse(text)) as never;
-}
-
 export function toStep(row: StepRow): JobStep {
   return {
     id: row.id,
     seq: row.seq,
     name: row.name,
     state: row.state,
-    input: parseJson(row.input_json),
-    output: parseJson(row.output_json),
-    checkpoint: parseJson(row.checkpoint_json),
+    input: parseJsonColumn<never>(row.input_json),
+    output: parseJsonColumn<never>(row.output_json),
+    checkpoint: parseJsonColumn<never>(row.checkpoint_json),
     done: row.done,
     total: row.total,
     attempts: row.attempts,
@@ -161,8 +158,8 @@ export function getJobDetail(db: Db, id: number): JobDetail | undefined {
   if (!row) return undefined;
   return {
     ...toSummary(db, row),
-    settings: parseJson(row.settings_json),
-    result: parseJson(row.result_json),
+    settings: parseJsonColumn<never>(row.settings_json),
+    result: parseJsonColumn<never>(row.result_json),
     errorStack: row.error_stack,
     steps: getStepRows(db, id).map(toStep),
   };

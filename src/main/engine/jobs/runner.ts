@@ -38,6 +38,7 @@ import {
 import { ProgressMeter } from './progress-meter';
 import { findJobKind, jobKindNames } from './registry';
 import { abortError, isAbortError, isRetryable, type JobKindDef, type RetryPolicy, type StepContext, type StepDef } from './types';
+import { parseJsonColumn } from '../lib/json-column';
 
 export interface JobRunnerOptions {
   /** Resume jobs left `running` by a process that died (default true). */
@@ -85,10 +86,6 @@ export class OutcomeNotStoredError extends Error {
     );
     this.name = 'OutcomeNotStoredError';
   }
-}
-
-function parseJson(text: string | null): unknown {
-  return text === null ? undefined : JSON.parse(text);
 }
 
 function describeError(error: unknown): { message: string; stack: string | null } {
@@ -486,7 +483,7 @@ export class JobRunner implements Disposable {
       let result: unknown = null;
       for (const [i, stepRow] of rows.entries()) {
         if (stepRow.state === 'done' || stepRow.state === 'skipped') {
-          outputs[stepRow.name] = result = parseJson(stepRow.output_json) ?? null;
+          outputs[stepRow.name] = result = parseJsonColumn<unknown>(stepRow.output_json, { nullAs: undefined }) ?? null;
           continue;
         }
         if (execution.controller.signal.aborted) throw abortError();
@@ -615,7 +612,7 @@ export class JobRunner implements Disposable {
         if (tries === 1) {
           this.emitChanged(jobId, { stepCount, stepsDone: row.seq, current: { ...row, state: 'running' } });
         }
-        let checkpoint = parseJson(readCheckpoint(db, row.id));
+        let checkpoint = parseJsonColumn<unknown>(readCheckpoint(db, row.id), { nullAs: undefined });
         const step: StepContext = {
           db,
           engine: this.ctx,

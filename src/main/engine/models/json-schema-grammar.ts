@@ -1,4 +1,5 @@
 import type { GbnfJsonSchema } from 'node-llama-cpp';
+import { isRecord } from '../../../shared/json';
 
 /**
  * OpenAI's `response_format: {type: "json_schema"}` schemas, checked against what node-llama-cpp's JSON-schema
@@ -63,10 +64,6 @@ const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object
 const FORMATS = new Set(['date-time', 'date', 'time']);
 
 type Json = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * The schema in node-llama-cpp's dialect (`anyOf` as `oneOf`, `definitions` as `$defs`, annotations dropped),

@@ -19,6 +19,7 @@ import { PyParseError, PyParser, dottedName, type Expr } from './py-parse';
 import { resolveCall, resolveValue, type TypedCall } from './py-resolve';
 import { toCallValue } from './py-value';
 import type { Call, CallValue } from './types';
+import { isRecord } from '../../../shared/json';
 
 export type ParseFormat = 'python' | 'openai' | 'hermes' | 'json' | 'empty';
 
@@ -209,10 +210,6 @@ function sliceJson(text: string, start: number, end: number): { value: unknown; 
   } catch (error) {
     jsonError(error, start);
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function toArgs(raw: unknown, where: string, position: number): Record<string, CallValue> {

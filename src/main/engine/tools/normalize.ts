@@ -1,5 +1,6 @@
 import type { ToolSpec } from '../models/backend';
 import type { JsonSchema, JsonSchemaObject, JsonType, ToolDef } from './types';
+import { isRecord } from '../../../shared/json';
 
 /** A tool definition that cannot be understood; the message starts with the path of the bad field. */
 export class ToolValidationError extends Error {
@@ -54,10 +55,6 @@ const TYPE_NAMES: Record<string, JsonType | null> = {
   any: null,
   Any: null,
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function normalizeTypeName(raw: unknown, path: string): JsonType | JsonType[] | undefined {
   if (raw === undefined) return undefined;

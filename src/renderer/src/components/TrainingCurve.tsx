@@ -1,7 +1,7 @@
 import { LineChart } from '@mantine/charts';
 import { Button, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import type { TrainProgress } from '../../../shared/contract/train';
-import { formatBytes } from '../../../shared/format';
+import { formatBytes, formatDuration } from '../../../shared/format';
 
 export interface TrainingCurveProps {
   /** Progress events as they arrive (the `train.progress` event, or a job step's progress). */
@@ -11,13 +11,6 @@ export interface TrainingCurveProps {
   onCancel?: () => void;
   /** e.g. "native: last block + output" — what is being trained, as the backend labels it. */
   label?: string;
-}
-
-function formatSeconds(s: number | undefined): string {
-  if (s === undefined || !Number.isFinite(s)) return '—';
-  if (s < 60) return `${Math.round(s)} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }
 
 /**
@@ -67,7 +60,7 @@ export function TrainingCurve({ progress, running = false, onCancel, label }: Tr
           ) : null}
           <Text size="sm">{last?.tokensPerSecond ? `${Math.round(last.tokensPerSecond)} tok/s` : '—'}</Text>
           {last?.elapsedSeconds ? <Text size="sm">{(last.step / last.elapsedSeconds).toFixed(1)} steps/s</Text> : null}
-          <Text size="sm">ETA {running ? formatSeconds(last?.etaSeconds) : '—'}</Text>
+          <Text size="sm">ETA {running ? formatDuration(last?.etaSeconds) : '—'}</Text>
           <Text size="sm">memory {formatBytes(last?.memoryBytes)}</Text>
         </Group>
         {data.length > 1 ? (

@@ -6,6 +6,7 @@ import { useApi, useClient, useEvent } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { JobTraining } from '../components/JobTraining';
 import { ViewHeader } from '../components/ViewHeader';
+import { formatEta } from '../../../shared/format';
 
 const STATE_COLOR: Record<JobState, string> = {
   queued: 'gray',
@@ -39,14 +40,6 @@ const PRODUCED: [prefix: string, route: string, label: string][] = [
   ['model', '/models', 'Models'],
   ['import', '/datasets', 'Datasets'],
 ];
-
-function formatEta(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '';
-  const s = Math.ceil(seconds);
-  if (s < 60) return `${s} s left`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s left`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min left`;
-}
 
 export function Jobs() {
   const client = useClient();

@@ -21,7 +21,7 @@ import { SelectableRow } from '../components/SelectableRow';
 import { EmptyState } from '../components/EmptyState';
 import { DataTransferButtons, ModelExportButton } from '../components/ExportDialog';
 import { ViewHeader } from '../components/ViewHeader';
-import { formatBytes } from '../../../shared/format';
+import { formatBytes, formatEta } from '../../../shared/format';
 
 function formatParams(n: number | null | undefined): string {
   if (!n) return '—';
@@ -29,12 +29,6 @@ function formatParams(n: number | null | undefined): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(0)} K`;
   return String(n);
-}
-
-function formatEta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '';
-  const s = Math.ceil(seconds);
-  return s < 60 ? `${s} s left` : `${Math.floor(s / 60)} min ${s % 60} s left`;
 }
 
 const KIND_COLOR: Record<string, string> = { base: 'gray', finetune: 'teal', adapter: 'grape', starter: 'blue' };

@@ -17,6 +17,7 @@ import {
 } from '@mantine/core';
 import { useRef, useState } from 'react';
 import type { ToolProblem } from '../../../shared/contract/tools';
+import { parseJsonOrLines } from '../../../shared/json';
 import { useApi, useClient } from '../api/client';
 import { SelectableRow } from '../components/SelectableRow';
 import { EmptyState } from '../components/EmptyState';
@@ -25,22 +26,7 @@ import { ViewHeader } from '../components/ViewHeader';
 
 /** Reads a JSON (or JSON Lines) file of tools in the browser; the engine validates and stores it. */
 async function readToolsFile(file: File): Promise<unknown> {
-  const text = await file.text();
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
-    if (lines.length > 1) {
-      return lines.map((line, i) => {
-        try {
-          return JSON.parse(line) as unknown;
-        } catch (lineError) {
-          throw new Error(`${file.name}:${i + 1}: not valid JSON (${(lineError as Error).message})`);
-        }
-      });
-    }
-    throw new Error(`${file.name}: not valid JSON (${(error as Error).message})`);
-  }
+  return parseJsonOrLines(await file.text(), file.name);
 }
 
 function ToolDetailCard({ id, onDeleted }: { id: number; onDeleted: () => void }) {

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../../shared/format';
 import { getRound, setStage } from '../rounds-repo';
 import { roundOf, stoppedBefore, type Ctx } from './shared';
 
@@ -9,10 +10,12 @@ export async function curationStep(ctx: Ctx, seq: number) {
   const round = roundOf(ctx, seq);
   if (s.curation === 'auto') return { waited: false };
   ctx.log('info', `Round ${seq} waits for curation: accept, reject or edit its samples, then continue the round (evolution.continue).`);
+  const since = Date.now();
   for (;;) {
     const row = getRound(ctx.db, s.runId, seq)!;
     if (row.curated_at) break;
-    ctx.progress(0, 1, 'waiting for curation');
+    // The elapsed time makes each check a visible progress report (and lets a watcher see the wait go on).
+    ctx.progress(0, 1, `waiting for curation (${formatDuration((Date.now() - since) / 1000)})`);
     await ctx.sleep(1000);
   }
   ctx.commit((db) => setStage(db, round.id, 'select'), {});
