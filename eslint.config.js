@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import toolsmith from './scripts/eslint/engine-layers.js';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.cache/**', 'python/**'] },
@@ -25,6 +26,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine and the contract never import electron.' }] }],
     },
+  },
+  {
+    // Tiers inside the engine and no cycle between its folders (scripts/eslint/engine-layers.js).
+    files: ['src/main/engine/**/*.ts'],
+    plugins: { toolsmith },
+    rules: { 'toolsmith/engine-layers': 'error' },
   },
   {
     // The renderer talks to the engine only through the contract's client.

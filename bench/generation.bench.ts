@@ -17,7 +17,7 @@ import path from 'node:path';
 import { LlamaCompletion, TokenBias, type Token } from 'node-llama-cpp';
 import type { GenerateRequest } from '../src/main/engine/models/backend';
 import { createLocalBackend, deviceContextOptions, type LocalBackend } from '../src/main/engine/models/local-backend';
-import { readGguf } from '../src/main/engine/models/gguf/read';
+import { readGguf } from '../src/main/engine/lib/gguf/read';
 import { createStarterModel } from '../src/main/engine/models/starter';
 import { loadSeedSamples, seedSampleTools } from '../src/main/engine/pool';
 import { invocationPrompt } from '../src/main/engine/subtasks/builders';

@@ -22,7 +22,7 @@ import { jobRunner } from '../src/main/engine/jobs/runner';
 import { evaluateModel } from '../src/main/engine/eval/model-eval';
 import { openBackend } from '../src/main/engine/models/backend-select';
 import { INDOMAIN_SET, UNSEEN_SET } from '../src/main/engine/pool';
-import { closeSharedSandbox } from '../src/main/engine/sandbox';
+import { closeSharedSandbox } from '../src/main/engine/lib/sandbox';
 import { INVOCATION_INSTRUCTION } from '../src/main/engine/subtasks/prompts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';
-import { readGguf } from '../src/main/engine/models/gguf/read';
+import { readGguf } from '../src/main/engine/lib/gguf/read';
 import { chatTemplateFromMetadata } from '../src/main/engine/models/chat-render';
 import { createStarterModel } from '../src/main/engine/models/starter';
 import { renderExamples } from '../src/main/engine/train/examples';

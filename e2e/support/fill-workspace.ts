@@ -6,7 +6,7 @@
 import { openEngine } from '../../src/main/engine/api';
 import { jobRunner } from '../../src/main/engine/jobs/runner';
 import { installSeedSamples } from '../../src/main/engine/pool';
-import { closeSharedSandbox } from '../../src/main/engine/sandbox';
+import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
 import { POOL, seedPool, tinyStarter } from '../../test/evolution/fixture';
 
 const dir = process.argv[2];

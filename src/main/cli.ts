@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from '../shared/contract/errors';
-import { appVersion } from './engine/version';
-import { WorkspaceError } from './engine/workspace/errors';
+import { appVersion } from './engine/lib/version';
+import { WorkspaceError } from './engine/db/errors';
 import { openEngineFor } from './cli/engine-opener';
 import { registerWorkspaceCommands } from './cli/workspace';
 import { registerJobsCommands } from './cli/jobs';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openEngine, type Engine } from './engine/api';
 import { jobRunner } from './engine/jobs/runner';
-import { WorkspaceError } from './engine/workspace/errors';
+import { WorkspaceError } from './engine/db/errors';
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";

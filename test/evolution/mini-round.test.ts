@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelRuntime } from '../../src/main/engine/models/runtime-service';
-import { closeSharedSandbox } from '../../src/main/engine/sandbox';
+import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
 import type { EvolveSettingsInput } from '../../src/main/engine/evolution/settings';
 import { open, tempDir } from '../jobs/helpers';
 import { POOL, seedPool, tinyStarter } from './fixture';

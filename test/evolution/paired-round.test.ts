@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeSharedSandbox } from '../../src/main/engine/sandbox';
+import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
 import { insertSample } from '../../src/main/engine/samples/samples-repo';
 import { normalizeTools } from '../../src/main/engine/tools/normalize';
 import { open, tempDir } from '../jobs/helpers';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { chatTemplateFromMetadata } from '../../src/main/engine/models/chat-render';
-import { readGguf } from '../../src/main/engine/models/gguf/read';
-import { closeSharedSandbox } from '../../src/main/engine/sandbox';
+import { readGguf } from '../../src/main/engine/lib/gguf/read';
+import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
 import { trainerEnvStatus } from '../../src/main/engine/train/python/env';
 import { open, tempDir } from '../jobs/helpers';
 import { smolLM2File, SMOLLM2_SKIP } from '../helpers/real-model';

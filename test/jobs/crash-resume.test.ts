@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoDigest, open, tempDir } from './helpers';
-import { seededRandom } from '../../src/main/engine/random';
+import { seededRandom } from '../../src/main/engine/lib/random';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');

@@ -4,7 +4,7 @@ import { ApiError } from '../../src/shared/contract/errors';
 import type { JobProgressEvent } from '../../src/shared/contract/jobs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { EngineContext } from '../../src/main/engine/context';
+import { EngineContext } from '../../src/main/engine/core/context';
 import { defineJobKind } from '../../src/main/engine/jobs/registry';
 import { createJob } from '../../src/main/engine/jobs/runner';
 import { openWorkspace } from '../../src/main/engine/workspace/workspace';

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/shared/client';
 import { openEngine, type Engine } from '../../src/main/engine/api';
-import { GGUF_LIMITS, GgufError, readGguf } from '../../src/main/engine/models/gguf/read';
-import { GgmlType, GgufValueType } from '../../src/main/engine/models/gguf/types';
-import { gguf, writeGguf } from '../../src/main/engine/models/gguf/write';
+import { GGUF_LIMITS, GgufError, readGguf } from '../../src/main/engine/lib/gguf/read';
+import { GgmlType, GgufValueType } from '../../src/main/engine/lib/gguf/types';
+import { gguf, writeGguf } from '../../src/main/engine/lib/gguf/write';
 import { tempDir } from '../helpers/tmp';
 
 /** A small valid llama GGUF: two F32 tensors "a" and "b", keys k1 and k2. */

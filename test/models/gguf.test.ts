@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GgufError, readGguf } from '../../src/main/engine/models/gguf/read';
-import { GgmlType, GgufValueType, tensorByteSize } from '../../src/main/engine/models/gguf/types';
-import { f32ToF16, gguf, writeGguf } from '../../src/main/engine/models/gguf/write';
+import { GgufError, readGguf } from '../../src/main/engine/lib/gguf/read';
+import { GgmlType, GgufValueType, tensorByteSize } from '../../src/main/engine/lib/gguf/types';
+import { f32ToF16, gguf, writeGguf } from '../../src/main/engine/lib/gguf/write';
 import { sharedDir, tempDir } from '../helpers/tmp';
 import { extractAllVocab, listVocabFiles, vocabFile } from './llama-vocab';
 

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readGguf } from '../../src/main/engine/models/gguf/read';
-import { GgmlType } from '../../src/main/engine/models/gguf/types';
-import { gguf, writeGguf, type TensorToWrite } from '../../src/main/engine/models/gguf/write';
-import { seededRandom } from '../../src/main/engine/random';
+import { readGguf } from '../../src/main/engine/lib/gguf/read';
+import { GgmlType } from '../../src/main/engine/lib/gguf/types';
+import { gguf, writeGguf, type TensorToWrite } from '../../src/main/engine/lib/gguf/write';
+import { seededRandom } from '../../src/main/engine/lib/random';
 
 /**
  * Real tokenizers for tests: the `models/ggml-vocab-*.gguf` files of the llama.cpp source that node-llama-cpp

@@ -3,8 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/shared/client';
 import { openEngine, type Engine } from '../../src/main/engine/api';
 import { createLocalBackend } from '../../src/main/engine/models/local-backend';
-import { GgmlType } from '../../src/main/engine/models/gguf/types';
-import { gguf, writeGguf } from '../../src/main/engine/models/gguf/write';
+import { GgmlType } from '../../src/main/engine/lib/gguf/types';
+import { gguf, writeGguf } from '../../src/main/engine/lib/gguf/write';
 import { createStarterModel, starterVocab, STARTER_DEFAULTS } from '../../src/main/engine/models/starter';
 import { tempDir } from '../helpers/tmp';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Llama, LlamaModel, Token } from 'node-llama-cpp';
-import { readGguf } from '../../src/main/engine/models/gguf/read';
+import { readGguf } from '../../src/main/engine/lib/gguf/read';
 import { chatTemplateFromMetadata, renderChat, renderTrainingExample, tokenizeExample } from '../../src/main/engine/models/chat-render';
 import { getRuntimeLlama } from '../../src/main/engine/models/runtime';
 import { createStarterModel, STARTER_CHAT_TEMPLATE } from '../../src/main/engine/models/starter';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ToolSpec } from '../../src/main/engine/models/backend';
 import { chatTemplateFromMetadata, renderChat, renderTrainingExample, resolveChatTemplate } from '../../src/main/engine/models/chat-render';
-import { readGguf } from '../../src/main/engine/models/gguf/read';
+import { readGguf } from '../../src/main/engine/lib/gguf/read';
 import { invocationPrompt, queryGenerationPrompt, refinementPrompt } from '../../src/main/engine/subtasks/builders';
 import { normalizeTool } from '../../src/main/engine/tools/normalize';
 import { QWEN_TOOLS_TEMPLATE } from './llama-vocab';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBuiltinPool } from '../../src/main/engine/pool/builtin-pool';
 import { loadSeedSamples } from '../../src/main/engine/pool/seed';
-import { Sandbox } from '../../src/main/engine/sandbox';
+import { Sandbox } from '../../src/main/engine/lib/sandbox';
 
 const sandbox = new Sandbox();
 afterAll(() => sandbox.close());

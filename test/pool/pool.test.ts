@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinPool, implementedNames } from '../../src/main/engine/pool/builtin-pool';
 import { loadUnseenTools } from '../../src/main/engine/pool/eval-sets';
-import { resourcesDir } from '../../src/main/engine/pool/resources-dir';
+import { resourcesDir } from '../../src/main/engine/lib/resources-dir';
 import { normalizeTools } from '../../src/main/engine/tools/normalize';
 import { repoRoot } from '../helpers/tmp';
 

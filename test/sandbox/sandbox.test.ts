@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Sandbox } from '../../src/main/engine/sandbox';
+import { Sandbox } from '../../src/main/engine/lib/sandbox';
 
 const sandbox = new Sandbox({ graceMs: 1000 });
 afterAll(() => sandbox.close());

@@ -193,7 +193,7 @@ describe('sub-task builders', () => {
 
 describe('execution verifier in the sandbox', () => {
   it('stops an implementation that loops forever or allocates without bound, with a verdict', async () => {
-    const { runInSandbox, closeSharedSandbox } = await import('../../src/main/engine/sandbox');
+    const { runInSandbox, closeSharedSandbox } = await import('../../src/main/engine/lib/sandbox');
     const impls: Record<string, string> = {
       add: 'function main(args) { return args.a + args.b; }',
       spin: 'function main() { for (;;) {} }',

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readGguf } from '../../src/main/engine/models/gguf/read';
+import { readGguf } from '../../src/main/engine/lib/gguf/read';
 import { runTraining } from '../../src/main/engine/train/run';
 import type { TrainProgress } from '../../src/shared/contract/train';
 import { repoRoot, tempDir } from '../helpers/tmp';

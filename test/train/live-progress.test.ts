@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeSharedSandbox } from '../../src/main/engine/sandbox';
+import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
 import { trainProgressEmitter } from '../../src/main/engine/train/progress-events';
 import type { TrainProgress, TrainProgressEvent } from '../../src/shared/contract/train';
 import { POOL, seedPool, tinyStarter } from '../evolution/fixture';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readGguf } from '../../src/main/engine/models/gguf/read';
+import { readGguf } from '../../src/main/engine/lib/gguf/read';
 import { getModel, registerModel } from '../../src/main/engine/models/registry';
 import { splitExamples } from '../../src/main/engine/train/contract';
 import { registryRegistrar } from '../../src/main/engine/train/lineage';

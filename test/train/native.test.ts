@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readGguf } from '../../src/main/engine/models/gguf/read';
+import { readGguf } from '../../src/main/engine/lib/gguf/read';
 import { createStarterModel } from '../../src/main/engine/models/starter';
 import { runTraining } from '../../src/main/engine/train/run';
 import { registryRegistrar } from '../../src/main/engine/train/lineage';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readGguf } from '../../src/main/engine/models/gguf/read';
+import { readGguf } from '../../src/main/engine/lib/gguf/read';
 import { CONTRACT_VERSION } from '../../src/main/engine/train/contract';
 import { trainerEnvStatus, trainerScript, venvPython } from '../../src/main/engine/train/python/env';
 import { peftDirOf, tokenizeForTraining } from '../../src/main/engine/train/python/backend';

@@ -11,7 +11,7 @@ import { openEngine, type Engine } from '../engine/api';
 import { INDOMAIN_SET, UNSEEN_SET } from '../engine/pool';
 import { demoSettings, DEMO_MODEL, DEMO_STARTER_SHAPE, REAL_MODEL_DEMO_SETTINGS } from '../engine/evolution/demo-setup';
 import { jobRunner } from '../engine/jobs/runner';
-import { closeSharedSandbox } from '../engine/sandbox';
+import { closeSharedSandbox } from '../engine/lib/sandbox';
 import type { OpenEngine } from './engine-opener';
 import { nameOrId, numberArg } from './flags';
 import { createServeRefiner } from '../engine/refine/serve-refiner';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createLocalBackend } from '../engine/models/local-backend';
 import { isLoopbackHost, startModelServer, type ServeRefiner } from '../engine/models/serve';
-import type { EngineContext } from '../engine/context';
+import type { EngineContext } from '../engine/core/context';
 import type { OpenEngine } from './engine-opener';
 import { nameOrId, numberFlag } from './flags';
 import { formatBytes } from '../../shared/format';

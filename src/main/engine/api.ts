@@ -2,11 +2,11 @@ import { contract, isMethodName, type Contract } from '../../shared/contract';
 import { describeZodError } from '../../shared/contract/errors';
 import type { CallOutcome } from '../../shared/rpc';
 import type { Transport } from '../../shared/client';
-import { toErrorShape } from './api/engine-error';
-import type { Handlers } from './api/handlers';
-import { EngineContext } from './context';
+import { toErrorShape } from './core/engine-error';
+import { combineHandlers, type Handlers } from './core/handlers';
+import { EngineContext } from './core/context';
 import { openWorkspace, type OpenWorkspaceOptions } from './workspace/workspace';
-import { workspaceHandlers } from './workspace/handlers';
+import { workspaceHandlers } from './core/workspace-handlers';
 import { toolsHandlers } from './tools/handlers';
 import { evalHandlers } from './eval/handlers';
 import { curationHandlers } from './curation/handlers';
@@ -18,25 +18,36 @@ import { modelCatalogHandlers, modelDownloadHandlers } from './models/pull-handl
 import { modelEvalHandlers } from './eval/model-eval-handlers';
 import { formatsHandlers } from './formats/handlers';
 import { trainHandlers } from './train/handlers';
-import { templateHandlers } from './models/template-handlers';
+import { templateHandlers } from './subtasks/template-handlers';
+import { registerJobKinds } from './jobs/registry';
+import { demoJob } from './jobs/kinds/demo';
+import { evolutionJob } from './evolution/job';
+import { modelEvalJob } from './eval/model-eval-job';
+import { trainerSetupJob } from './train/setup-job';
+
+/**
+ * Every job kind this app runs, known to every host (app, server, CLI) because every engine is made here.
+ * Kind modules stay cheap to load: heavy runtimes are imported inside a step's `run`.
+ */
+registerJobKinds(demoJob, evolutionJob, modelEvalJob, trainerSetupJob);
 
 /** Every domain's handlers, composed: the engine's implementation of the whole contract. */
-const handlers: Handlers<Contract> = {
-  ...workspaceHandlers,
-  ...toolsHandlers,
-  ...evalHandlers,
-  ...curationHandlers,
-  ...insightHandlers,
-  ...jobsHandlers,
-  ...evolutionHandlers,
-  ...modelsHandlers,
-  ...modelDownloadHandlers,
-  ...modelCatalogHandlers,
-  ...modelEvalHandlers,
-  ...formatsHandlers,
-  ...trainHandlers,
-  ...templateHandlers,
-};
+const handlers = combineHandlers<Handlers<Contract>>(
+  workspaceHandlers,
+  toolsHandlers,
+  evalHandlers,
+  curationHandlers,
+  insightHandlers,
+  jobsHandlers,
+  evolutionHandlers,
+  modelsHandlers,
+  modelDownloadHandlers,
+  modelCatalogHandlers,
+  modelEvalHandlers,
+  formatsHandlers,
+  trainHandlers,
+  templateHandlers,
+);
 
 export interface Engine extends Transport {
   readonly ctx: EngineContext;

@@ -1,6 +1,6 @@
 import type { SampleDetail } from '../../../shared/contract/curation';
 import type { Db } from '../db/open';
-import { notFound } from '../api/engine-error';
+import { notFound } from '../core/engine-error';
 import { pageSamples } from './browse';
 
 /** Everything the detail pane shows about one sample. */

@@ -1,5 +1,5 @@
 import type { curationMethods } from '../../../shared/contract/curation';
-import type { Handlers } from '../api/handlers';
+import type { Handlers } from '../core/handlers';
 import { countSamplesByStatus, idsMatching, pageSamples } from './browse';
 import { applyCuration, undoCuration } from './curate';
 import { sampleDetail } from './detail';

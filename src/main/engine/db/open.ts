@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import { WorkspaceError } from '../workspace/errors';
+import { WorkspaceError } from './errors';
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations';
 
 export type Db = Database.Database;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../shared/contract/errors';
 import type { Db } from '../db/open';
-import { seededRandom } from '../random';
+import { seededRandom } from '../lib/random';
 import { assertSetNameFree, readBfclItems, storeBfclSet, type ImportProgress, type PendingItem } from './bfcl-import';
 import type { EvalSetInfo } from './sets-repo';
 

@@ -1,6 +1,6 @@
 import type { evalMethods } from '../../../shared/contract/eval';
 import { ApiError } from '../../../shared/contract/errors';
-import type { Handlers } from '../api/handlers';
+import type { Handlers } from '../core/handlers';
 import { importBfclSet } from './bfcl-import';
 import { importBfclSample } from './bfcl-sample';
 import { getRunInfo, listRuns, runCheck, runResults } from './eval-run';

@@ -1,7 +1,7 @@
 import type { modelEvalMethods } from '../../../shared/contract/models';
 import { ApiError } from '../../../shared/contract/errors';
-import type { Handlers } from '../api/handlers';
-import { rememberRemoteKey } from '../jobs/kinds/model-eval';
+import type { Handlers } from '../core/handlers';
+import { rememberRemoteKey } from './model-eval-job';
 import { getJobRow, newestJobWithSetting, toSummary, type JobRow } from '../jobs/jobs-repo';
 import { jobRunner } from '../jobs/runner';
 import { runnableFiles } from '../models/registry';

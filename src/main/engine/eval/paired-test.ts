@@ -1,4 +1,4 @@
-import { seededRandom } from '../random';
+import { seededRandom } from '../lib/random';
 
 /**
  * Paired statistics for two evaluations of the same items (pure): the exact McNemar test on the discordant

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Db } from '../db/open';
 import { importBfclSet } from '../eval/bfcl-import';
 import { chatTemplateFromMetadata } from '../models/chat-render';
-import { readGguf } from '../models/gguf/read';
+import { readGguf } from '../lib/gguf/read';
 import { findModel, importModel, registerModel } from '../models/registry';
 import { createStarterModel, type StarterModelOptions } from '../models/starter';
 import {

@@ -1,6 +1,6 @@
 import { ApiError } from '../../../shared/contract/errors';
 import { EvolveSettings, type evolutionMethods, type RoundSummary } from '../../../shared/contract/evolution';
-import type { Handlers } from '../api/handlers';
+import type { Handlers } from '../core/handlers';
 import type { Db } from '../db/open';
 import { rememberRemoteKey } from '../jobs/remote-keys';
 import { jobRunner } from '../jobs/runner';

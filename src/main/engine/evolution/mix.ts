@@ -1,6 +1,6 @@
 import { decompose } from '../subtasks/builders';
 import type { SubtaskExample, ToolUse } from '../subtasks/types';
-import { seededShuffle } from './select';
+import { seededShuffle } from '../lib/random';
 
 /**
  * The training mix of a round: the selected tool-use samples decomposed into the three sub-tasks, in the

@@ -8,7 +8,7 @@
  * Difficulty for ordering: 1 − p, then, among p = 0, 1 − `partial` (how close the best sample came).
  * Cold start (ours, not in the papers): with nothing learnable or replayed, the cap is 30 % of all candidates.
  */
-import { seededRandom } from '../random';
+import { seededShuffle } from '../lib/random';
 
 export type Bucket = 'mastered' | 'learnable' | 'unreachable';
 
@@ -52,16 +52,6 @@ export function difficultyOf(r: PassRecord): number {
   return 1 + (1 - Math.min(1, Math.max(0, r.partial ?? 0)));
 }
 
-/** A seeded permutation (mulberry32), so the same settings replay the same choice. */
-export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
-  const rand = seededRandom(seed);
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 export interface SelectionResult {
   decisions: SelectionDecision[];

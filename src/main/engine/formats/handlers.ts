@@ -1,7 +1,7 @@
 import type { formatsMethods } from '../../../shared/contract/formats';
 import { ApiError } from '../../../shared/contract/errors';
-import type { Handlers } from '../api/handlers';
-import type { EngineContext } from '../context';
+import type { Handlers } from '../core/handlers';
+import type { EngineContext } from '../core/context';
 import { detectSource } from './detect';
 import { exportData } from './export';
 import { ImportError, importData } from './import';

@@ -1,6 +1,6 @@
 import { ApiError } from '../../../shared/contract/errors';
 import type { Db } from '../db/open';
-import { notFound } from '../api/engine-error';
+import { notFound } from '../core/engine-error';
 import { compareRunsPaired } from '../eval/paired-runs';
 
 interface RunInfo {

@@ -1,5 +1,5 @@
 import type { insightMethods } from '../../../shared/contract/insight';
-import type { Handlers } from '../api/handlers';
+import type { Handlers } from '../core/handlers';
 import { compareEvalRuns, evalRuns } from './eval-compare';
 import { overview } from './overview';
 import { roundComparisonOf } from './round-comparison';

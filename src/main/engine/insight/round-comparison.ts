@@ -1,4 +1,4 @@
-import { notFound } from '../api/engine-error';
+import { notFound } from '../core/engine-error';
 import type { Db } from '../db/open';
 import { roundComparisons, roundVerdict } from '../evolution/round-comparison';
 import { getRoundById } from '../evolution/rounds-repo';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { notFound } from '../api/engine-error';
+import { notFound } from '../core/engine-error';
 
 export interface TraceFilter {
   changed?: boolean;

@@ -1,6 +1,6 @@
 import type { JobSummary } from '../../../shared/contract/jobs';
 import { ApiError } from '../../../shared/contract/errors';
-import type { EngineContext } from '../context';
+import type { EngineContext } from '../core/context';
 import { getJobRow, getJobSummary, resetUnfinishedSteps, setJobState, type JobRow } from './jobs-repo';
 
 /**

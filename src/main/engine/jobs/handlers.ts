@@ -1,12 +1,11 @@
 import type { jobsMethods } from '../../../shared/contract/jobs';
 import { ApiError } from '../../../shared/contract/errors';
-import type { Handlers } from '../api/handlers';
+import type { Handlers } from '../core/handlers';
 import { controlJob } from './control';
 import { getJobDetail, listJobs, listLogs } from './jobs-repo';
 import { describeJobKinds } from './registry';
 import { jobRunner } from './runner';
 // Every engine that serves the contract knows every job kind.
-import './kinds';
 
 /**
  * Reading and controlling jobs works without starting a runner in this process (a `toolsmith jobs list`

@@ -4,7 +4,7 @@ import type { JobKindDef } from './types';
 
 /**
  * Job kinds known to this process. A kind is defined once, at module load, with `defineJobKind`; the
- * module is listed in `./kinds.ts` so that every host (app, server, CLI) knows the same kinds.
+ * composition root (`api.ts`) registers every kind the app runs, so every host knows the same kinds.
  */
 const kinds = new Map<string, JobKindDef>();
 
@@ -16,6 +16,11 @@ export function defineJobKind<Schema extends z.ZodType>(def: JobKindDef<Schema>)
   if (existing && existing !== (def as unknown as JobKindDef)) throw new Error(`Job kind "${def.kind}" is defined twice.`);
   kinds.set(def.kind, def as unknown as JobKindDef);
   return def;
+}
+
+/** The composition root (`api.ts`) names the kinds it runs; defining twice the same kind is harmless. */
+export function registerJobKinds(...defs: JobKindDef<z.ZodType>[]): void {
+  for (const def of defs) defineJobKind(def);
 }
 
 export function findJobKind(kind: string): JobKindDef | undefined {

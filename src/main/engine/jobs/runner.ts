@@ -8,7 +8,7 @@ import {
   type JobSummary,
   type LogLevel,
 } from '../../../shared/contract/jobs';
-import type { Disposable, EngineContext } from '../context';
+import type { Disposable, EngineContext } from '../core/context';
 import type { Transaction } from 'better-sqlite3';
 import { controlJob, liveTokens, localRunners, ownerAlive, type JobAction } from './control';
 import {

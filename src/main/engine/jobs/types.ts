@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { EventName, EventPayload } from '../../../shared/contract';
 import type { JobResource, LogLevel } from '../../../shared/contract/jobs';
 import type { Db } from '../db/open';
-import type { EngineContext } from '../context';
+import type { EngineContext } from '../core/context';
 
 /**
  * What a step's `run` gets. A step must be safe to run again from its last checkpoint: it reads

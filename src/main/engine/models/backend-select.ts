@@ -1,5 +1,5 @@
 import type { BackendSpec } from '../../../shared/contract/models';
-import type { EngineContext } from '../context';
+import type { EngineContext } from '../core/context';
 import type { GenerationBackend } from './backend';
 import { getModel } from './registry';
 import { createRemoteBackend } from './remote-backend';

@@ -8,12 +8,8 @@ export interface ChatMessage {
   content: string;
 }
 
-/** A tool as the model sees it (OpenAI function shape; parameters is a JSON-Schema object). */
-export interface ToolSpec {
-  name: string;
-  description: string;
-  parameters: Record<string, unknown>;
-}
+export type { ToolSpec } from '../tools/types';
+import type { ToolSpec } from '../tools/types';
 
 export interface SamplingSettings {
   temperature: number;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiError } from '../../../shared/contract/errors';
 import { CatalogEntry } from '../../../shared/contract/models';
 import type { Db } from '../db/open';
-import { resourcesDir } from '../pool/resources-dir';
+import { resourcesDir } from '../lib/resources-dir';
 import { parseModelRef } from './download';
 import { pullModel, type PullOptions, type PullResult } from './pull';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { modelsMethods } from '../../../shared/contract/models';
 import { ApiError } from '../../../shared/contract/errors';
-import type { Handlers } from '../api/handlers';
+import type { Handlers } from '../core/handlers';
 import { inspectModelFile, ModelFileError } from './model-file';
 import { deleteModel, getModel, importModel, listModels, modelLineage, registerModel, renameModel } from './registry';
 import { modelRuntime } from './runtime-service';

@@ -15,7 +15,7 @@ import { toGbnfJsonSchema } from './json-schema-grammar';
 import { readBareCalls, toCanonicalText, type CallFormat } from './call-formats';
 import { printCalls } from '../tools/call-print';
 import { chatTemplateFromMetadata, renderChat, type ChatTemplate } from './chat-render';
-import { readGguf } from './gguf/read';
+import { readGguf } from '../lib/gguf/read';
 import { deviceReport, loadModel, type DeviceReport, type GpuSetting } from './runtime';
 
 /**

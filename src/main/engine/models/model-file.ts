@@ -1,7 +1,7 @@
 import * as nodeLlamaCpp from 'node-llama-cpp';
 import { ChatRenderError, chatTemplateFromMetadata } from './chat-render';
-import { GgufError, metaNumber, metaString, readGguf, type GgufFile } from './gguf/read';
-import { FILE_TYPE_NAMES, ggmlTypeName } from './gguf/types';
+import { GgufError, metaNumber, metaString, readGguf, type GgufFile } from '../lib/gguf/read';
+import { FILE_TYPE_NAMES, ggmlTypeName } from '../lib/gguf/types';
 
 /** What a GGUF model file is, from its header: what the registry stores and the Models view shows. */
 export interface ModelFileInfo {

@@ -6,8 +6,8 @@ import type {
   modelDownloadMethods,
 } from '../../../shared/contract/models';
 import { ApiError } from '../../../shared/contract/errors';
-import type { Handlers } from '../api/handlers';
-import type { EngineContext } from '../context';
+import type { Handlers } from '../core/handlers';
+import type { EngineContext } from '../core/context';
 import { CatalogError, findCatalogEntry, loadCatalog, pullCatalogEntry } from './catalog';
 import { parseModelRef } from './download';
 import { discardPartialDownload, partialDownloads, pullModel, type PullOptions } from './pull';

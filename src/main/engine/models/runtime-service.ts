@@ -1,6 +1,6 @@
 import type { RuntimeStatus } from '../../../shared/contract/models';
 import { ApiError } from '../../../shared/contract/errors';
-import type { EngineContext } from '../context';
+import type { EngineContext } from '../core/context';
 import { createLocalBackend, type LocalBackend } from './local-backend';
 import { callFormatOverride } from './model-template';
 import { getModel, runnableFiles, type ModelRecord } from './registry';

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
-import { readGguf } from './gguf/read';
+import { readGguf } from '../lib/gguf/read';
 
 /**
  * The local runtime: one node-llama-cpp `Llama` per process (GPU detected — CUDA, Vulkan, Metal — with CPU

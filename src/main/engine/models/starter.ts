@@ -1,6 +1,6 @@
-import { GgmlType, GgufValueType } from './gguf/types';
-import { gguf, writeGguf, type TensorToWrite } from './gguf/write';
-import { seededRandom } from '../random';
+import { GgmlType, GgufValueType } from '../lib/gguf/types';
+import { gguf, writeGguf, type TensorToWrite } from '../lib/gguf/write';
+import { seededRandom } from '../lib/random';
 
 /**
  * The starter model: a tiny llama-architecture GGUF that Toolsmith writes itself, offline, in well under a

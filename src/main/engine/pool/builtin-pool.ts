@@ -12,7 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { normalizeTool, ToolValidationError } from '../tools/normalize';
 import type { ToolDef } from '../tools/types';
-import { resourcesDir } from './resources-dir';
+import { resourcesDir } from '../lib/resources-dir';
 
 export interface BuiltinTool {
   name: string;

@@ -15,7 +15,7 @@ import { normalizeTool } from '../tools/normalize';
 import type { Call, CallValue, ToolDef } from '../tools/types';
 import { loadBuiltinPool, type BuiltinTool } from './builtin-pool';
 import { composeSamples, type ComposedSample, type ComposeTool, type SeedCategory } from './compose';
-import { resourcesDir } from './resources-dir';
+import { resourcesDir } from '../lib/resources-dir';
 import { loadSeedSamples, POOL_DOMAIN_GROUPS } from './seed';
 
 export const INDOMAIN_SET = 'toolsmith-indomain';

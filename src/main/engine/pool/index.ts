@@ -12,5 +12,5 @@ export {
   type BuiltinEvalSetFiles,
   type UnseenTool,
 } from './eval-sets';
-export { resourcesDir } from './resources-dir';
+export { resourcesDir } from '../lib/resources-dir';
 export { installSeedSamples, installBuiltinEvalSets, type SeedInstallResult } from './install-data';

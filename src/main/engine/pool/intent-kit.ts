@@ -5,7 +5,7 @@
  * the words or follows from them (a spoken date → `YYYY-MM-DD`, "3 pm" → `15:00`).
  */
 import type { CallValue } from '../tools/types';
-import { seededRandom } from '../random';
+import { seededRandom } from '../lib/random';
 
 export interface Intent {
   /** One complete sentence (or question) asking for one call. */

@@ -2,7 +2,7 @@ import { refinementPrompt } from '../subtasks/builders';
 import type { SubtaskExample } from '../subtasks/types';
 import type { ToolDef } from '../tools/types';
 import { answerKey } from '../subtasks/verify';
-import { seededShuffle } from '../evolution/select';
+import { seededShuffle } from '../lib/random';
 
 /**
  * The self-refinement corpus (ToolACE-R): from the model's own previous answers to labelled queries,

@@ -1,4 +1,4 @@
-import type { EngineContext } from '../context';
+import type { EngineContext } from '../core/context';
 import type { GenerateResult } from '../models/backend';
 import type { ServeRefiner } from '../models/serve';
 import { normalizeTools } from '../tools/normalize';

@@ -4,7 +4,7 @@ import type { Verdict } from './types';
 /**
  * The execution verifier: where a tool has an executable implementation, the call runs in the sandbox
  * (time and memory limits are the sandbox's) and must finish without error. The sandbox itself belongs to
- * the tool pool (`engine/sandbox/`); this module only turns its outcomes into a verdict.
+ * the tool pool (`engine/lib/sandbox/`); this module only turns its outcomes into a verdict.
  */
 
 export type ExecutionOutcome = { ok: true; result?: unknown } | { ok: false; kind: string; message: string };

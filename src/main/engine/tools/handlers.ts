@@ -1,6 +1,6 @@
 import type { toolsMethods } from '../../../shared/contract/tools';
 import { ApiError } from '../../../shared/contract/errors';
-import type { Handlers } from '../api/handlers';
+import type { Handlers } from '../core/handlers';
 import { validateTools } from './normalize';
 import { deleteTool, getTool, listPools, listTools, saveTools, ToolConflictError, type StoredTool } from './tools-repo';
 import type { JsonSchema } from './types';

@@ -1,4 +1,4 @@
-import type { ToolSpec } from '../models/backend';
+import type { ToolSpec } from './types';
 import type { JsonSchema, JsonSchemaObject, JsonType, ToolDef } from './types';
 import { isRecord } from '../../../shared/json';
 

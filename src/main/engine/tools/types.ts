@@ -38,3 +38,10 @@ export interface ToolDef {
   /** The definition exactly as it was given (OpenAI, BFCL, ToolACE, …). */
   original: unknown;
 }
+
+/** A tool as the model sees it (OpenAI function shape; parameters is a JSON-Schema object). */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}

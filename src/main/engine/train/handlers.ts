@@ -1,5 +1,5 @@
 import type { trainMethods } from '../../../shared/contract/train';
-import type { Handlers } from '../api/handlers';
+import type { Handlers } from '../core/handlers';
 import { trainCurves } from './points-repo';
 import { trainerEnvStatus } from './python/env';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { TrainProgress, TrainResult } from '../../../shared/contract/train';
 import type { ChatMessage, ToolSpec } from '../models/backend';
 import { chatTemplateFromMetadata } from '../models/chat-render';
-import { readGguf } from '../models/gguf/read';
+import { readGguf } from '../lib/gguf/read';
 import { createStarterModel, type StarterModelOptions } from '../models/starter';
 import { loadBuiltinPool, loadSeedSamples, POOL_DOMAIN_GROUPS, seedSampleTools } from '../pool';
 import { composeSamples, type SeedCategory } from '../pool/compose';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { TrainProgress, TrainResult } from '../../../shared/contract/train';
 import type { Db } from '../db/open';
 import { chatTemplateFromMetadata } from '../models/chat-render';
-import { readGguf } from '../models/gguf/read';
+import { readGguf } from '../lib/gguf/read';
 import { getModel } from '../models/registry';
 import { renderExamples } from './examples';
 import { registryRegistrar } from './lineage';

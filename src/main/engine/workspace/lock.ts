@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { WorkspaceError } from './errors';
+import { WorkspaceError } from '../db/errors';
 import { LOCK_FILE_NAME } from './paths';
 
 export interface WorkspaceLock {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Db, type OpenDatabaseOptions } from '../db/open';
-import { WorkspaceError } from './errors';
+import { WorkspaceError } from '../db/errors';
 import { acquireWorkspaceLock, type WorkspaceLock } from './lock';
 import { DB_FILE_NAME, MODELS_DIR_NAME } from './paths';
 

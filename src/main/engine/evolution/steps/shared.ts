@@ -5,7 +5,7 @@ import type { GenerationBackend, SamplingSettings } from '../../models/backend';
 import { openBackend } from '../../models/backend-select';
 import type { CallFormat } from '../../models/call-formats';
 import { chatTemplateFromMetadata, type ChatTemplate } from '../../models/chat-render';
-import { readGguf } from '../../models/gguf/read';
+import { readGguf } from '../../lib/gguf/read';
 import { parseOutput } from '../../subtasks/verify';
 import type { ToolUse } from '../../subtasks/types';
 import { canonicalCall } from '../../tools/canonical';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readGguf } from '../../models/gguf/read';
+import { readGguf } from '../../lib/gguf/read';
 import { registerModel } from '../../models/registry';
 import { insertTrainPoint } from '../../train/points-repo';
 import { trainProgressEmitter } from '../../train/progress-events';

@@ -1,4 +1,4 @@
-import { runInSandbox } from '../../sandbox';
+import { runInSandbox } from '../../lib/sandbox';
 import { insertSample } from '../../samples/samples-repo';
 import { verifyExecution } from '../../subtasks/execution';
 import type { Verdict } from '../../subtasks/types';

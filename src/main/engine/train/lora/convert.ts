@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readGguf, metaNumber, metaString } from '../../models/gguf/read';
-import { gguf, writeGguf, type TensorToWrite } from '../../models/gguf/write';
-import { GgmlType } from '../../models/gguf/types';
+import { readGguf, metaNumber, metaString } from '../../lib/gguf/read';
+import { gguf, writeGguf, type TensorToWrite } from '../../lib/gguf/write';
+import { GgmlType } from '../../lib/gguf/types';
 import { readSafetensors, type SafeTensor } from './safetensors';
 
 /**

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import koffi from 'koffi';
-import { readGguf, metaString } from '../../models/gguf/read';
-import { writeGguf, type TensorToWrite } from '../../models/gguf/write';
-import { GgmlType, ggmlTypeName, FILE_TYPE_NAMES } from '../../models/gguf/types';
+import { readGguf, metaString } from '../../lib/gguf/read';
+import { writeGguf, type TensorToWrite } from '../../lib/gguf/write';
+import { GgmlType, ggmlTypeName, FILE_TYPE_NAMES } from '../../lib/gguf/types';
 import { ContractError, EXIT, learningRateAt, readDataset, type ContractConfig, type ContractLine, type DoneLine } from '../contract';
 import {
   GGML_TYPE_F32,

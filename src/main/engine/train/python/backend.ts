@@ -5,7 +5,7 @@ import type { TrainExample, TrainSpec } from '../../../../shared/contract/train'
 import { tokenizeExample } from '../../models/chat-render';
 import { runContractBackend, type BackendOutcome, type RunHooks } from '../backend';
 import { splitExamples } from '../contract';
-import { writeGgufWithTensors } from '../../models/gguf/replace-tensors';
+import { writeGgufWithTensors } from '../../lib/gguf/replace-tensors';
 import { convertAdapterDirToGguf } from '../lora/convert';
 import { readSafetensors } from '../lora/safetensors';
 import { trainerEnvStatus, trainerScript, venvPython } from './env';

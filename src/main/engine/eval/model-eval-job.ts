@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BackendSpec, ModelEvalRequest } from '../../../../shared/contract/models';
+import { BackendSpec, ModelEvalRequest } from '../../../shared/contract/models';
 import {
   continueModelEvalRun,
   discardAbandonedRuns,
@@ -7,11 +7,11 @@ import {
   modelEvalRunExists,
   runItemsOf,
   startModelEvalRun,
-} from '../../eval/model-eval';
-import { getJobRow } from '../jobs-repo';
-import { remoteKeyOf } from '../remote-keys';
-import { defineJobKind } from '../registry';
-import { isAbortError, type StepContext } from '../types';
+} from './model-eval';
+import { getJobRow } from '../jobs/jobs-repo';
+import { remoteKeyOf } from '../jobs/remote-keys';
+import { defineJobKind } from '../jobs/registry';
+import { isAbortError, type StepContext } from '../jobs/types';
 
 /**
  * Evaluation with a model as a job ('eval.model'): an eval set through a local model (the engine's runtime)
@@ -35,14 +35,14 @@ export type ModelEvalJobSettings = z.output<typeof ModelEvalJobSettings>;
 const Checkpoint = z.object({ runId: z.number().int().positive() });
 type Checkpoint = z.infer<typeof Checkpoint>;
 
-export { rememberRemoteKey } from '../remote-keys';
+export { rememberRemoteKey } from '../jobs/remote-keys';
 
 async function evaluateStep(ctx: StepContext<ModelEvalJobSettings, Checkpoint>) {
   const s = ctx.settings;
   const db = ctx.db;
   discardAbandonedRuns(db);
   // The runtimes (node-llama-cpp) load only when an evaluation runs.
-  const { openBackend } = await import('../../models/backend-select');
+  const { openBackend } = await import('../models/backend-select');
   const spec = s.backend.kind === 'remote' ? { ...s.backend, apiKey: s.backend.apiKey ?? remoteKeyOf(ctx.jobId) } : s.backend;
   const { backend, modelId, release } = await openBackend(ctx.engine, spec);
   let runId: number | undefined;

@@ -1,12 +1,12 @@
 import { ApiError } from '../../../shared/contract/errors';
 import type { templatesMethods } from '../../../shared/contract/templates';
-import type { Handlers } from '../api/handlers';
-import { invocationPrompt, queryGenerationPrompt, refinementPrompt } from '../subtasks/builders';
+import type { Handlers } from '../core/handlers';
+import { invocationPrompt, queryGenerationPrompt, refinementPrompt } from './builders';
 import { normalizeTools, ToolValidationError } from '../tools/normalize';
-import { chatTemplateFromMetadata, renderChat } from './chat-render';
-import { readGguf } from './gguf/read';
-import { callFormatOverride, specialTokenTexts, splitSpecial } from './model-template';
-import { getModel, setCallFormat } from './registry';
+import { chatTemplateFromMetadata, renderChat } from '../models/chat-render';
+import { readGguf } from '../lib/gguf/read';
+import { callFormatOverride, specialTokenTexts, splitSpecial } from '../models/model-template';
+import { getModel, setCallFormat } from '../models/registry';
 
 export const templateHandlers: Handlers<typeof templatesMethods> = {
   'models.prompt': async ({ model: ref, tools: rawTools, message, kind, previous }, ctx) => {

@@ -1,9 +1,9 @@
 import type { workspaceMethods } from '../../../shared/contract/workspace';
-import type { Handlers } from '../api/handlers';
+import type { Handlers } from './handlers';
 import { schemaVersionOf } from '../db/open';
 import { LATEST_SCHEMA_VERSION } from '../db/migrations';
-import { appVersion } from '../version';
-import { getSetting, setSetting } from './settings-repo';
+import { appVersion } from '../lib/version';
+import { getSetting, setSetting } from '../workspace/settings-repo';
 
 function count(ctx: { db: import('../db/open').Db }, table: string): number {
   return (ctx.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;

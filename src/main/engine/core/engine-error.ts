@@ -1,6 +1,6 @@
 import { ZodError } from 'zod';
 import { ApiError, describeZodError, type ApiErrorShape } from '../../../shared/contract/errors';
-import { WorkspaceError } from '../workspace/errors';
+import { WorkspaceError } from '../db/errors';
 
 export { ApiError };
 

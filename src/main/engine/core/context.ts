@@ -1,5 +1,5 @@
 import { EventBus } from './events';
-import type { Workspace } from './workspace/workspace';
+import type { Workspace } from '../workspace/workspace';
 
 export interface Disposable {
   dispose(): void | Promise<void>;
