@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';
 import { readGguf } from '../src/main/engine/lib/gguf/read';
-import { chatTemplateFromMetadata } from '../src/main/engine/models/chat-render';
+import { chatTemplateFromMetadata } from '../src/main/engine/inference/chat-render';
 import { createStarterModel } from '../src/main/engine/models/starter';
 import { renderExamples } from '../src/main/engine/train/examples';
 import { trainerEnvStatus } from '../src/main/engine/train/python/env';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledStarter, ensureStarter } from '../../src/main/engine/evolution/demo-setup';
-import { createLocalBackend } from '../../src/main/engine/models/local-backend';
+import { createLocalBackend } from '../../src/main/engine/inference/local-backend';
 import { getModel } from '../../src/main/engine/models/registry';
 import { createStarterModel } from '../../src/main/engine/models/starter';
 import { resourcesDir } from '../../src/main/engine/pool';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { chatTemplateFromMetadata } from '../../src/main/engine/models/chat-render';
+import { chatTemplateFromMetadata } from '../../src/main/engine/inference/chat-render';
 import { readGguf } from '../../src/main/engine/lib/gguf/read';
 import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
 import { trainerEnvStatus } from '../../src/main/engine/train/python/env';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ToolSpec } from '../../src/main/engine/models/backend';
+import type { ToolSpec } from '../../src/main/engine/inference/backend';
 import {
   CALL_FORMATS,
   detectCallFormat,
@@ -9,8 +9,8 @@ import {
   readCalls,
   toCanonicalText,
   type CallFormat,
-} from '../../src/main/engine/models/call-formats';
-import { callGrammar } from '../../src/main/engine/models/call-grammar';
+} from '../../src/main/engine/inference/call-formats';
+import { callGrammar } from '../../src/main/engine/inference/call-grammar';
 import { printCalls } from '../../src/main/engine/tools/call-print';
 import { sameCalls } from '../../src/main/engine/tools/canonical';
 import type { Call, CallValue } from '../../src/main/engine/tools/types';

@@ -7,8 +7,8 @@ import {
   renderTrainingExample,
   resolveChatTemplate,
   tokenizeExample,
-} from '../../src/main/engine/models/chat-render';
-import type { ToolSpec } from '../../src/main/engine/models/backend';
+} from '../../src/main/engine/inference/chat-render';
+import type { ToolSpec } from '../../src/main/engine/inference/backend';
 import { QWEN_TOOLS_TEMPLATE } from './llama-vocab';
 
 const tools: ToolSpec[] = [

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/shared/client';
 import { openEngine, type Engine } from '../../src/main/engine/api';
-import { createLocalBackend } from '../../src/main/engine/models/local-backend';
+import { createLocalBackend } from '../../src/main/engine/inference/local-backend';
 import { GgmlType } from '../../src/main/engine/lib/gguf/types';
 import { gguf, writeGguf } from '../../src/main/engine/lib/gguf/write';
 import { createStarterModel, starterVocab, STARTER_DEFAULTS } from '../../src/main/engine/models/starter';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBfcl } from '../../src/main/engine/eval/bfcl-checker';
 import { itemRequest } from '../../src/main/engine/eval/model-eval';
 import type { EvalItemRow } from '../../src/main/engine/eval/sets-repo';
-import { createLocalBackend, type LocalBackend } from '../../src/main/engine/models/local-backend';
+import { createLocalBackend, type LocalBackend } from '../../src/main/engine/inference/local-backend';
 import { parseCalls } from '../../src/main/engine/tools/call-parse';
 import { repoRoot } from '../helpers/tmp';
 import { smolLM2File, SMOLLM2_SKIP } from '../helpers/real-model';

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ToolSpec } from '../../src/main/engine/models/backend';
-import { callGrammar, startsLikeCalls } from '../../src/main/engine/models/call-grammar';
-import { CALL_FORMATS, printCallsAs, readBareCalls } from '../../src/main/engine/models/call-formats';
-import { firstStop, heldForStop } from '../../src/main/engine/models/local-backend';
-import { CallScan } from '../../src/main/engine/models/serve-stream';
+import type { ToolSpec } from '../../src/main/engine/inference/backend';
+import { callGrammar, startsLikeCalls } from '../../src/main/engine/inference/call-grammar';
+import { CALL_FORMATS, printCallsAs, readBareCalls } from '../../src/main/engine/inference/call-formats';
+import { firstStop, heldForStop } from '../../src/main/engine/inference/local-backend';
+import { CallScan } from '../../src/main/engine/serving/serve-stream';
 import type { Call } from '../../src/main/engine/tools/types';
 import { gbnfAccepts } from './gbnf-match';
 

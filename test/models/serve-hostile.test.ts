@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalBackend, type LocalBackend } from '../../src/main/engine/models/local-backend';
-import { startModelServer, type ModelServer } from '../../src/main/engine/models/serve';
+import { createLocalBackend, type LocalBackend } from '../../src/main/engine/inference/local-backend';
+import { startModelServer, type ModelServer } from '../../src/main/engine/serving/serve';
 import { rawExchange, sendAndDrop, statusOf } from '../helpers/raw-http';
 import { sharedDir } from '../helpers/tmp';
 

@@ -2,8 +2,8 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledStarter } from '../../src/main/engine/evolution/demo-setup';
-import { createLocalBackend, type LocalBackend } from '../../src/main/engine/models/local-backend';
-import { startModelServer, type ModelServer } from '../../src/main/engine/models/serve';
+import { createLocalBackend, type LocalBackend } from '../../src/main/engine/inference/local-backend';
+import { startModelServer, type ModelServer } from '../../src/main/engine/serving/serve';
 import { smolLM2File, SMOLLM2_SKIP } from '../helpers/real-model';
 import { sharedDir } from '../helpers/tmp';
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GenerateRequest, GenerateResult, GenerationBackend } from '../../src/main/engine/models/backend';
-import { createLocalBackend, type LocalBackend } from '../../src/main/engine/models/local-backend';
-import { startModelServer, type ModelServer } from '../../src/main/engine/models/serve';
-import { CallScan } from '../../src/main/engine/models/serve-stream';
+import type { GenerateRequest, GenerateResult, GenerationBackend } from '../../src/main/engine/inference/backend';
+import { createLocalBackend, type LocalBackend } from '../../src/main/engine/inference/local-backend';
+import { startModelServer, type ModelServer } from '../../src/main/engine/serving/serve';
+import { CallScan } from '../../src/main/engine/serving/serve-stream';
 import { sharedDir } from '../helpers/tmp';
 
 const STORIES = path.join(sharedDir, 'models', 'stories260K.gguf');

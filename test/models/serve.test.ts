@@ -2,8 +2,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCalls } from '../../src/main/engine/tools/call-parse';
 import { normalizeTools, toToolSpec } from '../../src/main/engine/tools/normalize';
-import { createLocalBackend, type LocalBackend } from '../../src/main/engine/models/local-backend';
-import { startModelServer, type ModelServer } from '../../src/main/engine/models/serve';
+import { createLocalBackend, type LocalBackend } from '../../src/main/engine/inference/local-backend';
+import { startModelServer, type ModelServer } from '../../src/main/engine/serving/serve';
 import { sharedDir } from '../helpers/tmp';
 
 const STORIES = path.join(sharedDir, 'models', 'stories260K.gguf');

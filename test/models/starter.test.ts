@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Llama, LlamaModel, Token } from 'node-llama-cpp';
 import { readGguf } from '../../src/main/engine/lib/gguf/read';
-import { chatTemplateFromMetadata, renderChat, renderTrainingExample, tokenizeExample } from '../../src/main/engine/models/chat-render';
-import { getRuntimeLlama } from '../../src/main/engine/models/runtime';
+import { chatTemplateFromMetadata, renderChat, renderTrainingExample, tokenizeExample } from '../../src/main/engine/inference/chat-render';
+import { getRuntimeLlama } from '../../src/main/engine/inference/runtime';
 import { createStarterModel, STARTER_CHAT_TEMPLATE } from '../../src/main/engine/models/starter';
 import { tempDir } from '../helpers/tmp';
 

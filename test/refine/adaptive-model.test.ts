@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/main/engine/api';
-import { createLocalBackend } from '../../src/main/engine/models/local-backend';
+import { createLocalBackend } from '../../src/main/engine/inference/local-backend';
 import { createStarterModel } from '../../src/main/engine/models/starter';
 import { refineAdaptive } from '../../src/main/engine/refine/adaptive';
 import { createServeRefiner } from '../../src/main/engine/refine/serve-refiner';

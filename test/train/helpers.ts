@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import { readGguf } from '../../src/main/engine/lib/gguf/read';
-import { chatTemplateFromMetadata, renderChat, type ChatTemplate } from '../../src/main/engine/models/chat-render';
+import { chatTemplateFromMetadata, renderChat, type ChatTemplate } from '../../src/main/engine/inference/chat-render';
 import { createStarterModel } from '../../src/main/engine/models/starter';
 import { renderExamples } from '../../src/main/engine/train/examples';
 import { seedConversations, type SeedConversation } from '../../src/main/engine/train/seed-corpus';

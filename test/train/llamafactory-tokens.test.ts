@@ -1,7 +1,7 @@
 import { getLlama, LlamaLogLevel, type LlamaModel } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../src/main/engine/models/backend';
-import { chatTemplateFromMetadata, tokenizeExample, type ChatTemplate } from '../../src/main/engine/models/chat-render';
+import type { ChatMessage } from '../../src/main/engine/inference/backend';
+import { chatTemplateFromMetadata, tokenizeExample, type ChatTemplate } from '../../src/main/engine/inference/chat-render';
 import { readGguf } from '../../src/main/engine/lib/gguf/read';
 import { spansToTurns } from '../../src/main/engine/train/command/llamafactory';
 import { tokenizeForTraining } from '../../src/main/engine/train/python/backend';

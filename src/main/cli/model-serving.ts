@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { createLocalBackend } from '../engine/models/local-backend';
-import { isLoopbackHost, startModelServer, type ServeRefiner } from '../engine/models/serve';
+import { createLocalBackend } from '../engine/inference/local-backend';
+import { isLoopbackHost, startModelServer, type ServeRefiner } from '../engine/serving/serve';
 import type { EngineContext } from '../engine/core/context';
 import type { OpenEngine } from './engine-opener';
 import { nameOrId, numberFlag } from './flags';

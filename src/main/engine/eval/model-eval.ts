@@ -1,7 +1,7 @@
 import { ApiError } from '../../../shared/contract/errors';
 import type { Db } from '../db/open';
-import type { ChatMessage, GenerateRequest, GenerationBackend, SamplingSettings } from '../models/backend';
-import { RemoteBackendError } from '../models/remote-backend';
+import type { ChatMessage, GenerateRequest, GenerationBackend, SamplingSettings } from '../inference/backend';
+import { RemoteBackendError } from '../inference/remote-backend';
 import { refineAdaptive, type RefineTrace } from '../refine/adaptive';
 import { insertTrace } from '../refine/traces-repo';
 import { normalizeTools, toToolSpec, ToolValidationError } from '../tools/normalize';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/open';
 import { importBfclSet } from '../eval/bfcl-import';
-import { chatTemplateFromMetadata } from '../models/chat-render';
+import { chatTemplateFromMetadata } from '../inference/chat-render';
 import { readGguf } from '../lib/gguf/read';
 import { findModel, importModel, registerModel } from '../models/registry';
 import { createStarterModel, type StarterModelOptions } from '../models/starter';

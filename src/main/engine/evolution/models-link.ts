@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { CallFormat } from '../models/call-formats';
+import type { CallFormat } from '../inference/call-formats';
 import { callFormatOverride } from '../models/model-template';
 import type { Db } from '../db/open';
 import { runnableFiles } from '../models/registry';

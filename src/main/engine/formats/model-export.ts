@@ -36,7 +36,7 @@ async function copyInto(from: string, to: string): Promise<number> {
 
 /** Ollama's Go template for the chat formats Toolsmith recognises in a model's Jinja template. */
 export function ollamaTemplate(chatTemplate: string | null): { template: string; stops: string[]; family: string } | null {
-  // A model without a template is rendered with Toolsmith's ChatML fallback (models/chat-render.ts).
+  // A model without a template is rendered with Toolsmith's ChatML fallback (inference/chat-render.ts).
   if (chatTemplate === null || chatTemplate.includes('<|im_start|>')) {
     return {
       family: 'chatml',

@@ -1,8 +1,8 @@
 import type { BackendSpec } from '../../../shared/contract/models';
 import type { EngineContext } from '../core/context';
-import type { GenerationBackend } from './backend';
+import type { GenerationBackend } from '../inference/backend';
 import { getModel } from './registry';
-import { createRemoteBackend } from './remote-backend';
+import { createRemoteBackend } from '../inference/remote-backend';
 import { modelRuntime, type LoadSettings } from './runtime-service';
 
 /**

@@ -1,5 +1,5 @@
 import * as nodeLlamaCpp from 'node-llama-cpp';
-import { ChatRenderError, chatTemplateFromMetadata } from './chat-render';
+import { ChatRenderError, chatTemplateFromMetadata } from '../inference/chat-render';
 import { GgufError, metaNumber, metaString, readGguf, type GgufFile } from '../lib/gguf/read';
 import { FILE_TYPE_NAMES, ggmlTypeName } from '../lib/gguf/types';
 

@@ -1,4 +1,4 @@
-import { isCallFormat, type CallFormat } from './call-formats';
+import { isCallFormat, type CallFormat } from '../inference/call-formats';
 import type { ModelRecord } from './registry';
 
 /**

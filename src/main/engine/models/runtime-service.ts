@@ -1,10 +1,10 @@
 import type { RuntimeStatus } from '../../../shared/contract/models';
 import { ApiError } from '../../../shared/contract/errors';
 import type { EngineContext } from '../core/context';
-import { createLocalBackend, type LocalBackend } from './local-backend';
+import { createLocalBackend, type LocalBackend } from '../inference/local-backend';
 import { callFormatOverride } from './model-template';
 import { getModel, runnableFiles, type ModelRecord } from './registry';
-import { deviceReport, getRuntimeLlama, ModelTooLargeError, type DeviceReport, type GpuSetting } from './runtime';
+import { deviceReport, getRuntimeLlama, ModelTooLargeError, type DeviceReport, type GpuSetting } from '../inference/runtime';
 
 export interface LoadSettings {
   threads?: number;

@@ -1,4 +1,4 @@
-import type { GenerationBackend, SamplingSettings } from '../models/backend';
+import type { GenerationBackend, SamplingSettings } from '../inference/backend';
 import { invocationPrompt, refinementPrompt } from '../subtasks/builders';
 import type { Verdict } from '../subtasks/types';
 import { parseOutput, verifyFormat, verifySchema } from '../subtasks/verify';

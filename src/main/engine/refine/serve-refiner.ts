@@ -1,6 +1,6 @@
 import type { EngineContext } from '../core/context';
-import type { GenerateResult } from '../models/backend';
-import type { ServeRefiner } from '../models/serve';
+import type { GenerateResult } from '../inference/backend';
+import type { ServeRefiner } from '../serving/serve';
 import { normalizeTools } from '../tools/normalize';
 import { refineAdaptive } from './adaptive';
 import { insertTrace } from './traces-repo';

@@ -3,7 +3,7 @@ import type { templatesMethods } from '../../../shared/contract/templates';
 import type { Handlers } from '../core/handlers';
 import { invocationPrompt, queryGenerationPrompt, refinementPrompt } from './builders';
 import { normalizeTools, ToolValidationError } from '../tools/normalize';
-import { chatTemplateFromMetadata, renderChat } from '../models/chat-render';
+import { chatTemplateFromMetadata, renderChat } from '../inference/chat-render';
 import { readGguf } from '../lib/gguf/read';
 import { callFormatOverride, specialTokenTexts, splitSpecial } from '../models/model-template';
 import { getModel, setCallFormat } from '../models/registry';

@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolSpec } from '../models/backend';
+import type { ChatMessage, ToolSpec } from '../inference/backend';
 import type { Call, ToolDef } from '../tools/types';
 
 /**

@@ -1,6 +1,6 @@
 import type { TrainExample } from '../../../shared/contract/train';
-import { renderTrainingExample, type ChatTemplate } from '../models/chat-render';
-import type { ChatMessage, ToolSpec } from '../models/backend';
+import { renderTrainingExample, type ChatTemplate } from '../inference/chat-render';
+import type { ChatMessage, ToolSpec } from '../inference/backend';
 
 /**
  * Renders conversations once, through the model's own chat template, into training examples (text plus

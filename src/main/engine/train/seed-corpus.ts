@@ -1,6 +1,6 @@
 import { printCalls } from '../tools/call-print';
 import type { CallValue } from '../tools/types';
-import type { ChatMessage, ToolSpec } from '../models/backend';
+import type { ChatMessage, ToolSpec } from '../inference/backend';
 
 /**
  * A small generated corpus of tool definitions and calls, used to pretrain the starter model (and in

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TrainProgress, TrainResult } from '../../../shared/contract/train';
-import type { ChatMessage, ToolSpec } from '../models/backend';
-import { chatTemplateFromMetadata } from '../models/chat-render';
+import type { ChatMessage, ToolSpec } from '../inference/backend';
+import { chatTemplateFromMetadata } from '../inference/chat-render';
 import { readGguf } from '../lib/gguf/read';
 import { createStarterModel, type StarterModelOptions } from '../models/starter';
 import { loadBuiltinPool, loadSeedSamples, POOL_DOMAIN_GROUPS, seedSampleTools } from '../pool';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TrainProgress, TrainResult } from '../../../shared/contract/train';
 import type { Db } from '../db/open';
-import { chatTemplateFromMetadata } from '../models/chat-render';
+import { chatTemplateFromMetadata } from '../inference/chat-render';
 import { readGguf } from '../lib/gguf/read';
 import { getModel } from '../models/registry';
 import { renderExamples } from './examples';

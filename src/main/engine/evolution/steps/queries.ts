@@ -1,4 +1,4 @@
-import type { SamplingSettings } from '../../models/backend';
+import type { SamplingSettings } from '../../inference/backend';
 import { queryGenerationPrompt } from '../../subtasks/builders';
 import { PROMPT_VERSION } from '../../subtasks/prompts';
 import { looksLikeWords } from '../../subtasks/verify';

@@ -1,10 +1,10 @@
 import type { Db } from '../../db/open';
 import type { StepContext } from '../../jobs/types';
 import { remoteKeyOf } from '../../jobs/remote-keys';
-import type { GenerationBackend, SamplingSettings } from '../../models/backend';
+import type { GenerationBackend, SamplingSettings } from '../../inference/backend';
 import { openBackend } from '../../models/backend-select';
-import type { CallFormat } from '../../models/call-formats';
-import { chatTemplateFromMetadata, type ChatTemplate } from '../../models/chat-render';
+import type { CallFormat } from '../../inference/call-formats';
+import { chatTemplateFromMetadata, type ChatTemplate } from '../../inference/chat-render';
 import { readGguf } from '../../lib/gguf/read';
 import { parseOutput } from '../../subtasks/verify';
 import type { ToolUse } from '../../subtasks/types';

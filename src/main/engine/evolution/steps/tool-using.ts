@@ -1,4 +1,4 @@
-import { RemoteBackendError } from '../../models/remote-backend';
+import { RemoteBackendError } from '../../inference/remote-backend';
 import { invocationPrompt } from '../../subtasks/builders';
 import { PROMPT_VERSION } from '../../subtasks/prompts';
 import type { ToolDef } from '../../tools/types';

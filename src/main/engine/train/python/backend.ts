@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import type { TrainExample, TrainSpec } from '../../../../shared/contract/train';
-import { tokenizeExample } from '../../models/chat-render';
+import { tokenizeExample } from '../../inference/chat-render';
 import { runContractBackend, type BackendOutcome, type RunHooks } from '../backend';
 import { splitExamples } from '../contract';
 import { writeGgufWithTensors } from '../../lib/gguf/replace-tensors';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ApiError } from '../../../shared/contract/errors';
 import type { ChatMessage, GenerateRequest, GenerateResult, GeneratedOutput, GenerationBackend, ToolSpec } from './backend';
 import { callsToText, textToCalls } from './call-text';
+import { toWireTool, toWireToolCalls, wireArguments, WireToolCall } from './openai-wire';
 
 /**
  * A `GenerationBackend` over any OpenAI-compatible chat-completions server (vLLM, SGLang, llama.cpp server,
@@ -52,21 +53,12 @@ export class RemoteBackendError extends ApiError {
   }
 }
 
-const ToolCallSchema = z.object({
-  id: z.string().optional(),
-  type: z.string().optional(),
-  function: z.object({
-    name: z.string().min(1),
-    arguments: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-  }),
-});
-
 const ChoiceSchema = z.object({
   index: z.number().int().optional(),
   message: z.object({
     role: z.string().optional(),
     content: z.string().nullable().optional(),
-    tool_calls: z.array(ToolCallSchema).nullable().optional(),
+    tool_calls: z.array(WireToolCall).nullable().optional(),
   }),
   finish_reason: z.string().nullable().optional(),
 });
@@ -370,37 +362,25 @@ function choiceText(choice: z.infer<typeof ChoiceSchema>, where: string): string
   if (calls.length === 0) return choice.message.content ?? '';
   return callsToText(
     calls.map((call, i) => {
-      const raw = call.function.arguments ?? {};
-      let args: unknown = raw;
-      if (typeof raw === 'string') {
-        try {
-          args = raw.trim() === '' ? {} : JSON.parse(raw);
-        } catch {
-          throw new RemoteBackendError(
-            `${where}tool_calls[${i}].function.arguments of "${call.function.name}" is not JSON: ${raw.slice(0, 120)}`,
-            where,
-            undefined,
-            undefined,
-            'bad_file',
-          );
-        }
-      }
-      if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+      const read = wireArguments(call.function.arguments);
+      if ('problem' in read) {
+        const raw = call.function.arguments;
+        const shown = typeof raw === 'string' && read.problem === 'not JSON' ? `: ${raw.slice(0, 120)}` : '.';
         throw new RemoteBackendError(
-          `${where}tool_calls[${i}].function.arguments of "${call.function.name}" is not a JSON object.`,
+          `${where}tool_calls[${i}].function.arguments of "${call.function.name}" is ${read.problem}${shown}`,
           where,
           undefined,
           undefined,
           'bad_file',
         );
       }
-      return { name: call.function.name, args: args as Record<string, never> };
+      return { name: call.function.name, args: read.args };
     }),
   );
 }
 
 export function toOpenAiTool(tool: ToolSpec): Record<string, unknown> {
-  return { type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } };
+  return toWireTool(tool);
 }
 
 /**
@@ -416,15 +396,7 @@ export function toOpenAiMessages(messages: ChatMessage[]): Record<string, unknow
       const calls = textToCalls(message.content);
       if (calls && calls.length > 0) {
         pendingIds = calls.map(() => `call_${counter++}`);
-        out.push({
-          role: 'assistant',
-          content: null,
-          tool_calls: calls.map((call, i) => ({
-            id: pendingIds[i],
-            type: 'function',
-            function: { name: call.name, arguments: JSON.stringify(call.args) },
-          })),
-        });
+        out.push({ role: 'assistant', content: null, tool_calls: toWireToolCalls(calls, (i) => pendingIds[i]!) });
         continue;
       }
       pendingIds = [];

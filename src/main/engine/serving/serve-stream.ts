@@ -1,6 +1,6 @@
 import type http from 'node:http';
-import { textToCalls } from './call-text';
-import { readCalls } from './call-formats';
+import { textToCalls } from '../inference/call-text';
+import { readCalls } from '../inference/call-formats';
 
 /**
  * The SSE side of `serve-model` (`stream: true`): OpenAI `chat.completion.chunk` events written while the

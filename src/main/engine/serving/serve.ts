@@ -2,11 +2,12 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import type { ChatMessage, GenerateRequest, GenerateResult, GenerationBackend, ToolSpec } from './backend';
+import type { ChatMessage, GenerateRequest, GenerateResult, GenerationBackend, ToolSpec } from '../inference/backend';
 import { normalizeTool, toToolSpec, ToolValidationError } from '../tools/normalize';
-import { callsToText, textToCalls } from './call-text';
-import { startsLikeCalls } from './call-grammar';
-import { JsonSchemaError, toGbnfJsonSchema } from './json-schema-grammar';
+import { callsToText, textToCalls } from '../inference/call-text';
+import { toWireToolCalls, wireArguments, WireToolCall } from '../inference/openai-wire';
+import { startsLikeCalls } from '../inference/call-grammar';
+import { JsonSchemaError, toGbnfJsonSchema } from '../inference/json-schema-grammar';
 import { callId, CompletionStream, type ChatCompletion } from './serve-stream';
 import {
   allowedHostnames,
@@ -74,11 +75,7 @@ export interface ModelServer {
 
 const ContentPart = z.object({ type: z.string(), text: z.string().optional() }).loose();
 
-const RequestToolCall = z.object({
-  id: z.string().optional(),
-  type: z.literal('function').optional(),
-  function: z.object({ name: z.string().min(1), arguments: z.union([z.string(), z.record(z.string(), z.unknown())]).optional() }),
-});
+const RequestToolCall = WireToolCall.extend({ type: z.literal('function').optional() });
 
 const RequestMessage = z.object({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
@@ -490,11 +487,7 @@ export function toCompletion(result: GenerateResult, request: GenerateRequest, m
         message: {
           role: 'assistant' as const,
           content: null,
-          tool_calls: calls.map((call, j) => ({
-            id: callId(id, index, j),
-            type: 'function' as const,
-            function: { name: call.name, arguments: JSON.stringify(call.args) },
-          })),
+          tool_calls: toWireToolCalls(calls, (j) => callId(id, index, j)),
         },
         finish_reason: 'tool_calls' as const,
       };
@@ -532,19 +525,17 @@ function contentText(content: string | { type: string; text?: string }[] | null 
     .join('');
 }
 
-function parseArguments(raw: string | Record<string, unknown> | undefined, where: string): Record<string, never> {
-  if (raw === undefined) return {};
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = raw.trim() === '' ? {} : JSON.parse(raw);
-    } catch {
-      throw new HttpError(400, `${where} is not JSON.`, 'invalid_request_error', where);
-    }
+function parseArguments(raw: WireToolCall['function']['arguments'], where: string): Record<string, never> {
+  const read = wireArguments(raw);
+  if ('problem' in read) {
+    throw new HttpError(
+      400,
+      `${where} ${read.problem === 'not JSON' ? 'is not JSON' : 'must be a JSON object'}.`,
+      'invalid_request_error',
+      where,
+    );
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new HttpError(400, `${where} must be a JSON object.`, 'invalid_request_error', where);
-  return value as Record<string, never>;
+  return read.args;
 }
 
 async function readJson(req: http.IncomingMessage, limit: number): Promise<unknown> {
