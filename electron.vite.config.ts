@@ -2,8 +2,11 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   main: {
+    // The one switch that lets the main process load a dev server's URL (src/main/electron/renderer-url.ts):
+    // true under `electron-vite dev` only, false in every build that can be packaged.
+    define: { __TOOLSMITH_DEV_BUILD__: JSON.stringify(command === 'serve') },
     build: {
       externalizeDeps: true,
       rollupOptions: {
@@ -33,4 +36,4 @@ export default defineConfig({
       chunkSizeWarningLimit: 4000,
     },
   },
-});
+}));

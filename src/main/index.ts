@@ -2,15 +2,22 @@
  * The Electron shell, and nothing more: window, security settings, and IPC wired to the engine.
  * Everything else lives in the engine, which runs (and is tested) under plain Node.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openEngine, type Engine } from './engine/api';
 import { jobRunner } from './engine/jobs/runner';
+import { trainerChildConfig } from './engine/train/native/desktop-entry';
 import { WorkspaceError } from './engine/db/errors';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './electron/app-protocol';
+import { RENDERER_CSP } from './electron/csp';
+import { guardNavigation, guardWindowOpen } from './electron/navigation';
+import { installPermissionGuards } from './electron/permissions';
+import { rendererEntry } from './electron/renderer-url';
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
+/** Set by electron.vite.config.ts: true only in `electron-vite dev`. */
+declare const __TOOLSMITH_DEV_BUILD__: boolean | undefined;
+const devBuild = typeof __TOOLSMITH_DEV_BUILD__ !== 'undefined' && __TOOLSMITH_DEV_BUILD__ === true;
 
 function argValue(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -73,14 +80,9 @@ function createWindow(): void {
   if (state.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
   win.on('close', () => saveWindowState(win));
-  // No navigation away from the app and no new windows; external links open in the browser.
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(path.join(__dirname, '../renderer/index.html'));
+  const entry = rendererEntry({ isPackaged: app.isPackaged, devBuild, devUrl: process.env.ELECTRON_RENDERER_URL });
+  if (entry.ignored) console.error(`warning: ${entry.ignored}; loading ${entry.url}`);
+  void win.loadURL(entry.url);
 }
 
 function start(): void {
@@ -100,8 +102,12 @@ function start(): void {
   const current = engine;
   // The desktop app hosts the job runner: interrupted jobs resume now.
   jobRunner(current.ctx);
+  installPermissionGuards(session.defaultSession);
+  // The built renderer, from out/renderer only; its responses carry the CSP themselves.
+  protocol.handle(APP_SCHEME, appProtocolHandler(path.join(__dirname, '../renderer')));
+  // The dev server's pages (development builds only) get the same CSP.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
   });
   // The contract's only way in: every payload is validated by the engine before a handler sees it.
   ipcMain.handle('toolsmith:call', async (event, method: unknown, params: unknown) => {
@@ -115,15 +121,44 @@ function start(): void {
   createWindow();
 }
 
-if (!app.requestSingleInstanceLock()) {
+/** Started by the app itself as its native trainer (RunAsNode is fused off): run only that, then exit. */
+function runTrainerChild(configFile: string | null): void {
+  app.dock?.hide();
+  if (!configFile) {
+    console.error('usage: toolsmith --toolsmith-native-trainer <config.json>');
+    app.exit(2);
+    return;
+  }
+  void import('./engine/train/native/child')
+    .then((child) => child.runNativeContractProcess(configFile))
+    .then(
+      (code) => app.exit(code),
+      (error: unknown) => {
+        console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        app.exit(1);
+      },
+    );
+}
+
+const trainerConfig = trainerChildConfig(process.argv);
+if (trainerConfig !== undefined) {
+  runTrainerChild(trainerConfig);
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // Before ready: app:// is a standard, secure origin of its own.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   app.on('second-instance', () => {
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
   });
+  // Every WebContents, not just the main window: no webviews, no navigation away, no new windows;
+  // http(s) links open in the user's browser.
+  const openExternal = (url: string) => void shell.openExternal(url);
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.on('will-navigate', (event, url) => guardNavigation(event, url, openExternal));
+    contents.setWindowOpenHandler((details) => guardWindowOpen(details, openExternal));
   });
   void app.whenReady().then(start);
   app.on('window-all-closed', () => app.quit());

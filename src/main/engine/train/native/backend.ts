@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TrainSpec } from '../../../../shared/contract/train';
 import { runContractBackend, type BackendOutcome, type RunHooks } from '../backend';
+import { desktopTrainerEntry } from './desktop-entry';
 
 /**
  * How to start a Node process running one of our TypeScript entry files: the built `.js` beside it when
@@ -21,6 +22,15 @@ export function nodeEntry(fileUrl: string): { command: string; args: string[]; e
 }
 
 export function nativeChildEntry() {
+  // In the desktop app's main process: the app binary itself, started as the trainer (see desktop-entry.ts).
+  if ((process as { type?: string }).type === 'browser') {
+    return desktopTrainerEntry({
+      execPath: process.execPath,
+      defaultApp: Boolean((process as { defaultApp?: boolean }).defaultApp),
+      appPath: process.argv[1],
+      env: process.env,
+    });
+  }
   // In the Electron bundle the child is its own entry (out/main/native-trainer-child.js) beside this code.
   const bundled = path.join(path.dirname(fileURLToPath(import.meta.url)), 'native-trainer-child.js');
   if (fs.existsSync(bundled)) return { command: process.execPath, args: [bundled], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } };
