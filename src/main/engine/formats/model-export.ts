@@ -6,6 +6,7 @@ import type { ModelExportResult } from '../../../shared/contract/formats';
 import type { Db } from '../db/open';
 import { findModel, getModel, modelLineage, type ModelRecord } from '../models/registry';
 import { readSummary } from '../eval/eval-run';
+import { recordOutputDir } from './export';
 
 /**
  * Model exports: the GGUF of a registry model (or, for a LoRA adapter, the adapter GGUF with its base named),
@@ -187,6 +188,7 @@ export async function exportModel(db: Db, modelsDir: string, options: ModelExpor
   const model = getModel(db, modelsDir, options.model);
   const out = path.resolve(options.out);
   await fsp.mkdir(out, { recursive: true });
+  recordOutputDir(db, out);
   const isAdapter = model.kind === 'adapter' || model.adapterFile !== null;
   const adapterPath = isAdapter ? (model.kind === 'adapter' ? model.path : model.adapterFile!) : null;
   let base: ModelRecord | null = null;
