@@ -173,8 +173,50 @@ function runInfo(row: RunRow): EvalRunInfo {
     label: row.label,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    summary: row.summary_json ? (JSON.parse(row.summary_json) as EvalSummary) : null,
+    summary: readSummary(row.summary_json),
   };
+}
+
+const count = (x: unknown): number => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : 0);
+const counts = (x: unknown): Record<string, number> =>
+  x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.entries(x as Record<string, unknown>).map(([k, v]) => [k, count(v)]))
+    : {};
+
+function categoryOf(name: string, raw: unknown): CategorySummary {
+  const c = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const total = count(c.total);
+  const correct = Math.min(count(c.correct), total);
+  return { category: name, total, correct, accuracy: total ? correct / total : 0, errorTypes: counts(c.errorTypes) };
+}
+
+/**
+ * A stored summary in the current shape. Rows written by round evaluation before it went through the
+ * eval.model flow hold `{total, correct, accuracy (points), byCategory, tokens, …}` without `errorTypes` or
+ * `categories`; those are filled (accuracy recomputed as a fraction from the counts) so one old row cannot
+ * make `eval.runs` fail for the whole workspace. Unreadable JSON is no summary.
+ */
+export function readSummary(json: string | null): EvalSummary | null {
+  if (json === null) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const s = raw as Record<string, unknown>;
+  const total = count(s.total);
+  const correct = Math.min(count(s.correct), total);
+  const categories = Array.isArray(s.categories)
+    ? s.categories.map((c) =>
+        categoryOf(typeof (c as { category?: unknown })?.category === 'string' ? (c as { category: string }).category : '', c),
+      )
+    : s.byCategory && typeof s.byCategory === 'object'
+      ? Object.entries(s.byCategory as Record<string, unknown>).map(([name, c]) => categoryOf(name, c))
+      : [];
+  categories.sort((a, b) => a.category.localeCompare(b.category));
+  return { total, correct, accuracy: total ? correct / total : 0, errorTypes: counts(s.errorTypes), categories };
 }
 
 const RUN_SELECT =

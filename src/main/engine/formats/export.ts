@@ -78,6 +78,13 @@ function splitOf(sample: ExportSample, shares: ExportOptions['splits']): Split {
   return 'test';
 }
 
+/** Remembers a folder an export writes to, so that the start-up sweep can find its temp files after a kill. */
+export function recordOutputDir(db: Db, dir: string): void {
+  db.prepare(
+    "INSERT INTO output_dirs (path) VALUES (?) ON CONFLICT (path) DO UPDATE SET used_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+  ).run(dir);
+}
+
 /** Lines appended to files written under temporary names, renamed into place only when all is written. */
 class OutFiles {
   private readonly open = new Map<string, { fd: number; tmp: string; records: number }>();
@@ -154,6 +161,7 @@ function bump(map: Record<string, number>, key: string): void {
 export function exportData(db: Db, options: ExportOptions): ExportResult {
   const out = path.resolve(options.out);
   fs.mkdirSync(out, { recursive: true });
+  recordOutputDir(db, out);
   const files = new OutFiles(out);
   const skipped: ExportResult['skipped'] = [];
   let skippedCount = 0;

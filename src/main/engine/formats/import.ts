@@ -70,6 +70,9 @@ async function plan(options: ImportOptions): Promise<{ folder: boolean; files: P
   return { folder: source.folder, files, detected: !asked };
 }
 
+/** How long an import's lease holds without a heartbeat (renewed every third of it, and with every batch). */
+export const IMPORT_LEASE_MS = 30_000;
+
 function abortError(): Error {
   const error = new Error('The import was cancelled.');
   error.name = 'AbortError';
@@ -89,7 +92,7 @@ export async function importData(db: Db, options: ImportOptions): Promise<Import
   const format: DataFormat = planned.folder ? 'hf' : planned.files[0]!.format;
   const innerFormat: DataFormat | null = planned.folder ? planned.files[0]!.format : null;
   const importId = Number(
-    db.prepare('INSERT INTO imports (path, format, options_json) VALUES (?, ?, ?)').run(
+    db.prepare('INSERT INTO imports (path, format, options_json, owner_pid, lease_expires_at) VALUES (?, ?, ?, ?, ?)').run(
       path.resolve(options.path),
       format,
       JSON.stringify({
@@ -99,8 +102,31 @@ export async function importData(db: Db, options: ImportOptions): Promise<Import
         status: options.status,
         files: planned.files,
       }),
+      process.pid,
+      Date.now() + IMPORT_LEASE_MS,
     ).lastInsertRowid,
   );
+  // The lease tells the start-up sweep of another process that this import is alive (workspace/sweep.ts).
+  const renewLease = db.prepare('UPDATE imports SET lease_expires_at = ? WHERE id = ? AND owner_pid = ?');
+  const heartbeat = setInterval(() => {
+    if (db.open) renewLease.run(Date.now() + IMPORT_LEASE_MS, importId, process.pid);
+  }, IMPORT_LEASE_MS / 3);
+  heartbeat.unref();
+  try {
+    return await importInto(db, options, planned, importId, format, innerFormat);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function importInto(
+  db: Db,
+  options: ImportOptions,
+  planned: Awaited<ReturnType<typeof plan>>,
+  importId: number,
+  format: DataFormat,
+  innerFormat: DataFormat | null,
+): Promise<ImportResult> {
   options.onStart?.(importId);
 
   const problems: RecordProblem[] = [];
@@ -111,7 +137,9 @@ export async function importData(db: Db, options: ImportOptions): Promise<Import
   const batchSize = options.batchSize ?? 1000;
   let batch: Staged[] = [];
   const staging = StagingFile.forImport(db, importId);
-  const saveCursor = db.prepare('UPDATE imports SET cursor_json = ?, records = ?, samples = ?, problem_count = ? WHERE id = ?');
+  const saveCursor = db.prepare(
+    'UPDATE imports SET cursor_json = ?, records = ?, samples = ?, problem_count = ?, lease_expires_at = ? WHERE id = ?',
+  );
   let current = { file: planned.files[0]!.file, bytesRead: 0, totalBytes: 0 };
 
   const progress = (phase: ImportProgress['phase']) =>
@@ -130,7 +158,14 @@ export async function importData(db: Db, options: ImportOptions): Promise<Import
     const rows = batch;
     batch = [];
     staging.append(rows);
-    saveCursor.run(JSON.stringify({ fileIndex, line, stagedBytes: staging.bytes }), records, samples, problemCount, importId);
+    saveCursor.run(
+      JSON.stringify({ fileIndex, line, stagedBytes: staging.bytes }),
+      records,
+      samples,
+      problemCount,
+      Date.now() + IMPORT_LEASE_MS,
+      importId,
+    );
     progress('reading');
   };
 

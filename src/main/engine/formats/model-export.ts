@@ -5,6 +5,8 @@ import { ApiError } from '../../../shared/contract/errors';
 import type { ModelExportResult } from '../../../shared/contract/formats';
 import type { Db } from '../db/open';
 import { findModel, getModel, modelLineage, type ModelRecord } from '../models/registry';
+import { readSummary } from '../eval/eval-run';
+import { recordOutputDir } from './export';
 
 /**
  * Model exports: the GGUF of a registry model (or, for a LoRA adapter, the adapter GGUF with its base named),
@@ -105,14 +107,11 @@ function evaluationSection(db: Db, model: ModelRecord): string {
     .all(model.id) as EvalRow[];
   const rows: string[] = [];
   for (const run of runs) {
-    const summary = JSON.parse(run.summary_json!) as {
-      accuracy?: number;
-      total?: number;
-      categories?: { category: string; accuracy: number; total: number }[];
-    };
-    const pct = (x: number | undefined) => (typeof x === 'number' ? `${(x * 100).toFixed(1)} %` : '?');
-    rows.push(`| ${run.set_name} | all | ${summary.total ?? '?'} | ${pct(summary.accuracy)} | ${run.created_at} |`);
-    for (const c of summary.categories ?? []) rows.push(`| ${run.set_name} | ${c.category} | ${c.total} | ${pct(c.accuracy)} | |`);
+    const summary = readSummary(run.summary_json);
+    if (!summary) continue;
+    const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+    rows.push(`| ${run.set_name} | all | ${summary.total} | ${pct(summary.accuracy)} | ${run.created_at} |`);
+    for (const c of summary.categories) rows.push(`| ${run.set_name} | ${c.category} | ${c.total} | ${pct(c.accuracy)} | |`);
   }
   const metrics =
     model.roundId === null
@@ -189,6 +188,7 @@ export async function exportModel(db: Db, modelsDir: string, options: ModelExpor
   const model = getModel(db, modelsDir, options.model);
   const out = path.resolve(options.out);
   await fsp.mkdir(out, { recursive: true });
+  recordOutputDir(db, out);
   const isAdapter = model.kind === 'adapter' || model.adapterFile !== null;
   const adapterPath = isAdapter ? (model.kind === 'adapter' ? model.path : model.adapterFile!) : null;
   let base: ModelRecord | null = null;

@@ -206,7 +206,7 @@ export async function sha256File(file: string): Promise<string> {
 /** Copies `from` into `dir` under a temporary name, hashing on the way, and renames it when complete. */
 async function copyIn(from: string, dir: string, fileName: string): Promise<{ file: string; sha256: string }> {
   const target = path.join(dir, fileName);
-  const temp = path.join(dir, `.${fileName}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(dir, `.${fileName}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const hash = createHash('sha256');
   try {
     await pipeline(

@@ -66,7 +66,7 @@ export async function runContractBackend(
 ): Promise<BackendOutcome> {
   const output = path.resolve(spec.output);
   await fs.mkdir(path.dirname(output), { recursive: true });
-  const workDir = path.join(path.dirname(output), `.train-${path.basename(output)}-${randomBytes(4).toString('hex')}`);
+  const workDir = path.join(path.dirname(output), `.train-${path.basename(output)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   let succeeded = false;
   try {
     const { configFile, config } = await writeContractInputs(spec, workDir, output, outputKind);

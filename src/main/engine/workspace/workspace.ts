@@ -4,12 +4,15 @@ import { openDatabase, type Db, type OpenDatabaseOptions } from '../db/open';
 import { WorkspaceError } from '../db/errors';
 import { acquireWorkspaceLock, type WorkspaceLock } from './lock';
 import { DB_FILE_NAME, MODELS_DIR_NAME } from './paths';
+import { describeSweep, sweepWorkspace, type SweepRemoved } from './sweep';
 
 export interface Workspace {
   readonly dir: string;
   readonly dbFile: string;
   readonly modelsDir: string;
   readonly db: Db;
+  /** What the start-up sweep removed when this workspace opened (workspace/sweep.ts). */
+  readonly swept: readonly SweepRemoved[];
   close(): void;
 }
 
@@ -18,6 +21,8 @@ export interface OpenWorkspaceOptions {
   lock?: string;
   nativeBinding?: string;
   onMigrate?: OpenDatabaseOptions['onMigrate'];
+  /** Where the start-up sweep's lines go (default: stderr); called only when it removed something or failed. */
+  onSweep?: (lines: string[]) => void;
 }
 
 /** Opens a workspace folder, creating it (and its database and models folder) when new. */
@@ -36,12 +41,22 @@ export function openWorkspace(dir: string, options: OpenWorkspaceOptions = {}): 
     lock?.release();
     throw error;
   }
+  const log = options.onSweep ?? ((lines: string[]) => lines.forEach((l) => console.error(l)));
+  let swept: SweepRemoved[] = [];
+  try {
+    swept = sweepWorkspace(db, { modelsDir });
+    if (swept.length) log(describeSweep(swept));
+  } catch (error) {
+    // A sweep that fails (a busy database, a folder it cannot read) leaves the leftovers for the next start.
+    log([`Start-up sweep failed: ${error instanceof Error ? error.message : String(error)}`]);
+  }
   let closed = false;
   return {
     dir: root,
     dbFile,
     modelsDir,
     db,
+    swept,
     close() {
       if (closed) return;
       closed = true;

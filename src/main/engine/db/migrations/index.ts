@@ -7,6 +7,7 @@ import { sql as trainPoints } from './0006_train_points';
 import { sql as browseScale } from './0007_browse_scale';
 import { sql as browseCovering } from './0008_browse_covering';
 import { sql as jobLeases } from './0009_job_leases';
+import { sql as importBatches } from './0010_import_batches';
 
 export interface Migration {
   readonly version: number;
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'browse_scale', sql: browseScale },
   { version: 8, name: 'browse_covering', sql: browseCovering },
   { version: 9, name: 'job_leases', sql: jobLeases },
+  { version: 10, name: 'import_batches', sql: importBatches },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
