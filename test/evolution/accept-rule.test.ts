@@ -87,6 +87,14 @@ describe('the per-round table', () => {
         { name: 'correct', category: 'unseen', value: correct },
         { name: 'items', category: 'unseen', value: 80 },
       ],
+      counts: {
+        generated: 0,
+        verified: 0,
+        toolsGenerated: 0,
+        candidates: 0,
+        selected: 0,
+        trained: { invocation: 0, tool_generation: 0, doc_adaption: 0, refinement: 0 },
+      },
     });
     const test = comparePaired(outcomes(8, 2, 70));
     const comparisons = new Map([

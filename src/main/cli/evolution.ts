@@ -297,9 +297,10 @@ export function roundsTable(
     const loss = metricOf(r, 'train_loss_final');
     const first = metricOf(r, 'train_loss_first');
     row.push(
-      metricOf(r, 'samples_generated') ?? '–',
-      metricOf(r, 'samples_verified') ?? '–',
-      metricOf(r, 'samples_selected') ?? '–',
+      // The round's counts come from one source (insight/round-counts.ts), as in the app and the model card.
+      r.seq === 0 ? '–' : r.counts.generated,
+      r.seq === 0 ? '–' : r.counts.verified,
+      r.seq === 0 ? '–' : r.counts.selected,
       metricOf(r, 'heldout_overlap_refused') ?? '–',
       loss === undefined ? '–' : `${first !== undefined ? `${first.toFixed(2)}→` : ''}${loss.toFixed(2)}`,
       formatDuration(metricOf(r, 'wall_seconds') ?? 0),

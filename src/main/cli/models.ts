@@ -6,6 +6,7 @@ import type { OpenEngine } from './engine-opener';
 import { registerModelPullCommand } from './model-serving';
 import { registerModelPromptCommands } from './model-prompt';
 import { formatTable } from './table';
+import { roundName } from '../../shared/contract/round-counts';
 
 /** `toolsmith model …`: create the starter model, import, pull, list, rename, delete, show. */
 
@@ -62,7 +63,7 @@ function printModel(m: Model): void {
           m.chatTemplate ? `own (${String(m.metadata.templateHash ?? '')})` : `fallback (${String(m.metadata.templateHash ?? '')})`,
         ],
         ...(m.parentId !== null ? [['parent', m.parentId]] : []),
-        ...(m.roundId !== null ? [['round', m.roundId]] : []),
+        ...(m.round ? [['round', roundName(m.round)]] : []),
         ...(m.adapterFile ? [['adapter', m.adapterFile]] : []),
         ...(m.trainer ? [['trainer', m.trainer]] : []),
       ],

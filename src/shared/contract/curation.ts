@@ -120,6 +120,11 @@ export const DatasetStats = z.object({
       total: z.number().int(),
       byStatus: z.record(z.string(), z.number().int()),
       byCategory: z.record(z.string(), z.number().int()),
+      /**
+       * Training examples of this sub-task the rounds trained on (their mixes). Doc adaption and refinement
+       * examples are built from the selected samples at training time, so they are counted here, not stored.
+       */
+      trained: z.number().int(),
       /** Samples added per round (round seq; null = not from a round: imports, seeds). */
       byRound: z.array(
         z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { method } from './define';
 import { GpuSetting, ModelRef, RemoteBackendSettings } from './models';
+import { RoundCounts } from './round-counts';
 
 /**
  * Where a round's generation runs (query writing, tool-making, tool-using): the round's current model in
@@ -139,6 +140,8 @@ export const RoundSummary = z.object({
   finishedAt: z.string().nullable(),
   curatedAt: z.string().nullable(),
   metrics: z.array(RoundMetric),
+  /** Generated, verified, selected and trained: the counts every view, the CLI and the model card share. */
+  counts: RoundCounts,
 });
 export type RoundSummary = z.infer<typeof RoundSummary>;
 

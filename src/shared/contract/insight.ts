@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { method } from './define';
 import { PairedComparison } from './eval';
+import { RoundCounts } from './round-counts';
 import { TrainProgress } from './train';
 
 /** Read models for the dashboards: rounds, evaluation comparisons, refinement traces, the overview. */
@@ -21,6 +22,8 @@ export const RoundSummary = z.object({
   generated: z.number().int(),
   verified: z.number().int(),
   selected: z.number().int(),
+  /** Every count of the round, from the one source the CLI and the model card read too. */
+  counts: RoundCounts,
   buckets: Buckets,
   /** Bucket counts of the samples this round and the round before both scored: where they moved. */
   movement: z.array(z.object({ from: z.string(), to: z.string(), count: z.number().int() })),
@@ -167,7 +170,24 @@ export const insightMethods = {
     z.object({
       currentModel: z.object({ id: z.number().int(), name: z.string(), kind: z.string(), createdAt: z.string() }).nullable(),
       lastRound: RoundSummary.nullable(),
-      trend: z.array(z.object({ label: z.string(), accuracy: z.number(), set: z.string() })),
+      /**
+       * Held-out accuracy (a fraction) of every round's evaluation, per run in round order. `inTrend` is false
+       * for a round that was rolled back, cancelled or failed, and for an unfinished evaluation: charts mark
+       * those and leave them out of the line.
+       */
+      trend: z.array(
+        z.object({
+          label: z.string(),
+          accuracy: z.number(),
+          set: z.string(),
+          runId: z.string(),
+          seq: z.number().int(),
+          state: z.string(),
+          correct: z.number().int(),
+          items: z.number().int(),
+          inTrend: z.boolean(),
+        }),
+      ),
       runningJob: z.object({ id: z.number().int(), title: z.string(), state: z.string() }).nullable(),
     }),
     'The headline: current model, last round, accuracy trend, running job.',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { method } from './define';
 import { JobState } from './jobs';
+import { RoundRef } from './round-counts';
 
 /** A model is addressed by its name (the file's stem unless renamed) or its numeric id. */
 export const ModelRef = z.union([z.number().int().positive(), z.string().min(1)]);
@@ -19,6 +20,8 @@ export const Model = z.object({
   kind: ModelKind,
   parentId: z.number().int().nullable(),
   roundId: z.number().int().nullable(),
+  /** The round that produced it: its run and its number within the run (roundId is the database id). */
+  round: RoundRef.nullable(),
   adapterFile: z.string().nullable(),
   trainer: z.string().nullable(),
   architecture: z.string().nullable(),

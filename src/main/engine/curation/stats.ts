@@ -1,6 +1,7 @@
 import type { DatasetStats } from '../../../shared/contract/curation';
 import { Subtask } from '../../../shared/contract/samples';
 import type { Db } from '../db/open';
+import { trainedBySubtask } from '../insight/round-counts';
 
 /**
  * Per sub-task dataset counts: by status, by category and by round (with the running total). All three come
@@ -28,6 +29,7 @@ export function datasetStats(db: Db): DatasetStats {
        GROUP BY c.subtask, c.round_id ORDER BY c.round_id != 0, r.started_at, c.round_id`,
     )
     .all() as { subtask: string; roundId: number | null; seq: number | null; n: number }[];
+  const trained = trainedBySubtask(db);
   return {
     subtasks: Subtask.options.map((subtask) => {
       const statuses = byStatus.filter((r) => r.subtask === subtask);
@@ -37,6 +39,7 @@ export function datasetStats(db: Db): DatasetStats {
         total: statuses.reduce((sum, r) => sum + r.n, 0),
         byStatus: Object.fromEntries(statuses.map((r) => [r.status, r.n])),
         byCategory: Object.fromEntries(byCategory.filter((r) => r.subtask === subtask).map((r) => [r.category, r.n])),
+        trained: trained[subtask] ?? 0,
         byRound: byRound
           .filter((r) => r.subtask === subtask)
           .map((r) => ({ roundId: r.roundId, seq: r.seq, count: r.n, cumulative: (cumulative += r.n) })),

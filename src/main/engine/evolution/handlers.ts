@@ -6,6 +6,7 @@ import { rememberRemoteKey } from '../jobs/remote-keys';
 import { jobRunner } from '../jobs/runner';
 import { getModel } from '../models/registry';
 import { getRoundById, listRounds, metric, metricsOf, type RoundRow } from './rounds-repo';
+import { roundCounts } from '../insight/round-counts';
 import './job';
 
 function toSummary(db: Db, r: RoundRow): RoundSummary {
@@ -23,6 +24,7 @@ function toSummary(db: Db, r: RoundRow): RoundSummary {
     finishedAt: r.finished_at,
     curatedAt: r.curated_at,
     metrics: metricsOf(db, r.id),
+    counts: roundCounts(db, r.id),
   };
 }
 

@@ -7,6 +7,9 @@ import type { Db } from '../db/open';
 import { findModel, getModel, modelLineage, type ModelRecord } from '../models/registry';
 import { readSummary } from '../eval/eval-run';
 import { recordOutputDir } from './export';
+import { roundCounts, roundRef } from '../insight/round-counts';
+import { roundName } from '../../../shared/contract/round-counts';
+import { formatMetric, metricLabel, metricScope } from '../../../shared/round-metrics';
 
 /**
  * Model exports: the GGUF of a registry model (or, for a LoRA adapter, the adapter GGUF with its base named),
@@ -113,26 +116,61 @@ function evaluationSection(db: Db, model: ModelRecord): string {
     rows.push(`| ${run.set_name} | all | ${summary.total} | ${pct(summary.accuracy)} | ${run.created_at} |`);
     for (const c of summary.categories) rows.push(`| ${run.set_name} | ${c.category} | ${c.total} | ${pct(c.accuracy)} | |`);
   }
-  const metrics =
-    model.roundId === null
-      ? []
-      : (db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category').all(model.roundId) as {
-          name: string;
-          category: string;
-          value: number;
-        }[]);
   let text = rows.length
     ? `| set | category | items | accuracy | when |\n| --- | --- | ---: | ---: | --- |\n${rows.join('\n')}\n`
     : 'No evaluation of this model is recorded in the workspace.\n';
-  if (metrics.length) {
-    text += `\nMetrics of round ${model.roundId}, which produced this model:\n\n| metric | category | value |\n| --- | --- | ---: |\n`;
-    text += metrics.map((m) => `| ${m.name} | ${m.category || 'all'} | ${Number(m.value.toFixed(4))} |`).join('\n') + '\n';
+  if (model.roundId !== null) text += roundSection(db, model.roundId);
+  return text;
+}
+
+/**
+ * The round that produced the model: its counts (the same source as the app and the CLI) and its metrics
+ * with labels and units. Accuracy metrics are stored in points, so they print as they are, with their counts.
+ */
+function roundSection(db: Db, roundId: number): string {
+  const ref = roundRef(db, roundId);
+  if (!ref) return '';
+  const c = roundCounts(db, roundId);
+  const metrics = db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category').all(roundId) as {
+    name: string;
+    category: string;
+    value: number;
+  }[];
+  const value = (name: string, category: string) => metrics.find((m) => m.name === name && m.category === category)?.value;
+  let text = `\nThe ${roundName(ref)}, which produced this model:\n\n| count | value |\n| --- | ---: |\n`;
+  const counts: [string, number][] = [
+    ['samples generated', c.generated],
+    ['samples verified', c.verified],
+    ['tools generated', c.toolsGenerated],
+    ['candidates scored (pass@k)', c.candidates],
+    ['samples selected', c.selected],
+    ['training examples: tool invocation', c.trained.invocation],
+    ['training examples: tool generation', c.trained.tool_generation],
+    ['training examples: doc adaption', c.trained.doc_adaption],
+    ['training examples: self-refinement', c.trained.refinement],
+  ];
+  text += counts.map(([k, v]) => `| ${k} | ${v} |`).join('\n') + '\n';
+  // Counts above and the numbers behind each accuracy are not repeated as metrics of their own.
+  const shown = metrics.filter(
+    (m) => !['samples_generated', 'samples_verified', 'samples_selected', 'candidates', 'mix', 'correct', 'items'].includes(m.name),
+  );
+  if (shown.length) {
+    text += '\n| metric | scope | value |\n| --- | --- | ---: |\n';
+    text +=
+      shown
+        .map((m) => {
+          const correct = m.name === 'accuracy' ? value('correct', m.category) : undefined;
+          const items = m.name === 'accuracy' ? value('items', m.category) : undefined;
+          const counted = correct !== undefined && items !== undefined ? ` (${correct}/${items})` : '';
+          return `| ${metricLabel(m.name)} | ${metricScope(m.name, m.category)} | ${formatMetric(m.name, m.value)}${counted} |`;
+        })
+        .join('\n') + '\n';
   }
   return text;
 }
 
 function describeModel(m: ModelRecord): string {
-  return `${m.name} (#${m.id}, ${m.kind}${m.roundId !== null ? `, round ${m.roundId}` : ''}${m.trainer ? `, trained by ${m.trainer}` : ''})`;
+  return `${m.name} (#${m.id}, ${m.kind}${m.round ? `, ${roundName(m.round)}` : ''}${m.trainer ? `, trained by ${m.trainer}` : ''})`;
 }
 
 function modelCard(db: Db, modelsDir: string, model: ModelRecord, base: ModelRecord | null, files: string[]): string {

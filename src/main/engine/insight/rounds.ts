@@ -1,6 +1,7 @@
 import type { RoundSummary } from '../../../shared/contract/insight';
 import type { Db } from '../db/open';
 import { trainPointsOfRound } from '../train/points-repo';
+import { roundCounts } from './round-counts';
 
 interface RoundRow {
   id: number;
@@ -29,9 +30,6 @@ export function roundSummaries(db: Db, runId?: string): RoundSummary[] {
        ${runId ? 'WHERE r.run_id = ?' : ''} ORDER BY r.started_at, r.run_id, r.seq`,
     )
     .all(...(runId ? [runId] : [])) as RoundRow[];
-  const counts = db.prepare(
-    `SELECT COUNT(*) AS generated, SUM(CASE WHEN status != 'rejected' THEN 1 ELSE 0 END) AS verified FROM samples WHERE round_id = ?`,
-  );
   const buckets = db.prepare(
     'SELECT bucket, COUNT(*) AS n, SUM(selected) AS selected FROM sample_passk WHERE round_id = ? GROUP BY bucket',
   );
@@ -47,7 +45,7 @@ export function roundSummaries(db: Db, runId?: string): RoundSummary[] {
      WHERE e.round_id = ? GROUP BY e.id ORDER BY e.id`,
   );
   return rounds.map((r) => {
-    const c = counts.get(r.id) as { generated: number; verified: number | null };
+    const c = roundCounts(db, r.id);
     const b = buckets.all(r.id) as { bucket: keyof RoundSummary['buckets']; n: number; selected: number }[];
     const prev = previous.get(r.run_id, r.seq) as number | undefined;
     return {
@@ -60,9 +58,11 @@ export function roundSummaries(db: Db, runId?: string): RoundSummary[] {
       resultModel: r.result_model_id !== null && r.result_name ? { id: r.result_model_id, name: r.result_name } : null,
       startedAt: r.started_at,
       finishedAt: r.finished_at,
+      // One source for the counts (round-counts.ts): the cards, the metrics table, the CLI and the model card.
       generated: c.generated,
-      verified: c.verified ?? 0,
-      selected: b.reduce((sum, x) => sum + (x.selected ?? 0), 0),
+      verified: c.verified,
+      selected: c.selected,
+      counts: c,
       buckets: {
         mastered: b.find((x) => x.bucket === 'mastered')?.n ?? 0,
         learnable: b.find((x) => x.bucket === 'learnable')?.n ?? 0,

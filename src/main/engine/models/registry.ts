@@ -27,6 +27,8 @@ export interface ModelRecord {
   kind: ModelKind;
   parentId: number | null;
   roundId: number | null;
+  /** The round that produced it, by run and number within the run (null: not from a round, or it is gone). */
+  round: { runId: string; seq: number } | null;
   adapterFile: string | null;
   trainer: string | null;
   architecture: string | null;
@@ -58,7 +60,12 @@ interface ModelRow {
   sha256: string | null;
   metadata_json: string;
   created_at: string;
+  round_run: string | null;
+  round_seq: number | null;
 }
+
+// The round's run and number come with the row: a round's database id means nothing to a reader.
+const MODEL_SELECT = 'SELECT m.*, r.run_id AS round_run, r.seq AS round_seq FROM models m LEFT JOIN rounds r ON r.id = m.round_id';
 
 // eslint-disable-next-line no-control-regex -- names must not contain control characters
 const UNSAFE_NAME = /[/\\\u0000-\u001f]/;
@@ -79,6 +86,7 @@ function toRecord(row: ModelRow, modelsDir: string): ModelRecord {
     kind: row.kind,
     parentId: row.parent_id,
     roundId: row.round_id,
+    round: row.round_run !== null && row.round_seq !== null ? { runId: row.round_run, seq: row.round_seq } : null,
     adapterFile: row.adapter_file ? path.resolve(modelsDir, row.adapter_file) : null,
     trainer: row.trainer,
     architecture: row.architecture,
@@ -120,15 +128,15 @@ export function validateModelName(name: string): string {
 }
 
 export function listModels(db: Db, modelsDir: string): ModelRecord[] {
-  return (db.prepare('SELECT * FROM models ORDER BY id').all() as ModelRow[]).map((r) => toRecord(r, modelsDir));
+  return (db.prepare(`${MODEL_SELECT} ORDER BY m.id`).all() as ModelRow[]).map((r) => toRecord(r, modelsDir));
 }
 
 /** A model by id (a number or a string of digits) or by name. */
 export function findModel(db: Db, modelsDir: string, ref: string | number): ModelRecord | undefined {
   const row =
     typeof ref === 'number' || /^\d+$/.test(ref)
-      ? (db.prepare('SELECT * FROM models WHERE id = ?').get(Number(ref)) as ModelRow | undefined)
-      : (db.prepare('SELECT * FROM models WHERE name = ?').get(ref) as ModelRow | undefined);
+      ? (db.prepare(`${MODEL_SELECT} WHERE m.id = ?`).get(Number(ref)) as ModelRow | undefined)
+      : (db.prepare(`${MODEL_SELECT} WHERE m.name = ?`).get(ref) as ModelRow | undefined);
   return row ? toRecord(row, modelsDir) : undefined;
 }
 

@@ -17,7 +17,7 @@ const STATUS_COLORS: Record<string, string> = { candidate: 'gray.5', accepted: '
 export function Datasets() {
   const stats = useApi('datasets.stats', {}, { refreshOn: ['samples.changed', 'workspace.changed'] });
   const subtasks = stats.data?.subtasks ?? [];
-  const empty = subtasks.every((s) => s.total === 0);
+  const empty = subtasks.every((s) => s.total === 0 && s.trained === 0);
   const rounds = [...new Set(subtasks.flatMap((s) => s.byRound.map((r) => r.seq)))].sort((a, b) => (a ?? -1) - (b ?? -1));
   const growth = rounds.map((seq) => {
     const point: Record<string, string | number> = { round: seq === null ? 'seed / import' : `round ${seq}` };
@@ -67,6 +67,12 @@ export function Datasets() {
                     </Table.Tr>
                   </Table.Tbody>
                 </Table>
+                <Text size="sm" mt="xs" data-testid={`dataset-trained-${s.subtask}`}>
+                  {s.trained.toLocaleString()} example(s) trained on in rounds
+                  {s.subtask === 'doc_adaption' || s.subtask === 'refinement'
+                    ? ' (built from the selected samples when a round trains)'
+                    : ''}
+                </Text>
                 {Object.keys(s.byCategory).length > 0 && s.total > 0 && (
                   <BarChart
                     h={140}

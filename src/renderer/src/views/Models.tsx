@@ -22,6 +22,7 @@ import { EmptyState } from '../components/EmptyState';
 import { DataTransferButtons, ModelExportButton } from '../components/ExportDialog';
 import { ViewHeader } from '../components/ViewHeader';
 import { formatBytes, formatEta } from '../../../shared/format';
+import { roundName } from '../../../shared/contract/round-counts';
 
 function formatParams(n: number | null | undefined): string {
   if (!n) return '—';
@@ -176,9 +177,9 @@ function LineageTree({ models, selected, onSelect }: { models: Model[]; selected
           <Badge size="xs" variant="light" color={KIND_COLOR[m.kind] ?? 'gray'}>
             {m.kind}
           </Badge>
-          {m.roundId !== null && (
+          {m.round && (
             <Text fz="xs" c="dimmed">
-              round {m.roundId}
+              {roundName(m.round)}
             </Text>
           )}
           {m.trainer && (

@@ -80,6 +80,7 @@ export async function verifyStep(ctx: Ctx, seq: number) {
     ctx.progress(++i, gens.length, 'verifying and voting');
   }
   let verified = 0;
+  let stored = 0;
   // The samples and the step's output in one transaction: a kill in between would otherwise store the
   // round's samples twice (the resumed step finds no output and verifies again).
   const output = { generated: made.length, verified: 0 };
@@ -88,6 +89,7 @@ export async function verifyStep(ctx: Ctx, seq: number) {
       for (const m of made) {
         const id = insertSample(db, m.sample);
         if (id === null) continue;
+        stored++;
         db.prepare('UPDATE samples SET vote_share = ?, template_hash = ?, sampling_json = ? WHERE id = ?').run(
           m.share,
           m.templateHash,
@@ -99,7 +101,9 @@ export async function verifyStep(ctx: Ctx, seq: number) {
         if (m.sample.status === 'candidate') verified++;
       }
       output.verified = verified;
-      setMetric(db, round.id, 'samples_generated', made.length);
+      output.generated = stored;
+      // What was stored (a duplicate answer is skipped): the rows the views and the CLI count (round-counts.ts).
+      setMetric(db, round.id, 'samples_generated', stored);
       setMetric(db, round.id, 'samples_verified', verified);
       setStage(db, round.id, s.curation === 'wait' ? 'curation' : 'select');
     },
