@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ToolSpec } from '../../src/main/engine/inference/backend';
-import { chatTemplateFromMetadata, renderChat, renderTrainingExample, resolveChatTemplate } from '../../src/main/engine/inference/chat-render';
+import {
+  chatTemplateFromMetadata,
+  renderChat,
+  renderTrainingExample,
+  resolveChatTemplate,
+} from '../../src/main/engine/inference/chat-render';
 import { readGguf } from '../../src/main/engine/lib/gguf/read';
 import { invocationPrompt, queryGenerationPrompt, refinementPrompt } from '../../src/main/engine/subtasks/builders';
 import { normalizeTool } from '../../src/main/engine/tools/normalize';

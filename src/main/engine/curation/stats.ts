@@ -1,7 +1,7 @@
 import type { DatasetStats } from '../../../shared/contract/curation';
 import { Subtask } from '../../../shared/contract/samples';
 import type { Db } from '../db/open';
-import { trainedBySubtask } from '../insight/round-counts';
+import { trainedBySubtask } from '../evolution/round-counts';
 
 /**
  * Per sub-task dataset counts: by status, by category and by round (with the running total). All three come

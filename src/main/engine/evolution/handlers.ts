@@ -6,7 +6,7 @@ import { rememberRemoteKey } from '../jobs/remote-keys';
 import { jobRunner } from '../jobs/runner';
 import { getModel } from '../models/registry';
 import { getRoundById, listRounds, metric, metricsOf, type RoundRow } from './rounds-repo';
-import { roundCounts } from '../insight/round-counts';
+import { roundCounts } from './round-counts';
 import './job';
 
 function toSummary(db: Db, r: RoundRow): RoundSummary {

@@ -52,7 +52,6 @@ export function difficultyOf(r: PassRecord): number {
   return 1 + (1 - Math.min(1, Math.max(0, r.partial ?? 0)));
 }
 
-
 export interface SelectionResult {
   decisions: SelectionDecision[];
   selectedIds: number[];

@@ -7,7 +7,7 @@ import type { Db } from '../db/open';
 import { findModel, getModel, modelLineage, type ModelRecord } from '../models/registry';
 import { readSummary } from '../eval/eval-run';
 import { recordOutputDir } from './export';
-import { roundCounts, roundRef } from '../insight/round-counts';
+import { roundCounts, roundRef } from '../evolution/round-counts';
 import { roundName } from '../../../shared/contract/round-counts';
 import { formatMetric, metricLabel, metricScope } from '../../../shared/round-metrics';
 

@@ -1,7 +1,7 @@
 import type { RoundSummary } from '../../../shared/contract/insight';
 import type { Db } from '../db/open';
 import { trainPointsOfRound } from '../train/points-repo';
-import { roundCounts } from './round-counts';
+import { roundCounts } from '../evolution/round-counts';
 
 interface RoundRow {
   id: number;
