@@ -39,6 +39,19 @@ describe('engine layering (toolsmith/engine-layers, run by npm run lint)', () =>
     ]);
   });
 
+  it('keeps SQL in the repository modules: prepare() outside a *-repo.ts is refused', async () => {
+    const code =
+      "import type { Db } from '../db/open';\nexport const count = (db: Db) => db.prepare('SELECT COUNT(*) FROM tools').get();\n";
+    const sqlProblems = async (file: string) => {
+      const [result] = await eslint.lintText(code, { filePath: path.join(engine, file) });
+      return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+    };
+    expect(await sqlProblems('tools/count.ts')).toEqual([
+      'SQL belongs in the repository module of its table (a *-repo.ts); call a function of that module here.',
+    ]);
+    expect(await sqlProblems('tools/count-repo.ts')).toEqual([]);
+  });
+
   it('finds no problem in the engine as it is', async () => {
     const results = await eslint.lintFiles([path.join(engine, '**/*.ts')]);
     const problems = results.flatMap((r) =>

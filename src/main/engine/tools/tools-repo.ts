@@ -134,3 +134,59 @@ export function deleteTool(db: Db, id: number): boolean {
 export function listPools(db: Db): { pool: string; count: number }[] {
   return db.prepare('SELECT pool, COUNT(*) AS count FROM tools GROUP BY pool ORDER BY pool').all() as { pool: string; count: number }[];
 }
+
+/** One tool's row as a pool sync writes it (`schema_json` / `original_json` as `saveTools` writes them). */
+export interface PoolToolRow {
+  name: string;
+  description: string;
+  domain: string | null;
+  schema_json: string;
+  original_json: string;
+  implementation: string | null;
+}
+
+/**
+ * Makes `pool` hold exactly `tools`, tagged with `source`, in one transaction: new names added, changed rows
+ * updated, names no longer given removed, the rest left alone (their row ids kept).
+ */
+export function syncPool(db: Db, pool: string, source: string, tools: PoolToolRow[]) {
+  const existing = db.prepare('SELECT id, name, description, domain, schema_json, original_json, implementation FROM tools WHERE pool = ?');
+  const insert = db.prepare(
+    `INSERT INTO tools (pool, name, description, domain, schema_json, original_json, implementation, source)
+     VALUES (@pool, @name, @description, @domain, @schema_json, @original_json, @implementation, @source)`,
+  );
+  const update = db.prepare(
+    `UPDATE tools SET description = @description, domain = @domain, schema_json = @schema_json, original_json = @original_json,
+       implementation = @implementation, source = @source WHERE id = @id`,
+  );
+  const remove = db.prepare('DELETE FROM tools WHERE id = ?');
+  return db.transaction(() => {
+    const rows = new Map((existing.all(pool) as (PoolToolRow & { id: number })[]).map((r) => [r.name, r]));
+    const counts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
+    for (const tool of tools) {
+      const row = rows.get(tool.name);
+      rows.delete(tool.name);
+      if (!row) {
+        insert.run({ pool, source, ...tool });
+        counts.added++;
+      } else if (
+        row.description !== tool.description ||
+        row.domain !== tool.domain ||
+        row.schema_json !== tool.schema_json ||
+        row.original_json !== tool.original_json ||
+        row.implementation !== tool.implementation
+      ) {
+        const { name: _name, ...values } = tool;
+        update.run({ id: row.id, source, ...values });
+        counts.updated++;
+      } else {
+        counts.unchanged++;
+      }
+    }
+    for (const stale of rows.values()) {
+      remove.run(stale.id);
+      counts.removed++;
+    }
+    return counts;
+  })();
+}
