@@ -110,3 +110,72 @@ describe('execution sandbox (QuickJS in a worker)', () => {
     expect(r).toMatchObject({ ok: true, result: ['undefined', 'undefined', 'undefined'] });
   });
 });
+
+describe('the memory limit, counted (this QuickJS build cannot measure its own mallocs)', () => {
+  // Before: only one allocation larger than memoryBytes failed, so these loops ran to the time limit (a loop
+  // like the first reached 1.29 GB under the 32 MiB default). The time limit is far beyond what either needs.
+  const LONG = 120_000;
+
+  it(
+    'stops a loop of many small strings with a memory-limit verdict',
+    async () => {
+      const r = await sandbox.run(
+        'function main() { var h = null; for (var i = 0; ; i++) h = { next: h, s: "item " + i }; }',
+        {},
+        { timeoutMs: LONG, memoryBytes: 8 * 1024 * 1024 },
+      );
+      expect(r).toMatchObject({ ok: false, reason: 'memory' });
+      if (!r.ok) expect(r.message).toMatch(/memory limit: .* over the limit of 8388608 bytes/);
+    },
+    LONG,
+  );
+
+  it(
+    'stops a loop of many small arrays under the default limit',
+    async () => {
+      const r = await sandbox.run('function main() { var all = []; for (;;) all.push([1, 2, 3]); }', {}, { timeoutMs: LONG });
+      expect(r).toMatchObject({ ok: false, reason: 'memory' });
+      if (!r.ok) expect(r.message).toContain('memory limit');
+    },
+    LONG,
+  );
+
+  it(
+    'still runs an implementation that stays under its limit, and the next job gets the full limit again',
+    async () => {
+      const source = 'function main(a) { var x = []; for (var i = 0; i < a.n; i++) x.push("v" + i); return x.length; }';
+      expect(await sandbox.run(source, { n: 20_000 }, { memoryBytes: 8 * 1024 * 1024 })).toMatchObject({ ok: true, result: 20_000 });
+      const over = await sandbox.run(source, { n: 5_000_000 }, { timeoutMs: LONG, memoryBytes: 8 * 1024 * 1024 });
+      expect(over).toMatchObject({ ok: false, reason: 'memory' });
+      expect(await sandbox.run(source, { n: 20_000 }, { memoryBytes: 8 * 1024 * 1024 })).toMatchObject({ ok: true, result: 20_000 });
+    },
+    LONG,
+  );
+
+  it('refuses a memory limit of 4 GiB or more (it would wrap in 32-bit WebAssembly)', async () => {
+    for (const memoryBytes of [4 * 1024 ** 3, 5 * 1024 ** 3]) {
+      const r = await sandbox.run('function main() { return 1; }', {}, { memoryBytes });
+      expect(r).toMatchObject({ ok: false, reason: 'error' });
+      if (!r.ok) expect(r.message).toMatch(/memoryBytes must be below 4 GiB/);
+    }
+  });
+});
+
+describe('async main', () => {
+  it('awaits the promise and returns its value (was {} as success)', async () => {
+    const r = await sandbox.run('async function main(a) { var x = await Promise.resolve(a.n); return { twice: x * 2 }; }', { n: 21 });
+    expect(r).toMatchObject({ ok: true, result: { twice: 42 } });
+  });
+
+  it('reports a rejected promise as an error with its message', async () => {
+    const r = await sandbox.run('async function main() { throw new Error("no such city"); }', {});
+    expect(r).toMatchObject({ ok: false, reason: 'error' });
+    if (!r.ok) expect(r.message).toContain('no such city');
+  });
+
+  it('refuses a promise that can never settle', async () => {
+    const r = await sandbox.run('function main() { return new Promise(function () {}); }', {});
+    expect(r).toMatchObject({ ok: false, reason: 'error' });
+    if (!r.ok) expect(r.message).toContain('never settled');
+  });
+});

@@ -20,6 +20,9 @@ export interface SandboxOptions {
   workerHeapMb?: number;
 }
 
+/** The sandbox's address space: a memory limit must stay below it. */
+export const MAX_MEMORY_BYTES = 4 * 1024 ** 3;
+
 interface Answer {
   id: number;
   ok: boolean;
@@ -96,6 +99,14 @@ export class Sandbox {
       if (!Number.isFinite(value) || value <= 0)
         return { ok: false, reason: 'error', message: `sandbox: limits.${key} must be a positive number, got ${String(value)}`, ms: 0 };
     }
+    // The QuickJS heap lives in a 32-bit WebAssembly memory: a limit of 4 GiB or more would wrap around.
+    if (limits.memoryBytes >= MAX_MEMORY_BYTES)
+      return {
+        ok: false,
+        reason: 'error',
+        message: `sandbox: limits.memoryBytes must be below 4 GiB (${MAX_MEMORY_BYTES} bytes; the sandbox is 32-bit WebAssembly), got ${limits.memoryBytes}`,
+        ms: 0,
+      };
     if (typeof source !== 'string' || source.trim() === '')
       return { ok: false, reason: 'error', message: 'sandbox: the implementation source is empty', ms: 0 };
     let argsJson: string;
