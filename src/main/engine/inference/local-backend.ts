@@ -294,8 +294,7 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
       }
       const evaluatedPromptTokens = head.length - common + k;
 
-      const eog = [model.tokens.eos, model.tokens.eot].filter((t): t is Token => t !== null);
-      const tokenBias = request.banEog ? banTokens(model, eog) : undefined;
+      const tokenBias = request.banEog ? banTokens(model, eogTokens(model)) : undefined;
       const stops = (request.stop ?? []).filter((t) => t !== '');
       const toolNames = new Set(request.tools.map((t) => t.name));
       const jsonMode = request.constrain === 'json';
@@ -458,6 +457,17 @@ export function heldForStop(text: string, stops: readonly string[]): number {
         break;
       }
   return held;
+}
+
+/**
+ * Every end-of-generation token of the model's vocabulary, not only `tokens.eos`/`eot`: SmolLM2's ChatML
+ * vocabulary has two (`<|endoftext|>` and `<|im_end|>`), and banning one lets a sample stop on the other.
+ */
+export function eogTokens(model: LlamaModel): Token[] {
+  const out: Token[] = [];
+  for (const t of model.iterateAllTokens()) if (model.isEogToken(t)) out.push(t);
+  for (const t of [model.tokens.eos, model.tokens.eot]) if (t !== null && !out.includes(t)) out.push(t);
+  return out;
 }
 
 function banTokens(model: LlamaModel, tokens: Token[]): TokenBias {
