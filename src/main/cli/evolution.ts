@@ -297,7 +297,7 @@ export function roundsTable(
     const loss = metricOf(r, 'train_loss_final');
     const first = metricOf(r, 'train_loss_first');
     row.push(
-      // The round's counts come from one source (insight/round-counts.ts), as in the app and the model card.
+      // The round's counts come from one source (evolution/round-counts.ts), as in the app and the model card.
       r.seq === 0 ? '–' : r.counts.generated,
       r.seq === 0 ? '–' : r.counts.verified,
       r.seq === 0 ? '–' : r.counts.selected,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * What a round made, selected and trained on: the one set of counts the Rounds cards, the metrics table,
- * the CLI's table and the exported model card all show (engine: insight/round-counts.ts).
+ * the CLI's table and the exported model card all show (engine: evolution/round-counts.ts).
  */
 export const RoundCounts = z.object({
   /** Tool-use answers the round voted on and stored as invocation samples. */
