@@ -10,7 +10,7 @@ import { jobRunner } from './engine/jobs/runner';
 import { trainerChildConfig } from './engine/train/native/desktop-entry';
 import { WorkspaceError } from './engine/db/errors';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './electron/app-protocol';
-import { RENDERER_CSP } from './electron/csp';
+import { RENDERER_CSP } from './web/csp';
 import { guardNavigation, guardWindowOpen } from './electron/navigation';
 import { installPermissionGuards } from './electron/permissions';
 import { rendererEntry } from './electron/renderer-url';

@@ -15,6 +15,7 @@ import {
   safeDecode,
 } from './engine/http/request-guard';
 import { serveStatic } from './server/static-files';
+import { RENDERER_CSP } from './web/csp';
 
 /**
  * Browser mode: the built renderer and the contract over HTTP + WebSocket on 127.0.0.1, guarded by a
@@ -43,17 +44,8 @@ export interface RunningServer {
 export const cookieName = (port: number): string => `toolsmith_token_${port}`;
 /** Largest API body and WebSocket message (a BFCL file uploaded from the Evaluation view is one message). */
 export const MAX_BODY = MAX_MESSAGE_BYTES;
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// The renderer's policy (the same as the desktop app's), and no framing by other pages.
+const CSP = `${RENDERER_CSP}; frame-ancestors 'none'`;
 
 export class ServerError extends Error {}
 

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, appProtocolHandler, resolveAppPath } from '../../src/main/electron/app-protocol';
-import { RENDERER_CSP } from '../../src/main/electron/csp';
-import { mimeType } from '../../src/main/electron/mime';
+import { RENDERER_CSP } from '../../src/main/web/csp';
+import { mimeType } from '../../src/main/web/mime';
 
 // The app:// protocol serves out/renderer and nothing else. A real folder with a renderer and, beside it, a
 // secret the page must never reach; the handler is called with real Requests as protocol.handle would.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsp, RENDERER_CSP } from '../../src/main/electron/csp';
+import { parseCsp, RENDERER_CSP } from '../../src/main/web/csp';
 
 const metaPolicy = (html: string) => html.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/)?.[1];
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { RENDERER_CSP } from './csp';
-import { mimeType } from './mime';
+import { RENDERER_CSP } from '../web/csp';
+import { mimeType } from '../web/mime';
 
 /**
  * The `app://` protocol that serves the built renderer (out/renderer) instead of `file://`: a page on

@@ -2,19 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { safeDecode } from '../engine/http/request-guard';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-};
+import { mimeType } from '../web/mime';
 
 /**
  * Serves the built renderer. Paths that are not files get index.html, so that the app's routes
@@ -42,7 +30,7 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse, 
     return;
   }
   file = path.resolve(file);
-  const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+  const type = mimeType(file);
   const cache = file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
   res.writeHead(200, { 'content-type': type, 'cache-control': cache, ...headers });
   // A file that vanishes or cannot be read mid-way ends this response, not the server.

@@ -1,6 +1,9 @@
 import path from 'node:path';
 
-/** Content types of what electron-vite builds into out/renderer; anything else is opaque bytes (with nosniff). */
+/**
+ * Content types of what electron-vite builds into out/renderer, for both hosts of the renderer (the desktop
+ * app's app:// protocol and browser mode's server); anything else is opaque bytes (with nosniff).
+ */
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
