@@ -1,9 +1,9 @@
-import { LineChart } from '@mantine/charts';
-import { Alert, Anchor, Card, Code, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Card, Code, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useApi, useEvent } from '../api/client';
 import { EvolveButton } from '../components/EvolveDialog';
+import { RunTrendCharts } from '../components/RunTrendCharts';
 import { ViewHeader } from '../components/ViewHeader';
 
 const LABELS: Record<string, string> = {
@@ -32,11 +32,6 @@ export function Overview() {
     setProgress({ jobId: p.jobId, fraction: p.fraction, message: p.message, step: p.step, eta: p.etaSeconds }),
   );
   const data = headline.data;
-  const trendSets = [...new Set((data?.trend ?? []).map((t) => t.set))];
-  const trend = [...new Set((data?.trend ?? []).map((t) => t.label))].map((label) => ({
-    label,
-    ...Object.fromEntries((data?.trend ?? []).filter((t) => t.label === label).map((t) => [t.set, Math.round(t.accuracy * 1000) / 10])),
-  }));
   const job = data?.runningJob;
   const jobProgress = job && progress?.jobId === job.id ? progress : null;
   return (
@@ -109,21 +104,7 @@ export function Overview() {
           )}
         </Card>
       </SimpleGrid>
-      {trend.length > 0 && (
-        <Card withBorder>
-          <Title order={5} mb="xs">
-            Held-out accuracy by round (%)
-          </Title>
-          <LineChart
-            h={220}
-            data={trend}
-            dataKey="label"
-            withLegend
-            series={trendSets.map((set, i) => ({ name: set, color: ['teal.6', 'blue.6', 'grape.6', 'orange.6'][i % 4]! }))}
-            data-testid="accuracy-trend"
-          />
-        </Card>
-      )}
+      <RunTrendCharts points={data?.trend ?? []} />
       {status.data && (
         <SimpleGrid cols={{ base: 2, md: 4 }}>
           {Object.entries(status.data.counts).map(([key, value]) => (

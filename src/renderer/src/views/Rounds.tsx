@@ -5,6 +5,7 @@ import type { RoundSummary } from '../../../shared/contract/insight';
 import { useApi } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { EvolveButton } from '../components/EvolveDialog';
+import { RoundCharts, RoundMetricsTable } from '../components/RoundCharts';
 import { accuracyWithCount, RoundChange } from '../components/RoundChange';
 import { TrainingCurve } from '../components/TrainingCurve';
 import { ViewHeader } from '../components/ViewHeader';
@@ -57,31 +58,46 @@ export function Rounds() {
         actions={<EvolveButton />}
       />
       <Group align="flex-start" wrap="nowrap" gap="lg">
-        <Card withBorder w={280} style={{ flexShrink: 0 }}>
-          <Timeline active={list.length} bulletSize={22} lineWidth={2} data-testid="round-timeline">
-            {list.map((round) => (
-              <Timeline.Item
-                key={round.id}
-                color={STATE_COLOR[round.state] ?? 'gray'}
-                bullet={<Text size="xs">{round.seq}</Text>}
-                title={
-                  <Text
-                    fw={round.id === selected?.id ? 700 : 500}
-                    style={{ cursor: 'pointer' }}
-                    onClick={() => setSelectedId(round.id)}
-                    data-testid={`round-${round.seq}`}
-                  >
-                    Round {round.seq}
+        <Card withBorder w={280} style={{ flexShrink: 0 }} data-testid="round-timeline">
+          {/* One timeline per run, under the run's name: rounds of different runs never mix. */}
+          <Stack gap="md">
+            {[...new Set(list.map((r) => r.runId))].map((runId) => {
+              const mine = list.filter((r) => r.runId === runId);
+              return (
+                <div key={runId} data-testid={`run-timeline-${runId}`}>
+                  <Text size="sm" fw={700} mb={6}>
+                    Run {runId}
                   </Text>
-                }
-              >
-                <RoundStateBadge state={round.state} size="xs" />
-                <Text size="xs" c="dimmed">
-                  {round.generated} generated · {round.selected} selected
-                </Text>
-              </Timeline.Item>
-            ))}
-          </Timeline>
+                  <Timeline active={mine.length} bulletSize={22} lineWidth={2}>
+                    {mine.map((round) => (
+                      <Timeline.Item
+                        key={round.id}
+                        color={STATE_COLOR[round.state] ?? 'gray'}
+                        bullet={<Text size="xs">{round.seq}</Text>}
+                        title={
+                          <Text
+                            component="button"
+                            type="button"
+                            fw={round.id === selected?.id ? 700 : 500}
+                            style={{ cursor: 'pointer', background: 'none', border: 0, padding: 0, color: 'inherit' }}
+                            onClick={() => setSelectedId(round.id)}
+                            data-testid={runId === list[list.length - 1]!.runId ? `round-${round.seq}` : `round-${runId}-${round.seq}`}
+                          >
+                            Round {round.seq}
+                          </Text>
+                        }
+                      >
+                        <RoundStateBadge state={round.state} size="xs" />
+                        <Text size="xs" c="dimmed">
+                          {round.counts.generated} generated · {round.counts.selected} selected
+                        </Text>
+                      </Timeline.Item>
+                    ))}
+                  </Timeline>
+                </div>
+              );
+            })}
+          </Stack>
         </Card>
         {selected && <RoundDetail round={selected} previous={previous} />}
       </Group>
@@ -95,8 +111,6 @@ function RoundDetail({ round, previous }: { round: RoundSummary; previous?: Roun
     'this round': round.buckets[bucket],
     ...(previous ? { 'previous round': previous.buckets[bucket] } : {}),
   }));
-  const categories = round.metrics.filter((m) => m.category !== '');
-  const plain = round.metrics.filter((m) => m.category === '');
   return (
     <Stack style={{ flex: 1, minWidth: 0 }} data-testid="round-detail">
       <Group justify="space-between">
@@ -108,15 +122,17 @@ function RoundDetail({ round, previous }: { round: RoundSummary; previous?: Roun
           {round.finishedAt ? ` → ${round.finishedAt.replace('T', ' ').slice(11, 19)}` : ''}
         </Text>
       </Group>
-      <SimpleGrid cols={3}>
+      <SimpleGrid cols={{ base: 2, md: 5 }}>
         {(
           [
-            ['Generated', round.generated],
-            ['Verified', round.verified],
-            ['Selected', round.selected],
+            ['Generated', round.counts.generated],
+            ['Verified', round.counts.verified],
+            ['Tools made', round.counts.toolsGenerated],
+            ['Selected', round.counts.selected],
+            ['Trained on', Object.values(round.counts.trained).reduce((a, b) => a + b, 0)],
           ] as const
         ).map(([label, value]) => (
-          <Card withBorder key={label}>
+          <Card withBorder key={label} data-testid={`round-count-${label.toLowerCase().replace(' ', '-')}`}>
             <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
               {label}
             </Text>
@@ -185,43 +201,8 @@ function RoundDetail({ round, previous }: { round: RoundSummary; previous?: Roun
         </Card>
       )}
       <RoundChange roundId={round.id} seq={round.seq} />
-      {categories.length > 0 && (
-        <Card withBorder>
-          <Title order={5} mb="xs">
-            By category
-          </Title>
-          <BarChart
-            h={220}
-            data={[...new Set(categories.map((m) => m.category))].map((category) => ({
-              category,
-              ...Object.fromEntries(categories.filter((m) => m.category === category).map((m) => [m.name, m.value])),
-            }))}
-            dataKey="category"
-            withLegend
-            series={[...new Set(categories.map((m) => m.name))].map((name, i) => ({
-              name,
-              color: ['teal.6', 'blue.6', 'grape.6', 'orange.6', 'cyan.6'][i % 5]!,
-            }))}
-          />
-        </Card>
-      )}
-      {plain.length > 0 && (
-        <Card withBorder>
-          <Title order={5} mb="xs">
-            Metrics
-          </Title>
-          <Table fz="sm" data-testid="round-metrics">
-            <Table.Tbody>
-              {plain.map((m) => (
-                <Table.Tr key={m.name}>
-                  <Table.Td>{m.name}</Table.Td>
-                  <Table.Td>{Number.isInteger(m.value) ? m.value : m.value.toFixed(4)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Card>
-      )}
+      <RoundCharts metrics={round.metrics} />
+      <RoundMetricsTable metrics={round.metrics} />
       <Card withBorder>
         <Title order={5} mb="xs">
           Lineage
