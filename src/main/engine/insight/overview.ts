@@ -15,6 +15,7 @@ export function overview(db: Db) {
     .prepare(
       `SELECT 'round ' || r.seq AS label, AVG(x.valid) AS accuracy, s.name AS "set"
          FROM eval_runs e JOIN rounds r ON r.id = e.round_id JOIN eval_sets s ON s.id = e.set_id JOIN eval_results x ON x.run_id = e.id
+        WHERE COALESCE(json_extract(e.settings_json, '$.evalMode'), 'unconstrained') = 'unconstrained'
          GROUP BY e.id ORDER BY r.started_at, r.seq, e.id`,
     )
     .all() as { label: string; accuracy: number; set: string }[];
