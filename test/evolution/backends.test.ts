@@ -29,6 +29,7 @@ function settings(modelId: number, extra: Partial<EvolveSettingsInput>): EvolveS
     passK: 2,
     maxTokens: 32,
     evalSets: ['mini-unseen', 'mini-in-domain'],
+    constrainedEvalItems: 0,
     evalRefinement: 'off',
     threads: 1,
     backend: 'native',

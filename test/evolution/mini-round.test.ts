@@ -23,6 +23,7 @@ function settings(modelId: number, extra: Partial<EvolveSettingsInput> = {}): Ev
     maxRefinements: 1,
     threads: 1,
     backend: 'native',
+    constrainedEvalItems: 0, // the call-grammar pass has its own test (both-modes.test.ts)
     train: { epochs: 1, maxSteps: 3, learningRate: 1e-4, contextLength: 256, trainLayers: 'last', threads: 1 },
     ...extra,
   };

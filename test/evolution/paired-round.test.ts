@@ -47,6 +47,7 @@ describe('a round judged by the paired test', () => {
         threads: 1,
         backend: 'native',
         acceptRule: 'significant',
+        constrainedEvalItems: 0,
         train: { epochs: 1, maxSteps: 2, learningRate: 1e-4, contextLength: 256, trainLayers: 'last', threads: 1 },
       });
       const done = await runner.waitFor(job.id);

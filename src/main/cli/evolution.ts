@@ -249,11 +249,11 @@ function metricOf(r: RoundSummary, name: string, category = ''): number | undefi
 }
 
 /** "37.5 (30/80)": accuracy points with the item counts behind them (older rounds without counts: points only). */
-function accuracyCell(r: RoundSummary, category: string, unit = ''): string {
-  const acc = metricOf(r, 'accuracy', category);
+function accuracyCell(r: RoundSummary, category: string, unit = '', suffix = ''): string {
+  const acc = metricOf(r, `accuracy${suffix}`, category);
   if (acc === undefined) return '–';
-  const correct = metricOf(r, 'correct', category);
-  const items = metricOf(r, 'items', category);
+  const correct = metricOf(r, `correct${suffix}`, category);
+  const items = metricOf(r, `items${suffix}`, category);
   return correct === undefined || items === undefined ? `${acc.toFixed(1)}${unit}` : `${acc.toFixed(1)}${unit} (${correct}/${items})`;
 }
 
@@ -284,13 +284,16 @@ export function roundsTable(
     irrelevance: 'irrel',
   };
   const header = ['round', 'state'];
-  for (const set of sets) header.push(`${set.replace(/^toolsmith-/, '')} %`, ...categories.map((c) => short[c]!));
+  // "<set> %" is the round's free-text evaluation; "<set> grammar %" the same set under the call grammar.
+  for (const set of sets)
+    header.push(`${set.replace(/^toolsmith-/, '')} %`, ...categories.map((c) => short[c]!), `${set.replace(/^toolsmith-/, '')} grammar %`);
   header.push('Δ vs r0', 'Δ vs prev', 'generated', 'verified', 'selected', 'refused', 'loss', 'wall');
   const rows = rounds.map((r) => {
     const row: (string | number)[] = [r.seq, r.seq === 0 ? 'base' : r.state.replace('_', ' ')];
     for (const set of sets) {
       row.push(accuracyCell(r, set));
       for (const c of categories) row.push(accuracyCell(r, `${set}/${c}`));
+      row.push(accuracyCell(r, set, '', '_constrained'));
     }
     const mine = comparisons.get(r.id)?.comparisons.filter((c) => c.set === main) ?? [];
     row.push(changeCell(mine.find((c) => c.against === 'round0')), changeCell(mine.find((c) => c.against === 'previous')));

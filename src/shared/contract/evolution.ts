@@ -96,6 +96,11 @@ export const EvolveSettings = z.object({
   mainSet: z.string().optional(),
   /** Items per set evaluated (0 = all). */
   evalLimit: z.number().int().min(0).default(0),
+  /**
+   * Items per set evaluated a second time under the call grammar each round (evenly spread; 0 = off). The
+   * round's own evaluation is free text; this pass shows how much of the accuracy the grammar supplies.
+   */
+  constrainedEvalItems: z.number().int().min(0).default(80),
   /** Regression tolerance, in accuracy points (the 'tolerance' accept rule). */
   tolerance: z.number().min(0).default(0.5),
   /**
@@ -172,7 +177,16 @@ export const RoundDetail = z.object({
   /** Samples the round made, by sub-task and status. */
   samples: z.array(z.object({ subtask: z.string(), status: z.string(), count: z.number().int() })),
   selection: z.array(SelectionRecord),
-  evalRuns: z.array(z.object({ id: z.number().int(), set: z.string(), modelId: z.number().int().nullable(), summary: z.unknown() })),
+  evalRuns: z.array(
+    z.object({
+      id: z.number().int(),
+      set: z.string(),
+      /** 'unconstrained': the round's evaluation (free text); 'constrained': the same items under the call grammar. */
+      mode: z.enum(['constrained', 'unconstrained']),
+      modelId: z.number().int().nullable(),
+      summary: z.unknown(),
+    }),
+  ),
   /** Refinement traces of this round's evaluation: count and stop reasons. */
   traces: z.object({ count: z.number().int(), byStopReason: z.record(z.string(), z.number().int()) }),
 });

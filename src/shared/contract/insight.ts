@@ -32,6 +32,8 @@ export const RoundSummary = z.object({
     z.object({
       id: z.number().int(),
       set: z.string(),
+      /** 'unconstrained': the round's evaluation (free text); 'constrained': the same items under the call grammar. */
+      mode: z.enum(['constrained', 'unconstrained']),
       accuracy: z.number().nullable(),
       correct: z.number().int(),
       items: z.number().int(),

@@ -225,6 +225,8 @@ export interface ModelEvalRunSettings extends ModelEvalSettings {
   limit?: number;
   /** With a limit: items at an even stride through the set (every category stays represented), not the first ones. */
   spread?: boolean;
+  /** A round's evaluation: 'unconstrained' (its own, free text) or 'constrained' (the call-grammar pass). */
+  evalMode?: 'constrained' | 'unconstrained';
 }
 
 /** Creates the run row (no summary yet: the run is unfinished until `finishModelEvalRun`). */

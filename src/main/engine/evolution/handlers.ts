@@ -138,17 +138,21 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
     const evalRuns = (
       db
         .prepare(
-          'SELECT e.id, s.name, e.model_id, e.summary_json FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id WHERE e.round_id = ? ORDER BY e.id',
+          `SELECT e.id, s.name, e.model_id, e.summary_json,
+                  COALESCE(json_extract(e.settings_json, '$.evalMode'), 'unconstrained') AS eval_mode
+             FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id WHERE e.round_id = ? ORDER BY e.id`,
         )
         .all(id) as {
         id: number;
         name: string;
         model_id: number | null;
         summary_json: string | null;
+        eval_mode: string;
       }[]
     ).map((e) => ({
       id: e.id,
       set: e.name,
+      mode: e.eval_mode === 'constrained' ? ('constrained' as const) : ('unconstrained' as const),
       modelId: e.model_id,
       summary: e.summary_json ? (JSON.parse(e.summary_json) as unknown) : null,
     }));

@@ -24,12 +24,15 @@ export function lastAcceptedBefore(db: Db, runId: string, seq: number): RoundRow
     .get(runId, seq) as RoundRow | undefined;
 }
 
+/** The round's own evaluation runs (older ones carry no evalMode); the call-grammar pass is a side measure. */
+const UNCONSTRAINED = `COALESCE(json_extract(e.settings_json, '$.evalMode'), 'unconstrained') = 'unconstrained'`;
+
 /** A round's finished evaluation run on a set (the latest, should a step have been redone). */
 export function finishedEvalRun(db: Db, roundId: number, set: string): number | undefined {
   const row = db
     .prepare(
       `SELECT e.id FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id
-       WHERE e.round_id = ? AND s.name = ? AND e.finished_at IS NOT NULL ORDER BY e.id DESC LIMIT 1`,
+       WHERE e.round_id = ? AND s.name = ? AND e.finished_at IS NOT NULL AND ${UNCONSTRAINED} ORDER BY e.id DESC LIMIT 1`,
     )
     .get(roundId, set) as { id: number } | undefined;
   return row?.id;
@@ -62,7 +65,7 @@ export function roundComparisons(db: Db, roundId: number): RoundComparison[] {
   ];
   const sets = db
     .prepare(
-      `SELECT DISTINCT s.name FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id WHERE e.round_id = ? AND e.finished_at IS NOT NULL ORDER BY e.id`,
+      `SELECT DISTINCT s.name FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id WHERE e.round_id = ? AND e.finished_at IS NOT NULL AND ${UNCONSTRAINED} ORDER BY e.id`,
     )
     .pluck()
     .all(round.id) as string[];

@@ -20,6 +20,7 @@ export function overview(db: Db) {
                 COALESCE(SUM(x.valid), 0) AS correct, COUNT(x.id) AS items
            FROM eval_runs e JOIN rounds r ON r.id = e.round_id JOIN eval_sets s ON s.id = e.set_id
            LEFT JOIN eval_results x ON x.run_id = e.id
+          WHERE COALESCE(json_extract(e.settings_json, '$.evalMode'), 'unconstrained') = 'unconstrained'
           GROUP BY e.id ORDER BY (SELECT MIN(f.id) FROM rounds f WHERE f.run_id = r.run_id), r.seq, e.id`,
       )
       .all() as { runId: string; seq: number; state: string; set: string; finished: number; correct: number; items: number }[]

@@ -40,7 +40,8 @@ export function roundSummaries(db: Db, runId?: string): RoundSummary[] {
   );
   const metrics = db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category');
   const evalRuns = db.prepare(
-    `SELECT e.id, s.name AS "set", COUNT(x.id) AS items, COALESCE(SUM(x.valid), 0) AS correct, AVG(x.valid) AS accuracy
+    `SELECT e.id, s.name AS "set", COUNT(x.id) AS items, COALESCE(SUM(x.valid), 0) AS correct, AVG(x.valid) AS accuracy,
+            COALESCE(json_extract(e.settings_json, '$.evalMode'), 'unconstrained') AS mode
      FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id LEFT JOIN eval_results x ON x.run_id = e.id
      WHERE e.round_id = ? GROUP BY e.id ORDER BY e.id`,
   );
@@ -71,8 +72,11 @@ export function roundSummaries(db: Db, runId?: string): RoundSummary[] {
       movement: prev === undefined ? [] : (movement.all(prev, r.id) as RoundSummary['movement']),
       metrics: metrics.all(r.id) as RoundSummary['metrics'],
       trainCurve: trainPointsOfRound(db, r.id),
-      evalRuns: (evalRuns.all(r.id) as { id: number; set: string; items: number; correct: number; accuracy: number | null }[]).map((e) => ({
+      evalRuns: (
+        evalRuns.all(r.id) as { id: number; set: string; items: number; correct: number; accuracy: number | null; mode: string }[]
+      ).map((e) => ({
         ...e,
+        mode: e.mode === 'constrained' ? ('constrained' as const) : ('unconstrained' as const),
         accuracy: e.items ? e.accuracy : null,
       })),
     };

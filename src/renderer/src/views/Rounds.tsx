@@ -193,6 +193,7 @@ function RoundDetail({ round, previous }: { round: RoundSummary; previous?: Roun
               {round.evalRuns.map((e) => (
                 <Table.Tr key={e.id}>
                   <Table.Td>{e.set}</Table.Td>
+                  <Table.Td>{e.mode === 'constrained' ? 'call grammar' : 'free text'}</Table.Td>
                   <Table.Td>{e.accuracy === null ? '–' : accuracyWithCount(e.correct, e.items)}</Table.Td>
                 </Table.Tr>
               ))}

@@ -79,6 +79,13 @@ export async function evaluateRound(ctx: Ctx, round: RoundRow, modelId: number, 
     refinement: { mode: s.evalRefinement, maxRefinements: s.maxRefinements },
     itemErrors: 'record' as const,
   };
+  // The same items again under the call grammar (calls, or calls-or-words on relevance items), stored as its own
+  // run marked evalMode 'constrained': it tells whether training taught the format or only the grammar supplies it.
+  // Not the main metric and not what accept / roll back compares (finishedEvalRun skips it).
+  const constrainedItems = s.constrainedEvalItems;
+  const constrainedLimit = s.evalLimit > 0 ? Math.min(s.evalLimit, constrainedItems) : constrainedItems;
+  const constrainedSettings = { ...settings, constrain: 'auto' as const };
+  const constrainedSummaries: Record<string, EvalSummary> = {};
   const { backend, release } = await openBackend(
     ctx.engine,
     { kind: 'local', model: modelId },
@@ -96,7 +103,12 @@ export async function evaluateRound(ctx: Ctx, round: RoundRow, modelId: number, 
               roundId: round.id,
               label,
               jobId: ctx.jobId,
-              settings: { ...settings, backend: backend.id, ...(s.evalLimit > 0 ? { limit: s.evalLimit, spread: true } : {}) },
+              settings: {
+                ...settings,
+                evalMode: 'unconstrained',
+                backend: backend.id,
+                ...(s.evalLimit > 0 ? { limit: s.evalLimit, spread: true } : {}),
+              },
             });
           },
           { runs },
@@ -119,6 +131,40 @@ export async function evaluateRound(ctx: Ctx, round: RoundRow, modelId: number, 
       failuresByTool(ctx, runId, byTool);
       ctx.engine.events.emit('eval.changed', { setId: run.setId });
     }
+    if (constrainedItems > 0) {
+      for (const [i, set] of s.evalSets.entries()) {
+        const key = `constrained:${set}`;
+        if (runs[key] === undefined || !modelEvalRunExists(ctx.db, runs[key])) {
+          ctx.commit(
+            (tx) => {
+              runs[key] = startModelEvalRun(tx, {
+                set,
+                modelId,
+                roundId: round.id,
+                label: `${label} (constrained)`,
+                jobId: ctx.jobId,
+                settings: { ...constrainedSettings, evalMode: 'constrained', backend: backend.id, limit: constrainedLimit, spread: true },
+              });
+            },
+            { runs },
+          );
+        }
+        const run = await continueModelEvalRun(ctx.db, {
+          backend,
+          runId: runs[key]!,
+          settings: constrainedSettings,
+          modelId,
+          roundId: round.id,
+          signal: ctx.signal,
+          transact: (write, p) => {
+            ctx.progress(i * p.total + p.done, s.evalSets.length * p.total, `evaluating on ${set} under the call grammar`);
+            ctx.commit(write, { runs });
+          },
+        });
+        constrainedSummaries[set] = run.summary!;
+        ctx.engine.events.emit('eval.changed', { setId: run.setId });
+      }
+    }
   } finally {
     await release();
   }
@@ -140,6 +186,11 @@ export async function evaluateRound(ctx: Ctx, round: RoundRow, modelId: number, 
           setMetric(db, round.id, 'correct', c.correct, `${set}/${c.category}`);
           setMetric(db, round.id, 'items', c.total, `${set}/${c.category}`);
         }
+      }
+      for (const [set, sum] of Object.entries(constrainedSummaries)) {
+        setMetric(db, round.id, 'accuracy_constrained', points(sum.accuracy), set);
+        setMetric(db, round.id, 'correct_constrained', sum.correct, set);
+        setMetric(db, round.id, 'items_constrained', sum.total, set);
       }
       setMetric(db, round.id, 'main_metric', main);
     },
