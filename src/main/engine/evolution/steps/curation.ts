@@ -8,7 +8,10 @@ export async function curationStep(ctx: Ctx, seq: number) {
   const s = ctx.settings;
   const round = roundOf(ctx, seq);
   if (s.curation === 'auto') return { waited: false };
-  ctx.log('info', `Round ${seq} waits for curation: accept, reject or edit its samples, then continue the round (evolution.continue).`);
+  ctx.log(
+    'info',
+    `Round ${seq} waits for curation: accept, reject or edit its samples, then press Continue on the banner in Rounds, Samples or Jobs, or run \`toolsmith evolve continue ${s.runId}\`.`,
+  );
   for (;;) {
     const row = getRound(ctx.db, s.runId, seq)!;
     if (row.curated_at) break;
