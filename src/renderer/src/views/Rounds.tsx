@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { RoundSummary } from '../../../shared/contract/insight';
 import { useApi } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
+import { CurationBanner } from '../components/CurationBanner';
 import { EvolveButton } from '../components/EvolveDialog';
 import { accuracyWithCount, RoundChange } from '../components/RoundChange';
 import { TrainingCurve } from '../components/TrainingCurve';
@@ -56,6 +57,7 @@ export function Rounds() {
         description="The self-evolution timeline: what each round generated, selected, trained and scored."
         actions={<EvolveButton />}
       />
+      <CurationBanner />
       <Group align="flex-start" wrap="nowrap" gap="lg">
         <Card withBorder w={280} style={{ flexShrink: 0 }}>
           <Timeline active={list.length} bulletSize={22} lineWidth={2} data-testid="round-timeline">

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react
 import type { BrowseFilter, CurationAction, SampleRow } from '../../../shared/contract/curation';
 import { useApi, useClient } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
+import { CurationBanner } from '../components/CurationBanner';
 import { DataTransferButtons } from '../components/ExportDialog';
 import { ToolList } from '../components/ToolList';
 import { ViewHeader } from '../components/ViewHeader';
@@ -186,6 +187,7 @@ export function Samples() {
           </Group>
         }
       />
+      <CurationBanner />
       <SampleFilters onChange={onFilter} sort={sort} onSort={setSort} />
       <Group gap="xs" data-testid="sample-counts">
         <Text size="sm" fw={600}>
