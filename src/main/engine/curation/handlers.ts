@@ -4,6 +4,8 @@ import { countSamplesByStatus, idsMatching, pageSamples } from './browse';
 import { applyCuration, undoCuration } from './curate';
 import { sampleDetail } from './detail';
 import { datasetStats } from './stats';
+import { readEditedOutput } from './edit-check';
+import { notFound } from '../api/engine-error';
 
 export const curationHandlers: Handlers<typeof curationMethods> = {
   'samples.page': (input, ctx) => pageSamples(ctx.db, input),
@@ -21,4 +23,14 @@ export const curationHandlers: Handlers<typeof curationMethods> = {
     return result;
   },
   'datasets.stats': (_input, ctx) => datasetStats(ctx.db),
+  'samples.checkEdit': ({ id, output }, ctx) => {
+    const row = ctx.db
+      .prepare(
+        `SELECT s.category, v.input_json FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version WHERE s.id = ?`,
+      )
+      .get(id) as { category: string | null; input_json: string } | undefined;
+    if (!row) throw notFound(`Sample ${id}`);
+    const r = readEditedOutput(output, JSON.parse(row.input_json) as unknown, row.category);
+    return { ok: r.ok, kind: r.kind, calls: r.ok ? r.calls.length : 0, reason: r.ok ? null : r.reason };
+  },
 };
