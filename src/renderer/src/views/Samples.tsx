@@ -5,6 +5,7 @@ import type { BrowseFilter, CurationAction, SampleRow } from '../../../shared/co
 import { useApi, useClient } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { CurationBanner } from '../components/CurationBanner';
+import { EditReadingNote } from '../components/EditReading';
 import { DataTransferButtons } from '../components/ExportDialog';
 import { ToolList } from '../components/ToolList';
 import { ViewHeader } from '../components/ViewHeader';
@@ -314,6 +315,7 @@ function EditForm({ editing, setEditing }: { editing: Editing; setEditing: (e: E
           onChange={(e) => setEditing({ ...editing, output: e.currentTarget.value, error: undefined })}
           data-testid="edit-output"
         />
+        <EditReadingNote id={editing.id} output={output} />
         {editing.error && (
           <Alert color="red" data-testid="edit-error">
             {editing.error}
