@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closeSharedSandbox } from '../../src/main/engine/sandbox';
 import { createClient, type ToolsmithClient } from '../../src/shared/client';
 import { openEngine, type Engine } from '../../src/main/engine/api';
 import { insertSample } from '../../src/main/engine/samples/samples-repo';
@@ -36,6 +37,7 @@ beforeEach(() => {
     .run(callSample);
 });
 afterEach(() => engine.close());
+afterAll(() => closeSharedSandbox());
 
 describe('edits that cannot destroy a sample', () => {
   it('refuses free text and an empty edit meant as calls, and stores nothing', async () => {
@@ -89,5 +91,25 @@ describe('edits that cannot destroy a sample', () => {
       ['format', true],
       ['schema', true],
     ]);
+  });
+
+  it('runs the edited call in the sandbox where its tool has an implementation, and the verdict says how it went', async () => {
+    engine.ctx.db
+      .prepare(
+        `INSERT INTO tools (pool, name, description, domain, schema_json, original_json, implementation, source) VALUES ('p', 'get_weather', 'w', 'test', '{}', '{}', ?, 'test')`,
+      )
+      .run("function main(args) { if (args.city === 'Atlantis') throw new Error('no such city'); return { sky: 'clear' }; }");
+    await client.call('samples.curate', {
+      action: { kind: 'edit', output: 'get_weather(city="Atlantis")' },
+      target: { ids: [callSample] },
+    });
+    await client.call('samples.curate', { action: { kind: 'edit', output: 'get_weather(city="Oslo")' }, target: { ids: [callSample] } });
+    const { verdicts } = await client.call('samples.detail', { id: callSample });
+    const execution = verdicts.filter((v) => v.verifier === 'execution').map((v) => [v.version, v.passed]);
+    expect(execution).toEqual([
+      [2, false],
+      [3, true],
+    ]);
+    expect(verdicts.find((v) => v.verifier === 'execution' && v.version === 2)!.reason).toContain('no such city');
   });
 });

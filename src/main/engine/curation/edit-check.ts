@@ -1,4 +1,6 @@
 import { ApiError } from '../../../shared/contract/errors';
+import type { Db } from '../db/open';
+import { verifyExecution } from '../subtasks/execution';
 import { verifyFormat, verifySchema, looksLikeWords } from '../subtasks/verify';
 import type { Verdict } from '../subtasks/types';
 import { printCalls } from '../tools/call-print';
@@ -87,4 +89,33 @@ export function verifyEditedVersion(output: string, input: unknown): Verdict[] {
   const tools = toolsOf(input);
   if (parsed.ok && tools) verdicts.push(verifySchema(parsed.calls, tools));
   return verdicts;
+}
+
+/**
+ * The execution verifier on an edited version, outside the edit's transaction (the sandbox is async): each
+ * called tool whose name has exactly one implementation in the workspace's pools runs in the sandbox. Null
+ * when nothing is executable (no verdict, as in a round).
+ */
+export async function executeEditedVersion(
+  db: Db,
+  calls: readonly Call[],
+  run: (
+    implementation: string,
+    args: Record<string, unknown>,
+  ) => Promise<{ ok: true; result?: unknown } | { ok: false; reason: string; message: string }>,
+): Promise<Verdict | null> {
+  const implOf = db.prepare('SELECT DISTINCT implementation FROM tools WHERE name = ? AND implementation IS NOT NULL').pluck();
+  const impls = new Map<string, string>();
+  for (const c of calls) {
+    const found = implOf.all(c.name) as string[];
+    if (found.length === 1) impls.set(c.name, found[0]!);
+  }
+  return verifyExecution(
+    calls,
+    (n) => impls.has(n),
+    async (call) => {
+      const r = await run(impls.get(call.name)!, call.args as Record<string, unknown>);
+      return r.ok ? { ok: true, result: r.result } : { ok: false, kind: r.reason, message: r.message };
+    },
+  );
 }
