@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { roundsTable } from '../../src/main/cli/evolution';
-import { closeSharedSandbox } from '../../src/main/engine/sandbox';
+import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
 import { open, tempDir } from '../jobs/helpers';
 import { POOL, seedPool, tinyStarter } from './fixture';
 

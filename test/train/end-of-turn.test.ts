@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderTrainingExample, resolveChatTemplate, tokenizeExample } from '../../src/main/engine/models/chat-render';
+import { renderTrainingExample, resolveChatTemplate, tokenizeExample } from '../../src/main/engine/inference/chat-render';
 import { renderExamples } from '../../src/main/engine/train/examples';
 import { tokenizeForTraining } from '../../src/main/engine/train/python/backend';
 import { smolLM2File } from '../helpers/real-model';

@@ -21,6 +21,7 @@ import { formatBytes } from '../../shared/format';
 import { createProgressBar, formatDuration, type ProgressBar } from './progress';
 import { runJobInForeground } from './jobs';
 import { formatTable } from './table';
+import { registerEvolveContinue } from './evolve-continue';
 
 /**
  * `toolsmith evolve` (every setting of a self-evolution run as a flag) and `toolsmith demo` (a fresh
@@ -337,14 +338,16 @@ async function printRun(client: ToolsmithClient, runId: string, sets: string[], 
 }
 
 export function registerEvolutionCommands(program: Command, open: OpenEngine): void {
-  evolveOptions(
+  const evolve = evolveOptions(
     program
       .command('evolve')
       .description(
         'Self-evolution: rounds of tool-making, k-sample tool-using, verification, model-aware selection, training, evaluation and accept/roll back',
       )
-      .requiredOption('-m, --model <model>', 'the model to start from: a registered name or id (an adapter loads its base with it)'),
+      // Checked in the action, not with requiredOption: commander would demand it of `evolve continue` too.
+      .option('-m, --model <model>', 'the model to start from (required): a registered name or id (an adapter loads its base with it)'),
   ).action(async (flags: EvolveFlags, command: Command) => {
+    if (!flags.model) command.error("error: required option '-m, --model <model>' not specified");
     const { engine, client } = open(command);
     const bar = createProgressBar();
     const started = Date.now();
@@ -361,6 +364,7 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       await engine.close();
     }
   });
+  registerEvolveContinue(evolve, open);
 
   evolveOptions(
     program

@@ -139,6 +139,15 @@ export const DatasetStats = z.object({
 });
 export type DatasetStats = z.infer<typeof DatasetStats>;
 
+/** What an edit reads as (`samples.checkEdit`): `ok` false carries the reason saving it is refused. */
+export const EditReading = z.object({
+  ok: z.boolean(),
+  kind: z.enum(['calls', 'words', 'invalid']),
+  calls: z.number().int(),
+  reason: z.string().nullable(),
+});
+export type EditReading = z.infer<typeof EditReading>;
+
 export const curationMethods = {
   'samples.page': method(
     PageInput,
@@ -170,6 +179,11 @@ export const curationMethods = {
     'Undo a curation action (the latest not yet undone by default).',
   ),
   'datasets.stats': method(z.object({}).default({}), DatasetStats, 'Per sub-task: counts by status, category and round.'),
+  'samples.checkEdit': method(
+    z.object({ id: z.number().int(), output: z.string().max(100_000) }),
+    EditReading,
+    'Reads an edit as typed, without storing it: a call list or an answer in words, and whether saving it would be refused (why).',
+  ),
 } as const;
 
 export const curationEvents = {

@@ -150,6 +150,18 @@ export const RoundSummary = z.object({
 });
 export type RoundSummary = z.infer<typeof RoundSummary>;
 
+/** A round waiting for the person to curate it: its samples (all, and those still candidates). */
+export const WaitingRound = z.object({
+  id: z.number().int(),
+  runId: z.string(),
+  seq: z.number().int(),
+  jobId: z.number().int().nullable(),
+  samples: z.number().int(),
+  /** Samples still candidates: not yet accepted, rejected or edited. */
+  candidates: z.number().int(),
+});
+export type WaitingRound = z.infer<typeof WaitingRound>;
+
 export const RunSummary = z.object({
   runId: z.string(),
   jobId: z.number().int().nullable(),
@@ -218,6 +230,11 @@ export const evolutionMethods = {
     z.object({ id: z.number().int().positive() }),
     RoundSummary,
     'Marks a round waiting at its curation point as curated, so it goes on.',
+  ),
+  'evolution.waiting': method(
+    z.object({ runId: z.string().optional() }).default({}),
+    z.object({ items: z.array(WaitingRound) }),
+    'Rounds waiting at their curation point (of one run, or all), with how many of their samples await review.',
   ),
 } as const;
 

@@ -1,7 +1,8 @@
 import type { CurationAction } from '../../../shared/contract/curation';
 import { ApiError } from '../../../shared/contract/errors';
 import type { Db } from '../db/open';
-import { checkEditedOutput } from './edit-check';
+import { insertVerdicts } from '../subtasks/verdicts-repo';
+import { checkEditedOutput, verifyEditedVersion } from './edit-check';
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 
@@ -77,12 +78,15 @@ export function applyCuration(db: Db, action: CurationAction, ids: readonly numb
           const current = db
             .prepare('SELECT query_text, input_json FROM sample_versions WHERE sample_id = ? AND version = ?')
             .get(sample.id, sample.current_version) as { query_text: string; input_json: string };
-          const output = checkEditedOutput(action.output, JSON.parse(current.input_json), sample.category);
+          const input = JSON.parse(current.input_json) as unknown;
+          const output = checkEditedOutput(action.output, input, sample.category);
           const next = (db.prepare('SELECT MAX(version) FROM sample_versions WHERE sample_id = ?').pluck().get(sample.id) as number) + 1;
           db.prepare(
             "INSERT INTO sample_versions (sample_id, version, query_text, input_json, output_text, author, note) VALUES (?, ?, ?, ?, ?, 'user', ?)",
           ).run(sample.id, next, current.query_text, current.input_json, output, action.note ?? null);
           db.prepare(`UPDATE samples SET current_version = ?, status = 'edited', updated_at = ${NOW} WHERE id = ?`).run(next, sample.id);
+          // The verifiers judge the new version; the old version and its verdicts stay as they were.
+          insertVerdicts(db, sample.id, next, verifyEditedVersion(output, input));
           break;
         }
       }

@@ -4,14 +4,21 @@ import { countSamplesByStatus, idsMatching, pageSamples } from './browse';
 import { applyCuration, undoCuration } from './curate';
 import { sampleDetail } from './detail';
 import { datasetStats } from './stats';
+import { executeEditedVersion, readEditedOutput } from './edit-check';
+import { parseCalls } from '../tools/call-parse';
+import { insertVerdicts } from '../subtasks/verdicts-repo';
+import { runInSandbox } from '../lib/sandbox';
+import type { Db } from '../db/open';
+import { notFound } from '../core/engine-error';
 
 export const curationHandlers: Handlers<typeof curationMethods> = {
   'samples.page': (input, ctx) => pageSamples(ctx.db, input),
   'samples.count': ({ filter }, ctx) => countSamplesByStatus(ctx.db, filter),
   'samples.detail': ({ id }, ctx) => sampleDetail(ctx.db, id),
-  'samples.curate': ({ action, target }, ctx) => {
+  'samples.curate': async ({ action, target }, ctx) => {
     const ids = 'ids' in target ? target.ids : idsMatching(ctx.db, target.filter);
     const result = applyCuration(ctx.db, action, ids);
+    if (action.kind === 'edit') await verifyEditExecution(ctx.db, ids[0]!);
     ctx.events.emit('samples.changed', { ids: ids.slice(0, 1000), count: ids.length });
     return result;
   },
@@ -21,4 +28,27 @@ export const curationHandlers: Handlers<typeof curationMethods> = {
     return result;
   },
   'datasets.stats': (_input, ctx) => datasetStats(ctx.db),
+  'samples.checkEdit': ({ id, output }, ctx) => {
+    const row = ctx.db
+      .prepare(
+        `SELECT s.category, v.input_json FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version WHERE s.id = ?`,
+      )
+      .get(id) as { category: string | null; input_json: string } | undefined;
+    if (!row) throw notFound(`Sample ${id}`);
+    const r = readEditedOutput(output, JSON.parse(row.input_json) as unknown, row.category);
+    return { ok: r.ok, kind: r.kind, calls: r.ok ? r.calls.length : 0, reason: r.ok ? null : r.reason };
+  },
 };
+
+/** After an edit is stored: the execution verifier on its new version, where a called tool can run. */
+async function verifyEditExecution(db: Db, id: number): Promise<void> {
+  const row = db
+    .prepare(
+      'SELECT s.current_version AS version, v.output_text FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version WHERE s.id = ?',
+    )
+    .get(id) as { version: number; output_text: string };
+  const parsed = parseCalls(row.output_text);
+  if (!parsed.ok || parsed.calls.length === 0) return;
+  const verdict = await executeEditedVersion(db, parsed.calls, runInSandbox);
+  if (verdict) insertVerdicts(db, id, row.version, [verdict]);
+}

@@ -175,4 +175,27 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
     ctx.db.prepare(`UPDATE rounds SET curated_at = COALESCE(curated_at, strftime('%Y-%m-%dT%H:%M:%fZ','now')) WHERE id = ?`).run(id);
     return toSummary(ctx.db, getRoundById(ctx.db, id)!);
   },
+  'evolution.waiting': ({ runId }, ctx) => {
+    // A round waits while it is running in stage 'curation' and nobody has marked it curated yet.
+    const rows = ctx.db
+      .prepare(
+        `SELECT r.id, r.run_id, r.seq, r.job_id,
+           (SELECT COUNT(*) FROM samples s WHERE s.round_id = r.id) AS samples,
+           (SELECT COUNT(*) FROM samples s WHERE s.round_id = r.id AND s.status = 'candidate') AS candidates
+         FROM rounds r
+         WHERE r.state = 'running' AND r.stage = 'curation' AND r.curated_at IS NULL AND (? IS NULL OR r.run_id = ?)
+         ORDER BY r.id`,
+      )
+      .all(runId ?? null, runId ?? null) as {
+      id: number;
+      run_id: string;
+      seq: number;
+      job_id: number | null;
+      samples: number;
+      candidates: number;
+    }[];
+    return {
+      items: rows.map((r) => ({ id: r.id, runId: r.run_id, seq: r.seq, jobId: r.job_id, samples: r.samples, candidates: r.candidates })),
+    };
+  },
 };

@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import type { JobLog, JobProgressEvent, JobState, JobSummary } from '../../../shared/contract/jobs';
 import { useApi, useClient, useEvent } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
+import { CurationBanner } from '../components/CurationBanner';
 import { JobTraining } from '../components/JobTraining';
 import { ViewHeader } from '../components/ViewHeader';
 import { formatEta } from '../../../shared/format';
@@ -89,6 +90,7 @@ export function Jobs() {
           </Group>
         }
       />
+      <CurationBanner />
       {error && (
         <Alert color="red" title="The job could not be changed" withCloseButton onClose={() => setError(null)}>
           {error}

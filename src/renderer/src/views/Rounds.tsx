@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { RoundSummary } from '../../../shared/contract/insight';
 import { useApi } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
+import { CurationBanner } from '../components/CurationBanner';
 import { EvolveButton } from '../components/EvolveDialog';
 import { RoundCharts, RoundMetricsTable } from '../components/RoundCharts';
 import { accuracyWithCount, RoundChange } from '../components/RoundChange';
@@ -57,6 +58,7 @@ export function Rounds() {
         description="The self-evolution timeline: what each round generated, selected, trained and scored."
         actions={<EvolveButton />}
       />
+      <CurationBanner />
       <Group align="flex-start" wrap="nowrap" gap="lg">
         <Card withBorder w={280} style={{ flexShrink: 0 }} data-testid="round-timeline">
           {/* One timeline per run, under the run's name: rounds of different runs never mix. */}

@@ -4,6 +4,8 @@ import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react
 import type { BrowseFilter, CurationAction, SampleRow } from '../../../shared/contract/curation';
 import { useApi, useClient } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
+import { CurationBanner } from '../components/CurationBanner';
+import { EditReadingNote } from '../components/EditReading';
 import { DataTransferButtons } from '../components/ExportDialog';
 import { ToolList } from '../components/ToolList';
 import { ViewHeader } from '../components/ViewHeader';
@@ -186,6 +188,7 @@ export function Samples() {
           </Group>
         }
       />
+      <CurationBanner />
       <SampleFilters onChange={onFilter} sort={sort} onSort={setSort} />
       <Group gap="xs" data-testid="sample-counts">
         <Text size="sm" fw={600}>
@@ -312,6 +315,7 @@ function EditForm({ editing, setEditing }: { editing: Editing; setEditing: (e: E
           onChange={(e) => setEditing({ ...editing, output: e.currentTarget.value, error: undefined })}
           data-testid="edit-output"
         />
+        <EditReadingNote id={editing.id} output={output} />
         {editing.error && (
           <Alert color="red" data-testid="edit-error">
             {editing.error}

@@ -9,7 +9,10 @@ export async function curationStep(ctx: Ctx, seq: number) {
   const s = ctx.settings;
   const round = roundOf(ctx, seq);
   if (s.curation === 'auto') return { waited: false };
-  ctx.log('info', `Round ${seq} waits for curation: accept, reject or edit its samples, then continue the round (evolution.continue).`);
+  ctx.log(
+    'info',
+    `Round ${seq} waits for curation: accept, reject or edit its samples, then press Continue on the banner in Rounds, Samples or Jobs, or run \`toolsmith evolve continue ${s.runId}\`.`,
+  );
   const since = Date.now();
   for (;;) {
     const row = getRound(ctx.db, s.runId, seq)!;
