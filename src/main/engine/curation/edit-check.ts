@@ -8,6 +8,7 @@ import { parseCalls } from '../tools/call-parse';
 import { normalizeTools } from '../tools/normalize';
 import { checkCalls } from '../tools/schema-check';
 import type { Call, ToolDef } from '../tools/types';
+import { implementationsOf } from '../tools/tools-repo';
 
 /** What an edited output reads as, as typed: a call list, an answer in words, or neither (with the reason). */
 export type EditReading =
@@ -104,10 +105,9 @@ export async function executeEditedVersion(
     args: Record<string, unknown>,
   ) => Promise<{ ok: true; result?: unknown } | { ok: false; reason: string; message: string }>,
 ): Promise<Verdict | null> {
-  const implOf = db.prepare('SELECT DISTINCT implementation FROM tools WHERE name = ? AND implementation IS NOT NULL').pluck();
   const impls = new Map<string, string>();
   for (const c of calls) {
-    const found = implOf.all(c.name) as string[];
+    const found = implementationsOf(db, c.name);
     if (found.length === 1) impls.set(c.name, found[0]!);
   }
   return verifyExecution(

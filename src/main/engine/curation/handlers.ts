@@ -10,6 +10,7 @@ import { insertVerdicts } from '../subtasks/verdicts-repo';
 import { runInSandbox } from '../lib/sandbox';
 import type { Db } from '../db/open';
 import { notFound } from '../core/engine-error';
+import { currentVersion } from '../samples/samples-repo';
 
 export const curationHandlers: Handlers<typeof curationMethods> = {
   'samples.page': (input, ctx) => pageSamples(ctx.db, input),
@@ -29,11 +30,7 @@ export const curationHandlers: Handlers<typeof curationMethods> = {
   },
   'datasets.stats': (_input, ctx) => datasetStats(ctx.db),
   'samples.checkEdit': ({ id, output }, ctx) => {
-    const row = ctx.db
-      .prepare(
-        `SELECT s.category, v.input_json FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version WHERE s.id = ?`,
-      )
-      .get(id) as { category: string | null; input_json: string } | undefined;
+    const row = currentVersion(ctx.db, id);
     if (!row) throw notFound(`Sample ${id}`);
     const r = readEditedOutput(output, JSON.parse(row.input_json) as unknown, row.category);
     return { ok: r.ok, kind: r.kind, calls: r.ok ? r.calls.length : 0, reason: r.ok ? null : r.reason };
@@ -42,11 +39,7 @@ export const curationHandlers: Handlers<typeof curationMethods> = {
 
 /** After an edit is stored: the execution verifier on its new version, where a called tool can run. */
 async function verifyEditExecution(db: Db, id: number): Promise<void> {
-  const row = db
-    .prepare(
-      'SELECT s.current_version AS version, v.output_text FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version WHERE s.id = ?',
-    )
-    .get(id) as { version: number; output_text: string };
+  const row = currentVersion(db, id)!;
   const parsed = parseCalls(row.output_text);
   if (!parsed.ok || parsed.calls.length === 0) return;
   const verdict = await executeEditedVersion(db, parsed.calls, runInSandbox);

@@ -280,3 +280,16 @@ export function* pagesOfSamples(db: Db, filter: SampleFilter = {}, pageSize = 10
     afterId = page[page.length - 1]!.id;
   }
 }
+
+/** A sample's current version: what an edit is read against and what verification judges. */
+export function currentVersion(
+  db: Db,
+  id: number,
+): { version: number; category: string | null; input_json: string; output_text: string } | undefined {
+  return db
+    .prepare(
+      `SELECT s.current_version AS version, s.category, v.input_json, v.output_text
+         FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version WHERE s.id = ?`,
+    )
+    .get(id) as { version: number; category: string | null; input_json: string; output_text: string } | undefined;
+}

@@ -190,3 +190,11 @@ export function syncPool(db: Db, pool: string, source: string, tools: PoolToolRo
     return counts;
   })();
 }
+
+/** The distinct implementations stored for a tool name across every pool (one means it can be run). */
+export function implementationsOf(db: Db, name: string): string[] {
+  return db
+    .prepare('SELECT DISTINCT implementation FROM tools WHERE name = ? AND implementation IS NOT NULL')
+    .pluck()
+    .all(name) as string[];
+}
