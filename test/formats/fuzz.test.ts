@@ -60,7 +60,10 @@ function mutate(rand: Rand, input: Buffer, text: boolean): Buffer {
   switch (int(rand, kinds)) {
     case 0: {
       const out = Buffer.from(input);
-      for (let i = 0, n = 1 + int(rand, 4); i < n && out.length > 0; i++) out[int(rand, out.length)] ^= 1 << int(rand, 8);
+      for (let i = 0, n = 1 + int(rand, 4); i < n && out.length > 0; i++) {
+        const j = int(rand, out.length);
+        out[j] = out[j]! ^ (1 << int(rand, 8));
+      }
       return out;
     }
     case 1:
@@ -97,7 +100,7 @@ function sample(id: number, city: string): ExportSample & { output: { calls: Cal
     id,
     category: 'simple',
     query,
-    tools: [weather] as ExportSample['tools'],
+    tools: [{ ...weather, original: weather }] as unknown as ExportSample['tools'],
     prompt: [{ role: 'user', content: query }],
     output: { calls: [{ name: 'get_weather', args: { city } }] },
     sourceFormat: null,
