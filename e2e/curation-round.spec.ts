@@ -1,16 +1,8 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { repoRoot, serve } from './fixtures';
+import { serveFilledWorkspace, type ServedWorkspace } from './support/served-workspace';
 
 /** A run started with "Wait for me to curate each round", finished from the app; and edits that cannot destroy. */
-let workspace: string;
-let server: ChildProcess;
-let url: string;
-let origin: string;
-let token: string;
+let served: ServedWorkspace;
 let starter: number;
 
 const test = base.extend({});
@@ -18,40 +10,16 @@ test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-e2e-curate-'));
-  const seed = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'e2e', 'support', 'seed-curation.ts'), workspace], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (seed.status !== 0) throw new Error(`seeding the workspace failed:\n${seed.stdout}\n${seed.stderr}`);
-  starter = Number(/starter (\d+)/.exec(seed.stdout)![1]);
-  ({ child: server, url } = await serve(workspace));
-  origin = new URL(url).origin;
-  token = new URL(url).searchParams.get('token')!;
+  served = await serveFilledWorkspace('seed-curation.ts', 'toolsmith-e2e-curate-');
+  starter = Number(/starter (\d+)/.exec(served.stdout)![1]);
 });
 
 test.afterAll(async () => {
-  server?.kill('SIGTERM');
-  if (server) await new Promise((r) => server.once('exit', r));
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  await served?.stop();
 });
 
-async function api<T>(method: string, params: unknown = {}): Promise<T> {
-  const res = await fetch(`${origin}/api/${method}`, {
-    method: 'POST',
-    body: JSON.stringify(params),
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-  });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
-  return body.result as T;
-}
-
-async function open(page: Page, label: string) {
-  await page.goto(url);
-  await page.getByRole('navigation', { name: 'Views' }).getByText(label, { exact: true }).click();
-  await expect(page.getByRole('heading', { level: 2, name: label })).toBeVisible();
-}
+const api = <T>(method: string, params?: unknown) => served.api<T>(method, params);
+const open = (page: Page, label: string) => served.open(page, label);
 
 test('a curation round waits with a banner in Jobs, Rounds and Samples and is continued from it', async ({ page }) => {
   const { jobId } = await api<{ jobId: number }>('evolution.start', {

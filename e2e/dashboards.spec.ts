@@ -1,58 +1,29 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { artifactsDir, noSeriousViolations, repoRoot, serve } from './fixtures';
+import { artifactsDir, noSeriousViolations } from './fixtures';
+import { serveFilledWorkspace, type ServedWorkspace } from './support/served-workspace';
 
 /**
  * The dashboards against a workspace filled by the engine itself: seed samples plus a real two-round
  * evolution run on a tiny starter model (see support/fill-workspace.ts).
  */
-let workspace: string;
-let server: ChildProcess;
-let url: string;
-let origin: string;
-let token: string;
+let served: ServedWorkspace;
 
 const test = base.extend({});
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-e2e-dash-'));
-  const fill = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'e2e', 'support', 'fill-workspace.ts'), workspace], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (fill.status !== 0) throw new Error(`filling the workspace failed:\n${fill.stdout}\n${fill.stderr}`);
-  ({ child: server, url } = await serve(workspace));
-  origin = new URL(url).origin;
-  token = new URL(url).searchParams.get('token')!;
+  served = await serveFilledWorkspace('fill-workspace.ts', 'toolsmith-e2e-dash-');
 });
 
 test.afterAll(async () => {
-  server?.kill('SIGTERM');
-  if (server) await new Promise((r) => server.once('exit', r));
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  await served?.stop();
 });
 
-async function api<T>(method: string, params: unknown = {}): Promise<T> {
-  const res = await fetch(`${origin}/api/${method}`, {
-    method: 'POST',
-    body: JSON.stringify(params),
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-  });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
-  return body.result as T;
-}
-
-async function open(page: Page, label: string) {
-  await page.goto(url);
-  await page.getByRole('navigation', { name: 'Views' }).getByText(label, { exact: true }).click();
-  await expect(page.getByRole('heading', { level: 2, name: label })).toBeVisible();
-}
+const api = <T>(method: string, params?: unknown) => served.api<T>(method, params);
+const open = (page: Page, label: string) => served.open(page, label);
 
 async function shot(page: Page, name: string) {
   fs.mkdirSync(artifactsDir, { recursive: true });
