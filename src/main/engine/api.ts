@@ -19,6 +19,7 @@ import { modelEvalHandlers } from './eval/model-eval-handlers';
 import { formatsHandlers } from './formats/handlers';
 import { trainHandlers } from './train/handlers';
 import { templateHandlers } from './subtasks/template-handlers';
+import { playgroundHandlers } from './playground/handlers';
 import { registerJobKinds } from './jobs/registry';
 import { demoJob } from './jobs/kinds/demo';
 import { evolutionJob } from './evolution/job';
@@ -47,6 +48,7 @@ const handlers = combineHandlers<Handlers<Contract>>(
   formatsHandlers,
   trainHandlers,
   templateHandlers,
+  playgroundHandlers,
 );
 
 export interface Engine extends Transport {

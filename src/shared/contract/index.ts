@@ -13,6 +13,7 @@ import { modelEvalEvents, modelEvalMethods } from './models';
 import { formatsEvents, formatsMethods } from './formats';
 import { trainEvents, trainMethods } from './train';
 import { templatesMethods } from './templates';
+import { playgroundEvents, playgroundMethods } from './playground';
 
 /**
  * The whole contract: every API method and event. Each domain declares its slice in its own file
@@ -33,6 +34,7 @@ export const contract = {
   ...formatsMethods,
   ...trainMethods,
   ...templatesMethods,
+  ...playgroundMethods,
 } satisfies MethodMap;
 
 export const events = {
@@ -47,6 +49,7 @@ export const events = {
   ...modelEvalEvents,
   ...formatsEvents,
   ...trainEvents,
+  ...playgroundEvents,
 } satisfies EventMap;
 
 export type Contract = typeof contract;
