@@ -1,4 +1,6 @@
-import { expect, noSeriousViolations, test } from './fixtures';
+import fs from 'node:fs';
+import path from 'node:path';
+import { artifactsDir, expect, noSeriousViolations, test } from './fixtures';
 import { serveFilledWorkspace, type ServedWorkspace } from './support/served-workspace';
 
 let ws: ServedWorkspace;
@@ -37,6 +39,8 @@ test('playground: pick a model and a tool, send, see the prompt, the answer and 
   await expect(page.getByTestId('pg-refine-summary')).toContainText('stopped');
   await expect(page.getByTestId('pg-turn-assistant')).toContainText('is_prime(');
   await noSeriousViolations(page);
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: path.join(artifactsDir, 'playground.png'), fullPage: true });
 
   // Corrected and saved: a sample with the playground as its provenance, verified like an edit.
   await page.getByTestId('pg-save-output').fill('[is_prime(number=7)]');
@@ -49,5 +53,9 @@ test('playground: pick a model and a tool, send, see the prompt, the answer and 
     id: saved.rows[0]!.id,
   });
   expect(detail.provenance).toMatchObject({ source: { format: 'playground' }, model: 'stories260K' });
+  await noSeriousViolations(page);
+  // And in the dark theme.
+  await page.getByTestId('theme-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
   await noSeriousViolations(page);
 });

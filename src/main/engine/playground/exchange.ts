@@ -188,7 +188,12 @@ export async function runExchange(ctx: EngineContext, request: Request): Promise
           stopReason: trace.stopReason,
           finalText: trace.finalText,
           changed: trace.changed,
-          steps: trace.steps.map((s) => ({ ...s, verdicts: s.verdicts.map(plainVerdict) })),
+          // Step 0 is the exchange's own answer (given to the refine module, not generated again): its cost is the exchange's.
+          steps: trace.steps.map((s) => ({
+            ...s,
+            ...(s.seq === 0 ? { tokens: output.tokens + result.promptTokens, ms: result.ms } : {}),
+            verdicts: s.verdicts.map(plainVerdict),
+          })),
         },
         sampling: request.sampling,
       };
