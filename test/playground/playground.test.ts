@@ -5,6 +5,8 @@ import { createClient, type ToolsmithClient } from '../../src/shared/client';
 import type { EventPayload } from '../../src/shared/contract';
 import { installBuiltinPool } from '../../src/main/engine/pool';
 import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
+import { modelRuntime } from '../../src/main/engine/models/runtime-service';
+import { startModelServer } from '../../src/main/engine/serving/serve';
 import { sharedDir, tempDir } from '../helpers/tmp';
 
 const STORIES = path.join(sharedDir, 'models', 'stories260K.gguf');
@@ -119,6 +121,31 @@ describe('playground on stories260K', () => {
     await expect(sent).rejects.toMatchObject({ code: 'cancelled' });
     off();
     expect(await client.call('playground.cancel', { requestId: 'stop-me' })).toEqual({ cancelled: false });
+  });
+
+  it('chats through an OpenAI-compatible server with the same tools, showing the request it was sent', async () => {
+    const server = await startModelServer({ backend: modelRuntime(engine.ctx).current!.backend, modelName: 'stories', port: 0 });
+    try {
+      const exchange = await client.call('playground.send', {
+        requestId: 'remote',
+        backend: { kind: 'remote', baseUrl: server.url, model: 'stories' },
+        toolIds,
+        messages: [{ role: 'user', content: 'Is 7 prime?' }],
+        constrain: 'calls',
+        sampling: { temperature: 0, maxTokens: 400 },
+        maxRefinements: 0,
+      });
+      expect(exchange.model).toMatchObject({ id: null, backend: 'remote' });
+      expect(exchange.prompt.exact).toBe(false);
+      const sent = JSON.parse(exchange.prompt.text) as { messages: { content: string }[]; tools: { function: { name: string } }[] };
+      expect(sent.tools.map((t) => t.function.name)).toEqual(['is_prime', 'fibonacci']);
+      expect(sent.messages.at(-1)!.content).toBe('Is 7 prime?');
+      expect(exchange.parsed.kind).toBe('calls');
+      expect(exchange.refinement).toMatchObject({ stopReason: 'no_refinement', changed: false });
+      expect(exchange.refinement.steps).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
   });
 
   it('refuses bad input and answers that cannot be a sample, saying what and where', async () => {
