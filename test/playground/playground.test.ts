@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine, type Engine } from '../../src/main/engine/api';
@@ -7,17 +9,22 @@ import { installBuiltinPool } from '../../src/main/engine/pool';
 import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
 import { modelRuntime } from '../../src/main/engine/models/runtime-service';
 import { startModelServer } from '../../src/main/engine/serving/serve';
-import { sharedDir, tempDir } from '../helpers/tmp';
+import { answerKey } from '../../src/main/engine/subtasks/verify';
+import { runCli } from '../helpers/cli';
+import { sharedDir } from '../helpers/tmp';
 
 const STORIES = path.join(sharedDir, 'models', 'stories260K.gguf');
 
 let engine: Engine;
+let workspace: string;
 let client: ToolsmithClient;
 let modelId: number;
 let toolIds: number[];
 
 beforeAll(async () => {
-  engine = openEngine(path.join(tempDir(), 'ws'));
+  // Not tempDir(): that folder goes after each test, and the CLI test opens the workspace again by its path.
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-playground-'));
+  engine = openEngine(workspace);
   client = createClient(engine);
   installBuiltinPool(engine.ctx.db);
   modelId = (await client.call('models.import', { file: STORIES, copy: false })).id;
@@ -30,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await engine?.close();
   await closeSharedSandbox();
+  fs.rmSync(workspace, { recursive: true, force: true });
 });
 
 describe('playground on stories260K', () => {
@@ -146,6 +154,36 @@ describe('playground on stories260K', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('the CLI runs the same exchange and saves its answer', async () => {
+    const r = await runCli(
+      [
+        '--workspace',
+        workspace,
+        'playground',
+        'stories260K',
+        '--message',
+        'Is 11 prime?',
+        '--tool',
+        'is_prime',
+        '--tool',
+        'fibonacci',
+      ].concat(['--constrain', '--max-tokens', '400', '--refinements', '0', '--threads', '1', '--save', '--json']),
+      { timeoutMs: 60_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { exchange, saved } = JSON.parse(r.stdout) as {
+      exchange: { prompt: { text: string }; parsed: { kind: string }; answer: string };
+      saved: { sampleId: number; created: boolean };
+    };
+    expect(exchange.prompt.text).toContain('Is 11 prime?');
+    expect(exchange.parsed.kind).toBe('calls');
+    const detail = await client.call('samples.detail', { id: saved.sampleId });
+    // Stored in the canonical call text, as an edit is: the same calls.
+    expect(answerKey(detail.row.output)).toBe(answerKey(exchange.answer));
+    expect(detail.provenance.source?.format).toBe('playground');
   });
 
   it('refuses bad input and answers that cannot be a sample, saying what and where', async () => {
