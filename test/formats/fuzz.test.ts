@@ -7,11 +7,13 @@ import { readRecords } from '../../src/main/engine/formats/records';
 import { RECORD_FORMATS } from '../../src/main/engine/formats/registry';
 import { RecordError, type ExportSample, type ReadContext } from '../../src/main/engine/formats/types';
 import type { Call } from '../../src/main/engine/tools/types';
+import { readBfclItems } from '../../src/main/engine/eval/bfcl-import';
 import { GgufError, readGguf } from '../../src/main/engine/lib/gguf/read';
+import { ApiError } from '../../src/shared/contract/errors';
 import { seededRandom } from '../../src/main/engine/lib/random';
 import { openWorkspace, type Workspace } from '../../src/main/engine/workspace/workspace';
 import { sharedDir, tempDir } from '../helpers/tmp';
-import { importFile } from './helpers';
+import { bfclSlice, importFile } from './helpers';
 
 /**
  * Seeded, bounded fuzzing (issue 14): every record format's reader and the GGUF reader get mutated inputs
@@ -21,6 +23,9 @@ import { importFile } from './helpers';
 const SEED = 14;
 const MUTATIONS_PER_FORMAT = 150;
 const GGUF_MUTATIONS = 250;
+const BFCL_ANSWER_MUTATIONS = 200;
+const BFCL_CATEGORIES = ['simple_python', 'multiple', 'parallel', 'parallel_multiple'];
+const BFCL_LINES = 12;
 
 type Rand = () => number;
 const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
@@ -208,4 +213,88 @@ describe('fuzzed data files', () => {
       expect(refused).toBeGreaterThan(GGUF_MUTATIONS / 4);
     },
   );
+
+  // Real BFCL answers (the shared copy, read at test time; a slice goes to a temp folder), mutated while their
+  // questions stay valid, through both readers of answer files: `eval import` and `import --answers`.
+  const bfclDir = path.join(sharedDir, 'bfcl', 'possible_answer');
+  it.skipIf(!fs.existsSync(bfclDir))(
+    `BFCL answers: ${BFCL_ANSWER_MUTATIONS} mutations of real answer files; no throw escapes, every error names file:line`,
+    async () => {
+      const rand = seededRandom(SEED + 7);
+      const dir = tempDir();
+      const slices = BFCL_CATEGORIES.map((c) => bfclSlice(path.join(dir, c), c, BFCL_LINES));
+      const ws = openWorkspace(tempDir());
+      opened.push(ws);
+      for (const slice of slices) {
+        const items = await readBfclItems({ questions: { path: slice.file }, answers: { path: slice.answers! } });
+        expect(items.items).toHaveLength(BFCL_LINES);
+      }
+      let refused = 0;
+      let importErrors = 0;
+      let importProblems = 0;
+      for (let m = 0; m < BFCL_ANSWER_MUTATIONS; m++) {
+        const slice = slices[m % slices.length]!;
+        let input: Buffer = fs.readFileSync(slice.answers!);
+        for (let k = 0, n = 1 + int(rand, 3); k < n; k++) input = mutate(rand, input, true);
+        const answers = path.join(dir, `answers-${m}.json`);
+        fs.writeFileSync(answers, input);
+        const where = `BFCL answers mutation ${m} (${path.basename(slice.file)}): ${JSON.stringify(input.toString('latin1').slice(0, 200))}`;
+        // A problem is located when it names a file and a line of it, or (answers missing altogether) the file.
+        const located = (message: string) =>
+          new RegExp(`${escape(answers)}:\\d+: |${escape(slice.file)}:\\d+: |^${escape(answers)}: no answer for`).test(message);
+
+        try {
+          const read = await readBfclItems({ questions: { path: slice.file }, answers: { path: answers } });
+          // Accepted answers hold no byte that was not UTF-8 turned into U+FFFD (the real files have none).
+          expect(
+            read.items.filter((i) => i.answer?.includes('\uFFFD')).map((i) => i.key),
+            where,
+          ).toEqual([]);
+        } catch (error) {
+          if (!(error instanceof ApiError) || error.code !== 'bad_file')
+            throw new Error(`${where}: eval import: ${String(error)}`, { cause: error });
+          expect(located(error.message), `${where}: ${error.message}`).toBe(true);
+          refused++;
+        }
+
+        try {
+          const result = await importFile(ws.db, { path: slice.file, format: 'bfcl', answers, mode: 'valid' });
+          for (const p of result.problems) {
+            expect(Number.isInteger(p.line) && p.line >= 1, `${where}: ${JSON.stringify(p)}`).toBe(true);
+            expect([slice.file, answers], where).toContain(p.file);
+          }
+          importProblems += result.problemCount;
+        } catch (error) {
+          if (!(error instanceof ImportError)) throw new Error(`${where}: import: ${String(error)}`, { cause: error });
+          importErrors++;
+          expect(located(error.message), `${where}: ${error.message}`).toBe(true);
+        }
+      }
+      console.log(
+        `BFCL answers: ${BFCL_ANSWER_MUTATIONS} mutations; eval import refused ${refused}, import refused ${importErrors} and listed ${importProblems} problems`,
+      );
+      expect(refused).toBeGreaterThan(BFCL_ANSWER_MUTATIONS / 4);
+
+      // A byte that is not UTF-8 is refused with its line by both readers.
+      const slice = slices[0]!;
+      const lines = fs.readFileSync(slice.answers!, 'utf8').split('\n');
+      const broken = path.join(dir, 'not-utf8.json');
+      fs.writeFileSync(
+        broken,
+        Buffer.concat([
+          Buffer.from(lines.slice(0, 2).join('\n') + '\n'),
+          Buffer.from(lines[2]!.replace('"', '"\xff'), 'latin1'),
+          Buffer.from('\n' + lines.slice(3).join('\n')),
+        ]),
+      );
+      await expect(readBfclItems({ questions: { path: slice.file }, answers: { path: broken } })).rejects.toThrow(
+        `${broken}:3: holds bytes that are not UTF-8`,
+      );
+      await expect(importFile(ws.db, { path: slice.file, format: 'bfcl', answers: broken })).rejects.toThrow(`${broken}:3: `);
+    },
+  );
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -9,7 +9,7 @@ import { repoRoot } from '../helpers/tmp';
 const LINES = 200_000;
 /** The child's JS heap is capped: an import that held the file (73 MB of text, far more parsed) would die. */
 const HEAP_MIB = 96;
-/** Peak RSS may exceed that of a 100-line import by at most this much. */
+/** Peak anonymous RSS (heap and native memory, not the mapped database's pages) may exceed that of a 100-line import by at most this much. */
 const RSS_GROWTH_LIMIT_MIB = 128;
 
 interface ChildResult {
@@ -20,6 +20,7 @@ interface ChildResult {
   progressEvents: number;
   seconds: number;
   maxRssMiB: number;
+  maxAnonMiB: number;
 }
 
 function runChild(workspace: string, file: string, cancelAfter?: number): Promise<ChildResult> {
@@ -97,7 +98,7 @@ describe(`a ${LINES.toLocaleString('en')}-line import`, () => {
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  test('streams in bounded memory (peak RSS measured in the child process)', async () => {
+  test('streams in bounded memory (peak anonymous RSS measured in the child process)', async () => {
     const small = path.join(root, 'small.jsonl');
     writeXlam(small, 100);
     const baseline = await runChild(path.join(root, 'ws-small'), small);
@@ -105,12 +106,12 @@ describe(`a ${LINES.toLocaleString('en')}-line import`, () => {
 
     const result = await runChild(path.join(root, 'ws-big'), big);
     console.log(
-      `200k-line import: ${result.seconds.toFixed(1)} s, peak RSS ${result.maxRssMiB.toFixed(0)} MiB ` +
-        `(100-line import: ${baseline.maxRssMiB.toFixed(0)} MiB; file ${(fs.statSync(big).size / 2 ** 20).toFixed(0)} MiB)`,
+      `200k-line import: ${result.seconds.toFixed(1)} s, peak anonymous RSS ${result.maxAnonMiB.toFixed(0)} MiB, peak RSS ${result.maxRssMiB.toFixed(0)} MiB ` +
+        `(100-line import: ${baseline.maxAnonMiB.toFixed(0)} / ${baseline.maxRssMiB.toFixed(0)} MiB; file ${(fs.statSync(big).size / 2 ** 20).toFixed(0)} MiB)`,
     );
     expect(result).toMatchObject({ state: 'done', records: LINES, stored: LINES, problemCount: 0 });
     expect(result.progressEvents).toBeGreaterThan(100);
-    expect(result.maxRssMiB - baseline.maxRssMiB).toBeLessThan(RSS_GROWTH_LIMIT_MIB);
+    expect(result.maxAnonMiB - baseline.maxAnonMiB).toBeLessThan(RSS_GROWTH_LIMIT_MIB);
     expect(counts(path.join(root, 'ws-big'))).toEqual({
       samples: LINES,
       versions: LINES,

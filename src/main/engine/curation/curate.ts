@@ -1,6 +1,7 @@
 import type { CurationAction } from '../../../shared/contract/curation';
 import { ApiError } from '../../../shared/contract/errors';
 import type { Db } from '../db/open';
+import { VISIBLE_SAMPLE } from '../samples/samples-repo';
 import { insertVerdicts } from '../subtasks/verdicts-repo';
 import { checkEditedOutput, verifyEditedVersion } from './edit-check';
 
@@ -23,7 +24,10 @@ export function applyCuration(db: Db, action: CurationAction, ids: readonly numb
   return db
     .transaction(() => {
       const before = db
-        .prepare(`SELECT id, status, current_version, category FROM samples WHERE id IN (SELECT value FROM json_each(?))`)
+        .prepare(
+          `SELECT s.id, s.status, s.current_version, s.category FROM samples s
+           WHERE s.id IN (SELECT value FROM json_each(?)) AND ${VISIBLE_SAMPLE}`,
+        )
         .all(JSON.stringify(ids)) as Before[];
       if (before.length !== new Set(ids).size) {
         const found = new Set(before.map((b) => b.id));

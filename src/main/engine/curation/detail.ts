@@ -1,6 +1,7 @@
 import type { SampleDetail } from '../../../shared/contract/curation';
 import type { Db } from '../db/open';
 import { notFound } from '../core/engine-error';
+import { VISIBLE_SAMPLE } from '../samples/samples-repo';
 import { pageSamples } from './browse';
 
 /** Everything the detail pane shows about one sample. */
@@ -16,7 +17,7 @@ export function sampleDetail(db: Db, id: number): SampleDetail {
        LEFT JOIN rounds r ON r.id = s.round_id
        LEFT JOIN models m ON m.id = s.model_id
        JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
-       WHERE s.id = ?`,
+       WHERE s.id = ? AND ${VISIBLE_SAMPLE}`,
     )
     .get(id) as {
     template_hash: string | null;

@@ -1,4 +1,5 @@
 import type { BrowseFilter } from '../../../shared/contract/curation';
+import { VISIBLE_SAMPLE } from '../samples/samples-repo';
 
 export interface SqlFragment {
   /** `WHERE …` or '' (the samples table is aliased `s`). */
@@ -25,13 +26,14 @@ export interface FilterOptions {
 const SHORT_LIST = 16;
 
 /**
- * Turns a browse filter into one WHERE clause over `samples s`. Long lists travel as one JSON parameter
+ * Turns a browse filter into one WHERE clause over `samples s`; it always leaves out a running import's
+ * pending samples. Long lists travel as one JSON parameter
  * (`json_each`), so statements stay cacheable whatever the list's length (short ones give at most 16
  * statements per column); a one-value list is an equality, so that an index on the column also yields rows
  * in id order.
  */
 export function filterSql(filter: BrowseFilter, options: FilterOptions = {}): SqlFragment {
-  const clauses: string[] = [];
+  const clauses: string[] = [VISIBLE_SAMPLE];
   const params: unknown[] = [];
   const plain = (name: string) => !options.noIndex && (options.onlyIndex === undefined || options.onlyIndex === name);
   const col = (name: string) => (plain(name) ? `s.${name}` : `+s.${name}`);
@@ -77,7 +79,7 @@ export function filterSql(filter: BrowseFilter, options: FilterOptions = {}): Sq
     clauses.push(`${col('id')} IN (SELECT rowid FROM sample_fts WHERE sample_fts MATCH ?)`);
     params.push(ftsQuery(filter.search));
   }
-  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  return { where: `WHERE ${clauses.join(' AND ')}`, params };
 }
 
 /** Whether a filter only narrows by values that `sample_counts` keeps (see migration 0007). */

@@ -3,6 +3,7 @@
  * (`{id, ground_truth}`) as one evaluation set. Files are read line by line; a malformed line stops the
  * import with `file:line` and the field, and nothing of the import is stored (one transaction at the end).
  */
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -48,9 +49,36 @@ function lineSource(file: FileInput): AsyncIterable<string> {
     if (!fs.existsSync(file.path)) throw new ApiError('bad_file', `${file.path}: no such file.`, { file: file.path });
     if (!fs.statSync(file.path).isFile())
       throw new ApiError('bad_file', `${file.path}: not a regular file (a pipe, socket or device).`, { file: file.path });
-    return withoutBom(readline.createInterface({ input: fs.createReadStream(file.path, { encoding: 'utf8' }), crlfDelay: Infinity }));
+    return withoutBom(utf8Lines(file.path));
   }
   return withoutBom(readline.createInterface({ input: Readable.from([file.text]), crlfDelay: Infinity }));
+}
+
+/**
+ * The lines of a file, each checked to be UTF-8: a byte that is not is refused with its line, never silently
+ * read as U+FFFD (as `import` refuses it). Split on LF bytes, so a multi-byte character is never cut; CRLF ends
+ * a line too.
+ */
+async function* utf8Lines(file: string): AsyncIterable<string> {
+  let line = 0;
+  // The start of the current line, a chunk per part (a long line is joined once, not once per chunk).
+  let parts: Buffer[] = [];
+  const decode = (bytes: Buffer): string => {
+    line++;
+    if (!isUtf8(bytes)) badLine(file, line, 'holds bytes that are not UTF-8; the file must be UTF-8');
+    return bytes.toString('utf8').replace(/\r$/, '');
+  };
+  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
+    let at = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, at)) {
+      const end = chunk.subarray(at, nl);
+      yield decode(parts.length ? Buffer.concat([...parts, end]) : end);
+      parts = [];
+      at = nl + 1;
+    }
+    if (at < chunk.length) parts.push(chunk.subarray(at));
+  }
+  if (parts.length) yield decode(Buffer.concat(parts));
 }
 
 /** A UTF-8 byte-order mark before the first line is accepted, as `import` accepts it. */

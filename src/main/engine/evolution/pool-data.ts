@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import type { InvocationInput } from '../samples/samples-repo';
+import { VISIBLE_SAMPLE, type InvocationInput } from '../samples/samples-repo';
 import { normalizeTool, normalizeTools } from '../tools/normalize';
 import type { Call, ToolDef } from '../tools/types';
 import { parseOutput } from '../subtasks/verify';
@@ -63,7 +63,7 @@ export function unusedLabelledQueries(db: Db, runId: string, limit: number, seed
     .prepare(
       `SELECT s.id, s.category, v.input_json, v.output_text FROM samples s
        JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
-       WHERE s.subtask = 'invocation' AND s.round_id IS NULL AND s.status != 'rejected'
+       WHERE s.subtask = 'invocation' AND s.round_id IS NULL AND s.status != 'rejected' AND ${VISIBLE_SAMPLE}
          AND s.id NOT IN (SELECT g.source_sample_id FROM round_generations g JOIN rounds r ON r.id = g.round_id
                           WHERE r.run_id = ? AND g.source_sample_id IS NOT NULL)
        ORDER BY (s.id * 2654435761 + ?) % 4294967296`,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { DataFormat, ImportMode, ImportProgress, ImportResult, RecordProblem } from '../../../shared/contract/formats';
 import type { SampleStatus } from '../../../shared/contract/samples';
 import type { Db } from '../db/open';
-import { sampleWriter, tagSamples, type NewSample } from '../samples/samples-repo';
+import { deletePendingBatch, publishImport, sampleWriter, tagSamples, type NewSample } from '../samples/samples-repo';
 import { detectFile } from './detect';
 import { buildSamples } from './finish';
 import { readRecords } from './records';
@@ -22,6 +22,10 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Records staged per transaction while reading. */
   batchSize?: number;
+  /** Samples stored per transaction (each batch pending until the last transaction publishes them all). */
+  storeBatchSize?: number;
+  /** Called after each stored batch with how many samples are stored so far; awaited (tests hold an import here). */
+  onStoredBatch?: (stored: number) => void | Promise<void>;
 }
 
 interface PlannedFile extends SourceFile {
@@ -84,8 +88,9 @@ function abortError(): Error {
  *
  * Records stream by; each valid one is staged (appended to a staging file, `staging.ts`, with the cursor saved
  * in `imports` per batch) and each malformed one is listed as a problem with file:line and field path. At the
- * end, if the mode allows, the staged samples are written to `samples` in one transaction. A cancelled or
- * rejected import writes no sample.
+ * end, if the mode allows, the staged samples are written to `samples` in batches (`storeInBatches`), each its
+ * own short transaction, marked pending; one last transaction publishes them. A cancelled, rejected or killed
+ * import leaves no visible sample.
  */
 export async function importData(db: Db, options: ImportOptions): Promise<ImportResult> {
   const planned = await plan(options);
@@ -258,14 +263,37 @@ async function importInto(
     return result('rejected', 0, 0);
   }
   progress('storing');
-  const { stored, duplicates } = commit(db, staging, (stored, duplicates) =>
+  const markDone = (stored: number, duplicates: number) =>
     db
       .prepare(
         `UPDATE imports SET state = 'done', records = ?, samples = ?, stored = ?, duplicates = ?, problem_count = ?, problems_json = ?,
          finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
       )
-      .run(records, samples, stored, duplicates, problemCount, JSON.stringify(problems), importId),
-  );
+      .run(records, samples, stored, duplicates, problemCount, JSON.stringify(problems), importId);
+  let counts: { stored: number; duplicates: number };
+  try {
+    db.prepare("UPDATE imports SET state = 'storing' WHERE id = ?").run(importId);
+    counts = await storeInBatches(db, staging, importId, {
+      batchSize: options.storeBatchSize ?? 1000,
+      signal: options.signal,
+      onStoredBatch: async (stored) => {
+        progress('storing');
+        await options.onStoredBatch?.(stored);
+      },
+      markDone,
+    });
+  } catch (error) {
+    // Cancelled or failed while storing: the pending samples go, a batch per transaction, then the row is ended.
+    while (db.open && deletePendingBatch(db, importId, options.storeBatchSize ?? 1000) > 0) await yieldToOthers();
+    if (error instanceof Error && error.name === 'AbortError') {
+      finishAs('cancelled');
+      progress('done');
+      return result('cancelled', 0, 0);
+    }
+    finishAs('failed');
+    throw error;
+  }
+  const { stored, duplicates } = counts;
   progress('done');
   return result('done', stored, duplicates);
 }
@@ -292,35 +320,69 @@ async function loadAnswers(file: string): Promise<Map<string, unknown>> {
 }
 
 /**
- * Moves the staged samples into `samples` and marks the import done, in one transaction; the staging file is
- * read a chunk at a time and removed afterwards.
+ * Lets another writer in between two batches: the event loop (a job step in this process) and, for a few
+ * milliseconds, the database lock (another process's busy handler polls for it).
  */
-function commit(
+function yieldToOthers(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/**
+ * Moves the staged samples into `samples`, `batchSize` per transaction, each marked pending for this import
+ * (invisible to every query, see `VISIBLE_SAMPLE`), then publishes them and marks the import done in one last
+ * transaction: the commit point. A second writer waits for one batch, never for the whole import. The staging
+ * file is read a chunk at a time and removed afterwards.
+ */
+async function storeInBatches(
   db: Db,
   staging: StagingFile,
-  markDone: (stored: number, duplicates: number) => void,
-): { stored: number; duplicates: number } {
-  const write = sampleWriter(db);
+  importId: number,
+  options: {
+    batchSize: number;
+    signal?: AbortSignal;
+    onStoredBatch?: (stored: number) => void | Promise<void>;
+    markDone: (stored: number, duplicates: number) => void;
+  },
+): Promise<{ stored: number; duplicates: number }> {
+  const write = sampleWriter(db, { pendingImport: importId });
+  const renewLease = db.prepare('UPDATE imports SET lease_expires_at = ? WHERE id = ?');
   let stored = 0;
   let duplicates = 0;
-  try {
-    db.transaction(() => {
-      const tagged = new Map<string, number[]>();
-      for (const row of staging.rows()) {
-        const staged = row as Staged;
-        const id = write(staged.sample);
-        if (id === null) duplicates += 1;
-        else {
-          stored += 1;
-          for (const tag of staged.tags) {
-            const ids = tagged.get(tag);
-            if (ids) ids.push(id);
-            else tagged.set(tag, [id]);
-          }
+  const storeBatch = db.transaction((rows: Staged[]) => {
+    const tagged = new Map<string, number[]>();
+    for (const staged of rows) {
+      const id = write(staged.sample);
+      if (id === null) duplicates += 1;
+      else {
+        stored += 1;
+        for (const tag of staged.tags) {
+          const ids = tagged.get(tag);
+          if (ids) ids.push(id);
+          else tagged.set(tag, [id]);
         }
       }
-      for (const [tag, ids] of tagged) tagSamples(db, ids, tag);
-      markDone(stored, duplicates);
+    }
+    for (const [tag, ids] of tagged) tagSamples(db, ids, tag);
+    renewLease.run(Date.now() + IMPORT_LEASE_MS, importId);
+  });
+  try {
+    let batch: Staged[] = [];
+    const flush = async () => {
+      if (options.signal?.aborted) throw abortError();
+      storeBatch(batch);
+      batch = [];
+      await options.onStoredBatch?.(stored);
+      await yieldToOthers();
+    };
+    for (const row of staging.rows()) {
+      batch.push(row as Staged);
+      if (batch.length >= options.batchSize) await flush();
+    }
+    if (batch.length) await flush();
+    if (options.signal?.aborted) throw abortError();
+    db.transaction(() => {
+      publishImport(db, importId);
+      options.markDone(stored, duplicates);
     })();
   } finally {
     staging.remove();

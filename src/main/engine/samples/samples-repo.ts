@@ -101,15 +101,28 @@ export function insertSample(db: Db, sample: NewSample): number | null {
 const writers = new WeakMap<Db, (sample: NewSample) => number | null>();
 
 /**
+ * The term (over `samples s`) that keeps a batched import's samples out of every list, count, export and
+ * selection until its last transaction publishes them (`pending_import`, migration 0010). It reads the partial
+ * index of pending rows, so a query walking a covering browse index stays on it: `s.pending_import IS NULL`
+ * would look every row up in the table. With no import running the subquery is empty.
+ */
+export const VISIBLE_SAMPLE = 's.id NOT IN (SELECT id FROM samples WHERE pending_import IS NOT NULL)';
+
+export interface WriterOptions {
+  /** Store the samples as this import's, invisible until `publishImport`. */
+  pendingImport?: number;
+}
+
+/**
  * `insertSample` with its statements prepared once, for writing many samples (imports). Call it inside the
  * caller's `db.transaction`: it writes two rows and opens no transaction of its own.
  */
-export function sampleWriter(db: Db): (sample: NewSample) => number | null {
+export function sampleWriter(db: Db, options: WriterOptions = {}): (sample: NewSample) => number | null {
   const insertRow = db.prepare(
     `INSERT INTO samples (subtask, status, category, round_id, model_id, query_id, dedupe_key, source_file, source_line, source_format,
-                          template_hash, sampling_json)
+                          template_hash, sampling_json, pending_import)
      VALUES (@subtask, @status, @category, @roundId, @modelId, @queryId, @dedupeKey, @sourceFile, @sourceLine, @sourceFormat,
-             @templateHash, @samplingJson)
+             @templateHash, @samplingJson, @pendingImport)
      ON CONFLICT (dedupe_key) DO NOTHING
      RETURNING id`,
   );
@@ -131,6 +144,7 @@ export function sampleWriter(db: Db): (sample: NewSample) => number | null {
       sourceFormat: sample.source?.format ?? null,
       templateHash: sample.templateHash ?? null,
       samplingJson: sample.sampling === undefined || sample.sampling === null ? null : JSON.stringify(sample.sampling),
+      pendingImport: options.pendingImport ?? null,
     }) as { id: number } | undefined;
     if (!row) return null;
     insertVersion.run(
@@ -143,6 +157,17 @@ export function sampleWriter(db: Db): (sample: NewSample) => number | null {
     );
     return row.id;
   };
+}
+
+/** Makes an import's pending samples visible (its commit point); call it inside the transaction that marks it done. */
+export function publishImport(db: Db, importId: number): number {
+  return db.prepare('UPDATE samples SET pending_import = NULL WHERE pending_import = ?').run(importId).changes;
+}
+
+/** Deletes up to `limit` of an import's pending samples (a cancelled import, a batch per transaction); returns how many. */
+export function deletePendingBatch(db: Db, importId: number, limit: number): number {
+  return db.prepare('DELETE FROM samples WHERE id IN (SELECT id FROM samples WHERE pending_import = ? LIMIT ?)').run(importId, limit)
+    .changes;
 }
 
 /**
@@ -186,7 +211,7 @@ export function tagsOf(db: Db, ids: readonly number[]): Map<number, string[]> {
 }
 
 function whereOf(filter: SampleFilter): { sql: string; params: unknown[] } {
-  const clauses: string[] = [];
+  const clauses: string[] = [VISIBLE_SAMPLE];
   const params: unknown[] = [];
   if (filter.subtask) {
     clauses.push('s.subtask = ?');
@@ -215,7 +240,7 @@ function whereOf(filter: SampleFilter): { sql: string; params: unknown[] } {
     clauses.push('s.id IN (SELECT st.sample_id FROM sample_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ?)');
     params.push(filter.tag);
   }
-  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  return { sql: `WHERE ${clauses.join(' AND ')}`, params };
 }
 
 interface SampleRow {
@@ -263,7 +288,7 @@ export interface ListOptions {
 /** Samples (at their current version) matching `filter`, by ascending id. */
 export function listSamples(db: Db, filter: SampleFilter = {}, options: ListOptions = {}): SampleRecord[] {
   const where = whereOf(filter);
-  const after = options.afterId !== undefined ? `${where.sql ? ' AND' : 'WHERE'} s.id > ?` : '';
+  const after = options.afterId !== undefined ? ' AND s.id > ?' : '';
   const params = options.afterId !== undefined ? [...where.params, options.afterId] : where.params;
   const rows = db
     .prepare(
@@ -303,7 +328,8 @@ export function currentVersion(
   return db
     .prepare(
       `SELECT s.current_version AS version, s.category, v.input_json, v.output_text
-         FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version WHERE s.id = ?`,
+         FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
+        WHERE s.id = ? AND ${VISIBLE_SAMPLE}`,
     )
     .get(id) as { version: number; category: string | null; input_json: string; output_text: string } | undefined;
 }
