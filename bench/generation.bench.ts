@@ -123,6 +123,8 @@ async function benchModel(label: string, file: string, prompt: (rep: number, i: 
     const res = await completion.generateCompletionWithMeta(tokens, { maxTokens: LENGTH, temperature: 0, tokenBias: bias });
     const plainMs = performance.now() - t;
     if (mine.outputs[0]!.tokens !== LENGTH || res.metadata.stopReason !== 'maxTokens') throw new Error('(b) lengths differ');
+    // On a loaded machine a repetition can take minutes: say where the bench is.
+    console.error(`  ${label}: repetition ${rep}/${REPS} done${rep === 0 ? ' (warm-up)' : ''}`);
     if (rep === 0) continue;
     shared.push(sharedMs);
     independent.push(independentMs);
