@@ -17,7 +17,7 @@
  * or the path of a GGUF (as smollm2). Budgets come from the environment (BENCH_ROUNDS, BENCH_IMPORTS,
  * BENCH_GENERATED, BENCH_K, BENCH_PASS_K, BENCH_MAX_TOKENS, BENCH_EVAL_LIMIT, BENCH_CONSTRAINED (items also
  * scored under the call grammar; default: the same items as the main evaluation), BENCH_STARTER_STEPS,
- * BENCH_TRAIN_STEPS, BENCH_WORKSPACE to reuse a trained starter).
+ * BENCH_TRAIN_STEPS, BENCH_ABLATIONS (`none` or some of the names), BENCH_WORKSPACE to reuse a trained starter).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -105,12 +105,17 @@ async function main(): Promise<void> {
     train: { ...DEMO_SETTINGS.train, maxSteps: env('BENCH_TRAIN_STEPS', DEMO_SETTINGS.train?.maxSteps ?? 8) },
   };
   const stamp = Date.now().toString(36);
-  const variants: { name: string; settings: Partial<EvolveSettingsInput> }[] = [
-    { name: 'full method', settings: {} },
+  const ablations: { name: string; settings: Partial<EvolveSettingsInput> }[] = [
     { name: 'invocation-only', settings: { mix: { invocation: 1, toolGeneration: 0, docAdaption: 0 } } },
     { name: 'random selection', settings: { selection: 'random' } },
     { name: 'uniform synthesis', settings: { targeted: false } },
   ];
+  // BENCH_ABLATIONS: `none`, or the names to run (comma-separated); default all of them.
+  const chosen = process.env.BENCH_ABLATIONS?.split(',').map((x) => x.trim());
+  const unknown = chosen?.filter((x) => x !== 'none' && !ablations.some((a) => a.name === x));
+  if (unknown?.length)
+    throw new Error(`BENCH_ABLATIONS: unknown ${unknown.join(', ')} (none, or some of: ${ablations.map((a) => a.name).join(', ')})`);
+  const variants = [{ name: 'full method', settings: {} }, ...ablations.filter((a) => !chosen || chosen.includes(a.name))];
   const runner = jobRunner(engine.ctx, { scope: 'own', recover: false });
   const results: {
     name: string;
