@@ -13,6 +13,7 @@ import { modelEvalEvents, modelEvalMethods } from './models';
 import { formatsEvents, formatsMethods } from './formats';
 import { trainEvents, trainMethods } from './train';
 import { templatesMethods } from './templates';
+import { poolMethods } from './pool';
 
 /**
  * The whole contract: every API method and event. Each domain declares its slice in its own file
@@ -33,6 +34,7 @@ export const contract = {
   ...formatsMethods,
   ...trainMethods,
   ...templatesMethods,
+  ...poolMethods,
 } satisfies MethodMap;
 
 export const events = {

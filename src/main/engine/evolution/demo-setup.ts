@@ -1,21 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/open';
-import { importBfclSet } from '../eval/bfcl-import';
 import { chatTemplateFromMetadata } from '../inference/chat-render';
 import { readGguf } from '../lib/gguf/read';
 import { findModel, importModel, registerModel } from '../models/registry';
 import { createStarterModel, type StarterModelOptions } from '../models/starter';
-import {
-  builtinEvalSetFiles,
-  INDOMAIN_SET,
-  installBuiltinPool,
-  loadSeedSamples,
-  resourcesDir,
-  seedSampleTools,
-  UNSEEN_SET,
-  type SeedSample,
-} from '../pool';
+import { installBuiltinData } from '../pool/builtin-data';
+import { INDOMAIN_SET, loadSeedSamples, resourcesDir, seedSampleTools, UNSEEN_SET, type SeedSample } from '../pool';
 import { insertSample } from '../samples/samples-repo';
 import { decompose } from '../subtasks/builders';
 import type { ToolUse } from '../subtasks/types';
@@ -52,8 +43,10 @@ export interface SetupReport {
   evalSets: string[];
 }
 
-export async function installDemoData(db: Db): Promise<SetupReport> {
-  const pool = installBuiltinPool(db);
+export function installDemoData(db: Db): Promise<SetupReport> {
+  // The pool and the held-out sets are what every workspace gets when it opens; installed here too for a
+  // database opened without the engine (the learning benchmark).
+  const builtin = installBuiltinData(db);
   const { rounds } = seedHalves(loadSeedSamples());
   let seedsInserted = 0;
   db.transaction(() => {
@@ -73,14 +66,8 @@ export async function installDemoData(db: Db): Promise<SetupReport> {
       if (id !== null) seedsInserted++;
     }
   })();
-  const evalSets: string[] = [];
-  for (const set of builtinEvalSetFiles()) {
-    if (!db.prepare('SELECT 1 FROM eval_sets WHERE name = ?').get(set.name)) {
-      await importBfclSet(db, { questions: { path: set.questionsFile }, answers: { path: set.answersFile }, name: set.name });
-    }
-    evalSets.push(set.name);
-  }
-  return { tools: pool.total, seedsInserted, evalSets };
+  const evalSets = [...builtin.evalSets.added, ...builtin.evalSets.kept];
+  return Promise.resolve({ tools: builtin.pool.total, seedsInserted, evalSets });
 }
 
 export interface StarterOptions {
