@@ -87,7 +87,11 @@ test('tool pool: a bad file shows its errors inline, a good one is listed and op
   await expect(page.getByTestId('tools-table')).not.toContainText('Stock Price');
   await expect(page.getByTestId('tools-table')).toContainText('get_weather');
   // Rows open their detail from the keyboard too: Tab to the row, Enter.
-  const row = page.getByTestId('tools-table').getByRole('row', { name: /get_weather/ });
+  // (The built-in pool's get_weather_forecast matches the search too: pick the imported tool's row.)
+  const row = page
+    .getByTestId('tools-table')
+    .getByRole('row')
+    .filter({ has: page.getByText('get_weather', { exact: true }) });
   await row.focus();
   await page.keyboard.press('Enter');
   await expect(row).toHaveAttribute('aria-selected', 'true');
