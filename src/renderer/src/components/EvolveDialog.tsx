@@ -38,7 +38,13 @@ export function EvolveButton({
       <Button onClick={() => setOpened(true)} data-testid={testId}>
         {label}
       </Button>
-      <Modal opened={opened} onClose={() => setOpened(false)} title="Start a self-evolution run" size="lg">
+      <Modal
+        opened={opened}
+        onClose={() => setOpened(false)}
+        title="Start a self-evolution run"
+        size="lg"
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
         {opened && <EvolveForm onDone={() => setOpened(false)} preset={preset ?? {}} />}
       </Modal>
     </>
