@@ -18,6 +18,22 @@ test('first run: the guide on an empty workspace, the bundled starter, Evolve to
   await expect(page.getByTestId('guide-evolve')).toBeDisabled();
   await noSeriousViolations(page, '[data-testid="first-run-guide"]');
 
+  // The Tool pool view shows the built-in data as up to date and re-installs it without touching other pools.
+  await page.getByRole('navigation', { name: 'Views' }).getByText('Tool pool', { exact: true }).click();
+  await expect(page.getByTestId('builtin-state')).toHaveText('up to date');
+  await page.getByTestId('builtin-install').click();
+  await expect(page.getByTestId('builtin-result')).toContainText('0 added, 0 updated, 0 removed');
+  await noSeriousViolations(page, '[data-testid="builtin-card"]');
+
+  // Settings: the thread setting, saved for this workspace (the Evolve form below overrides it for one run).
+  await page.getByRole('navigation', { name: 'Views' }).getByText('Settings', { exact: true }).click();
+  await expect(page.getByTestId('threads-reason')).toContainText('Now: ');
+  await page.getByTestId('threads-generation').fill('1');
+  await page.getByTestId('threads-save').click();
+  await expect(page.getByTestId('threads-reason')).toContainText('generation threads set in Settings');
+  await noSeriousViolations(page, '[data-testid="threads-card"]');
+  await page.getByRole('navigation', { name: 'Views' }).getByText('Overview', { exact: true }).click();
+
   // Step 1: the bundled starter, registered from the app.
   await page.getByTestId('guide-add-starter').click();
   await expect(page.getByTestId('guide-step-model')).toHaveAttribute('data-state', 'done');
