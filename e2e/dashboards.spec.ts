@@ -156,6 +156,7 @@ test('the Overview and Evaluation show the run, and every view passes an accessi
     'Evaluation',
     'Refinement traces',
     'Models',
+    'Playground',
     'Jobs',
     'Settings',
   ]) {

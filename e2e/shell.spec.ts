@@ -11,6 +11,7 @@ const VIEWS: [string, string][] = [
   ['Evaluation', '/evaluation'],
   ['Refinement traces', '/traces'],
   ['Models', '/models'],
+  ['Playground', '/playground'],
   ['Jobs', '/jobs'],
   ['Settings', '/settings'],
 ];

@@ -12,6 +12,7 @@ import { registerEvolutionCommands } from './cli/evolution';
 import { registerFormatsCommands } from './cli/formats';
 import { registerModelServingCommands } from './cli/model-serving';
 import { registerModelsCommands } from './cli/models';
+import { registerPlaygroundCommands } from './cli/playground';
 import { ServerError } from './server';
 
 /** The headless command line: every command goes through the same typed API as the UI. */
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerFormatsCommands(program, openEngineFor);
   registerModelServingCommands(program, openEngineFor);
   registerModelsCommands(program, openEngineFor);
+  registerPlaygroundCommands(program, openEngineFor);
   return program;
 }
 

@@ -21,6 +21,7 @@ import { trainHandlers } from './train/handlers';
 import { templateHandlers } from './subtasks/template-handlers';
 import { poolHandlers } from './pool/handlers';
 import { ensureBuiltinData } from './pool/builtin-data';
+import { playgroundHandlers } from './playground/handlers';
 import { registerJobKinds } from './jobs/registry';
 import { demoJob } from './jobs/kinds/demo';
 import { evolutionJob } from './evolution/job';
@@ -50,6 +51,7 @@ const handlers = combineHandlers<Handlers<Contract>>(
   trainHandlers,
   templateHandlers,
   poolHandlers,
+  playgroundHandlers,
 );
 
 export interface Engine extends Transport {

@@ -26,6 +26,7 @@ import { Evaluation } from './views/Evaluation';
 import { Jobs } from './views/Jobs';
 import { Models } from './views/Models';
 import { Overview } from './views/Overview';
+import { Playground } from './views/Playground';
 import { Rounds } from './views/Rounds';
 import { Samples } from './views/Samples';
 import { Settings } from './views/Settings';
@@ -48,6 +49,7 @@ export const VIEWS: ViewRoute[] = [
   { path: '/evaluation', label: 'Evaluation', component: Evaluation },
   { path: '/traces', label: 'Refinement traces', component: Traces },
   { path: '/models', label: 'Models', component: Models },
+  { path: '/playground', label: 'Playground', component: Playground },
   { path: '/jobs', label: 'Jobs', component: Jobs },
   { path: '/settings', label: 'Settings', component: Settings },
 ];

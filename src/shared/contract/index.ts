@@ -14,6 +14,7 @@ import { formatsEvents, formatsMethods } from './formats';
 import { trainEvents, trainMethods } from './train';
 import { templatesMethods } from './templates';
 import { poolMethods } from './pool';
+import { playgroundEvents, playgroundMethods } from './playground';
 
 /**
  * The whole contract: every API method and event. Each domain declares its slice in its own file
@@ -35,6 +36,7 @@ export const contract = {
   ...trainMethods,
   ...templatesMethods,
   ...poolMethods,
+  ...playgroundMethods,
 } satisfies MethodMap;
 
 export const events = {
@@ -49,6 +51,7 @@ export const events = {
   ...modelEvalEvents,
   ...formatsEvents,
   ...trainEvents,
+  ...playgroundEvents,
 } satisfies EventMap;
 
 export type Contract = typeof contract;

@@ -45,7 +45,8 @@ export type VersionAuthor = 'engine' | 'user' | 'import';
 /** Where a sample came from when it was read from a file. */
 export interface SampleSource {
   file: string;
-  line: number;
+  /** Null where the sample came from no file line (the playground). */
+  line: number | null;
   format: string;
 }
 
@@ -65,6 +66,9 @@ export interface NewSample {
   /** Samples with the same key are the same sample: a second insert is skipped. */
   dedupeKey?: string | null;
   source?: SampleSource | null;
+  /** The chat template (hash) and sampling the output was generated with, when a model wrote it. */
+  templateHash?: string | null;
+  sampling?: unknown;
 }
 
 export interface SampleRecord {
@@ -102,8 +106,10 @@ const writers = new WeakMap<Db, (sample: NewSample) => number | null>();
  */
 export function sampleWriter(db: Db): (sample: NewSample) => number | null {
   const insertRow = db.prepare(
-    `INSERT INTO samples (subtask, status, category, round_id, model_id, query_id, dedupe_key, source_file, source_line, source_format)
-     VALUES (@subtask, @status, @category, @roundId, @modelId, @queryId, @dedupeKey, @sourceFile, @sourceLine, @sourceFormat)
+    `INSERT INTO samples (subtask, status, category, round_id, model_id, query_id, dedupe_key, source_file, source_line, source_format,
+                          template_hash, sampling_json)
+     VALUES (@subtask, @status, @category, @roundId, @modelId, @queryId, @dedupeKey, @sourceFile, @sourceLine, @sourceFormat,
+             @templateHash, @samplingJson)
      ON CONFLICT (dedupe_key) DO NOTHING
      RETURNING id`,
   );
@@ -123,6 +129,8 @@ export function sampleWriter(db: Db): (sample: NewSample) => number | null {
       sourceFile: sample.source?.file ?? null,
       sourceLine: sample.source?.line ?? null,
       sourceFormat: sample.source?.format ?? null,
+      templateHash: sample.templateHash ?? null,
+      samplingJson: sample.sampling === undefined || sample.sampling === null ? null : JSON.stringify(sample.sampling),
     }) as { id: number } | undefined;
     if (!row) return null;
     insertVersion.run(
@@ -145,6 +153,12 @@ export function invocationDedupeKey(input: InvocationInput, canonicalOutput: str
   const tools = input.tools.map((t) => [t.name, t.parameters] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const body = JSON.stringify([input.query, input.messages ?? null, tools, canonicalOutput]);
   return `invocation:${createHash('sha256').update(body).digest('hex')}`;
+}
+
+/** The sample a dedupe key names, if one is stored. */
+export function sampleIdByDedupeKey(db: Db, key: string): number | null {
+  const id = db.prepare('SELECT id FROM samples WHERE dedupe_key = ?').pluck().get(key) as number | undefined;
+  return id ?? null;
 }
 
 /** Adds a tag (created on first use) to samples. */
