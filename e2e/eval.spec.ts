@@ -14,6 +14,8 @@ test('import a BFCL set through the UI, see its category counts, check outputs a
   await page.getByTestId('eval-import').click();
   await expect(page.getByTestId('eval-import-message')).toContainText('Imported "BFCL_v4_simple_python": 400 item(s).');
   await expect(page.getByTestId('eval-set-BFCL_v4_simple_python')).toContainText('simple_python 400');
+  // The workspace also holds the built-in held-out sets: open the imported one.
+  await page.getByTestId('eval-set-BFCL_v4_simple_python').click();
 
   // A result file: the ground truth for three items in four, words for the rest.
   const items = loadItems('simple_python');
@@ -45,7 +47,9 @@ test('import a BFCL set through the UI, see its category counts, check outputs a
   await page.screenshot({ path: path.join(artifactsDir, 'evaluation.png'), fullPage: true });
 
   const listed = await app.cli(['eval', 'list', '--json']);
-  expect(JSON.parse(listed.stdout)).toMatchObject([{ name: 'BFCL_v4_simple_python', itemCount: 400 }]);
+  const sets = JSON.parse(listed.stdout) as { name: string; itemCount: number }[];
+  expect(sets.filter((s) => !s.name.startsWith('toolsmith-'))).toMatchObject([{ name: 'BFCL_v4_simple_python', itemCount: 400 }]);
+  expect(sets.map((s) => s.name)).toEqual(expect.arrayContaining(['toolsmith-indomain', 'toolsmith-unseen']));
 });
 
 test('tool pool: a bad file shows its errors inline, a good one is listed and opens readably', async ({ page, app }) => {
@@ -87,7 +91,11 @@ test('tool pool: a bad file shows its errors inline, a good one is listed and op
   await expect(page.getByTestId('tools-table')).not.toContainText('Stock Price');
   await expect(page.getByTestId('tools-table')).toContainText('get_weather');
   // Rows open their detail from the keyboard too: Tab to the row, Enter.
-  const row = page.getByTestId('tools-table').getByRole('row', { name: /get_weather/ });
+  // (The built-in pool's get_weather_forecast matches the search too: pick the imported tool's row.)
+  const row = page
+    .getByTestId('tools-table')
+    .getByRole('row')
+    .filter({ has: page.getByText('get_weather', { exact: true }) });
   await row.focus();
   await page.keyboard.press('Enter');
   await expect(row).toHaveAttribute('aria-selected', 'true');

@@ -32,6 +32,8 @@ test('evaluate a registered model on a set from the Evaluation view: a job with 
   expect(loaded.ok(), await loaded.text()).toBe(true);
   await page.getByRole('navigation', { name: 'Views' }).getByText('Evaluation', { exact: true }).click();
   await expect(page.getByTestId('eval-set-mini')).toBeVisible();
+  // The workspace also holds the built-in held-out sets: open this one.
+  await page.getByTestId('eval-set-mini').click();
   const card = page.getByTestId('evaluate-model');
   await card.getByRole('combobox', { name: 'Model' }).click();
   await page.getByRole('option', { name: 'stories' }).click();

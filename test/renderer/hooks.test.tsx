@@ -28,7 +28,8 @@ const tool = (name: string) => ({
 });
 
 function ToolNames() {
-  const tools = useApi('tools.list', {}, { refreshOn: ['tools.changed'] });
+  // The user's pool: a workspace also holds the built-in one from its first opening.
+  const tools = useApi('tools.list', { pool: 'default' }, { refreshOn: ['tools.changed'] });
   if (tools.loading && !tools.data) return <p>loading</p>;
   if (tools.error) return <p role="alert">{tools.error.message}</p>;
   return <p data-testid="names">{tools.data!.items.map((t) => t.name).join(',') || 'none'}</p>;

@@ -148,14 +148,15 @@ describe('tools API', () => {
     expect(bad).toBeInstanceOf(ApiError);
     expect((bad as ApiError).message).toContain('tools[1].parameters.properties.a.type: unknown type "place"');
 
-    const list = await client.call('tools.list');
+    // A workspace also holds the built-in pool from its first opening; the user's tools are in theirs.
+    const list = await client.call('tools.list', { pool: 'default' });
     expect(list.total).toBe(2);
-    expect(list.pools).toEqual([{ pool: 'default', count: 2 }]);
+    expect(list.pools.filter((p) => p.pool !== 'builtin')).toEqual([{ pool: 'default', count: 2 }]);
     expect(list.items.find((t) => t.name === 'get_weather')?.params).toEqual([
       { name: 'city', type: 'string', required: true },
       { name: 'days', type: 'integer', required: false },
     ]);
-    const found = await client.call('tools.list', { search: 'stock' });
+    const found = await client.call('tools.list', { pool: 'default', search: 'stock' });
     expect(found.items.map((t) => t.name)).toEqual(['Stock Price']);
 
     const detail = await client.call('tools.get', { id: found.items[0]!.id });
@@ -167,7 +168,7 @@ describe('tools API', () => {
     expect(detail.parameters).toEqual({ type: 'object', properties: { symbol: { type: 'string' } }, required: [] });
     expect(detail.source).toBe('mine.json');
 
-    const exported = await client.call('tools.export', {});
+    const exported = await client.call('tools.export', { pool: 'default' });
     expect(
       normalizeTools(exported.tools)
         .map((t) => t.name)
@@ -179,7 +180,7 @@ describe('tools API', () => {
     expect(validated.problems[0]).toMatchObject({ index: 1, path: 'tools[1].name' });
 
     expect(await client.call('tools.delete', { id: detail.id })).toEqual({ deleted: true });
-    expect((await client.call('tools.list')).total).toBe(1);
+    expect((await client.call('tools.list', { pool: 'default' })).total).toBe(1);
     await expect(client.call('tools.get', { id: detail.id })).rejects.toThrow(/not found/);
   });
 });

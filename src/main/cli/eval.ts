@@ -254,7 +254,7 @@ export function registerEvalCommands(program: Command, open: OpenEngine): void {
     .option('--constrain <mode>', "'auto' (calls, words for relevance categories), 'calls' or 'none'", 'auto')
     .option('--decoder <decoder>', "'bfcl' (as BFCL reads prompting models) or 'any' (also JSON/Hermes/OpenAI forms)", 'bfcl')
     .option('--label <label>', 'label stored with the run', '')
-    .option('--threads <n>', 'load the model with this many threads')
+    .option('--threads <n>', 'load the model with this many threads (default: the Settings value, else chosen from the cores free)')
     .option('--context-size <n>', 'load the model with this context size')
     .option('--cpu', 'load the model on the CPU')
     .option('--json', 'print the summary as JSON')

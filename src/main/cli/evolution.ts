@@ -17,6 +17,7 @@ import { nameOrId, numberArg } from './flags';
 import { createServeRefiner } from '../engine/refine/serve-refiner';
 import { pullWithProgress, setServeRefinerFactory } from './model-serving';
 import { setupTrainerEnv } from '../engine/train/python/env';
+import { defaultThreads } from '../engine/workspace/threads-setting';
 import { formatBytes } from '../../shared/format';
 import { createProgressBar, formatDuration, type ProgressBar } from './progress';
 import { runJobInForeground } from './jobs';
@@ -113,7 +114,7 @@ function evolveOptions(cmd: Command): Command {
     .option('--lr <rate>', 'learning rate (default 3e-4)', num('lr'))
     .option('--context-length <n>', 'training window (grown to fit the longest example)', int('context-length'))
     .option('--train-layers <which>', "native: 'last' (exact gradients), 'all' (experimental) or a number of blocks")
-    .option('--train-threads <n>', 'trainer threads (default 2)', int('train-threads'))
+    .option('--train-threads <n>', 'trainer threads (default: the Settings value, else chosen from the cores free)', int('train-threads'))
     .option('--train-command <argv>', 'command backend: the trainer command line (JSON array)')
     .option('--eval-set <name...>', 'held-out evaluation sets (default builtin: unseen, in-domain)')
     .option('--main-set <name>', 'the set whose accuracy decides accept / roll back (default: the first)')
@@ -125,7 +126,7 @@ function evolveOptions(cmd: Command): Command {
     )
     .option('--eval-refinement <mode>', 'adaptive | fixed | off (default adaptive)')
     .option('--max-refinements <n>', 'refinement cap (default 3)', int('max-refinements'))
-    .option('--threads <n>', 'generation threads', int('threads'))
+    .option('--threads <n>', 'generation threads (default: the Settings value, else chosen from the cores free)', int('threads'))
     .option('--gpu <mode>', 'local generation and evaluation: auto | off | cuda | vulkan | metal (default auto)')
     .option('--remote <url>', 'generate (queries, tools, k answers) on an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1')
     .option('--remote-model <name>', "the server's model name (with --remote)")
@@ -400,9 +401,10 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       console.log(
         `Built-in pool: ${data.tools} tools; ${data.seedsInserted} seed samples added; evaluation sets ${data.evalSets.join(', ')}`,
       );
-      // One thread by default: llama.cpp's worker threads spin at barriers, which on a busy or small machine
-      // costs far more than the parallelism gains (measured here: 48 tokens in 0.1–0.4 s with 1 thread, 30–44 s with 2).
-      const threads = flags.threads ?? 1;
+      // The machine's choice unless given (lib/threads.ts: 1 on ≤ 2 free cores, where a second thread only spins).
+      const chosen = defaultThreads(engine.ctx.db);
+      const threads = flags.threads ?? chosen.generation;
+      if (flags.threads === undefined) bar.log(`Threads: ${chosen.reason}`);
       const real = await demoModel(client, flags.model ?? DEMO_MODEL, bar);
       let modelId: number;
       let demo: { evalSets: string[]; train: object };
@@ -414,7 +416,7 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
           modelsDir: engine.ctx.workspace.modelsDir,
           steps: flags.starterSteps,
           bundled: flags.bundledStarter,
-          threads,
+          threads: flags.trainThreads ?? chosen.training,
           shape: DEMO_STARTER_SHAPE,
           log: (line) => bar.log(line),
           onProgress: (p) =>

@@ -9,6 +9,7 @@ import { createProgressBar, type ProgressBar } from './progress';
 import type { ToolsmithClient } from '../../shared/client';
 import type { Db } from '../engine/db/open';
 import { runnableFiles } from '../engine/models/registry';
+import { defaultThreads } from '../engine/workspace/threads-setting';
 
 /**
  * `toolsmith serve-model NAME`: serves one registered model (with its LoRA adapter, if it has one) on an
@@ -46,7 +47,7 @@ export function registerModelServingCommands(program: Command, open: OpenEngine)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--api-key <key>', 'require "Authorization: Bearer <key>" (default: $TOOLSMITH_API_KEY, else none)')
     .option('--refine', 'refine tool calls adaptively before answering (ToolACE-R)')
-    .option('--threads <n>', 'CPU threads for generation (default: physical cores)')
+    .option('--threads <n>', 'CPU threads for generation (default: the Settings value, else chosen from the cores free)')
     .option('--context <tokens>', 'context size per request (default: min(4096, the model’s))')
     .option('--cpu', 'do not use a GPU even when one is available')
     .action(
@@ -72,7 +73,7 @@ export function registerModelServingCommands(program: Command, open: OpenEngine)
           backend = await createLocalBackend({
             modelPath: model.file,
             loraPath: model.adapterFile ?? undefined,
-            threads,
+            threads: threads ?? defaultThreads(engine.ctx.db).generation,
             contextSize,
             sequences: 4,
             gpu: opts.cpu ? false : 'auto',

@@ -67,7 +67,11 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
     .option('--max-steps <n>', 'stop after this many optimizer steps', numberArg('--max-steps', { integer: true, min: 1 }))
     .option('--lr <x>', 'peak learning rate', numberArg('--lr', { min: 0 }))
     .option('--context <n>', 'tokens per window', numberArg('--context', { integer: true, min: 1 }))
-    .option('--threads <n>', 'CPU threads (native)', numberArg('--threads', { integer: true, min: 1 }))
+    .option(
+      '--threads <n>',
+      'CPU threads (native and python; default: chosen from the cores free)',
+      numberArg('--threads', { integer: true, min: 1 }),
+    )
     .option('--method <m>', 'python backend: lora (a GGUF LoRA adapter) or full (every weight; a full GGUF)', 'lora')
     .option('--validation <share>', 'share held out for validation', numberArg('--validation', { min: 0, max: 1 }))
     .option('--preset <id>', 'command backend preset (unsloth, mlx-lm, llama-factory, toolsmith-native)')
@@ -104,7 +108,9 @@ export function registerTrainCommands(program: Command, open: OpenEngine): void 
             ...(opts.validation !== undefined ? { validationShare: opts.validation as number } : {}),
             hyper,
             ...(opts.threads ? { native: { threads: opts.threads as number } } : {}),
-            ...(opts.backend === 'python' ? { python: { method: opts.method as 'lora' | 'full' } } : {}),
+            ...(opts.backend === 'python'
+              ? { python: { method: opts.method as 'lora' | 'full', ...(opts.threads ? { threads: opts.threads as number } : {}) } }
+              : {}),
             ...(opts.preset ? { command: { preset: opts.preset as string } } : {}),
           },
           {

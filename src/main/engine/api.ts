@@ -19,6 +19,8 @@ import { modelEvalHandlers } from './eval/model-eval-handlers';
 import { formatsHandlers } from './formats/handlers';
 import { trainHandlers } from './train/handlers';
 import { templateHandlers } from './subtasks/template-handlers';
+import { poolHandlers } from './pool/handlers';
+import { ensureBuiltinData } from './pool/builtin-data';
 import { playgroundHandlers } from './playground/handlers';
 import { registerJobKinds } from './jobs/registry';
 import { demoJob } from './jobs/kinds/demo';
@@ -48,6 +50,7 @@ const handlers = combineHandlers<Handlers<Contract>>(
   formatsHandlers,
   trainHandlers,
   templateHandlers,
+  poolHandlers,
   playgroundHandlers,
 );
 
@@ -104,7 +107,21 @@ export function createEngine(ctx: EngineContext): Engine {
   };
 }
 
-/** Opens a workspace folder and returns the engine over it. */
+/**
+ * Opens a workspace folder and returns the engine over it. A workspace holds the built-in tool pool and the
+ * held-out sets from its first opening (and gets a newer version of them when this app ships one), so a
+ * first run needs nothing but a model.
+ */
 export function openEngine(dir: string, options: OpenWorkspaceOptions = {}): Engine {
-  return createEngine(new EngineContext(openWorkspace(dir, options)));
+  const workspace = openWorkspace(dir, options);
+  try {
+    ensureBuiltinData(workspace.db);
+  } catch (error) {
+    // Missing bundled files must not lock a user out of their workspace: the Tool pool view shows the state
+    // and its Install button repeats the error where it can be read.
+    console.error(
+      `The built-in tool pool and evaluation sets could not be installed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return createEngine(new EngineContext(workspace));
 }

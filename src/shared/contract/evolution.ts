@@ -85,10 +85,11 @@ export const EvolveSettings = z.object({
       learningRate: z.number().positive().default(3e-4),
       contextLength: z.number().int().min(8).default(512),
       trainLayers: z.union([z.literal('last'), z.literal('all'), z.number().int().positive()]).default('last'),
-      threads: z.number().int().positive().default(2),
+      /** Trainer threads; none: the workspace's setting, else chosen from the cores free when the run starts. */
+      threads: z.number().int().positive().max(256).optional(),
       command: z.array(z.string()).optional(),
     })
-    .default({ epochs: 2, learningRate: 3e-4, contextLength: 512, trainLayers: 'last', threads: 2 }),
+    .default({ epochs: 2, learningRate: 3e-4, contextLength: 512, trainLayers: 'last' }),
 
   // ---- evaluation and acceptance ----
   /** Held-out evaluation sets (names in eval_sets); the first is the main metric unless `mainSet` says otherwise. */
@@ -115,8 +116,8 @@ export const EvolveSettings = z.object({
 
   /** Which backend generates (`backend` above is the trainer's). */
   generation: RoundBackend.default({ kind: 'local', gpu: 'auto' }),
-  /** Generation threads of the local backend (tests and 2-core machines: 1–2). */
-  threads: z.number().int().positive().optional(),
+  /** Generation threads of the local backend; none: the workspace's setting, else chosen from the cores free. */
+  threads: z.number().int().positive().max(256).optional(),
   seed: z.number().int().default(1),
   /** Test-only: subtract this many points from every round's main metric, forcing a regression. */
   simulateRegression: z.number().min(0).default(0),

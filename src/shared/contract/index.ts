@@ -13,6 +13,7 @@ import { modelEvalEvents, modelEvalMethods } from './models';
 import { formatsEvents, formatsMethods } from './formats';
 import { trainEvents, trainMethods } from './train';
 import { templatesMethods } from './templates';
+import { poolMethods } from './pool';
 import { playgroundEvents, playgroundMethods } from './playground';
 
 /**
@@ -34,6 +35,7 @@ export const contract = {
   ...formatsMethods,
   ...trainMethods,
   ...templatesMethods,
+  ...poolMethods,
   ...playgroundMethods,
 } satisfies MethodMap;
 

@@ -148,6 +148,11 @@ export const modelsMethods = {
     'Import a GGUF model from disk (validated; copied into the workspace unless copy is false).',
   ),
   'models.createStarter': method(StarterOptions.default({}), Model, 'Write and register a new tiny starter model (offline, seconds).'),
+  'models.addBundledStarter': method(
+    z.object({}).default({}),
+    z.object({ model: Model, added: z.boolean() }),
+    'Register the starter model bundled with the app, already taught the call format (offline; the registered one when it exists).',
+  ),
   'models.rename': method(z.object({ model: ModelRef, name: z.string().min(1) }), Model, 'Rename a model.'),
   'models.delete': method(
     z.object({ model: ModelRef, keepFile: z.boolean().default(false) }),
@@ -317,6 +322,8 @@ export const ModelEvalRequest = z.object({
   decoder: z.enum(['bfcl', 'any']).default('bfcl'),
   categories: z.array(z.string().min(1)).optional(),
   limit: z.number().int().positive().optional(),
+  /** Generation threads of a local model (default: the Settings value, else chosen from the cores free). */
+  threads: z.number().int().positive().max(256).optional(),
   /** Continue an unfinished run of this id. */
   resumeRunId: z.number().int().positive().optional(),
 });

@@ -113,6 +113,89 @@ export interface PendingItem {
 }
 
 /**
+ * Checks a BFCL question file and its possible answers line by line, one line at a time, so that the
+ * streaming import and the synchronous one (the built-in sets, installed when a workspace opens) share it.
+ */
+class BfclItemReader {
+  readonly items = new Map<string, PendingItem>();
+  answered = 0;
+
+  constructor(
+    readonly qFile: string,
+    readonly aFile: string | undefined,
+  ) {}
+
+  question(lineNo: number, raw: string): void {
+    if (raw.trim() === '') return;
+    const qFile = this.qFile;
+    const parsed = jsonLine(qFile, lineNo, raw);
+    const q = Question.safeParse(parsed);
+    if (!q.success) badLine(qFile, lineNo, describeZodError(q.error), q.error.issues[0]?.path.join('.'));
+    if (this.items.has(q.data.id)) badLine(qFile, lineNo, `id "${q.data.id}" appears twice`, 'id');
+    try {
+      normalizeTools(q.data.function, 'function');
+    } catch (error) {
+      if (error instanceof ToolValidationError) badLine(qFile, lineNo, error.message, error.path);
+      throw error;
+    }
+    this.items.set(q.data.id, {
+      key: q.data.id,
+      category: categoryOfId(q.data.id),
+      question: q.data.question,
+      tools: q.data.function,
+      answer: null,
+    });
+  }
+
+  questionsDone(): void {
+    if (this.items.size === 0) throw new ApiError('bad_file', `${this.qFile}: holds no questions.`, { file: this.qFile });
+  }
+
+  answer(lineNo: number, raw: string): void {
+    if (raw.trim() === '') return;
+    const aFile = this.aFile ?? '';
+    const parsed = jsonLine(aFile, lineNo, raw);
+    const a = Answer.safeParse(parsed);
+    if (!a.success) badLine(aFile, lineNo, describeZodError(a.error), a.error.issues[0]?.path.join('.'));
+    const item = this.items.get(a.data.id);
+    if (!item) badLine(aFile, lineNo, `answer "${a.data.id}" has no question in ${this.qFile}`, 'id');
+    if (item.answer !== null) badLine(aFile, lineNo, `a second answer for "${a.data.id}"`, 'id');
+    try {
+      // Read it as the checker will (typed JSON) so that a bad answer is reported here, not at check time.
+      const typed = parseTypedJson(raw) as Map<string, PyValue>;
+      readAnswer(typed.get('ground_truth'));
+    } catch (error) {
+      const message = error instanceof TypedJsonError || error instanceof Error ? error.message : String(error);
+      badLine(aFile, lineNo, `ground_truth: ${message}`, 'ground_truth');
+    }
+    item.answer = raw.trim();
+    this.answered++;
+  }
+
+  finish(lines: number): { items: PendingItem[]; source: string; lines: number } {
+    const { qFile, aFile, items } = this;
+    if (aFile !== undefined) {
+      const missing = [...items.values()].filter((i) => i.answer === null && !i.category.includes('relevance'));
+      if (missing.length > 0) {
+        throw new ApiError('bad_file', `${aFile}: no answer for ${missing.length} question(s), e.g. "${missing[0]?.key}".`, {
+          file: aFile,
+          missing: missing.slice(0, 20).map((m) => m.key),
+        });
+      }
+    } else {
+      const needs = [...items.values()].find((i) => !i.category.includes('relevance'));
+      if (needs)
+        throw new ApiError(
+          'bad_file',
+          `${qFile}: "${needs.key}" (category ${needs.category}) needs a possible-answer file; only relevance/irrelevance sets can go without one.`,
+          { file: qFile },
+        );
+    }
+    return { items: [...items.values()], source: aFile !== undefined ? `${qFile} + ${aFile}` : qFile, lines };
+  }
+}
+
+/**
  * Reads and checks a BFCL question file and its possible answers (all of it, before anything is stored):
  * the items in file order, and the source text a set records.
  */
@@ -120,82 +203,47 @@ export async function readBfclItems(
   input: { questions: FileInput; answers?: FileInput },
   onProgress: (p: ImportProgress) => void = () => {},
 ): Promise<{ items: PendingItem[]; source: string; lines: number }> {
-  const qFile = displayName(input.questions);
-  const items = new Map<string, PendingItem>();
+  const reader = new BfclItemReader(displayName(input.questions), input.answers ? displayName(input.answers) : undefined);
   let lineNo = 0;
   for await (const raw of lineSource(input.questions)) {
-    lineNo++;
-    if (raw.trim() === '') continue;
-    const parsed = jsonLine(qFile, lineNo, raw);
-    const q = Question.safeParse(parsed);
-    if (!q.success) badLine(qFile, lineNo, describeZodError(q.error), q.error.issues[0]?.path.join('.'));
-    if (items.has(q.data.id)) badLine(qFile, lineNo, `id "${q.data.id}" appears twice`, 'id');
-    try {
-      normalizeTools(q.data.function, 'function');
-    } catch (error) {
-      if (error instanceof ToolValidationError) badLine(qFile, lineNo, error.message, error.path);
-      throw error;
-    }
-    items.set(q.data.id, {
-      key: q.data.id,
-      category: categoryOfId(q.data.id),
-      question: q.data.question,
-      tools: q.data.function,
-      answer: null,
-    });
-    if (lineNo % 200 === 0) onProgress({ phase: 'questions', lines: lineNo, items: items.size });
+    reader.question(++lineNo, raw);
+    if (lineNo % 200 === 0) onProgress({ phase: 'questions', lines: lineNo, items: reader.items.size });
   }
-  if (items.size === 0) throw new ApiError('bad_file', `${qFile}: holds no questions.`, { file: qFile });
-  onProgress({ phase: 'questions', lines: lineNo, items: items.size });
-
+  reader.questionsDone();
+  onProgress({ phase: 'questions', lines: lineNo, items: reader.items.size });
   if (input.answers) {
-    const aFile = displayName(input.answers);
     lineNo = 0;
-    let answered = 0;
     for await (const raw of lineSource(input.answers)) {
-      lineNo++;
-      if (raw.trim() === '') continue;
-      const parsed = jsonLine(aFile, lineNo, raw);
-      const a = Answer.safeParse(parsed);
-      if (!a.success) badLine(aFile, lineNo, describeZodError(a.error), a.error.issues[0]?.path.join('.'));
-      const item = items.get(a.data.id);
-      if (!item) badLine(aFile, lineNo, `answer "${a.data.id}" has no question in ${qFile}`, 'id');
-      if (item.answer !== null) badLine(aFile, lineNo, `a second answer for "${a.data.id}"`, 'id');
-      try {
-        // Read it as the checker will (typed JSON) so that a bad answer is reported here, not at check time.
-        const typed = parseTypedJson(raw) as Map<string, PyValue>;
-        readAnswer(typed.get('ground_truth'));
-      } catch (error) {
-        const message = error instanceof TypedJsonError || error instanceof Error ? error.message : String(error);
-        badLine(aFile, lineNo, `ground_truth: ${message}`, 'ground_truth');
-      }
-      item.answer = raw.trim();
-      answered++;
-      if (lineNo % 200 === 0) onProgress({ phase: 'answers', lines: lineNo, items: answered });
+      reader.answer(++lineNo, raw);
+      if (lineNo % 200 === 0) onProgress({ phase: 'answers', lines: lineNo, items: reader.answered });
     }
-    onProgress({ phase: 'answers', lines: lineNo, items: answered });
-    const missing = [...items.values()].filter((i) => i.answer === null && !i.category.includes('relevance'));
-    if (missing.length > 0) {
-      throw new ApiError('bad_file', `${aFile}: no answer for ${missing.length} question(s), e.g. "${missing[0]?.key}".`, {
-        file: aFile,
-        missing: missing.slice(0, 20).map((m) => m.key),
-      });
-    }
-  } else {
-    const needs = [...items.values()].find((i) => !i.category.includes('relevance'));
-    if (needs)
-      throw new ApiError(
-        'bad_file',
-        `${qFile}: "${needs.key}" (category ${needs.category}) needs a possible-answer file; only relevance/irrelevance sets can go without one.`,
-        { file: qFile },
-      );
+    onProgress({ phase: 'answers', lines: lineNo, items: reader.answered });
   }
+  return reader.finish(lineNo);
+}
 
-  return {
-    items: [...items.values()],
-    source: input.answers ? `${qFile} + ${displayName(input.answers)}` : qFile,
-    lines: lineNo,
-  };
+/** The lines of a small file read whole (the bundled sets), a byte-order mark before the first dropped. */
+function fileLines(file: string): string[] {
+  if (!fs.existsSync(file)) throw new ApiError('bad_file', `${file}: no such file.`, { file });
+  return fs
+    .readFileSync(file, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/);
+}
+
+/**
+ * The synchronous import of a small BFCL set from files (the built-in sets, installed inside the
+ * transaction that opens a workspace): the same checks as `importBfclSet`, stored in one transaction.
+ */
+export function importBfclFilesSync(db: Db, input: { questionsFile: string; answersFile: string; name: string }): EvalSetInfo {
+  assertSetNameFree(db, input.name);
+  const reader = new BfclItemReader(input.questionsFile, input.answersFile);
+  fileLines(input.questionsFile).forEach((raw, i) => reader.question(i + 1, raw));
+  reader.questionsDone();
+  const answers = fileLines(input.answersFile);
+  answers.forEach((raw, i) => reader.answer(i + 1, raw));
+  const { items, source } = reader.finish(answers.length);
+  return storeBfclSet(db, input.name, source, items);
 }
 
 /** Refuses a set name already taken (before reading a large file for nothing). */

@@ -49,6 +49,9 @@ export const modelEvalHandlers: Handlers<typeof modelEvalMethods> = {
       decoder: input.decoder,
       categories: input.categories,
       limit: input.limit,
+      // Only when given: a model already loaded keeps its threads, one loaded for the job gets the default
+      // (the Settings value, else the cores free then: runtime-service).
+      ...(backend.kind === 'local' && input.threads !== undefined ? { threads: input.threads } : {}),
       resumeRunId: input.resumeRunId,
     });
     if (input.remote?.apiKey) rememberRemoteKey(job.id, input.remote.apiKey);

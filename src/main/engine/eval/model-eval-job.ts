@@ -12,6 +12,7 @@ import { getJobRow } from '../jobs/jobs-repo';
 import { remoteKeyOf } from '../jobs/remote-keys';
 import { defineJobKind } from '../jobs/registry';
 import { isAbortError, type StepContext } from '../jobs/types';
+import { generationHint } from '../models/slow-start';
 
 /**
  * Evaluation with a model as a job ('eval.model'): an eval set through a local model (the engine's runtime)
@@ -44,7 +45,7 @@ async function evaluateStep(ctx: StepContext<ModelEvalJobSettings, Checkpoint>) 
   // The runtimes (node-llama-cpp) load only when an evaluation runs.
   const { openBackend } = await import('../models/backend-select');
   const spec = s.backend.kind === 'remote' ? { ...s.backend, apiKey: s.backend.apiKey ?? remoteKeyOf(ctx.jobId) } : s.backend;
-  const { backend, modelId, release } = await openBackend(ctx.engine, spec);
+  const { backend, modelId, release } = await openBackend(ctx.engine, spec, s.threads !== undefined ? { threads: s.threads } : {});
   let runId: number | undefined;
   let created = false;
   try {
@@ -120,6 +121,13 @@ export const modelEvalJob = defineJobKind({
     `Evaluate ${s.modelName ?? (s.backend.kind === 'remote' ? s.backend.model : `model ${s.backend.model ?? '(loaded)'}`)} on ${s.setName ?? s.set}`,
   resource: 'model',
   settings: ModelEvalJobSettings,
+  slowStartHint: (s, engine) =>
+    generationHint(
+      engine,
+      s.backend.kind === 'local' ? (s.backend.model ?? null) : null,
+      s.threads,
+      s.backend.kind === 'remote' ? s.backend.baseUrl : undefined,
+    ),
   steps: () => [
     { name: 'evaluate', run: evaluateStep as (ctx: StepContext<ModelEvalJobSettings>) => Promise<unknown>, retry: { attempts: 2 } },
   ],

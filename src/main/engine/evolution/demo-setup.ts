@@ -1,21 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/open';
-import { importBfclSet } from '../eval/bfcl-import';
 import { chatTemplateFromMetadata } from '../inference/chat-render';
 import { readGguf } from '../lib/gguf/read';
-import { findModel, importModel, registerModel } from '../models/registry';
+import { addBundledStarter, bundledStarterFile, STARTER_TRAINED_NAME } from '../models/bundled-starter';
+import { findModel, registerModel } from '../models/registry';
 import { createStarterModel, type StarterModelOptions } from '../models/starter';
-import {
-  builtinEvalSetFiles,
-  INDOMAIN_SET,
-  installBuiltinPool,
-  loadSeedSamples,
-  resourcesDir,
-  seedSampleTools,
-  UNSEEN_SET,
-  type SeedSample,
-} from '../pool';
+import { installBuiltinData } from '../pool/builtin-data';
+import { INDOMAIN_SET, loadSeedSamples, seedSampleTools, UNSEEN_SET, type SeedSample } from '../pool';
 import { insertSample } from '../samples/samples-repo';
 import { decompose } from '../subtasks/builders';
 import type { ToolUse } from '../subtasks/types';
@@ -35,7 +27,7 @@ import type { TrainProgress } from '../../../shared/contract/train';
  */
 
 export const STARTER_NAME = 'toolsmith-starter';
-export const STARTER_TRAINED_NAME = 'toolsmith-starter-trained';
+export { STARTER_TRAINED_NAME };
 
 export function seedHalves(seeds: SeedSample[]): { pretrain: SeedSample[]; rounds: SeedSample[] } {
   return { pretrain: seeds.filter((_, i) => i % 2 === 0), rounds: seeds.filter((_, i) => i % 2 === 1) };
@@ -52,8 +44,10 @@ export interface SetupReport {
   evalSets: string[];
 }
 
-export async function installDemoData(db: Db): Promise<SetupReport> {
-  const pool = installBuiltinPool(db);
+export function installDemoData(db: Db): Promise<SetupReport> {
+  // The pool and the held-out sets are what every workspace gets when it opens; installed here too for a
+  // database opened without the engine (the learning benchmark).
+  const builtin = installBuiltinData(db);
   const { rounds } = seedHalves(loadSeedSamples());
   let seedsInserted = 0;
   db.transaction(() => {
@@ -73,14 +67,8 @@ export async function installDemoData(db: Db): Promise<SetupReport> {
       if (id !== null) seedsInserted++;
     }
   })();
-  const evalSets: string[] = [];
-  for (const set of builtinEvalSetFiles()) {
-    if (!db.prepare('SELECT 1 FROM eval_sets WHERE name = ?').get(set.name)) {
-      await importBfclSet(db, { questions: { path: set.questionsFile }, answers: { path: set.answersFile }, name: set.name });
-    }
-    evalSets.push(set.name);
-  }
-  return { tools: pool.total, seedsInserted, evalSets };
+  const evalSets = [...builtin.evalSets.added, ...builtin.evalSets.kept];
+  return Promise.resolve({ tools: builtin.pool.total, seedsInserted, evalSets });
 }
 
 export interface StarterOptions {
@@ -100,11 +88,7 @@ export interface StarterOptions {
 
 /** The starter model shipped in `resources/models/` (see `train/starter-recipe.ts`), with its build report. */
 export function bundledStarter(): { file: string; report?: StarterReport } | undefined {
-  const file = path.join(resourcesDir(), 'models', 'toolsmith-starter.gguf');
-  if (!fs.existsSync(file)) return undefined;
-  const reportFile = file.replace(/\.gguf$/, '.json');
-  const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as StarterReport) : undefined;
-  return { file, ...(report ? { report } : {}) };
+  return bundledStarterFile() as { file: string; report?: StarterReport } | undefined;
 }
 
 /**
@@ -119,13 +103,9 @@ export async function ensureStarter(
   const ready = findModel(db, o.modelsDir, STARTER_TRAINED_NAME) ?? (o.steps === 0 ? findModel(db, o.modelsDir, STARTER_NAME) : undefined);
   if (ready) return { id: ready.id, trained: false, bundled: false, seconds: 0 };
   const bundled = o.bundled === false || o.steps === 0 ? undefined : bundledStarter();
-  if (bundled) {
-    const record = await importModel(db, o.modelsDir, bundled.file, {
-      name: STARTER_TRAINED_NAME,
-      kind: 'starter',
-      trainer: 'python:full',
-      metadata: { purpose: 'bundled starter (resources/models), built by `toolsmith trainer build-starter`', report: bundled.report },
-    });
+  const added = bundled ? await addBundledStarter(db, o.modelsDir) : undefined;
+  if (bundled && added) {
+    const record = added.model;
     o.log?.(
       `Starter model: the bundled one (${bundled.report ? `${bundled.report.examples} examples, final loss ${bundled.report.metrics.finalLoss?.toFixed(3)}` : 'no report'})`,
     );
@@ -217,7 +197,7 @@ export const DEMO_SETTINGS = {
   evalSets: [UNSEEN_SET, INDOMAIN_SET],
   evalLimit: 12,
   backend: 'native' as const,
-  train: { epochs: 2, learningRate: 1e-3, contextLength: 1024, trainLayers: 'all' as const, threads: 1, maxSteps: 8 },
+  train: { epochs: 2, learningRate: 1e-3, contextLength: 1024, trainLayers: 'all' as const, maxSteps: 8 },
 };
 
 /**
@@ -260,5 +240,5 @@ export const REAL_MODEL_DEMO_SETTINGS = {
   evalLimit: 20,
   evalRefinement: 'off' as const,
   backend: 'python' as const,
-  train: { epochs: 2, learningRate: 2e-4, contextLength: 1024, trainLayers: 'last' as const, threads: 2, maxSteps: 24 },
+  train: { epochs: 2, learningRate: 2e-4, contextLength: 1024, trainLayers: 'last' as const, maxSteps: 24 },
 };

@@ -7,6 +7,7 @@ import { jobRunner } from '../jobs/runner';
 import { getModel } from '../models/registry';
 import { getRoundById, listRounds, metric, metricsOf, type RoundRow } from './rounds-repo';
 import { roundCounts } from './round-counts';
+import { defaultThreads } from '../workspace/threads-setting';
 import './job';
 
 function toSummary(db: Db, r: RoundRow): RoundSummary {
@@ -73,8 +74,12 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
     // A remote server's API key stays in this process, out of the stored job and round settings.
     const { generation } = settings;
     const stored = generation.kind === 'remote' ? { ...generation, apiKey: undefined } : generation;
+    // Threads not given are fixed now (the Settings value, else the cores free) and recorded with the rounds.
+    const threads = defaultThreads(ctx.db);
     const job = jobRunner(ctx).start('evolution.run', {
       ...settings,
+      threads: settings.threads ?? threads.generation,
+      train: { ...settings.train, threads: settings.train.threads ?? threads.training },
       generation: stored,
       evalSets: resolveEvalSets(ctx.db, settings.evalSets),
     });

@@ -5,6 +5,7 @@ import type { StepDef } from '../jobs/types';
 import { MODELS_DIR_NAME } from '../workspace/paths';
 import { EvolveSettings } from './settings';
 import type { Ctx, Workspace } from './steps/shared';
+import { generationHint } from '../models/slow-start';
 
 // The steps pull in node-llama-cpp, the trainers and the sandbox: load them only when a step runs, so that
 // every engine can know this kind without paying for its runtimes.
@@ -87,6 +88,9 @@ export const evolutionJob = defineJobKind({
   title: (s) => `Evolve model ${s.modelId}: ${s.rounds} round${s.rounds === 1 ? '' : 's'} (${s.runId})`,
   resource: 'model',
   settings: EvolveSettings,
+  slowStartHint: (s, engine) =>
+    generationHint(engine, s.modelId, s.threads, s.generation.kind === 'remote' ? s.generation.baseUrl : undefined) +
+    `; training with ${s.train.threads ?? 'the default'} thread(s)`,
   steps: (s) => [
     {
       name: 'baseline',

@@ -61,11 +61,15 @@ interface Execution {
   /** Progress reports of all this job's steps share one limit (≤ 10/s). */
   readonly progressClock: { lastReportAt: number };
   shutdown: boolean;
+  /** Set once any step reports a finished item (or finishes): the slow-start line is no longer due. */
+  itemSeen?: boolean;
   done?: Promise<void>;
 }
 
 const DEFAULT_RETRY: Required<RetryPolicy> = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 30_000 };
 const DEFAULT_LEASE_MS = 30_000;
+/** A job with no item done after this long writes why (its kind's `slowStartHint`) to its log. */
+export const SLOW_START_MS = 60_000;
 /** Tries to store a job's outcome while another writer holds the database (each after busy_timeout). */
 const STORE_TRIES = 5;
 
@@ -459,6 +463,7 @@ export class JobRunner implements Disposable {
     const db = this.ctx.db;
     this.emitChanged(jobId);
     let current: StepRow | undefined;
+    let slowTimer: NodeJS.Timeout | undefined;
     try {
       const row = getJobRow(db, jobId)!;
       const kind = findJobKind(row.kind);
@@ -479,6 +484,7 @@ export class JobRunner implements Disposable {
         );
       }
       this.log(jobId, null, 'info', row.started_at && rows.some((r) => r.state === 'done' || r.checkpoint_json) ? 'Resumed.' : 'Started.');
+      slowTimer = this.watchSlowStart(execution, kind, parsed.data);
       const outputs: Record<string, unknown> = {};
       let result: unknown = null;
       for (const [i, stepRow] of rows.entries()) {
@@ -503,7 +509,27 @@ export class JobRunner implements Disposable {
         if (execution.controller.signal.aborted || !ownsJob(db, jobId, token)) this.settleStop(execution, current);
         else this.settleFailure(execution, current, error);
       });
+    } finally {
+      clearTimeout(slowTimer);
     }
+  }
+
+  /** Arms the slow-start line: after SLOW_START_MS with no item done, the kind's hint goes to the log. */
+  private watchSlowStart(execution: Execution, kind: JobKindDef, settings: unknown): NodeJS.Timeout | undefined {
+    if (!kind.slowStartHint) return undefined;
+    const hint = kind.slowStartHint.bind(kind);
+    const timer = setTimeout(() => {
+      if (execution.itemSeen || execution.controller.signal.aborted || !this.ctx.db.open) return;
+      let why: string;
+      try {
+        why = hint(settings as never, this.ctx);
+      } catch (error) {
+        why = `(the reason could not be worked out: ${describeError(error).message})`;
+      }
+      this.log(execution.jobId, null, 'warn', `No item has finished ${SLOW_START_MS / 1000} s after the start: ${why}`);
+    }, SLOW_START_MS);
+    timer.unref?.();
+    return timer;
   }
 
   /**
@@ -639,7 +665,10 @@ export class JobRunner implements Disposable {
             checkpoint = next;
             if (signal.aborted) throw abortError();
           },
-          progress: (done, total, message) => meter.update(done, total, message),
+          progress: (done, total, message) => {
+            if (done > 0) execution.itemSeen = true;
+            meter.update(done, total, message);
+          },
           log: (level, message) => this.log(jobId, row.id, level, message),
           emit: (event, payload) => this.ctx.events.emit(event, payload),
           throwIfAborted: () => {

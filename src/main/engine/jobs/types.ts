@@ -81,6 +81,11 @@ export interface JobKindDef<Schema extends z.ZodType = z.ZodType> {
   /** The ordered steps for these settings, decided once when the job is created. */
   steps(settings: z.output<Schema>): StepDef<z.output<Schema>>[];
   retry?: RetryPolicy;
+  /**
+   * What the job's first item depends on (threads, cores free, model size), written to its log when no item
+   * has finished a minute after it started, so that a slow start says why instead of sitting at 0 %.
+   */
+  slowStartHint?(settings: z.output<Schema>, engine: EngineContext): string;
 }
 
 /** Throw this (or any error with `retryable: true`) for failures worth retrying: remote backend hiccups, timeouts. */

@@ -6,6 +6,7 @@ import { inspectModelFile, ModelFileError } from './model-file';
 import { deleteModel, getModel, importModel, listModels, modelLineage, registerModel, renameModel } from './registry';
 import { modelRuntime } from './runtime-service';
 import { createStarterModel } from './starter';
+import { addBundledStarter } from './bundled-starter';
 import fs from 'node:fs';
 
 export const modelsHandlers: Handlers<typeof modelsMethods> = {
@@ -24,6 +25,16 @@ export const modelsHandlers: Handlers<typeof modelsMethods> = {
     const model = await importModel(ctx.db, ctx.workspace.modelsDir, file, { name, copy });
     ctx.events.emit('models.changed', { id: model.id, what: 'added' });
     return model;
+  },
+  'models.addBundledStarter': async (_input, ctx) => {
+    const result = await addBundledStarter(ctx.db, ctx.workspace.modelsDir);
+    if (!result)
+      throw new ApiError(
+        'unavailable',
+        'This installation has no bundled starter model (resources/models/toolsmith-starter.gguf); create a starter or import a GGUF instead.',
+      );
+    if (result.added) ctx.events.emit('models.changed', { id: result.model.id, what: 'added' });
+    return result;
   },
   'models.createStarter': async (options, ctx) => {
     const dir = ctx.workspace.modelsDir;

@@ -3,6 +3,7 @@ import { ApiError } from '../../../shared/contract/errors';
 import type { EngineContext } from '../core/context';
 import { createLocalBackend, type LocalBackend } from '../inference/local-backend';
 import { callFormatOverride } from './model-template';
+import { defaultThreads } from '../workspace/threads-setting';
 import { getModel, runnableFiles, type ModelRecord } from './registry';
 import { deviceReport, getRuntimeLlama, ModelTooLargeError, type DeviceReport, type GpuSetting } from '../inference/runtime';
 
@@ -79,6 +80,8 @@ export class ModelRuntimeService {
       const { model, base, file, adapterFile } = runnableFiles(this.ctx.db, this.ctx.workspace.modelsDir, ref);
       const resolved: LoadSettings = {
         ...settings,
+        // No count given: the workspace's setting, else chosen from the cores free now (lib/threads.ts).
+        threads: settings.threads ?? defaultThreads(this.ctx.db).generation,
         adapterFile: settings.adapterFile === undefined ? adapterFile : settings.adapterFile,
       };
       await this.unloadNow();
@@ -139,7 +142,10 @@ export class ModelRuntimeService {
       return this.loaded.backend;
     }
     const model = getModel(this.ctx.db, this.ctx.workspace.modelsDir, ref);
+    // A job that names its threads gets them: the model is loaded again when it runs with other ones.
+    const otherThreads = settings.threads !== undefined && settings.threads !== this.loaded?.settings.threads;
     if (this.loaded?.model.id !== model.id) await this.load(model.id, settings);
+    else if (otherThreads) await this.load(model.id, { ...this.loaded.settings, ...settings });
     return this.loaded!.backend;
   }
 

@@ -14,3 +14,4 @@ export {
 } from './eval-sets';
 export { resourcesDir } from '../lib/resources-dir';
 export { installSeedSamples, installBuiltinEvalSets, type SeedInstallResult } from './install-data';
+export { ensureBuiltinData, installBuiltinData, builtinDataStatus, type BuiltinDataInstall, type BuiltinDataStatus } from './builtin-data';

@@ -5,10 +5,11 @@
  * - each built-in evaluation set is imported through the BFCL importer unless a set of that name exists.
  */
 import type { Db } from '../db/open';
-import { importBfclSet } from '../eval/bfcl-import';
+import { importBfclFilesSync } from '../eval/bfcl-import';
 import { invocationDedupeKey, sampleWriter, type InvocationInput } from '../samples/samples-repo';
 import { canonicalKey } from '../tools/canonical';
 import { loadBuiltinPool, type BuiltinTool } from './builtin-pool';
+import { evalSetNamed } from './builtin-data-repo';
 import { builtinEvalSetFiles } from './eval-sets';
 import { loadSeedSamples, seedSampleTools, type SeedSample } from './seed';
 
@@ -47,11 +48,11 @@ export function installSeedSamples(
 }
 
 /** Imports the built-in evaluation sets that the workspace does not have yet; returns the names imported. */
-export async function installBuiltinEvalSets(db: Db): Promise<string[]> {
+export function installBuiltinEvalSets(db: Db): string[] {
   const imported: string[] = [];
   for (const set of builtinEvalSetFiles()) {
-    if (db.prepare('SELECT 1 FROM eval_sets WHERE name = ?').get(set.name)) continue;
-    await importBfclSet(db, { questions: { path: set.questionsFile }, answers: { path: set.answersFile }, name: set.name });
+    if (evalSetNamed(db, set.name)) continue;
+    importBfclFilesSync(db, { questionsFile: set.questionsFile, answersFile: set.answersFile, name: set.name });
     imported.push(set.name);
   }
   return imported;

@@ -28,12 +28,12 @@ function rowValues(tool: BuiltinTool) {
   };
 }
 
+/** The rows the pool's tools are stored as (also what its version hash is taken over). */
+export function poolRows(tools: BuiltinTool[] = loadBuiltinPool()) {
+  return tools.map((tool) => ({ name: tool.name, ...rowValues(tool) }));
+}
+
 export function installBuiltinPool(db: Db, tools: BuiltinTool[] = loadBuiltinPool(), pool = BUILTIN_POOL): InstallResult {
-  const counts = syncPool(
-    db,
-    pool,
-    'builtin',
-    tools.map((tool) => ({ name: tool.name, ...rowValues(tool) })),
-  );
+  const counts = syncPool(db, pool, 'builtin', poolRows(tools));
   return { pool, ...counts, total: tools.length };
 }

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../../../shared/contract/errors';
+import { machineThreads } from '../lib/threads';
 import type { TrainExample, TrainProgress, TrainSpec } from '../../../shared/contract/train';
 
 /**
@@ -48,7 +48,7 @@ export const ContractConfig = z.object({
       train_layers: z.union([z.literal('last'), z.literal('all'), z.number().int().positive()]),
       threads: z.number().int().positive(),
     })
-    .default({ train_layers: 'last', threads: 2 }),
+    .default(() => ({ train_layers: 'last' as const, threads: machineThreads().training })),
   lora: z
     .object({
       rank: z.number().int().positive(),
@@ -273,8 +273,9 @@ export function plannedSteps(config: ContractConfig): number {
 }
 
 /** All cores but one, at most 8 (at least 1). */
+/** A trainer process given no thread count: the machine's choice (lib/threads.ts), as the engine makes it. */
 export function defaultThreads(): number {
-  return Math.max(1, Math.min(8, os.availableParallelism() - 1));
+  return machineThreads().training;
 }
 
 /** Reads and validates a contract config file (what a trainer process does first). */

@@ -8,6 +8,7 @@ import { renderExamples } from './examples';
 import { registryRegistrar } from './lineage';
 import { runTraining } from './run';
 import { seedConversations } from './seed-corpus';
+import { machineThreads } from '../lib/threads';
 
 export interface StarterTrainOptions {
   /** Optimizer steps (one window each). Default 400. */
@@ -47,7 +48,7 @@ export async function pretrainStarter(
       output: path.join(modelsDir, `${name}.gguf`),
       name,
       hyper: { epochs: 1000, maxSteps: options.steps ?? 400, learningRate: 5e-4, warmupSteps: 20, schedule: 'cosine', contextLength: 512 },
-      native: { trainLayers: 'last', threads: options.threads ?? 1 },
+      native: { trainLayers: 'last', threads: options.threads ?? machineThreads().training },
     },
     { signal: options.signal, onProgress: options.onProgress, register: registryRegistrar(db, modelsDir, { kind: 'starter' }) },
   );

@@ -2,37 +2,71 @@ import { Alert, Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Sw
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
+import type { Input } from '../../../shared/contract';
 import { useApi, useClient } from '../api/client';
+
+/**
+ * What the form starts from: method.md's defaults unless a caller (the first-run guide) gives smaller
+ * budgets. `extra` settings have no field here; they are sent as given and recorded with each round.
+ */
+export interface EvolvePreset {
+  modelId?: number;
+  rounds?: number;
+  k?: number;
+  importsPerRound?: number;
+  generatedPerRound?: number;
+  evalLimit?: number;
+  extra?: Partial<Input<'evolution.start'>>;
+}
 
 /**
  * The Evolve form: model, pool, backend, rounds, k, sub-task mix and budgets (method.md's defaults), which
  * starts an `evolution.run` job. Everything else keeps its default and is recorded with each round.
  */
-export function EvolveButton() {
+export function EvolveButton({
+  preset,
+  label = 'Evolve…',
+  testId = 'evolve-open',
+}: {
+  preset?: EvolvePreset;
+  label?: string;
+  testId?: string;
+}) {
   const [opened, setOpened] = useState(false);
   return (
     <>
-      <Button onClick={() => setOpened(true)} data-testid="evolve-open">
-        Evolve…
+      <Button onClick={() => setOpened(true)} data-testid={testId}>
+        {label}
       </Button>
-      <Modal opened={opened} onClose={() => setOpened(false)} title="Start a self-evolution run" size="lg">
-        {opened && <EvolveForm onDone={() => setOpened(false)} />}
+      <Modal
+        opened={opened}
+        onClose={() => setOpened(false)}
+        title="Start a self-evolution run"
+        size="lg"
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
+        {opened && <EvolveForm onDone={() => setOpened(false)} preset={preset ?? {}} />}
       </Modal>
     </>
   );
 }
 
-function EvolveForm({ onDone }: { onDone: () => void }) {
+function EvolveForm({ onDone, preset }: { onDone: () => void; preset: EvolvePreset }) {
   const client = useClient();
   const navigate = useNavigate();
   const models = useApi('models.list', {});
-  const [modelId, setModelId] = useState<string | null>(null);
+  const threadsChoice = useApi('workspace.threads', {});
+  const [modelId, setModelId] = useState<string | null>(preset.modelId !== undefined ? String(preset.modelId) : null);
   const [pool, setPool] = useState('builtin');
   const [backend, setBackend] = useState<string>('native');
-  const [rounds, setRounds] = useState<number>(3);
-  const [k, setK] = useState<number>(8);
-  const [imports, setImports] = useState<number>(48);
-  const [generated, setGenerated] = useState<number>(16);
+  const [rounds, setRounds] = useState<number>(preset.rounds ?? 3);
+  const [k, setK] = useState<number>(preset.k ?? 8);
+  const [imports, setImports] = useState<number>(preset.importsPerRound ?? 48);
+  const [generated, setGenerated] = useState<number>(preset.generatedPerRound ?? 16);
+  const [evalLimit, setEvalLimit] = useState<number>(preset.evalLimit ?? 0);
+  // Empty: the engine chooses from the cores free when the job starts (or the workspace's setting).
+  const [threads, setThreads] = useState<number | ''>('');
+  const [trainThreads, setTrainThreads] = useState<number | ''>('');
   const [mix, setMix] = useState({ invocation: 0.6, toolGeneration: 0.2, docAdaption: 0.2 });
   const [targeted, setTargeted] = useState(true);
   const [waitForCuration, setWaitForCuration] = useState(false);
@@ -42,7 +76,9 @@ function EvolveForm({ onDone }: { onDone: () => void }) {
   const start = async () => {
     setError(null);
     try {
+      const extra = preset.extra ?? {};
       const result = await client.call('evolution.start', {
+        ...extra,
         modelId: Number(modelId),
         pool,
         backend: backend as 'native' | 'python' | 'command',
@@ -54,6 +90,11 @@ function EvolveForm({ onDone }: { onDone: () => void }) {
         targeted,
         curation: waitForCuration ? 'wait' : 'auto',
         acceptRule,
+        evalLimit,
+        ...(threads !== '' ? { threads } : {}),
+        ...(trainThreads !== '' || extra.train
+          ? { train: { ...extra.train, ...(trainThreads !== '' ? { threads: trainThreads } : {}) } }
+          : {}),
       });
       notifications.show({ message: `Evolution run ${result.runId} started (job ${result.jobId}).` });
       onDone();
@@ -89,6 +130,32 @@ function EvolveForm({ onDone }: { onDone: () => void }) {
         <NumberInput label="k samples per query" min={1} max={64} value={k} onChange={(v) => setK(Number(v) || 1)} />
         <NumberInput label="Labelled queries per round" min={0} value={imports} onChange={(v) => setImports(Number(v) || 0)} />
         <NumberInput label="New model-written queries per round" min={0} value={generated} onChange={(v) => setGenerated(Number(v) || 0)} />
+        <NumberInput
+          label="Evaluation items per set (0: all)"
+          min={0}
+          value={evalLimit}
+          onChange={(v) => setEvalLimit(Number(v) || 0)}
+          data-testid="evolve-eval-limit"
+        />
+        <NumberInput
+          label="Generation threads"
+          min={1}
+          max={256}
+          placeholder={threadsChoice.data ? `auto (${threadsChoice.data.generation})` : 'auto'}
+          value={threads}
+          onChange={(v) => setThreads(v === '' ? '' : Number(v) || 1)}
+          description={threadsChoice.data?.reason}
+          data-testid="evolve-threads"
+        />
+        <NumberInput
+          label="Training threads"
+          min={1}
+          max={256}
+          placeholder={threadsChoice.data ? `auto (${threadsChoice.data.training})` : 'auto'}
+          value={trainThreads}
+          onChange={(v) => setTrainThreads(v === '' ? '' : Number(v) || 1)}
+          data-testid="evolve-train-threads"
+        />
         <Select
           label="Accept a round when"
           data={[

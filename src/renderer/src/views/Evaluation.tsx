@@ -271,6 +271,9 @@ function EvaluateModelCard({ set, onRun }: { set: EvalSetSummary; onRun: (runId:
   const [model, setModel] = useState<string | null>(null);
   const [limit, setLimit] = useState<number | string>('');
   const [maxTokens, setMaxTokens] = useState<number | string>(256);
+  // Empty: a loaded model keeps its threads, one loaded for the job gets the default (Settings, else the cores free).
+  const [threads, setThreads] = useState<number | string>('');
+  const threadsChoice = useApi('workspace.threads', {});
   const [job, setJob] = useState<EvalJobView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -325,6 +328,7 @@ function EvaluateModelCard({ set, onRun }: { set: EvalSetSummary; onRun: (runId:
         model: Number(model),
         limit: typeof limit === 'number' && limit > 0 ? limit : undefined,
         sampling: { temperature: 0, maxTokens: typeof maxTokens === 'number' && maxTokens > 0 ? maxTokens : 256 },
+        ...(typeof threads === 'number' && threads > 0 ? { threads } : {}),
       });
       setJob({ id: jobId, state: 'queued', done: 0, total: null, message: null, etaSeconds: null, error: null });
       // Its state may have changed before the id came back: read it once (events keep it current from here).
@@ -372,6 +376,18 @@ function EvaluateModelCard({ set, onRun }: { set: EvalSetSummary; onRun: (runId:
         />
         <NumberInput label="Items (empty: all)" min={1} value={limit} onChange={setLimit} disabled={running} w={140} />
         <NumberInput label="Max tokens" min={1} max={32768} value={maxTokens} onChange={setMaxTokens} disabled={running} w={120} />
+        <NumberInput
+          label="Threads"
+          min={1}
+          max={256}
+          placeholder={threadsChoice.data ? `auto (${threadsChoice.data.generation})` : 'auto'}
+          title={threadsChoice.data?.reason}
+          value={threads}
+          onChange={setThreads}
+          disabled={running}
+          w={110}
+          data-testid="evaluate-model-threads"
+        />
         <Button size="sm" onClick={() => void start()} loading={busy} disabled={!model || running} data-testid="evaluate-model-start">
           Evaluate
         </Button>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useApi, useEvent } from '../api/client';
 import { EvolveButton } from '../components/EvolveDialog';
+import { FirstRunGuide } from '../components/FirstRunGuide';
 import { RunTrendCharts } from '../components/RunTrendCharts';
 import { ViewHeader } from '../components/ViewHeader';
 
@@ -42,6 +43,7 @@ export function Overview() {
           {status.error.message}
         </Alert>
       )}
+      {status.data?.counts.rounds === 0 && <FirstRunGuide />}
       {status.data && (
         <Text size="sm" c="dimmed">
           Workspace <Code>{status.data.path}</Code> · schema {status.data.schemaVersion} · Toolsmith {status.data.appVersion}

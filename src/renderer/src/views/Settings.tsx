@@ -4,6 +4,7 @@ import {
   Card,
   Code,
   Group,
+  NumberInput,
   SegmentedControl,
   Stack,
   Text,
@@ -11,10 +12,71 @@ import {
   type MantineColorScheme,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useApi, useClient } from '../api/client';
 import { isElectron } from '../api/transport';
 import { ViewHeader } from '../components/ViewHeader';
+
+/**
+ * The workspace's thread setting: empty fields let the engine choose from the cores free when a job starts
+ * (one per free core, never more than the physical cores, 1 on two free cores or fewer).
+ */
+function ThreadsCard() {
+  const client = useClient();
+  const choice = useApi('workspace.threads', {}, { refreshOn: ['workspace.changed'] });
+  const [draft, setDraft] = useState<{ generation: number | ''; training: number | '' } | null>(null);
+  const setting = choice.data?.setting;
+  const shown = draft ?? { generation: setting?.generation ?? '', training: setting?.training ?? '' };
+  const save = async () => {
+    try {
+      await client.call('workspace.setThreads', {
+        generation: shown.generation === '' ? null : shown.generation,
+        training: shown.training === '' ? null : shown.training,
+      });
+      setDraft(null);
+      notifications.show({ message: 'Thread setting saved: new jobs use it.' });
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Could not save the thread setting', message: (error as Error).message });
+    }
+  };
+  return (
+    <Card withBorder data-testid="threads-card">
+      <Text fw={600} mb="xs">
+        CPU threads
+      </Text>
+      <Group align="flex-end">
+        <NumberInput
+          label="Generation threads"
+          min={1}
+          max={256}
+          placeholder={choice.data ? `auto (${choice.data.generation})` : 'auto'}
+          value={shown.generation}
+          onChange={(v) => setDraft({ ...shown, generation: v === '' ? '' : Number(v) })}
+          w={180}
+          data-testid="threads-generation"
+        />
+        <NumberInput
+          label="Training threads"
+          min={1}
+          max={256}
+          placeholder={choice.data ? `auto (${choice.data.training})` : 'auto'}
+          value={shown.training}
+          onChange={(v) => setDraft({ ...shown, training: v === '' ? '' : Number(v) })}
+          w={180}
+          data-testid="threads-training"
+        />
+        <Button onClick={() => void save()} disabled={draft === null} data-testid="threads-save">
+          Save
+        </Button>
+      </Group>
+      <Text size="sm" c="dimmed" mt="xs" data-testid="threads-reason">
+        {choice.data ? `Now: ${choice.data.reason}.` : '…'} Empty: chosen when each job starts from the cores free then. The Evolve form,
+        the evaluation card and <Code>--threads</Code> on the command line override it for one job.
+      </Text>
+    </Card>
+  );
+}
 
 export function Settings() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -78,6 +140,7 @@ export function Settings() {
           {trainer.data?.ready ? 'Check again' : 'Set up the trainer'}
         </Button>
       </Card>
+      <ThreadsCard />
       <Card withBorder>
         <Text fw={600} mb="xs">
           Workspace

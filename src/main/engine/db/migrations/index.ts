@@ -8,6 +8,7 @@ import { sql as browseScale } from './0007_browse_scale';
 import { sql as browseCovering } from './0008_browse_covering';
 import { sql as jobLeases } from './0009_job_leases';
 import { sql as importBatches } from './0010_import_batches';
+import { sql as builtinData } from './0011_builtin_data';
 
 export interface Migration {
   readonly version: number;
@@ -30,6 +31,7 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'browse_covering', sql: browseCovering },
   { version: 9, name: 'job_leases', sql: jobLeases },
   { version: 10, name: 'import_batches', sql: importBatches },
+  { version: 11, name: 'builtin_data', sql: builtinData },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

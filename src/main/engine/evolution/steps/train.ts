@@ -7,6 +7,7 @@ import { trainProgressEmitter } from '../../train/progress-events';
 import { peftDirOf } from '../../train/python/backend';
 import { runTraining } from '../../train/run';
 import { getModelRef } from '../models-link';
+import { defaultThreads } from '../../workspace/threads-setting';
 import { setMetric, setStage } from '../rounds-repo';
 import { checkpointOutput, roundOf, stoppedBefore, type Ctx, type Workspace } from './shared';
 
@@ -67,6 +68,8 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
     fs.rmSync(output, { force: true }); // a previous attempt died before registering it
     ctx.db.prepare('DELETE FROM train_points WHERE run_key = ?').run(runKey);
   }
+  // A run started through evolution.start has its threads fixed; one started as a bare job gets the default now.
+  const trainThreads = s.train.threads ?? defaultThreads(ctx.db).training;
   const started = Date.now();
   let lastLoss: number | undefined;
   // The Jobs view's live curve (throttled; the stored points below are the same ones).
@@ -92,8 +95,8 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
             seed: s.seed + seq,
             warmupSteps: 2,
           },
-          native: { trainLayers: s.train.trainLayers, threads: s.train.threads },
-          ...(initAdapter ? { python: { initAdapter } } : {}),
+          native: { trainLayers: s.train.trainLayers, threads: trainThreads },
+          python: { threads: trainThreads, ...(initAdapter ? { initAdapter } : {}) },
           ...(s.train.command ? { command: { command: s.train.command } } : {}),
         },
         {

@@ -9,6 +9,7 @@ import { writeGgufWithTensors } from '../../lib/gguf/replace-tensors';
 import { convertAdapterDirToGguf } from '../lora/convert';
 import { readSafetensors } from '../lora/safetensors';
 import { trainerEnvStatus, trainerScript, venvPython } from './env';
+import { machineThreads } from '../../lib/threads';
 
 /** Thrown when the managed environment is missing: the message says the command that fixes it. */
 export class TrainerEnvMissingError extends Error {
@@ -60,7 +61,8 @@ export async function runPythonBackend(spec: TrainSpec, hooks: RunHooks): Promis
       };
       const args = [trainerScript(), '--config', configFile, '--tokens', await write('tokens-train.jsonl', trainTokens), '--device', spec.python.device];
       if (valTokens.length) args.push('--tokens-val', await write('tokens-validation.jsonl', valTokens));
-      if (spec.python.threads) args.push('--threads', String(spec.python.threads));
+      // torch's default (every core) spins on a busy machine: the same choice as the native trainer's.
+      args.push('--threads', String(spec.python.threads ?? machineThreads().training));
       return { label: 'python trainer', command: venvPython(env.venv), args, cwd: config.work_dir, env: { ...process.env, PYTHONUNBUFFERED: '1' } };
     },
     async (done, config) => {
