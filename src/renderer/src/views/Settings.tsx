@@ -6,6 +6,7 @@ import {
   Group,
   SegmentedControl,
   Stack,
+  Switch,
   Text,
   useMantineColorScheme,
   type MantineColorScheme,
@@ -15,6 +16,7 @@ import { useNavigate } from 'react-router-dom';
 import { useApi, useClient } from '../api/client';
 import { isElectron } from '../api/transport';
 import { ViewHeader } from '../components/ViewHeader';
+import { AUTO_ADVANCE_SETTING } from './samples/auto-advance';
 
 export function Settings() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -22,6 +24,15 @@ export function Settings() {
   const trainer = useApi('trainer.status', {}, { refreshOn: ['jobs.changed'] });
   const client = useClient();
   const navigate = useNavigate();
+  const autoAdvance = useApi('settings.get', { key: AUTO_ADVANCE_SETTING });
+  const setAutoAdvance = async (on: boolean) => {
+    try {
+      await client.call('settings.set', { key: AUTO_ADVANCE_SETTING, value: on });
+      autoAdvance.reload();
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Could not store the setting', message: (error as Error).message });
+    }
+  };
   const setUp = async () => {
     try {
       await client.call('jobs.start', { kind: 'trainer.setup', settings: {} });
@@ -77,6 +88,19 @@ export function Settings() {
         <Button mt="sm" onClick={() => void setUp()} variant={trainer.data?.ready ? 'default' : 'filled'}>
           {trainer.data?.ready ? 'Check again' : 'Set up the trainer'}
         </Button>
+      </Card>
+      <Card withBorder>
+        <Text fw={600} mb="xs">
+          Curation
+        </Text>
+        <Switch
+          label="Move to the next sample after accept or reject"
+          description="In Samples, a and r then go on to the next sample of the list (kept in this workspace)."
+          checked={autoAdvance.data ? autoAdvance.data.value !== false : true}
+          disabled={!autoAdvance.data}
+          onChange={(e) => void setAutoAdvance(e.currentTarget.checked)}
+          data-testid="setting-auto-advance"
+        />
       </Card>
       <Card withBorder>
         <Text fw={600} mb="xs">
