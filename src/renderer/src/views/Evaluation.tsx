@@ -221,7 +221,7 @@ function RunCard({ run }: { run: EvalRunSummary }) {
               <Table.Td>{c.correct}</Table.Td>
               <Table.Td>
                 <Group gap="xs" wrap="nowrap">
-                  <Progress value={c.accuracy * 100} w={80} />
+                  <Progress value={c.accuracy * 100} w={80} aria-label={`${c.category} accuracy`} />
                   <Text size="sm">{accuracyWithCount(c.correct, c.total)}</Text>
                 </Group>
               </Table.Td>

@@ -103,7 +103,8 @@ export function browseFilterOf(state: FilterState): BrowseFilter {
   }
   if (state.tag.trim()) filter.tag = state.tag.trim();
   if (state.vote[0] > 0 || state.vote[1] < 1) filter.voteShare = { min: state.vote[0], max: state.vote[1] };
-  if (state.run) filter.run = state.run;
+  // A round belongs to its run already; the run filter would also drop the round's candidates from imports.
+  if (state.run && state.round === null) filter.run = state.run;
   if (state.round !== null) {
     if (state.roundList === 'generated') filter.round = [state.round];
     else filter.roundSet = { round: state.round, only: state.roundList };
