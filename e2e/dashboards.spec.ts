@@ -59,7 +59,7 @@ test('keyboard accept, reject, edit and undo persist', async ({ page }) => {
   await expect(page.getByTestId('sample-detail')).toContainText(`Sample ${first.id}`);
   await page.keyboard.press('r');
   await expect(page.getByTestId(`sample-row-${first.id}`).getByTestId('status-badge')).toHaveText('rejected');
-  await page.keyboard.press('j');
+  // Auto-advance (on by default): the reject moved on to the next sample.
   await expect(page.getByTestId('sample-detail')).toContainText(`Sample ${second.id}`);
   await page.keyboard.press('e');
   const editor = page.getByTestId('edit-output');

@@ -182,11 +182,16 @@ export function registerFormatsCommands(program: Command, open: OpenEngine): voi
           license: opts.license,
           name: opts.name,
         });
+        // Nothing written is a warning (on stderr, also with --json), not a success.
+        if (result.samples === 0)
+          console.error(
+            `Warning: nothing exported: ${result.skippedCount > 0 ? `all ${result.skippedCount} matching sample(s) were skipped` : 'no sample matches these filters'}.`,
+          );
         if (opts.json) {
           console.log(JSON.stringify(result, null, 2));
           return;
         }
-        console.log(`Exported ${result.samples} sample(s) as ${result.format} into ${result.out}`);
+        if (result.samples > 0) console.log(`Exported ${result.samples} sample(s) as ${result.format} into ${result.out}`);
         console.log(
           formatTable(
             ['file', 'records'],

@@ -77,6 +77,8 @@ const cssVariablesResolver: CSSVariablesResolver = () => ({
     // Light-variant badges and buttons: text dark enough for 4.5:1 on their pale background.
     '--mantine-color-teal-light-color': '#06593f',
     '--mantine-color-toolsmith-light-color': '#06593f',
+    // The curation banner's title and link on the pale yellow alert.
+    '--mantine-color-yellow-light-color': '#6b4400',
   },
   dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
 });

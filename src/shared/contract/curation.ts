@@ -14,6 +14,13 @@ export const BrowseFilter = SampleFilter.extend({
   /** Samples with a verdict of this verifier that passed (or failed). */
   verdict: z.object({ verifier: z.enum(['format', 'schema', 'consistency', 'execution', 'human']), passed: z.boolean() }).optional(),
   model: z.array(z.number().int()).min(1).optional(),
+  /** Samples generated in the rounds of this self-evolution run (its name). */
+  run: z.string().trim().min(1).max(200).optional(),
+  /**
+   * One round's own lists: the candidates it scored with pass@k, or those it selected for training (its
+   * training set: the mix is built from them). They may come from earlier rounds or imports.
+   */
+  roundSet: z.object({ round: z.number().int().positive(), only: z.enum(['candidates', 'selected']) }).optional(),
 });
 export type BrowseFilter = z.infer<typeof BrowseFilter>;
 
@@ -125,6 +132,21 @@ export const DatasetStats = z.object({
        * examples are built from the selected samples at training time, so they are counted here, not stored.
        */
       trained: z.number().int(),
+      /**
+       * Where the sub-task's dataset size comes from: 'samples' (stored samples: invocation, tool generation) or
+       * 'training' (doc adaption, refinement: examples built when a round trains, so `trained` is their size).
+       */
+      source: z.enum(['samples', 'training']),
+      /** Training examples of this sub-task per round that trained, with the running total. */
+      trainedByRound: z.array(
+        z.object({
+          roundId: z.number().int(),
+          runId: z.string(),
+          seq: z.number().int(),
+          count: z.number().int(),
+          cumulative: z.number().int(),
+        }),
+      ),
       /** Samples added per round (round seq; null = not from a round: imports, seeds). */
       byRound: z.array(
         z.object({

@@ -88,6 +88,32 @@ export type EvalResultRow = z.infer<typeof EvalResultRow>;
 
 const SetRef = z.union([Id, z.string().min(1)]);
 
+/**
+ * One evaluation run as the leaderboard lists it: which model on which set, how many items it got right of how
+ * many, and where it came from (a round of a self-evolution run, an evaluation of a model, or checked outputs).
+ */
+export const LeaderboardEntry = z.object({
+  runId: Id,
+  setId: Id,
+  set: z.string(),
+  modelId: Id.nullable(),
+  /** The model's name; null for outputs checked from a file (no model of the registry). */
+  model: z.string().nullable(),
+  /** The round whose evaluation this was: its self-evolution run and its number within that run. */
+  round: z.object({ id: Id, run: z.string(), seq: z.number().int() }).nullable(),
+  source: z.enum(['round', 'model', 'checked']),
+  /** 'constrained': under the call grammar (a round's second look, not its main metric). */
+  mode: z.enum(['free', 'constrained']),
+  label: z.string(),
+  correct: z.number().int(),
+  /** Items with a result (a run still going, or stopped, counts those it has). */
+  total: z.number().int(),
+  accuracy: z.number().nullable(),
+  finished: z.boolean(),
+  createdAt: z.string(),
+});
+export type LeaderboardEntry = z.infer<typeof LeaderboardEntry>;
+
 export const evalMethods = {
   'eval.import': method(
     z.object({
@@ -156,6 +182,11 @@ export const evalMethods = {
     z.object({ set: SetRef.optional() }).default({}),
     z.object({ items: z.array(EvalRunSummary) }),
     'Evaluation runs, newest first.',
+  ),
+  'eval.leaderboard': method(
+    z.object({ set: SetRef.optional() }).default({}),
+    z.object({ entries: z.array(LeaderboardEntry) }),
+    "Every evaluation run (rounds' own included) as model × set, with correct/total and where each came from, newest first.",
   ),
   'eval.run': method(
     z.object({

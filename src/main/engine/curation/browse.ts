@@ -143,7 +143,7 @@ export function choosePlan(db: Db, request: PageRequest): Plan {
   const total = countTotal(db, {});
   if (total === 0) return 'filter';
   // Estimated matches: exact for the counted columns, times the share each other term keeps (independence).
-  let matches = countTotal(db, { ...filter, tag: undefined, verdict: undefined, ids: undefined });
+  let matches = countTotal(db, { ...filter, tag: undefined, verdict: undefined, ids: undefined, roundSet: undefined });
   let driver = matches;
   const share = (n: number) => {
     matches = (matches * Math.min(n, total)) / total;
@@ -151,6 +151,13 @@ export function choosePlan(db: Db, request: PageRequest): Plan {
   };
   if (filter.ids) share(filter.ids.length);
   if (filter.tag) share(cappedCount(db, 'SELECT 1 FROM sample_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ?', [filter.tag]));
+  if (filter.roundSet)
+    share(
+      cappedCount(db, 'SELECT 1 FROM sample_passk WHERE round_id = ? AND (? = 0 OR selected = 1)', [
+        filter.roundSet.round,
+        filter.roundSet.only === 'selected' ? 1 : 0,
+      ]),
+    );
   if (filter.verdict)
     share(
       cappedCount(db, 'SELECT 1 FROM verdicts WHERE verifier = ? AND passed = ?', [filter.verdict.verifier, filter.verdict.passed ? 1 : 0]),

@@ -59,6 +59,15 @@ export function filterSql(filter: BrowseFilter, options: FilterOptions = {}): Sq
     if (filter.round.includes(null)) parts.push(`${col('round_id')} IS NULL`);
     clauses.push(`(${parts.join(' OR ')})`);
   }
+  if (filter.run) {
+    clauses.push(`${col('round_id')} IN (SELECT id FROM rounds WHERE run_id = ?)`);
+    params.push(filter.run);
+  }
+  if (filter.roundSet) {
+    const selected = filter.roundSet.only === 'selected' ? ' AND selected = 1' : '';
+    clauses.push(`${col('id')} IN (SELECT sample_id FROM sample_passk WHERE round_id = ?${selected})`);
+    params.push(filter.roundSet.round);
+  }
   if (filter.category) inList('category', filter.category);
   if (filter.ids) inList('id', filter.ids);
   if (filter.model) inList('model_id', filter.model);
@@ -84,7 +93,7 @@ export function filterSql(filter: BrowseFilter, options: FilterOptions = {}): Sq
 
 /** Whether a filter only narrows by values that `sample_counts` keeps (see migration 0007). */
 export function isCountable(filter: BrowseFilter): boolean {
-  return !filter.search && !filter.tag && !filter.verdict && !filter.ids;
+  return !filter.search && !filter.tag && !filter.verdict && !filter.ids && !filter.roundSet;
 }
 
 /**
@@ -105,6 +114,11 @@ export function countsFilterSql(filter: BrowseFilter): SqlFragment {
       'round_id',
       filter.round.map((r) => r ?? 0),
     );
+  if (filter.run) {
+    // Samples of no round are stored with round_id 0, which no round has.
+    clauses.push('c.round_id IN (SELECT id FROM rounds WHERE run_id = ?)');
+    params.push(filter.run);
+  }
   if (filter.category) inList('category', filter.category);
   if (filter.model) inList('model_id', filter.model);
   if (filter.bucket) inList('bucket', filter.bucket);

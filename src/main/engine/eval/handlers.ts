@@ -4,6 +4,7 @@ import type { Handlers } from '../core/handlers';
 import { importBfclSet } from './bfcl-import';
 import { importBfclSample } from './bfcl-sample';
 import { getRunInfo, listRuns, runCheck, runResults } from './eval-run';
+import { leaderboardEntries } from './leaderboard-repo';
 import { deleteSet, listItems, listSets, requireSet } from './sets-repo';
 import { parseJsonColumn } from '../lib/json-column';
 
@@ -57,6 +58,9 @@ export const evalHandlers: Handlers<typeof evalMethods> = {
     };
   },
   'eval.runs': ({ set }, ctx) => ({ items: listRuns(ctx.db, set === undefined ? undefined : requireSet(ctx.db, set).id) }),
+  'eval.leaderboard': ({ set }, ctx) => ({
+    entries: leaderboardEntries(ctx.db, set === undefined ? undefined : requireSet(ctx.db, set).id),
+  }),
   'eval.run': ({ runId, ...filters }, ctx) => {
     const run = getRunInfo(ctx.db, runId);
     if (!run) throw new ApiError('not_found', `Evaluation run ${runId} was not found.`, { runId });

@@ -47,12 +47,3 @@ export function roundRef(db: Db, roundId: number): RoundRef | undefined {
   const row = db.prepare('SELECT run_id AS runId, seq FROM rounds WHERE id = ?').get(roundId) as RoundRef | undefined;
   return row;
 }
-
-/** Training examples per sub-task over every round: what the rounds trained on beyond the stored samples. */
-export function trainedBySubtask(db: Db): Record<string, number> {
-  const rows = db.prepare("SELECT category, SUM(value) AS n FROM round_metrics WHERE name = 'mix' GROUP BY category").all() as {
-    category: string;
-    n: number;
-  }[];
-  return Object.fromEntries(rows.map((r) => [r.category, r.n]));
-}

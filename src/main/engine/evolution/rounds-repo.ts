@@ -71,6 +71,16 @@ export function metricsOf(db: Db, roundId: number): { name: string; category: st
   }[];
 }
 
+/** The training mix of every round, per sub-task (the `mix` metric the mix step stores), in round order. */
+export function mixByRound(db: Db): { roundId: number; runId: string; seq: number; subtask: string; count: number }[] {
+  return db
+    .prepare(
+      `SELECT r.id AS roundId, r.run_id AS runId, r.seq, m.category AS subtask, m.value AS count
+       FROM round_metrics m JOIN rounds r ON r.id = m.round_id WHERE m.name = 'mix' ORDER BY r.started_at, r.id`,
+    )
+    .all() as { roundId: number; runId: string; seq: number; subtask: string; count: number }[];
+}
+
 export function metric(db: Db, roundId: number, name: string, category = ''): number | undefined {
   const row = db
     .prepare('SELECT value FROM round_metrics WHERE round_id = ? AND name = ? AND category = ?')

@@ -37,7 +37,14 @@ export function CurationBanner() {
           <Group justify="space-between" wrap="wrap" gap="sm">
             <Text size="sm">
               {w.candidates.toLocaleString()} of {w.samples.toLocaleString()} sample{w.samples === 1 ? '' : 's'} to review:{' '}
-              <Anchor component={Link} to={roundSamplesHref(w)} data-testid="curation-review-link">
+              <Anchor
+                component={Link}
+                to={roundSamplesHref(w)}
+                c="var(--mantine-color-yellow-light-color)"
+                underline="always"
+                fw={600}
+                data-testid="curation-review-link"
+              >
                 review them in Samples
               </Anchor>
               , accept, reject or edit, then continue; the round goes on to selection and training with what you kept.

@@ -158,9 +158,17 @@ export function ExportDialog({ opened, onClose }: { opened: boolean; onClose: ()
         {result && (
           <Alert
             styles={READABLE_TITLE}
-            color="teal"
-            title={`${result.samples.toLocaleString()} samples exported`}
+            // Nothing written is not a success: the filters (or the format) left no sample to export.
+            color={result.samples === 0 ? 'yellow' : 'teal'}
+            title={
+              result.samples === 0
+                ? result.skippedCount > 0
+                  ? `Nothing exported: all ${result.skippedCount.toLocaleString()} matching samples were skipped`
+                  : 'Nothing exported: no sample matches these filters'
+                : `${result.samples.toLocaleString()} samples exported`
+            }
             data-testid="export-result"
+            data-empty={result.samples === 0}
           >
             <Files files={result.files} out={result.out} unit="records" />
             {result.skippedCount > 0 && (

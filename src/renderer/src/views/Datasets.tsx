@@ -18,11 +18,18 @@ export function Datasets() {
   const stats = useApi('datasets.stats', {}, { refreshOn: ['samples.changed', 'workspace.changed'] });
   const subtasks = stats.data?.subtasks ?? [];
   const empty = subtasks.every((s) => s.total === 0 && s.trained === 0);
-  const rounds = [...new Set(subtasks.flatMap((s) => s.byRound.map((r) => r.seq)))].sort((a, b) => (a ?? -1) - (b ?? -1));
-  const growth = rounds.map((seq) => {
+  const rounds: (number | null)[] = [...new Set(subtasks.flatMap((s) => s.byRound.map((r) => r.seq)))].sort(
+    (a, b) => (a ?? -1) - (b ?? -1),
+  );
+  // Stored sub-tasks grow by the samples each round added; built ones by the examples each round trained on.
+  const allSeqs = [...new Set([...rounds, ...subtasks.flatMap((s) => s.trainedByRound.map((r) => r.seq))])].sort(
+    (a, b) => (a ?? -1) - (b ?? -1),
+  );
+  const growth = allSeqs.map((seq) => {
     const point: Record<string, string | number> = { round: seq === null ? 'seed / import' : `round ${seq}` };
     for (const s of subtasks) {
-      const upTo = s.byRound.filter((r) => (r.seq ?? -1) <= (seq ?? -1));
+      const points = s.source === 'training' ? s.trainedByRound : s.byRound;
+      const upTo = points.filter((r) => (r.seq ?? -1) <= (seq ?? -1));
       point[LABELS[s.subtask] ?? s.subtask] = upTo.length ? upTo[upTo.length - 1]!.cumulative : 0;
     }
     return point;
@@ -45,33 +52,43 @@ export function Datasets() {
           <SimpleGrid cols={{ base: 1, md: 2 }}>
             {subtasks.map((s) => (
               <Card key={s.subtask} withBorder data-testid={`dataset-${s.subtask}`}>
-                <Group justify="space-between">
+                <Group justify="space-between" align="flex-start" wrap="nowrap">
                   <Title order={4}>{LABELS[s.subtask]}</Title>
-                  <Text fw={700} fz="xl" data-testid={`dataset-total-${s.subtask}`}>
-                    {s.total.toLocaleString()}
-                  </Text>
+                  <div style={{ textAlign: 'right' }}>
+                    <Text fw={700} fz="xl" data-testid={`dataset-total-${s.subtask}`}>
+                      {(s.source === 'training' ? s.trained : s.total).toLocaleString()}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {s.source === 'training' ? 'examples trained on' : 'stored samples'}
+                    </Text>
+                  </div>
                 </Group>
-                <Table fz="sm" mt="xs">
-                  <Table.Tbody>
-                    <Table.Tr>
-                      {STATUSES.map((st) => (
-                        <Table.Td key={st}>
-                          <Text size="xs" c="dimmed">
-                            {st}
-                          </Text>
-                          <Text fw={600} data-testid={`dataset-${s.subtask}-${st}`}>
-                            {(s.byStatus[st] ?? 0).toLocaleString()}
-                          </Text>
-                        </Table.Td>
-                      ))}
-                    </Table.Tr>
-                  </Table.Tbody>
-                </Table>
+                {s.source === 'samples' || s.total > 0 ? (
+                  <Table fz="sm" mt="xs">
+                    <Table.Tbody>
+                      <Table.Tr>
+                        {STATUSES.map((st) => (
+                          <Table.Td key={st}>
+                            <Text size="xs" c="dimmed">
+                              {st}
+                            </Text>
+                            <Text fw={600} data-testid={`dataset-${s.subtask}-${st}`}>
+                              {(s.byStatus[st] ?? 0).toLocaleString()}
+                            </Text>
+                          </Table.Td>
+                        ))}
+                      </Table.Tr>
+                    </Table.Tbody>
+                  </Table>
+                ) : null}
                 <Text size="sm" mt="xs" data-testid={`dataset-trained-${s.subtask}`}>
-                  {s.trained.toLocaleString()} example(s) trained on in rounds
-                  {s.subtask === 'doc_adaption' || s.subtask === 'refinement'
-                    ? ' (built from the selected samples when a round trains)'
-                    : ''}
+                  {s.source === 'training'
+                    ? `Built from the selected samples each time a round trains (not stored as samples): ${s.trained.toLocaleString()} example(s) over ${s.trainedByRound.length} round(s)${
+                        s.trainedByRound.length
+                          ? ` (${s.trainedByRound.map((r) => `${r.runId} round ${r.seq}: ${r.count}`).join(', ')})`
+                          : ''
+                      }.`
+                    : `${s.trained.toLocaleString()} example(s) trained on in rounds.`}
                 </Text>
                 {Object.keys(s.byCategory).length > 0 && s.total > 0 && (
                   <BarChart

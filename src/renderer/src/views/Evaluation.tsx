@@ -22,6 +22,7 @@ import { CallText } from '../components/CallText';
 import { SelectableRow } from '../components/SelectableRow';
 import { EmptyState } from '../components/EmptyState';
 import { EvalCompare } from '../components/EvalCompare';
+import { EvalLeaderboard } from '../components/EvalLeaderboard';
 import { accuracyWithCount } from '../components/RoundChange';
 import { ViewHeader } from '../components/ViewHeader';
 
@@ -220,7 +221,7 @@ function RunCard({ run }: { run: EvalRunSummary }) {
               <Table.Td>{c.correct}</Table.Td>
               <Table.Td>
                 <Group gap="xs" wrap="nowrap">
-                  <Progress value={c.accuracy * 100} w={80} />
+                  <Progress value={c.accuracy * 100} w={80} aria-label={`${c.category} accuracy`} />
                   <Text size="sm">{accuracyWithCount(c.correct, c.total)}</Text>
                 </Group>
               </Table.Td>
@@ -491,9 +492,15 @@ function SetDetail({ set }: { set: EvalSetSummary }) {
             ))}
           </Group>
         )}
-        {items.length === 0 && (
+        {runs.error && (
+          // A list that cannot be read is said so, not shown as "no runs".
+          <Alert color="red" mt="xs" title="The runs of this set could not be read">
+            {runs.error.message}
+          </Alert>
+        )}
+        {items.length === 0 && !runs.error && !runs.loading && (
           <Text size="sm" c="dimmed" mt="xs">
-            No runs yet: check a file of model outputs, or evaluate a model on this set.
+            No runs yet: check a file of model outputs, evaluate a model on this set, or run an evolution job that evaluates on it.
           </Text>
         )}
       </Card>
@@ -551,6 +558,7 @@ export function Evaluation() {
           </Table.Tbody>
         </Table>
       )}
+      <EvalLeaderboard />
       {current && <SetDetail set={current} />}
       <EvalCompare />
     </Stack>

@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Group, Kbd, Modal, Paper, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import type { BrowseFilter, CurationAction, SampleRow } from '../../../shared/contract/curation';
 import { useApi, useClient } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
@@ -10,25 +11,51 @@ import { DataTransferButtons } from '../components/ExportDialog';
 import { ToolList } from '../components/ToolList';
 import { ViewHeader } from '../components/ViewHeader';
 import { SampleDetailPane } from './samples/SampleDetailPane';
+import { AUTO_ADVANCE_SETTING } from './samples/auto-advance';
+import { browseFilterOf, queryFromState, stateFromQuery, type FilterState } from './samples/filter-url';
 import { SampleFilters } from './samples/SampleFilters';
 import { SampleList } from './samples/SampleList';
-import { useSamplePages, useSampleRow, type Sort } from './samples/useSamplePages';
+import { useSamplePages, useSampleRow } from './samples/useSamplePages';
+
+/** Whether a key press is typing (in a text field) or a dropdown's own navigation, not a curation command. */
+function isTyping(target: HTMLElement, key: string): boolean {
+  if (target.closest('textarea, [contenteditable]')) return true;
+  const input = target.closest('input');
+  // A Select that cannot be typed in is read-only: its keys are commands, but not while its list is open.
+  if (input && !input.readOnly) return true;
+  const combobox = target.closest('[aria-haspopup="listbox"], [role="combobox"]');
+  if (combobox && (combobox.getAttribute('aria-expanded') === 'true' || key.startsWith('Arrow') || key === 'Enter' || key === ' '))
+    return true;
+  return false;
+}
 
 export function Samples() {
   const client = useClient();
-  const [filter, setFilter] = useState<BrowseFilter>({});
-  const [sort, setSort] = useState<Sort>({ key: 'id', dir: 'desc' });
+  // The filters live in the URL: a reload, a link (the curation banner's) or back/forward restores the list.
+  const [params, setParams] = useSearchParams();
+  const query = params.toString();
+  const state = useMemo(() => stateFromQuery(new URLSearchParams(query)), [query]);
+  const filter = useMemo<BrowseFilter>(() => browseFilterOf(state), [state]);
+  const sort = state.sort;
   const { total, length, byStatus, pages } = useSamplePages(filter, sort);
+  const autoAdvanceSetting = useApi('settings.get', { key: AUTO_ADVANCE_SETTING }, { refreshOn: ['workspace.changed'] });
+  const autoAdvance = autoAdvanceSetting.data?.value !== false;
   const [focus, setFocus] = useState(0);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [editing, setEditing] = useState<Editing | null>(null);
   const [tagging, setTagging] = useState<{ ids: number[] | null; tag: string } | null>(null);
   const [confirmBulk, setConfirmBulk] = useState<CurationAction | null>(null);
   const scrollTo = useRef<((index: number) => void) | null>(null);
-  const onFilter = useCallback((f: BrowseFilter) => {
-    setFilter(f);
-    setFocus(0);
-    setSelected(new Set());
+  const onFilter = useCallback(
+    (next: FilterState) => {
+      setParams(queryFromState(next), { replace: true });
+      setFocus(0);
+      setSelected(new Set());
+    },
+    [setParams],
+  );
+  const toList = useCallback(() => {
+    document.querySelector<HTMLElement>('[data-testid="sample-list"]')?.focus();
   }, []);
   const count = total ?? 0;
   // Re-renders this view when the focused row changes, not on every page the list fetches.
@@ -82,13 +109,23 @@ export function Samples() {
     [length],
   );
 
+  // After accept or reject, on to the next sample: a sample the filter no longer shows leaves the list and the
+  // next one takes its place; one it still shows is stepped over.
+  const advance = useCallback(
+    (status: string) => {
+      if (filter.status && !filter.status.includes(status as never)) return;
+      move(1);
+    },
+    [filter.status, move],
+  );
+
   // Keyboard curation: j/k move, a accept, r reject, e edit, t tag, u undo, x select.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement;
-      // Typing in a field or a dropdown is not a command; the sample list itself is.
+      // Typing in a field or a dropdown is not a command; the sample list, a filter that was chosen or the page are.
       const inDropdown = target.closest('[role="listbox"]') && !target.closest('[data-testid="sample-list"]');
-      if (editing || tagging || confirmBulk || inDropdown || target.closest('input, textarea, [contenteditable]')) return;
+      if (editing || tagging || confirmBulk || inDropdown || isTyping(target, event.key)) return;
       if (event.metaKey || event.ctrlKey || event.altKey) return;
       const ids = targetIds();
       switch (event.key) {
@@ -101,11 +138,15 @@ export function Samples() {
           move(-1);
           break;
         case 'a':
-          if (ids.length) void curate({ kind: 'accept' }, { ids });
+        case 'r': {
+          if (!ids.length) break;
+          const action: CurationAction = event.key === 'a' ? { kind: 'accept' } : { kind: 'reject' };
+          const single = selected.size === 0;
+          void curate(action, { ids }).then((ok) => {
+            if (ok && single && autoAdvance) advance(action.kind === 'accept' ? 'accepted' : 'rejected');
+          });
           break;
-        case 'r':
-          if (ids.length) void curate({ kind: 'reject' }, { ids });
-          break;
+        }
         case 'e':
           if (focused) setEditing({ id: focused.id });
           break;
@@ -131,7 +172,7 @@ export function Samples() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [editing, tagging, confirmBulk, targetIds, move, curate, undo, focused]);
+  }, [editing, tagging, confirmBulk, targetIds, move, curate, undo, focused, selected, autoAdvance, advance]);
 
   const status = useApi('workspace.status', {}, { refreshOn: ['samples.changed'] });
   if (status.data && status.data.counts.samples === 0) {
@@ -189,7 +230,7 @@ export function Samples() {
         }
       />
       <CurationBanner />
-      <SampleFilters onChange={onFilter} sort={sort} onSort={setSort} />
+      <SampleFilters value={state} onChange={onFilter} onDone={toList} />
       <Group gap="xs" data-testid="sample-counts">
         <Text size="sm" fw={600}>
           {total === undefined ? '…' : `${count.toLocaleString()} sample${count === 1 ? '' : 's'}`}

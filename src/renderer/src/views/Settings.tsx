@@ -7,6 +7,7 @@ import {
   NumberInput,
   SegmentedControl,
   Stack,
+  Switch,
   Text,
   useMantineColorScheme,
   type MantineColorScheme,
@@ -17,6 +18,7 @@ import { useNavigate } from 'react-router-dom';
 import { useApi, useClient } from '../api/client';
 import { isElectron } from '../api/transport';
 import { ViewHeader } from '../components/ViewHeader';
+import { AUTO_ADVANCE_SETTING } from './samples/auto-advance';
 
 /**
  * The workspace's thread setting: empty fields let the engine choose from the cores free when a job starts
@@ -84,6 +86,15 @@ export function Settings() {
   const trainer = useApi('trainer.status', {}, { refreshOn: ['jobs.changed'] });
   const client = useClient();
   const navigate = useNavigate();
+  const autoAdvance = useApi('settings.get', { key: AUTO_ADVANCE_SETTING });
+  const setAutoAdvance = async (on: boolean) => {
+    try {
+      await client.call('settings.set', { key: AUTO_ADVANCE_SETTING, value: on });
+      autoAdvance.reload();
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Could not store the setting', message: (error as Error).message });
+    }
+  };
   const setUp = async () => {
     try {
       await client.call('jobs.start', { kind: 'trainer.setup', settings: {} });
@@ -141,6 +152,19 @@ export function Settings() {
         </Button>
       </Card>
       <ThreadsCard />
+      <Card withBorder>
+        <Text fw={600} mb="xs">
+          Curation
+        </Text>
+        <Switch
+          label="Move to the next sample after accept or reject"
+          description="In Samples, a and r then go on to the next sample of the list (kept in this workspace)."
+          checked={autoAdvance.data ? autoAdvance.data.value !== false : true}
+          disabled={!autoAdvance.data}
+          onChange={(e) => void setAutoAdvance(e.currentTarget.checked)}
+          data-testid="setting-auto-advance"
+        />
+      </Card>
       <Card withBorder>
         <Text fw={600} mb="xs">
           Workspace

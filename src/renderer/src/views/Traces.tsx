@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useApi } from '../api/client';
 import { CallText } from '../components/CallText';
+import { readVerdicts, VerdictList } from '../components/VerdictList';
 import { EmptyState } from '../components/EmptyState';
 import { TextDiff } from '../components/TextDiff';
 import { ViewHeader } from '../components/ViewHeader';
@@ -140,7 +141,7 @@ function TraceDetail({ id }: { id: number }) {
   if (!detail.data) return <Text c="dimmed">Loading…</Text>;
   const { trace, steps } = detail.data;
   return (
-    <ScrollArea h={480} data-testid="trace-detail" viewportProps={{ tabIndex: 0 }}>
+    <ScrollArea h={480} scrollbars="y" data-testid="trace-detail" viewportProps={{ tabIndex: 0 }}>
       <Stack gap="sm" pr="sm">
         <Title order={5}>{trace.query}</Title>
         <Text size="sm" c="dimmed">
@@ -159,11 +160,14 @@ function TraceDetail({ id }: { id: number }) {
               </Text>
             </Group>
             {i === 0 ? <CallText text={step.output} /> : <TextDiff before={steps[i - 1]!.output} after={step.output} />}
-            {step.verdicts !== null && (
-              <Text size="xs" c="dimmed" mt={4}>
-                Verdicts: {JSON.stringify(step.verdicts)}
-              </Text>
-            )}
+            {readVerdicts(step.verdicts)?.length ? (
+              <Stack gap={2} mt={6}>
+                <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+                  Verdicts
+                </Text>
+                <VerdictList verdicts={readVerdicts(step.verdicts)!} testId={`trace-step-verdicts-${step.seq}`} />
+              </Stack>
+            ) : null}
           </Card>
         ))}
       </Stack>

@@ -1,6 +1,8 @@
 import { Alert, Badge, Group, Loader, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
 import { useApi } from '../../api/client';
 import { CallText } from '../../components/CallText';
+import { LabelledFields } from '../../components/LabelledFields';
+import { VerdictList } from '../../components/VerdictList';
 import { TextDiff } from '../../components/TextDiff';
 import { ToolList } from '../../components/ToolList';
 import { StatusBadge } from './StatusBadge';
@@ -13,8 +15,9 @@ export function SampleDetailPane({ id }: { id: number }) {
   const { row, input, versions, verdicts, passHistory, provenance, votes } = detail.data;
   const tools = (input as { tools?: unknown } | null)?.tools;
   return (
-    <ScrollArea h="100%" type="auto" data-testid="sample-detail" viewportProps={{ tabIndex: 0 }}>
-      <Stack gap="sm" pr="sm">
+    // Vertical scrolling only: long calls and reasons wrap inside the pane rather than widening it.
+    <ScrollArea h="100%" type="auto" scrollbars="y" data-testid="sample-detail" viewportProps={{ tabIndex: 0 }}>
+      <Stack gap="sm" pr="sm" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
         <Group justify="space-between">
           <Title order={4}>Sample {row.id}</Title>
           <Group gap={6}>
@@ -57,22 +60,7 @@ export function SampleDetailPane({ id }: { id: number }) {
               No verifier has judged this sample yet.
             </Text>
           ) : (
-            <Table striped withTableBorder fz="sm" data-testid="verdicts">
-              <Table.Tbody>
-                {verdicts.map((v, i) => (
-                  <Table.Tr key={i}>
-                    <Table.Td>{v.verifier}</Table.Td>
-                    <Table.Td>
-                      <Badge color={v.passed ? 'teal' : 'red'} variant="light">
-                        {v.passed ? 'pass' : 'fail'}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>{v.reason}</Table.Td>
-                    <Table.Td c="dimmed">v{v.version}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <VerdictList verdicts={verdicts} testId="verdicts" />
           )}
         </div>
         {votes && votes.length > 0 && (
@@ -82,7 +70,7 @@ export function SampleDetailPane({ id }: { id: number }) {
             </Text>
             <Stack gap={4}>
               {votes.map((v, i) => (
-                <Group key={i} gap="xs" wrap="nowrap">
+                <Group key={i} gap="xs" wrap="nowrap" align="flex-start">
                   <Badge variant="light">{v.count}×</Badge>
                   <CallText text={v.answer} block={false} />
                 </Group>
@@ -115,20 +103,29 @@ export function SampleDetailPane({ id }: { id: number }) {
           <Text size="xs" c="dimmed" fw={600} tt="uppercase">
             Provenance
           </Text>
-          <Text size="sm">
-            {provenance.roundSeq !== null ? `Round ${provenance.roundSeq}` : 'No round'} · model {provenance.model ?? '–'} · template{' '}
-            {provenance.templateHash?.slice(0, 12) ?? '–'}
-          </Text>
-          {provenance.sampling !== null && <Text size="sm">Sampling: {JSON.stringify(provenance.sampling)}</Text>}
-          {provenance.source && (
-            <Text size="sm">
-              From {provenance.source.file}
-              {provenance.source.line !== null ? `:${provenance.source.line}` : ''} ({provenance.source.format})
-            </Text>
+          <LabelledFields
+            testId="provenance"
+            value={{
+              round: provenance.roundSeq !== null ? `round ${provenance.roundSeq}` : 'none (imported or seeded)',
+              model: provenance.model ?? '–',
+              chatTemplate: provenance.templateHash?.slice(0, 12) ?? '–',
+              ...(provenance.source
+                ? {
+                    sourceFile: `${provenance.source.file}${provenance.source.line !== null ? `:${provenance.source.line}` : ''}`,
+                    sourceFormat: provenance.source.format ?? '–',
+                  }
+                : {}),
+              created: provenance.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
+            }}
+          />
+          {provenance.sampling !== null && (
+            <>
+              <Text size="xs" c="dimmed" fw={600} tt="uppercase" mt="xs">
+                Sampling
+              </Text>
+              <LabelledFields value={provenance.sampling} testId="provenance-sampling" />
+            </>
           )}
-          <Text size="xs" c="dimmed">
-            Created {provenance.createdAt}
-          </Text>
         </div>
         {versions.length > 1 && (
           <div data-testid="versions">
