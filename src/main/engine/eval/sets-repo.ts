@@ -100,3 +100,8 @@ export function allItems(db: Db, setId: number): EvalItemRow[] {
 export function answerOf(row: Pick<EvalItemRow, 'answer_json'>): string | null {
   return row.answer_json;
 }
+
+/** The names of every set, oldest first (the order they were installed or imported). */
+export function setNamesByAge(db: Db): string[] {
+  return (db.prepare('SELECT name FROM eval_sets ORDER BY id').all() as { name: string }[]).map((r) => r.name);
+}

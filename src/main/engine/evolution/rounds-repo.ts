@@ -156,3 +156,57 @@ export function upsertPassK(
   ).run(r.sampleId, r.roundId, r.k, r.matches, r.p, r.bucket, r.selected ? 1 : 0, r.difficulty, r.reason);
   db.prepare('UPDATE samples SET pass_at_k = ?, bucket = ? WHERE id = ?').run(r.p, r.bucket, r.sampleId);
 }
+
+export interface RunRow {
+  run_id: string;
+  job_id: number | null;
+  n: number;
+  started_at: string;
+}
+
+/** Every run (rounds grouped by run id), newest first, with its last job and its number of rounds. */
+export function listRuns(db: Db): RunRow[] {
+  return db
+    .prepare(
+      'SELECT run_id, MAX(job_id) AS job_id, COUNT(*) AS n, MIN(started_at) AS started_at FROM rounds GROUP BY run_id ORDER BY MIN(id) DESC',
+    )
+    .all() as RunRow[];
+}
+
+export function runExists(db: Db, runId: string): boolean {
+  return db.prepare('SELECT 1 FROM rounds WHERE run_id = ?').get(runId) !== undefined;
+}
+
+/** Marks a round curated (the first time only), so that its curation step lets it go on. */
+export function markCurated(db: Db, roundId: number): void {
+  db.prepare(`UPDATE rounds SET curated_at = COALESCE(curated_at, strftime('%Y-%m-%dT%H:%M:%fZ','now')) WHERE id = ?`).run(roundId);
+}
+
+/** Rounds waiting at their curation point: running, in stage 'curation', not yet marked curated. Oldest first. */
+export function waitingRounds(db: Db, runId?: string): RoundRow[] {
+  return db
+    .prepare(
+      `SELECT * FROM rounds WHERE state = 'running' AND stage = 'curation' AND curated_at IS NULL AND (? IS NULL OR run_id = ?) ORDER BY id`,
+    )
+    .all(runId ?? null, runId ?? null) as RoundRow[];
+}
+
+export interface PassKRow {
+  sample_id: number;
+  k: number;
+  matches: number;
+  p: number;
+  bucket: 'mastered' | 'learnable' | 'unreachable';
+  selected: number;
+  difficulty: number | null;
+  reason: string | null;
+}
+
+/** A round's pass@k records (its selection), easiest first, at most `limit`. */
+export function passKOfRound(db: Db, roundId: number, limit = 2000): PassKRow[] {
+  return db
+    .prepare(
+      'SELECT sample_id, k, matches, p, bucket, selected, difficulty, reason FROM sample_passk WHERE round_id = ? ORDER BY difficulty, sample_id LIMIT ?',
+    )
+    .all(roundId, limit) as PassKRow[];
+}

@@ -83,3 +83,11 @@ export function getTrace(db: Db, id: number): StoredTrace | undefined {
     })),
   };
 }
+
+/** How a round's refinement traces stopped: count per stop reason. */
+export function stopReasonsOfRound(db: Db, roundId: number): { stop_reason: string; n: number }[] {
+  return db.prepare('SELECT stop_reason, COUNT(*) AS n FROM refinement_traces WHERE round_id = ? GROUP BY stop_reason').all(roundId) as {
+    stop_reason: string;
+    n: number;
+  }[];
+}

@@ -293,3 +293,19 @@ export function currentVersion(
     )
     .get(id) as { version: number; category: string | null; input_json: string; output_text: string } | undefined;
 }
+
+/** A round's samples counted by sub-task and status. */
+export function roundSampleCounts(db: Db, roundId: number): { subtask: string; status: string; count: number }[] {
+  return db
+    .prepare('SELECT subtask, status, COUNT(*) AS count FROM samples WHERE round_id = ? GROUP BY subtask, status ORDER BY subtask, status')
+    .all(roundId) as { subtask: string; status: string; count: number }[];
+}
+
+/** How many samples a round made, and how many of them are still candidates (not accepted, rejected or edited). */
+export function roundReviewCounts(db: Db, roundId: number): { samples: number; candidates: number } {
+  return db
+    .prepare(
+      `SELECT COUNT(*) AS samples, COALESCE(SUM(CASE WHEN status = 'candidate' THEN 1 ELSE 0 END), 0) AS candidates FROM samples WHERE round_id = ?`,
+    )
+    .get(roundId) as { samples: number; candidates: number };
+}

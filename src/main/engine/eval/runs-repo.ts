@@ -1,0 +1,112 @@
+import type { Db } from '../db/open';
+
+/**
+ * Evaluation runs and their per-item results (`eval_runs`, `eval_results`): the statements of model
+ * evaluation and of the rounds' reads. A run is unfinished until its summary and finish time are written.
+ */
+
+export interface NewEvalRun {
+  setId: number;
+  modelId: number | null;
+  roundId: number | null;
+  label: string;
+  settings: unknown;
+}
+
+export function insertEvalRun(db: Db, run: NewEvalRun): number {
+  return (
+    db
+      .prepare('INSERT INTO eval_runs (set_id, model_id, round_id, label, settings_json) VALUES (?, ?, ?, ?, ?) RETURNING id')
+      .get(run.setId, run.modelId, run.roundId, run.label, JSON.stringify(run.settings)) as { id: number }
+  ).id;
+}
+
+export function evalRunExists(db: Db, runId: number): boolean {
+  return db.prepare('SELECT 1 FROM eval_runs WHERE id = ?').get(runId) !== undefined;
+}
+
+export interface EvalRunRow {
+  set_id: number;
+  settings_json: string;
+  finished_at: string | null;
+}
+
+export function evalRunRow(db: Db, runId: number): EvalRunRow | undefined {
+  return db.prepare('SELECT set_id, settings_json, finished_at FROM eval_runs WHERE id = ?').get(runId) as EvalRunRow | undefined;
+}
+
+/** Deletes an unfinished run and its results (one statement; results cascade). A finished run is kept. */
+export function deleteUnfinishedRun(db: Db, runId: number): boolean {
+  return db.prepare('DELETE FROM eval_runs WHERE id = ? AND finished_at IS NULL').run(runId).changes > 0;
+}
+
+/** Deletes the unfinished runs whose job (`settings.jobId`) was cancelled; returns how many went. */
+export function deleteRunsOfCancelledJobs(db: Db): number {
+  return db
+    .prepare(
+      `DELETE FROM eval_runs WHERE finished_at IS NULL AND json_extract(settings_json, '$.jobId') IN
+         (SELECT id FROM jobs WHERE state = 'cancelled')`,
+    )
+    .run().changes;
+}
+
+export interface NewEvalResult {
+  itemId: number;
+  output: string;
+  valid: boolean;
+  errorType: string | null;
+  error: unknown;
+  traceId: number | null;
+}
+
+/** Writes results of a run (a re-run item replaces its earlier result); call it inside the caller's transaction. */
+export function resultWriter(db: Db, runId: number): (r: NewEvalResult) => void {
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO eval_results (run_id, item_id, output_text, valid, error_type, error_json, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  return (r) =>
+    void insert.run(runId, r.itemId, r.output, r.valid ? 1 : 0, r.errorType, r.error ? JSON.stringify(r.error) : null, r.traceId);
+}
+
+export function resultItemIds(db: Db, runId: number): number[] {
+  return (db.prepare('SELECT item_id FROM eval_results WHERE run_id = ?').all(runId) as { item_id: number }[]).map((r) => r.item_id);
+}
+
+export interface EvalResultVerdictRow {
+  item_id: number;
+  valid: number;
+  error_type: string | null;
+  error_json: string | null;
+}
+
+export function resultVerdicts(db: Db, runId: number): EvalResultVerdictRow[] {
+  return db
+    .prepare('SELECT item_id, valid, error_type, error_json FROM eval_results WHERE run_id = ?')
+    .all(runId) as EvalResultVerdictRow[];
+}
+
+/** Stores a run's summary, its final settings and its finish time. */
+export function finishEvalRun(db: Db, runId: number, summary: unknown, settings: unknown): void {
+  db.prepare(
+    "UPDATE eval_runs SET summary_json = ?, settings_json = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
+  ).run(JSON.stringify(summary), JSON.stringify(settings), runId);
+}
+
+export interface RoundEvalRunRow {
+  id: number;
+  name: string;
+  model_id: number | null;
+  summary_json: string | null;
+  eval_mode: string;
+}
+
+/** A round's evaluation runs with their set's name and mode (free text unless stored as constrained). */
+export function evalRunsOfRound(db: Db, roundId: number): RoundEvalRunRow[] {
+  return db
+    .prepare(
+      `SELECT e.id, s.name, e.model_id, e.summary_json,
+              COALESCE(json_extract(e.settings_json, '$.evalMode'), 'unconstrained') AS eval_mode
+         FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id WHERE e.round_id = ? ORDER BY e.id`,
+    )
+    .all(roundId) as RoundEvalRunRow[];
+}
