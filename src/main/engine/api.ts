@@ -19,7 +19,11 @@ import { modelEvalHandlers } from './eval/model-eval-handlers';
 import { formatsHandlers } from './formats/handlers';
 import { trainHandlers } from './train/handlers';
 import { templateHandlers } from './subtasks/template-handlers';
+import { demoHandlers } from './evolution/demo-handlers';
+import { servingHandlers } from './serving/handlers';
 import { registerJobKinds } from './jobs/registry';
+import { jobRunner } from './jobs/runner';
+import { closeSharedSandbox } from './lib/sandbox';
 import { demoJob } from './jobs/kinds/demo';
 import { evolutionJob } from './evolution/job';
 import { modelEvalJob } from './eval/model-eval-job';
@@ -47,6 +51,8 @@ const handlers = combineHandlers<Handlers<Contract>>(
   formatsHandlers,
   trainHandlers,
   templateHandlers,
+  demoHandlers,
+  servingHandlers,
 );
 
 export interface Engine extends Transport {
@@ -102,7 +108,28 @@ export function createEngine(ctx: EngineContext): Engine {
   };
 }
 
+export interface EngineOptions extends OpenWorkspaceOptions {
+  /**
+   * 'host' (the app, `toolsmith serve`): the job runner starts at once, resumes interrupted jobs and runs
+   * every queued one. 'own' (a CLI command): a runner runs only the jobs this engine starts or waits for
+   * here. Default: a runner made on first use that runs every job.
+   */
+  jobs?: 'host' | 'own';
+  /** The engine is its process's only one (the CLI): closing it also closes the process-wide QuickJS sandbox. */
+  soleInProcess?: boolean;
+}
+
 /** Opens a workspace folder and returns the engine over it. */
-export function openEngine(dir: string, options: OpenWorkspaceOptions = {}): Engine {
-  return createEngine(new EngineContext(openWorkspace(dir, options)));
+export function openEngine(dir: string, options: EngineOptions = {}): Engine {
+  const { jobs, soleInProcess, ...workspace } = options;
+  const engine = createEngine(new EngineContext(openWorkspace(dir, workspace), jobs === 'own' ? 'own' : 'all'));
+  if (jobs === 'host') jobRunner(engine.ctx);
+  if (!soleInProcess) return engine;
+  return {
+    ...engine,
+    close: async () => {
+      await engine.close();
+      await closeSharedSandbox();
+    },
+  };
 }

@@ -13,6 +13,8 @@ import { modelEvalEvents, modelEvalMethods } from './models';
 import { formatsEvents, formatsMethods } from './formats';
 import { trainEvents, trainMethods } from './train';
 import { templatesMethods } from './templates';
+import { demoEvents, demoMethods } from './demo';
+import { servingEvents, servingMethods } from './serving';
 
 /**
  * The whole contract: every API method and event. Each domain declares its slice in its own file
@@ -33,6 +35,8 @@ export const contract = {
   ...formatsMethods,
   ...trainMethods,
   ...templatesMethods,
+  ...demoMethods,
+  ...servingMethods,
 } satisfies MethodMap;
 
 export const events = {
@@ -47,6 +51,8 @@ export const events = {
   ...modelEvalEvents,
   ...formatsEvents,
   ...trainEvents,
+  ...demoEvents,
+  ...servingEvents,
 } satisfies EventMap;
 
 export type Contract = typeof contract;
