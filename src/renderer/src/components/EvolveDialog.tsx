@@ -8,12 +8,13 @@ import { useApi, useClient } from '../api/client';
  * The Evolve form: model, pool, backend, rounds, k, sub-task mix and budgets (method.md's defaults), which
  * starts an `evolution.run` job. Everything else keeps its default and is recorded with each round.
  */
-export function EvolveButton() {
+/** Opens the Evolve form; `label` names it where it is the view's main action (Jobs: "New evolution job…"). */
+export function EvolveButton({ label = 'Evolve…', size }: { label?: string; size?: 'xs' | 'sm' }) {
   const [opened, setOpened] = useState(false);
   return (
     <>
-      <Button onClick={() => setOpened(true)} data-testid="evolve-open">
-        Evolve…
+      <Button onClick={() => setOpened(true)} size={size} data-testid="evolve-open">
+        {label}
       </Button>
       <Modal opened={opened} onClose={() => setOpened(false)} title="Start a self-evolution run" size="lg">
         {opened && <EvolveForm onDone={() => setOpened(false)} />}
