@@ -40,7 +40,6 @@ const SQL_NOT_YET_IN_REPOS = [
   'jobs/handlers.ts',
   'jobs/kinds/demo.ts',
   'jobs/runner.ts',
-  'models/registry.ts',
   'pool/install-data.ts',
   'workspace/sweep.ts',
 ].map((file) => `src/main/engine/${file}`);
