@@ -110,3 +110,15 @@ export function evalRunsOfRound(db: Db, roundId: number): RoundEvalRunRow[] {
     )
     .all(roundId) as RoundEvalRunRow[];
 }
+
+/** The items two runs both answered, with each run's verdict (1 = valid), in item order. */
+export function pairedResults(db: Db, beforeRunId: number, afterRunId: number): { key: string; before: number; after: number }[] {
+  return db
+    .prepare(
+      `SELECT i.item_key AS key, xa.valid AS before, xb.valid AS after
+       FROM eval_results xa JOIN eval_results xb ON xb.item_id = xa.item_id AND xb.run_id = ?
+       JOIN eval_items i ON i.id = xa.item_id
+       WHERE xa.run_id = ? ORDER BY i.id`,
+    )
+    .all(afterRunId, beforeRunId) as { key: string; before: number; after: number }[];
+}

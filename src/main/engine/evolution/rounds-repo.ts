@@ -210,3 +210,14 @@ export function passKOfRound(db: Db, roundId: number, limit = 2000): PassKRow[] 
     )
     .all(roundId, limit) as PassKRow[];
 }
+
+/** Samples selected by the run's rounds before round `seq`. */
+export function selectedBefore(db: Db, runId: string, seq: number): number[] {
+  return (
+    db
+      .prepare(
+        'SELECT p.sample_id FROM sample_passk p JOIN rounds r ON r.id = p.round_id WHERE r.run_id = ? AND r.seq < ? AND p.selected = 1',
+      )
+      .all(runId, seq) as { sample_id: number }[]
+  ).map((r) => r.sample_id);
+}

@@ -12,6 +12,7 @@ import type { Disposable, EngineContext } from '../core/context';
 import type { Transaction } from 'better-sqlite3';
 import { controlJob, liveTokens, localRunners, ownerAlive, type JobAction } from './control';
 import {
+  activeJobRows,
   claimJob,
   finishStep,
   renewLease,
@@ -401,7 +402,7 @@ export class JobRunner implements Disposable {
   /** Jobs left running (or cancelling) by a process that is gone: queue them again (or finish the cancel). */
   private recover(): void {
     const db = this.ctx.db;
-    const rows = db.prepare("SELECT * FROM jobs WHERE state IN ('running','cancelling')").all() as JobRow[];
+    const rows = activeJobRows(db);
     for (const row of rows) this.recoverIfOwnerless(row);
   }
 

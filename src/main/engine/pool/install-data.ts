@@ -6,6 +6,7 @@
  */
 import type { Db } from '../db/open';
 import { importBfclSet } from '../eval/bfcl-import';
+import { setNamesByAge } from '../eval/sets-repo';
 import { invocationDedupeKey, sampleWriter, type InvocationInput } from '../samples/samples-repo';
 import { canonicalKey } from '../tools/canonical';
 import { loadBuiltinPool, type BuiltinTool } from './builtin-pool';
@@ -49,8 +50,9 @@ export function installSeedSamples(
 /** Imports the built-in evaluation sets that the workspace does not have yet; returns the names imported. */
 export async function installBuiltinEvalSets(db: Db): Promise<string[]> {
   const imported: string[] = [];
+  const installed = new Set(setNamesByAge(db));
   for (const set of builtinEvalSetFiles()) {
-    if (db.prepare('SELECT 1 FROM eval_sets WHERE name = ?').get(set.name)) continue;
+    if (installed.has(set.name)) continue;
     await importBfclSet(db, { questions: { path: set.questionsFile }, answers: { path: set.answersFile }, name: set.name });
     imported.push(set.name);
   }
