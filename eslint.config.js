@@ -14,7 +14,6 @@ const SQL_NOT_YET_IN_REPOS = [
   'curation/detail.ts',
   'curation/stats.ts',
   'eval/bfcl-import.ts',
-  'eval/eval-run.ts',
   'evolution/pool-data.ts',
   'evolution/round-comparison.ts',
   'evolution/round-counts.ts',

@@ -122,3 +122,79 @@ export function pairedResults(db: Db, beforeRunId: number, afterRunId: number): 
     )
     .all(afterRunId, beforeRunId) as { key: string; before: number; after: number }[];
 }
+
+/** A run checked in one go (`eval.check`): stored with its summary, finished at once; returns its id. */
+export function insertFinishedEvalRun(db: Db, run: { setId: number; label: string; settings: unknown; summary: unknown }): number {
+  return (
+    db
+      .prepare(
+        "INSERT INTO eval_runs (set_id, label, settings_json, summary_json, finished_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) RETURNING id",
+      )
+      .get(run.setId, run.label, JSON.stringify(run.settings), JSON.stringify(run.summary)) as { id: number }
+  ).id;
+}
+
+export interface EvalRunInfoRow {
+  id: number;
+  set_id: number;
+  set_name: string;
+  label: string;
+  summary_json: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+const RUN_SELECT =
+  'SELECT r.id, r.set_id, s.name AS set_name, r.label, r.summary_json, r.created_at, r.finished_at FROM eval_runs r JOIN eval_sets s ON s.id = r.set_id';
+
+export function evalRunInfoRow(db: Db, runId: number): EvalRunInfoRow | undefined {
+  return db.prepare(`${RUN_SELECT} WHERE r.id = ?`).get(runId) as EvalRunInfoRow | undefined;
+}
+
+/** Runs, newest first (of one set, or all). */
+export function evalRunInfoRows(db: Db, setId?: number): EvalRunInfoRow[] {
+  return (
+    setId === undefined
+      ? db.prepare(`${RUN_SELECT} ORDER BY r.id DESC`).all()
+      : db.prepare(`${RUN_SELECT} WHERE r.set_id = ? ORDER BY r.id DESC`).all(setId)
+  ) as EvalRunInfoRow[];
+}
+
+export interface ResultPageRow {
+  item_id: number;
+  item_key: string;
+  category: string;
+  valid: number;
+  error_type: string | null;
+  error_json: string | null;
+  output_text: string;
+  question_json: string;
+  answer_json: string | null;
+}
+
+/** One page of a run's results with their items, filtered, in item order, and how many match in all. */
+export function resultPage(
+  db: Db,
+  runId: number,
+  options: { onlyFailing?: boolean; category?: string; errorType?: string; limit?: number; offset?: number },
+): { total: number; rows: ResultPageRow[] } {
+  const where = ['res.run_id = ?'];
+  const params: unknown[] = [runId];
+  if (options.onlyFailing) where.push('res.valid = 0');
+  if (options.category) {
+    where.push('i.category = ?');
+    params.push(options.category);
+  }
+  if (options.errorType) {
+    where.push('res.error_type = ?');
+    params.push(options.errorType);
+  }
+  const from = `FROM eval_results res JOIN eval_items i ON i.id = res.item_id WHERE ${where.join(' AND ')}`;
+  const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...params) as { n: number }).n;
+  const rows = db
+    .prepare(
+      `SELECT res.item_id, i.item_key, i.category, res.valid, res.error_type, res.error_json, res.output_text, i.question_json, i.answer_json ${from} ORDER BY i.id LIMIT ? OFFSET ?`,
+    )
+    .all(...params, options.limit ?? 100, options.offset ?? 0) as ResultPageRow[];
+  return { total, rows };
+}
