@@ -221,3 +221,27 @@ export function selectedBefore(db: Db, runId: string, seq: number): number[] {
       .all(runId, seq) as { sample_id: number }[]
   ).map((r) => r.sample_id);
 }
+
+/** Links a generation to the sample it became. */
+export function linkGenerationSample(db: Db, generationId: number, sampleId: number): void {
+  db.prepare('UPDATE round_generations SET sample_id = ? WHERE id = ?').run(sampleId, generationId);
+}
+
+/** A query of the round as stored (its tools as offered). */
+export interface QueryRow {
+  id: number;
+  text: string;
+  tools_json: string;
+}
+
+/** The round's queries that get tools made for them (generated, imported or written by the person), oldest first. */
+export function toolMakingQueries(db: Db, roundId: number): QueryRow[] {
+  return db
+    .prepare(`SELECT id, text, tools_json FROM queries WHERE round_id = ? AND source IN ('generated', 'import', 'user') ORDER BY id`)
+    .all(roundId) as QueryRow[];
+}
+
+/** Stores the tools a query is offered (after tool-making added the model's). */
+export function setQueryTools(db: Db, queryId: number, tools: unknown): void {
+  db.prepare('UPDATE queries SET tools_json = ? WHERE id = ?').run(JSON.stringify(tools), queryId);
+}

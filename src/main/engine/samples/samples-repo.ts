@@ -309,3 +309,20 @@ export function roundReviewCounts(db: Db, roundId: number): { samples: number; c
     )
     .get(roundId) as { samples: number; candidates: number };
 }
+
+/** Records how the engine generated a sample: the template's hash, the sampling (stored JSON) and, for voted answers, the vote share. */
+export function setGenerationProvenance(
+  db: Db,
+  sampleId: number,
+  p: { templateHash: string; samplingJson: string; voteShare?: number },
+): void {
+  if (p.voteShare === undefined)
+    db.prepare('UPDATE samples SET template_hash = ?, sampling_json = ? WHERE id = ?').run(p.templateHash, p.samplingJson, sampleId);
+  else
+    db.prepare('UPDATE samples SET vote_share = ?, template_hash = ?, sampling_json = ? WHERE id = ?').run(
+      p.voteShare,
+      p.templateHash,
+      p.samplingJson,
+      sampleId,
+    );
+}

@@ -119,12 +119,7 @@ export function checkpointOutput(ctx: Ctx): unknown | undefined {
   return c?.output;
 }
 
-/** A query of the round as stored (its tools as offered). */
-export interface QueryRow {
-  id: number;
-  text: string;
-  tools_json: string;
-}
+export type { QueryRow } from '../rounds-repo';
 
 /** A labelled tool-use sample of the round with the current model's k answers to it. */
 export interface Candidate {
