@@ -198,3 +198,13 @@ export function resultPage(
     .all(...params, options.limit ?? 100, options.offset ?? 0) as ResultPageRow[];
   return { total, rows };
 }
+
+/** Each answered item of a run and whether its answer was valid. */
+export function validityOfRun(db: Db, runId: number): Map<number, boolean> {
+  return new Map(
+    (db.prepare('SELECT item_id, valid FROM eval_results WHERE run_id = ?').all(runId) as { item_id: number; valid: number }[]).map((r) => [
+      r.item_id,
+      r.valid === 1,
+    ]),
+  );
+}

@@ -245,3 +245,25 @@ export function toolMakingQueries(db: Db, roundId: number): QueryRow[] {
 export function setQueryTools(db: Db, queryId: number, tools: unknown): void {
   db.prepare('UPDATE queries SET tools_json = ? WHERE id = ?').run(JSON.stringify(tools), queryId);
 }
+
+/** The samples the round's selection kept. */
+export function selectedOfRound(db: Db, roundId: number): number[] {
+  return (db.prepare('SELECT sample_id FROM sample_passk WHERE round_id = ? AND selected = 1').all(roundId) as { sample_id: number }[]).map(
+    (r) => r.sample_id,
+  );
+}
+
+/** The hash of the chat template the round's training examples were rendered with. */
+export function setRoundTemplateHash(db: Db, roundId: number, templateHash: string): void {
+  db.prepare('UPDATE rounds SET template_hash = ? WHERE id = ?').run(templateHash, roundId);
+}
+
+/** The model the run's last accepted round before `seq` produced, if any. */
+export function lastAcceptedModelBefore(db: Db, runId: string, seq: number): number | undefined {
+  const row = db
+    .prepare(
+      `SELECT result_model_id AS id FROM rounds WHERE run_id = ? AND seq < ? AND state = 'accepted' AND result_model_id IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+    )
+    .get(runId, seq) as { id: number } | undefined;
+  return row?.id;
+}

@@ -91,3 +91,12 @@ export function stopReasonsOfRound(db: Db, roundId: number): { stop_reason: stri
     n: number;
   }[];
 }
+
+/** Tokens and refinement steps spent by the traces of one evaluation run. */
+export function traceTotalsOfEvalRun(db: Db, evalRunId: number): { tokens: number; steps: number } {
+  return db
+    .prepare(
+      'SELECT COALESCE(SUM(total_tokens), 0) AS tokens, COALESCE(SUM(iterations), 0) AS steps FROM refinement_traces WHERE eval_run_id = ?',
+    )
+    .get(evalRunId) as { tokens: number; steps: number };
+}
