@@ -351,7 +351,7 @@ async function printRun(client: ToolsmithClient, runId: string, sets: string[], 
   for (const r of items) if (r.seq > 0) compared.set(r.id, await client.call('insight.roundComparison', { id: r.id }));
   console.log(roundsTable(items, sets, compared, main));
   console.log(
-    `\nΔ: change in points on ${main} on the same items, exact McNemar p, items fixed ↑ / broken ↓; refused: training samples equal to a held-out query.`,
+    `\nΔ: change in points on ${main} on the same items, exact McNemar p, items fixed ↑ / broken ↓;\nrefused: training samples equal to a held-out query.`,
   );
   for (const r of items) {
     const verdict = compared.get(r.id)?.verdict;
