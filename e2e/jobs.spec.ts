@@ -12,7 +12,13 @@ test('a demo job in browser mode: the bar moves, pause, resume, cancel', async (
   await page.goto(app.url);
   await page.getByRole('navigation', { name: 'Views' }).getByText('Jobs', { exact: true }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Jobs' })).toBeVisible();
-  await page.getByLabel('Demo rows per step').fill('6000');
+  // The view's main action starts an evolution job: it opens the Evolve form.
+  await page.getByRole('button', { name: 'New evolution job…' }).click();
+  await expect(page.getByRole('dialog', { name: 'Start a self-evolution run' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Run demo job' })).toHaveCount(0);
+  await page.getByLabel('Test job rows per step').fill('6000');
   await page.getByTestId('start-demo').click();
 
   const row = page.getByTestId('job-row-1');

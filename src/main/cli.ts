@@ -1,8 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from '../shared/contract/errors';
-import { appVersion } from './engine/lib/version';
-import { WorkspaceError } from './engine/db/errors';
-import { openEngineFor } from './cli/engine-opener';
+import { appVersion, isWorkspaceError, openEngineFor } from './cli/engine-opener';
 import { registerWorkspaceCommands } from './cli/workspace';
 import { registerJobsCommands } from './cli/jobs';
 import { registerToolsCommands } from './cli/tools';
@@ -43,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof WorkspaceError || error instanceof ServerError || error instanceof ApiError) {
+    if (isWorkspaceError(error) || error instanceof ServerError || error instanceof ApiError) {
       console.error(`error: ${error.message}`);
       return 1;
     }

@@ -38,3 +38,8 @@ export function formatCompactDuration(seconds: number): string {
   if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
+
+/** A p-value as the reports print it: three decimals, or `1.2e-4` below 0.001. */
+export function formatP(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}

@@ -104,5 +104,27 @@ describe('the per-round table', () => {
     expect(text).toContain('37.5 (30/80)');
     expect(text).toContain('45.0 (36/80)');
     expect(text).toMatch(/\+7\.5 p=0\.109 \(8↑ 2↓\)/);
+    // Two sets with every category, counts and changes: still no line over 100 columns, every round in each part.
+    const sets = ['toolsmith-unseen', 'toolsmith-indomain'];
+    const everywhere = (r: RoundSummary): RoundSummary => ({
+      ...r,
+      metrics: sets.flatMap((set) =>
+        ['', '/simple', '/multiple', '/parallel', '/parallel_multiple', '/irrelevance'].flatMap((cat) =>
+          ['', '_constrained'].flatMap((suffix) => [
+            { name: `accuracy${suffix}`, category: `${set}${cat}`, value: 100 / 3 },
+            { name: `correct${suffix}`, category: `${set}${cat}`, value: 100 },
+            { name: `items${suffix}`, category: `${set}${cat}`, value: 300 },
+          ]),
+        ),
+      ),
+    });
+    const wideComparisons = new Map([[2, { comparisons: comparisons.get(2)!.comparisons.map((c) => ({ ...c, set: sets[0]! })) }]]);
+    const wide = roundsTable([everywhere(round(1, 0, 30)), everywhere(round(2, 1, 36))], sets, wideComparisons);
+    expect(wide).toContain('33.3 (100/300)');
+    expect(wide).toMatch(/\+7\.5 p=0\.109/);
+    expect(Math.max(...wide.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
+    expect(wide).toContain('indomain grammar %');
+    expect(wide).toContain('wall');
+    for (const part of wide.split('\n\n')) expect(part.split('\n')[0]).toMatch(/^round /);
   });
 });

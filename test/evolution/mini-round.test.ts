@@ -248,7 +248,7 @@ describe('a self-evolution round on the starter model', () => {
         )
         .get(round.id) as { id: number };
       db.prepare(`UPDATE samples SET status = 'rejected' WHERE id = ?`).run(used.id);
-      await client.call('evolution.continue', { id: round.id });
+      await client.call('evolution.continue', { runId: 'curate' });
       const done = await runner.waitFor(job.id);
       expect(done.state, done.error ?? '').toBe('done');
       const records = db.prepare('SELECT sample_id FROM sample_passk WHERE round_id = ?').all(round.id) as { sample_id: number }[];

@@ -33,19 +33,20 @@ describe('CLI progress bar', () => {
     expect(out).toContain('50%');
   });
 
-  it('prints plain lines when not a terminal: one per tenth, or after a quiet interval', () => {
+  it('prints a bounded number of plain lines when not a terminal: one per step and tenth reached', () => {
     const { chunks, stream } = sink(false);
-    let now = 0;
-    const bar = createProgressBar({ stream, now: () => now, plainEveryMs: 5000 });
+    const bar = createProgressBar({ stream });
     for (let done = 0; done <= 100; done++) bar.update({ label: 'rows', done, total: 100 });
     expect(chunks).toHaveLength(11); // 0 %, 10 %, …, 100 %
     expect(chunks.every((c) => !c.includes('\r') && c.endsWith('\n'))).toBe(true);
-    const slow = sink(false);
-    const bar2 = createProgressBar({ stream: slow.stream, now: () => now, plainEveryMs: 5000 });
-    bar2.update({ label: 'rows', done: 1, total: 1000 });
-    bar2.update({ label: 'rows', done: 2, total: 1000 });
-    now = 6000;
-    bar2.update({ label: 'rows', done: 3, total: 1000 });
-    expect(slow.chunks).toHaveLength(2);
+    // A long step that reports often, with a total that moves back and forth, still prints each tenth once.
+    const long = sink(false);
+    const bar2 = createProgressBar({ stream: long.stream });
+    for (let i = 0; i < 10_000; i++) bar2.update({ label: 'tool-using (3/9)', done: i % 500, total: 1000, message: `item ${i}` });
+    expect(long.chunks).toHaveLength(5); // 0–40 %
+    // A step without a total: one line; every step gets its own lines.
+    for (let i = 0; i < 100; i++) bar2.update({ label: 'install (1/1)', done: i, total: null });
+    bar2.update({ label: 'evaluate (4/9)', done: 1, total: 2 });
+    expect(long.chunks).toHaveLength(7);
   });
 });

@@ -9,7 +9,7 @@ import { createStarterModel, starterVocab, STARTER_DEFAULTS } from '../../src/ma
 import { registryRegistrar } from '../../src/main/engine/train/lineage';
 import { settingsFromFlags } from '../../src/main/cli/evolution';
 import { installDemoData } from '../../src/main/engine/evolution/demo-setup';
-import { resolveTrainBase } from '../../src/main/cli/train';
+import { resolveTrainBase } from '../../src/main/engine/train/base';
 import { contract } from '../../src/shared/contract';
 import { TrainSpec } from '../../src/shared/contract/train';
 import { createClient } from '../../src/shared/client';
@@ -81,9 +81,7 @@ describe('models by name everywhere', () => {
     const engine = openEngine(tempDir());
     try {
       const { db, modelsDir } = engine.ctx.workspace;
-      await expect(resolveTrainBase('nope', () => ({ db, modelsDir }))).rejects.toThrow(
-        new RegExp(`^--base nope: no such file, and ${NEITHER.source}`),
-      );
+      await expect(resolveTrainBase(db, modelsDir, 'nope')).rejects.toThrow(new RegExp(`^base nope: no such file, and ${NEITHER.source}`));
     } finally {
       await engine.close();
     }
@@ -145,12 +143,12 @@ describe('models by name everywhere', () => {
         info: {},
       });
       expect(runnableFiles(db, modelsDir, id2).base.id).toBe(files.base.id);
-      // train --base takes that base by name too.
-      await expect(resolveTrainBase(files.base.name, () => ({ db, modelsDir }))).resolves.toEqual({
+      // train.run's base (train --base) takes that base by name too.
+      await expect(resolveTrainBase(db, modelsDir, files.base.name)).resolves.toEqual({
         file: path.resolve(base),
         modelId: files.base.id,
       });
-      await expect(resolveTrainBase(String(id), () => ({ db, modelsDir }))).rejects.toThrow(/carries a LoRA adapter; train on its base/);
+      await expect(resolveTrainBase(db, modelsDir, String(id))).rejects.toThrow(/carries a LoRA adapter; train on its base/);
     } finally {
       await engine.close();
     }

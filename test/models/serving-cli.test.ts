@@ -76,7 +76,7 @@ describe('CLI: model pull and serve-model', () => {
         data: { id: string }[];
       };
       expect(models.data.map((m) => m.id)).toEqual(['stories']);
-      // --refine: the refine module registered its refiner (setServeRefinerFactory).
+      // --refine: the engine's serving.start refines with ToolACE-R's adaptive refinement.
       expect(out).toMatch(/Serving stories on CPU at .*refined\)/);
       child.kill('SIGINT');
       expect(await exited).toBe(0);

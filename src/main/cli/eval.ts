@@ -98,7 +98,6 @@ async function runModelEvaluation(set: string, f: RunFlags, command: Command, op
       });
     }
     const job = await runJobInForeground(
-      engine,
       client,
       async () => {
         const { jobId } = await client.call('models.evaluate', {

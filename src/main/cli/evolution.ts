@@ -3,25 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import type { ToolsmithClient } from '../../shared/client';
-import type { EvolveSettingsInput, RoundSummary } from '../../shared/contract/evolution';
+import { DEMO_DEFAULTS, DEMO_MODEL, demoSettings, REAL_MODEL_DEMO_SETTINGS } from '../../shared/contract/demo';
+import { INDOMAIN_SET, UNSEEN_SET } from '../../shared/contract/eval';
+import { EvolveSettings, type EvolveSettingsInput, type RoundSummary } from '../../shared/contract/evolution';
 import type { RoundComparison } from '../../shared/contract/insight';
-import { formatP } from '../engine/evolution/accept-rule';
 import type { JobSummary } from '../../shared/contract/jobs';
-import { openEngine, type Engine } from '../engine/api';
-import { INDOMAIN_SET, UNSEEN_SET } from '../engine/pool';
-import { demoSettings, DEMO_MODEL, DEMO_STARTER_SHAPE, REAL_MODEL_DEMO_SETTINGS } from '../engine/evolution/demo-setup';
-import { jobRunner } from '../engine/jobs/runner';
-import { closeSharedSandbox } from '../engine/lib/sandbox';
+import { formatBytes, formatP } from '../../shared/format';
 import type { OpenEngine } from './engine-opener';
 import { nameOrId, numberArg } from './flags';
-import { createServeRefiner } from '../engine/refine/serve-refiner';
-import { pullWithProgress, setServeRefinerFactory } from './model-serving';
-import { setupTrainerEnv } from '../engine/train/python/env';
-import { defaultThreads } from '../engine/workspace/threads-setting';
-import { formatBytes } from '../../shared/format';
+import { pullWithProgress } from './model-serving';
 import { createProgressBar, formatDuration, type ProgressBar } from './progress';
 import { runJobInForeground } from './jobs';
-import { formatTable } from './table';
+import { formatTableWithin } from './table';
 import { registerEvolveContinue } from './evolve-continue';
 
 /**
@@ -29,9 +22,6 @@ import { registerEvolveContinue } from './evolve-continue';
  * workspace, the built-in pool, the starter model taught the call format if needed, three rounds, then a
  * table per round).
  */
-
-// `serve-model --refine` refines served answers with ToolACE-R's adaptive refinement (traces kept).
-setServeRefinerFactory((ctx) => createServeRefiner(ctx));
 
 const num = (name: string) => numberArg(`--${name}`);
 const int = (name: string) => numberArg(`--${name}`, { integer: true });
@@ -84,55 +74,100 @@ interface EvolveFlags {
   gpu?: string;
 }
 
-function evolveOptions(cmd: Command): Command {
+/** A setting's default as help text shows it ('' when it has none worth showing). */
+function showDefault(value: unknown): string {
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return value.join(', ');
+  if (value !== null && typeof value === 'object') return Object.values(value).join(',');
+  return String(value);
+}
+
+function settingAt(settings: Record<string, unknown>, key: string): unknown {
+  return key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), settings);
+}
+
+/** The defaults `evolve` runs with: the contract's settings schema, completed. */
+const EVOLVE_DEFAULTS = EvolveSettings.parse({ modelId: 1, runId: 'help' }) as unknown as Record<string, unknown>;
+
+/** Help text's "(default …)" for a setting key ('train.epochs'), from the settings a command runs with. */
+type DefaultOf = (key: string) => string;
+
+const evolveDefault: DefaultOf = (key) => showDefault(settingAt(EVOLVE_DEFAULTS, key));
+
+/**
+ * The demo's defaults: its budgets for a pretrained model (the default), and where they differ, the bundled
+ * starter's (the demo's fall-back); the rest are evolve's.
+ */
+const demoDefault: DefaultOf = (key) => {
+  const over = (demo: object) => ({
+    ...EVOLVE_DEFAULTS,
+    ...demo,
+    train: { ...(EVOLVE_DEFAULTS.train as object), ...(demo as { train?: object }).train },
+  });
+  const real = showDefault(settingAt(over(REAL_MODEL_DEMO_SETTINGS), key));
+  const starter = showDefault(settingAt(over(demoSettings(true)), key));
+  return real === starter ? real : `${real}; ${starter || 'none'} on the starter`;
+};
+
+function evolveOptions(cmd: Command, defaultOf: DefaultOf): Command {
+  const d = (text: string, key: string) => {
+    const shown = defaultOf(key);
+    return shown ? `${text} (default ${shown})` : text;
+  };
   return cmd
     .option('--run-id <name>', 'name of the run (default: generated)')
-    .option('--pool <name>', 'tool pool the model writes queries for', 'builtin')
-    .option('--rounds <n>', 'rounds (default 3)', int('rounds'))
+    .option('--pool <name>', d('tool pool the model writes queries for', 'pool'))
+    .option('--rounds <n>', d('rounds', 'rounds'), int('rounds'))
     .option('--no-early-stop', 'run every round even when one selects nothing new or does not improve')
-    .option('--imports <n>', 'labelled queries (imports, seeds) per round (default 48)', int('imports'))
-    .option('--generated <n>', 'new queries the model writes per round (default 16)', int('generated'))
+    .option('--imports <n>', d('labelled queries (imports, seeds) per round', 'importsPerRound'), int('imports'))
+    .option('--generated <n>', d('new queries the model writes per round', 'generatedPerRound'), int('generated'))
     .option('--no-targeted', 'split the new-query budget uniformly instead of by last evaluation failures')
-    .option('-k, --k <n>', 'samples per query for tool-using and voting (default 8)', int('k'))
-    .option('--temperature <t>', 'sampling temperature (default 0.7)', num('temperature'))
-    .option('--vote-threshold <share>', 'majority share a sample needs (default 0.5)', num('vote-threshold'))
-    .option('--vote-mode <mode>', 'answer (the most frequent whole answer) | per-call (every call a threshold share made)')
-    .option('--max-tokens <n>', 'tokens per answer (default 160)', int('max-tokens'))
-    .option('--constrain <mode>', 'none | calls (grammar-constrained answers)')
+    .option('-k, --k <n>', d('samples per query for tool-using and voting', 'k'), int('k'))
+    .option('--temperature <t>', d('sampling temperature', 'temperature'), num('temperature'))
+    .option('--vote-threshold <share>', d('majority share a sample needs', 'voteThreshold'), num('vote-threshold'))
+    .option('--vote-mode <mode>', d('answer (the most frequent whole answer) | per-call (every call a threshold share made)', 'voteMode'))
+    .option('--max-tokens <n>', d('tokens per answer', 'maxTokens'), int('max-tokens'))
+    .option('--constrain <mode>', d('none | calls (grammar-constrained answers)', 'constrain'))
     .option('--no-execute', 'skip the execution verifier')
-    .option('--curation <mode>', 'auto | wait (pause each round for curation)')
-    .option('--selection <mode>', 'model-aware | random (ablation)')
-    .option('--pass-k <n>', 'k of pass@k for model-aware selection (default 4)', int('pass-k'))
-    .option('--replay <share>', 'share of mastered samples kept (default 0.1)', num('replay'))
-    .option('--unreachable-cap <share>', 'largest share of unreachable samples in the set (default 0.3)', num('unreachable-cap'))
-    .option('--mix <i,t,d>', 'invocation,tool-generation,doc-adaption shares (default 0.6,0.2,0.2)')
-    .option('--refinement-share <x>', 'refinement samples per invocation example (default 0.2)', num('refinement-share'))
-    .option('--refine-ratio <x>', 'wrong→corrected : right→unchanged (default 1)', num('refine-ratio'))
-    .option('--backend <id>', 'trainer: native | python | command')
-    .option('--epochs <n>', 'training epochs per round (default 2)', num('epochs'))
-    .option('--max-steps <n>', 'optimizer steps per round (cap)', int('max-steps'))
-    .option('--lr <rate>', 'learning rate (default 3e-4)', num('lr'))
-    .option('--context-length <n>', 'training window (grown to fit the longest example)', int('context-length'))
-    .option('--train-layers <which>', "native: 'last' (exact gradients), 'all' (experimental) or a number of blocks")
+    .option('--curation <mode>', d('auto | wait (pause each round for curation)', 'curation'))
+    .option('--selection <mode>', d('model-aware | random (ablation)', 'selection'))
+    .option('--pass-k <n>', d('k of pass@k for model-aware selection', 'passK'), int('pass-k'))
+    .option('--replay <share>', d('share of mastered samples kept', 'replayShare'), num('replay'))
+    .option('--unreachable-cap <share>', d('largest share of unreachable samples in the set', 'unreachableCap'), num('unreachable-cap'))
+    .option('--mix <i,t,d>', d('invocation,tool-generation,doc-adaption shares', 'mix'))
+    .option('--refinement-share <x>', d('refinement samples per invocation example', 'refinementShare'), num('refinement-share'))
+    .option('--refine-ratio <x>', d('wrong→corrected : right→unchanged', 'refineRatio'), num('refine-ratio'))
+    .option('--backend <id>', d('trainer: native | python | command', 'backend'))
+    .option('--epochs <n>', d('training epochs per round', 'train.epochs'), num('epochs'))
+    .option('--max-steps <n>', d('optimizer steps per round (cap)', 'train.maxSteps'), int('max-steps'))
+    .option('--lr <rate>', d('learning rate', 'train.learningRate'), num('lr'))
+    .option('--context-length <n>', d('training window (grown to fit the longest example)', 'train.contextLength'), int('context-length'))
+    .option(
+      '--train-layers <which>',
+      d("native: 'last' (exact gradients), 'all' (experimental) or a number of blocks", 'train.trainLayers'),
+    )
     .option('--train-threads <n>', 'trainer threads (default: the Settings value, else chosen from the cores free)', int('train-threads'))
     .option('--train-command <argv>', 'command backend: the trainer command line (JSON array)')
-    .option('--eval-set <name...>', 'held-out evaluation sets (default builtin: unseen, in-domain)')
+    .option('--eval-set <name...>', d('held-out evaluation sets', 'evalSets'))
     .option('--main-set <name>', 'the set whose accuracy decides accept / roll back (default: the first)')
-    .option('--eval-limit <n>', 'items per evaluation set (0 = all)', int('eval-limit'))
-    .option('--tolerance <points>', 'regression tolerance in accuracy points (default 0.5)', num('tolerance'))
+    .option('--eval-limit <n>', d('items per evaluation set (0 = all)', 'evalLimit'), int('eval-limit'))
+    .option('--tolerance <points>', d('regression tolerance in accuracy points', 'tolerance'), num('tolerance'))
     .option(
       '--accept-rule <rule>',
-      "'tolerance' (accept unless the main metric falls > tolerance) or 'significant' (accept only a gain significant at 95 % by McNemar)",
+      d(
+        "'tolerance' (accept unless the main metric falls > tolerance) or 'significant' (accept only a gain significant at 95 % by McNemar)",
+        'acceptRule',
+      ),
     )
-    .option('--eval-refinement <mode>', 'adaptive | fixed | off (default adaptive)')
-    .option('--max-refinements <n>', 'refinement cap (default 3)', int('max-refinements'))
+    .option('--eval-refinement <mode>', d('adaptive | fixed | off', 'evalRefinement'))
+    .option('--max-refinements <n>', d('refinement cap', 'maxRefinements'), int('max-refinements'))
     .option('--threads <n>', 'generation threads (default: the Settings value, else chosen from the cores free)', int('threads'))
     .option('--gpu <mode>', 'local generation and evaluation: auto | off | cuda | vulkan | metal (default auto)')
     .option('--remote <url>', 'generate (queries, tools, k answers) on an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1')
     .option('--remote-model <name>', "the server's model name (with --remote)")
     .option('--api-key <key>', 'API key for --remote (kept out of the stored settings)')
     .option('--concurrency <n>', 'requests in flight to --remote (default 4)', int('concurrency'))
-    .option('--seed <n>', 'seed of every random choice (default 1)', int('seed'));
+    .option('--seed <n>', d('seed of every random choice', 'seed'), int('seed'));
 }
 
 /** Flags → settings; only flags given override the job's defaults. */
@@ -221,29 +256,23 @@ function generationFromFlags(f: EvolveFlags): EvolveSettingsInput['generation'] 
   return { kind: 'local', gpu: f.gpu === 'off' ? false : (f.gpu as 'auto' | 'cuda' | 'vulkan' | 'metal') };
 }
 
-/** Runs an evolution job in this process with the jobs' foreground runner (progress bar; Ctrl-C cancels it). */
+/** Runs an evolution job in this process with the jobs' foreground runner (progress bar; Ctrl-C or SIGTERM cancels it). */
 async function runEvolution(
-  engine: Engine,
   client: ToolsmithClient,
   settings: EvolveSettingsInput,
   bar: ProgressBar,
 ): Promise<{ job: JobSummary; runId: string }> {
   let runId = '';
-  try {
-    const job = await runJobInForeground(
-      engine,
-      client,
-      async () => {
-        const started = await client.call('evolution.start', settings);
-        runId = started.runId;
-        return client.call('jobs.get', { id: started.jobId });
-      },
-      bar,
-    );
-    return { job, runId };
-  } finally {
-    await jobRunner(engine.ctx).dispose();
-  }
+  const job = await runJobInForeground(
+    client,
+    async () => {
+      const started = await client.call('evolution.start', settings);
+      runId = started.runId;
+      return client.call('jobs.get', { id: started.jobId });
+    },
+    bar,
+  );
+  return { job, runId };
 }
 
 function metricOf(r: RoundSummary, name: string, category = ''): number | undefined {
@@ -269,7 +298,7 @@ function changeCell(c: RoundComparison | undefined): string {
 /**
  * The per-round table: held-out accuracy (with its counts) by set and category, the main set's paired
  * change against round 0 and the last accepted round (McNemar p, items fixed ↑ / broken ↓), samples,
- * training loss, wall time.
+ * training loss, wall time. No line is wider than 100 columns.
  */
 export function roundsTable(
   rounds: RoundSummary[],
@@ -312,7 +341,8 @@ export function roundsTable(
     );
     return row;
   });
-  return formatTable(header, rows);
+  // At most 100 columns wide: the columns go into several tables, each keeping the round number.
+  return formatTableWithin(header, rows, { maxWidth: 100, keep: 1 });
 }
 
 async function printRun(client: ToolsmithClient, runId: string, sets: string[], main = sets[0]!): Promise<void> {
@@ -321,7 +351,7 @@ async function printRun(client: ToolsmithClient, runId: string, sets: string[], 
   for (const r of items) if (r.seq > 0) compared.set(r.id, await client.call('insight.roundComparison', { id: r.id }));
   console.log(roundsTable(items, sets, compared, main));
   console.log(
-    `\nΔ: change in points on ${main} on the same items, exact McNemar p, items fixed ↑ / broken ↓; refused: training samples equal to a held-out query.`,
+    `\nΔ: change in points on ${main} on the same items, exact McNemar p, items fixed ↑ / broken ↓;\nrefused: training samples equal to a held-out query.`,
   );
   for (const r of items) {
     const verdict = compared.get(r.id)?.verdict;
@@ -347,6 +377,7 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
       )
       // Checked in the action, not with requiredOption: commander would demand it of `evolve continue` too.
       .option('-m, --model <model>', 'the model to start from (required): a registered name or id (an adapter loads its base with it)'),
+    evolveDefault,
   ).action(async (flags: EvolveFlags, command: Command) => {
     if (!flags.model) command.error("error: required option '-m, --model <model>' not specified");
     const { engine, client } = open(command);
@@ -354,14 +385,13 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
     const started = Date.now();
     try {
       const settings = settingsFromFlags(flags, nameOrId(flags.model!));
-      const { job, runId } = await runEvolution(engine, client, settings, bar);
+      const { job, runId } = await runEvolution(client, settings, bar);
       bar.finish(
         `Run ${runId}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
       );
       await printRun(client, runId, flags.evalSet ?? [UNSEEN_SET, INDOMAIN_SET], flags.mainSet);
-      if (job.state !== 'done') process.exitCode = 1;
+      if (job.state !== 'done') process.exitCode = job.state === 'cancelled' ? 130 : 1;
     } finally {
-      await closeSharedSandbox();
       await engine.close();
     }
   });
@@ -371,13 +401,13 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
     program
       .command('demo')
       .description(
-        'The offline demo: a fresh workspace, the built-in tool pool, the starter model (taught the call format if needed), 3 rounds, then a table per round',
+        `The offline demo: a fresh workspace, the built-in tool pool, a model (${DEMO_MODEL}, else the bundled starter), ${DEMO_DEFAULTS.rounds} rounds, then a table per round`,
       )
       .option(
         '--starter-steps <n>',
         'with --no-bundled-starter: native pretraining steps for a fresh starter model',
         int('starter-steps'),
-        30,
+        DEMO_DEFAULTS.starterSteps,
       )
       .option('--no-bundled-starter', 'ignore the bundled trained starter: write a random one and teach it with the native trainer')
       .option(
@@ -385,69 +415,54 @@ export function registerEvolutionCommands(program: Command, open: OpenEngine): v
         `the model: a catalog entry (pulled once, then cached) or a GGUF file, or "starter" for the bundled starter (default ${DEMO_MODEL}; the starter where it cannot be fetched)`,
       )
       .option('--keep', 'keep the temporary workspace'),
+    demoDefault,
   ).action(async (flags: EvolveFlags & { starterSteps: number; bundledStarter: boolean; keep?: boolean }, command: Command) => {
     const globals = command.optsWithGlobals() as { workspace?: string };
     const temp = !globals.workspace;
     const dir = globals.workspace ? path.resolve(globals.workspace) : fs.mkdtempSync(path.join(os.tmpdir(), 'toolsmith-demo-'));
-    const engine = openEngine(dir);
-    const { createClient } = await import('../../shared/client');
-    const client = createClient(engine);
+    const { engine, client } = open(command, { dir });
     const bar = createProgressBar();
     const started = Date.now();
+    const offProgress = client.on('demo.progress', (p) =>
+      p.done === null
+        ? p.message && bar.log(p.message)
+        : bar.update({ label: 'starter', done: p.done, total: p.total, message: p.message }),
+    );
     try {
-      const { ensureStarter, installDemoData } = await import('../engine/evolution/demo-setup');
       console.log(`Workspace: ${dir}${temp ? ' (temporary)' : ''}`);
-      const data = await installDemoData(engine.ctx.db);
-      console.log(
-        `Built-in pool: ${data.tools} tools; ${data.seedsInserted} seed samples added; evaluation sets ${data.evalSets.join(', ')}`,
-      );
       // The machine's choice unless given (lib/threads.ts: 1 on ≤ 2 free cores, where a second thread only spins).
-      const chosen = defaultThreads(engine.ctx.db);
+      const chosen = await client.call('workspace.threads', {});
       const threads = flags.threads ?? chosen.generation;
       if (flags.threads === undefined) bar.log(`Threads: ${chosen.reason}`);
       const real = await demoModel(client, flags.model ?? DEMO_MODEL, bar);
-      let modelId: number;
-      let demo: { evalSets: string[]; train: object };
-      if (real) {
-        modelId = real.id;
-        demo = REAL_MODEL_DEMO_SETTINGS;
-      } else {
-        const starter = await ensureStarter(engine.ctx.db, {
-          modelsDir: engine.ctx.workspace.modelsDir,
-          steps: flags.starterSteps,
-          bundled: flags.bundledStarter,
-          threads: flags.trainThreads ?? chosen.training,
-          shape: DEMO_STARTER_SHAPE,
-          log: (line) => bar.log(line),
-          onProgress: (p) =>
-            bar.update({
-              label: 'starter',
-              done: p.step,
-              total: p.totalSteps ?? null,
-              message: p.loss !== undefined ? `loss ${p.loss.toFixed(3)}` : null,
-            }),
-        });
-        if (starter.trained)
-          bar.log(
-            `Starter model taught the call format in ${formatDuration(starter.seconds)} (final loss ${starter.finalLoss?.toFixed(3) ?? '?'})`,
-          );
-        modelId = starter.id;
-        demo = demoSettings(starter.bundled);
-      }
-      const given = settingsFromFlags({ ...flags, threads }, modelId) as Record<string, unknown>;
+      const setup = await client.call('demo.setup', {
+        ...(real ? { modelId: real.id } : {}),
+        starterSteps: flags.starterSteps,
+        bundledStarter: flags.bundledStarter,
+        threads: flags.trainThreads ?? chosen.training,
+      });
+      console.log(
+        `Built-in pool: ${setup.tools} tools; ${setup.seedsInserted} seed samples added; evaluation sets ${setup.evalSets.join(', ')}`,
+      );
+      if (setup.starter?.trained)
+        bar.log(
+          `Starter model taught the call format in ${formatDuration(setup.starter.seconds)} (final loss ${setup.starter.finalLoss?.toFixed(3) ?? '?'})`,
+        );
+      const demo = setup.settings as { evalSets?: string[]; train?: object };
+      const given = settingsFromFlags({ ...flags, threads }, setup.modelId) as Record<string, unknown>;
       const settings = {
         ...demo,
         ...given,
         train: { ...demo.train, ...(given.train as object | undefined) },
       } as EvolveSettingsInput;
-      const { job, runId } = await runEvolution(engine, client, settings, bar);
+      const { job, runId } = await runEvolution(client, settings, bar);
       bar.finish(
         `Demo run ${runId}${real ? ` on ${real.name}` : ''}: job ${job.id} ${job.state} in ${formatDuration((Date.now() - started) / 1000)}${job.error ? `: ${job.error}` : ''}`,
       );
-      await printRun(client, runId, (settings.evalSets as string[] | undefined) ?? demo.evalSets, flags.mainSet);
-      if (job.state !== 'done') process.exitCode = 1;
+      await printRun(client, runId, settings.evalSets ?? demo.evalSets ?? [UNSEEN_SET, INDOMAIN_SET], flags.mainSet);
+      if (job.state !== 'done') process.exitCode = job.state === 'cancelled' ? 130 : 1;
     } finally {
-      await closeSharedSandbox();
+      offProgress();
       await engine.close();
       if (temp && !flags.keep) fs.rmSync(dir, { recursive: true, force: true });
       else console.log(`Workspace kept: ${dir}`);
@@ -474,10 +489,11 @@ async function demoModel(client: ToolsmithClient, ref: string, bar: ProgressBar)
   bar.log(`Model: ${model.name} (${model.architecture ?? '?'}, ${model.quantization ?? '?'}, ${formatBytes(model.sizeBytes ?? 0)})`);
   if (!(await client.call('trainer.status', {})).ready) {
     bar.log('Setting up the python trainer that teaches it (torch, transformers, peft: about 5.6 GB, a few minutes the first time)…');
-    try {
-      await setupTrainerEnv({ onLog: (line) => bar.update({ label: 'trainer setup', done: 0, total: null, message: line.slice(0, 80) }) });
-    } catch (error) {
-      bar.log(`The python trainer cannot be set up here (${(error as Error).message}); the demo runs on the bundled starter instead.`);
+    const setup = await runJobInForeground(client, () => client.call('jobs.start', { kind: 'trainer.setup', settings: {} }), bar).catch(
+      (error: Error) => ({ state: 'failed', error: error.message }) as const,
+    );
+    if (setup.state !== 'done') {
+      bar.log(`The python trainer cannot be set up here (${setup.error ?? setup.state}); the demo runs on the bundled starter instead.`);
       return null;
     }
   }

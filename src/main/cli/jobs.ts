@@ -1,10 +1,6 @@
 import { Command, Option } from 'commander';
 import type { ToolsmithClient } from '../../shared/client';
-import { FINISHED_JOB_STATES, JobState, type JobSummary } from '../../shared/contract/jobs';
-import type { Engine } from '../engine/api';
-import { ApiError } from '../../shared/contract/errors';
-import { getJobRow, getJobSummary } from '../engine/jobs/jobs-repo';
-import { createJob, jobRunner } from '../engine/jobs/runner';
+import { JobState, type JobSummary } from '../../shared/contract/jobs';
 import type { OpenEngine } from './engine-opener';
 import { createProgressBar, formatDuration, type ProgressBar } from './progress';
 import { formatTable } from './table';
@@ -65,17 +61,12 @@ function summaryRow(job: JobSummary): (string | number | null)[] {
 }
 
 /**
- * Runs one job in this process with a progress bar until it ends. Ctrl-C cancels it cleanly (a second
- * Ctrl-C leaves at once; the job is then finished cancelling the next time a runner starts). For any
- * command that runs a job: `start` queues it (e.g. `client.call('jobs.start', …)`); only that job runs here.
+ * Runs one job in this process with a progress bar until it ends. Ctrl-C or SIGTERM cancels it cleanly (its
+ * job ends cancelled, finished steps kept; a second signal leaves at once, and the job is then finished
+ * cancelling the next time a runner starts). For any command that runs a job: `start` queues it (e.g.
+ * `client.call('jobs.start', …)`); `jobs.wait` with `here` runs it in this process.
  */
-export async function runJobInForeground(
-  engine: Engine,
-  client: ToolsmithClient,
-  start: () => Promise<JobSummary>,
-  bar: ProgressBar,
-): Promise<JobSummary> {
-  const runner = jobRunner(engine.ctx, { scope: 'own', recover: false });
+export async function runJobInForeground(client: ToolsmithClient, start: () => Promise<JobSummary>, bar: ProgressBar): Promise<JobSummary> {
   let jobId: number | undefined;
   let steps = 0;
   const offProgress = client.on('jobs.progress', (p) => {
@@ -94,13 +85,13 @@ export async function runJobInForeground(
     if (line.jobId === jobId && line.level !== 'debug') bar.log(`${line.level === 'info' ? '' : `${line.level}: `}${line.message}`);
   });
   let interrupts = 0;
-  const onSigint = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1 || jobId === undefined) {
       bar.finish('Stopped.');
-      process.exit(130);
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
     }
-    bar.log('Cancelling… (Ctrl-C again to leave now)');
+    bar.log(`Cancelling… (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to leave now)`);
     void client.call('jobs.cancel', { id: jobId }).catch((error: unknown) => bar.log(`Could not cancel: ${(error as Error).message}`));
   };
   // A foreground job never ends its process with exit 0 unless it is done: should the wait end without an
@@ -109,24 +100,19 @@ export async function runJobInForeground(
     process.stderr.write(`error: job ${jobId ?? '?'} ended without a stored outcome; see toolsmith jobs show ${jobId ?? '<id>'}.\n`);
     process.exitCode = 1;
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   process.on('beforeExit', onBeforeExit);
   try {
     const job = await start();
     jobId = job.id;
     steps = job.stepCount;
-    const row = getJobRow(engine.ctx.db, job.id);
-    if (row && (row.state === 'running' || row.state === 'cancelling') && !runner.isExecuting(job.id)) {
-      const until = row.lease_expires_at ? new Date(row.lease_expires_at).toISOString() : 'unknown';
-      throw new ApiError(
-        'conflict',
-        `Job ${job.id} is ${row.state} in another process (pid ${row.runner_pid}, lease until ${until}); it is not run here. Pause or cancel it (toolsmith jobs pause ${job.id}), or wait for it to end.`,
-      );
-    }
     bar.log(`Job ${job.id}: ${job.title} (${steps} steps)`);
-    return await runner.waitFor(job.id, FINISHED_JOB_STATES);
+    // Refused with a conflict when another process runs the job.
+    return await client.call('jobs.wait', { id: job.id, here: true });
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     process.off('beforeExit', onBeforeExit);
     offProgress();
     offLog();
@@ -240,7 +226,7 @@ export function registerJobsCommands(program: Command, open: OpenEngine): void {
       const bar = createProgressBar();
       const startedAt = Date.now();
       try {
-        const job = await runJobInForeground(engine, client, () => client.call('jobs.start', { kind, settings }), bar);
+        const job = await runJobInForeground(client, () => client.call('jobs.start', { kind, settings }), bar);
         reportJobEnd(job, bar, startedAt);
       } finally {
         await engine.close();
@@ -252,11 +238,11 @@ export function registerJobsCommands(program: Command, open: OpenEngine): void {
     .option('--json', 'print JSON')
     .action(
       async (kind: string, opts: { settings?: string; set?: Record<string, unknown>; rows?: string; json?: boolean }, command: Command) => {
-        const { engine } = open(command);
+        const settings = settingsFrom(opts);
+        const { engine, client } = open(command);
         try {
           // Store it only: no runner in this short-lived process.
-          const id = createJob(engine.ctx, kind, settingsFrom(opts));
-          const job = getJobSummary(engine.ctx.db, id)!;
+          const job = await client.call('jobs.start', { kind, settings, queueOnly: true });
           if (opts.json) console.log(JSON.stringify(job, null, 2));
           else
             console.log(
@@ -298,8 +284,7 @@ export function registerJobsCommands(program: Command, open: OpenEngine): void {
           }
           const bar = createProgressBar();
           const startedAt = Date.now();
-          const runner = jobRunner(engine.ctx, { scope: 'own', recover: false });
-          const job = await runJobInForeground(engine, client, async () => runner[action](parseId(id)), bar);
+          const job = await runJobInForeground(client, () => client.call(`jobs.${action}`, { id: parseId(id) }), bar);
           reportJobEnd(job, bar, startedAt);
         } finally {
           await engine.close();

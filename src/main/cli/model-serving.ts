@@ -1,40 +1,14 @@
 import type { Command } from 'commander';
-import { createLocalBackend } from '../engine/inference/local-backend';
-import { isLoopbackHost, startModelServer, type ServeRefiner } from '../engine/serving/serve';
-import type { EngineContext } from '../engine/core/context';
 import type { OpenEngine } from './engine-opener';
 import { nameOrId, numberFlag } from './flags';
 import { formatBytes } from '../../shared/format';
 import { createProgressBar, type ProgressBar } from './progress';
 import type { ToolsmithClient } from '../../shared/client';
-import type { Db } from '../engine/db/open';
-import { runnableFiles } from '../engine/models/registry';
-import { defaultThreads } from '../engine/workspace/threads-setting';
 
 /**
  * `toolsmith serve-model NAME`: serves one registered model (with its LoRA adapter, if it has one) on an
- * OpenAI-compatible endpoint until interrupted.
+ * OpenAI-compatible endpoint (the engine's `serving.start`) until interrupted.
  */
-
-/**
- * Where `--refine` gets its refiner. The refine module (ToolACE-R adaptive refinement) sets this when it is
- * loaded; until then `--refine` says it is not available instead of silently serving unrefined answers.
- */
-let refinerFactory: ((ctx: EngineContext) => ServeRefiner | Promise<ServeRefiner>) | undefined;
-
-export function setServeRefinerFactory(factory: (ctx: EngineContext) => ServeRefiner | Promise<ServeRefiner>): void {
-  refinerFactory = factory;
-}
-
-/** The files to load for a model: its GGUF and LoRA adapter; an adapter model is served on its parent. */
-export function servableFiles(
-  db: Db,
-  modelsDir: string,
-  ref: string,
-): { id: number; name: string; file: string; adapterFile: string | null } {
-  const { model, file, adapterFile } = runnableFiles(db, modelsDir, nameOrId(ref));
-  return { id: model.id, name: model.name, file, adapterFile };
-}
 
 const intOption = (name: string, raw: string | undefined, min: number, max: number) => numberFlag(name, raw, { integer: true, min, max });
 
@@ -60,41 +34,25 @@ export function registerModelServingCommands(program: Command, open: OpenEngine)
         const threads = intOption('--threads', opts.threads, 1, 1024);
         const contextSize = intOption('--context', opts.context, 64, 1 << 20);
         const apiKey = opts.apiKey ?? (process.env.TOOLSMITH_API_KEY || undefined);
-        const { engine } = open(command);
-        let backend: Awaited<ReturnType<typeof createLocalBackend>> | undefined;
+        const { engine, client } = open(command);
+        const off = client.on('serving.log', (e) => console.error(e.line));
         try {
-          const model = servableFiles(engine.ctx.db, engine.ctx.workspace.modelsDir, name);
-          let refiner: ServeRefiner | undefined;
-          if (opts.refine) {
-            if (!refinerFactory)
-              throw new Error('--refine: adaptive refinement is not available in this build yet; serve without --refine.');
-            refiner = await refinerFactory(engine.ctx);
-          }
-          backend = await createLocalBackend({
-            modelPath: model.file,
-            loraPath: model.adapterFile ?? undefined,
-            threads: threads ?? defaultThreads(engine.ctx.db).generation,
-            contextSize,
-            sequences: 4,
-            gpu: opts.cpu ? false : 'auto',
-          });
-          const server = await startModelServer({
-            backend,
-            modelName: model.name,
-            aliases: [String(model.id)],
+          const served = await client.call('serving.start', {
+            model: nameOrId(name),
             host: opts.host,
             port,
-            apiKey,
-            refiner,
-            log: (line) => console.error(line),
+            ...(apiKey ? { apiKey } : {}),
+            refine: Boolean(opts.refine),
+            threads,
+            contextSize,
+            gpu: !opts.cpu,
           });
-          const device = backend.device.gpu ? `${backend.device.gpu} (${backend.device.gpuDevices.join(', ') || 'GPU'})` : 'CPU';
           console.log(
-            `Serving ${model.name} on ${device} at ${server.url} (OpenAI-compatible${apiKey ? ', API key required' : ''}${refiner ? ', refined' : ''}).`,
+            `Serving ${served.modelName} on ${served.device} at ${served.url} (OpenAI-compatible${served.apiKeyRequired ? ', API key required' : ''}${served.refined ? ', refined' : ''}).`,
           );
-          console.log(`Try: curl ${server.url}/models${apiKey ? ' -H "Authorization: Bearer $KEY"' : ''}`);
-          if (!isLoopbackHost(server.host) && !apiKey)
-            console.error(`warning: listening on ${server.host} without an API key: anyone who can reach this address can use the model.`);
+          console.log(`Try: curl ${served.url}/models${served.apiKeyRequired ? ' -H "Authorization: Bearer $KEY"' : ''}`);
+          if (!served.loopback && !served.apiKeyRequired)
+            console.error(`warning: listening on ${served.host} without an API key: anyone who can reach this address can use the model.`);
           await new Promise<void>((resolve) => {
             const stop = () => {
               process.off('SIGINT', stop);
@@ -104,9 +62,9 @@ export function registerModelServingCommands(program: Command, open: OpenEngine)
             process.on('SIGINT', stop);
             process.on('SIGTERM', stop);
           });
-          await server.close();
+          await client.call('serving.stop', { url: served.url });
         } finally {
-          await backend?.dispose();
+          off();
           await engine.close();
         }
       },

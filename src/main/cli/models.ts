@@ -113,7 +113,7 @@ export function registerModelsCommands(program: Command, open: OpenEngine): void
           });
           if (opts.json) console.log(JSON.stringify(created, null, 2));
           else printModel(created);
-          if (opts.train) await trainStarter(engine, created.id, intOption('--train-steps', opts.trainSteps), opts.json);
+          if (opts.train) await trainStarter(client, created.id, intOption('--train-steps', opts.trainSteps), opts.json);
         } finally {
           await engine.close();
         }

@@ -1,7 +1,7 @@
 /**
  * A one-line progress bar for CLI commands that run jobs. On a terminal the line redraws in place; when
- * the output is a pipe or a file, it prints plain lines instead (on each 10 % and at most every few
- * seconds otherwise), so logs stay readable.
+ * the output is a pipe or a file, it prints plain lines instead: one per label (a job's step) and tenth of
+ * it reached, never again for a tenth already printed, so a log holds at most 11 lines per step.
  */
 export interface ProgressState {
   /** What is being done ("write-2 (2/3)"). */
@@ -26,9 +26,6 @@ export interface ProgressBarOptions {
   stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** Force terminal (true) or plain-line (false) mode; default: the stream's isTTY. */
   tty?: boolean;
-  /** Plain mode: print at least this often while something changes (ms, default 5000). */
-  plainEveryMs?: number;
-  now?: () => number;
 }
 
 /** The CLI prints spans compactly (`2m05s`); shared so every command says them alike. */
@@ -77,12 +74,10 @@ export function formatPlainLine(state: ProgressState): string {
 export function createProgressBar(options: ProgressBarOptions = {}): ProgressBar {
   const stream = options.stream ?? process.stderr;
   const tty = options.tty ?? Boolean(stream.isTTY);
-  const now = options.now ?? (() => Date.now());
-  const plainEveryMs = options.plainEveryMs ?? 5000;
   let drawn = false;
   let last: ProgressState | undefined;
-  let plainAt = -Infinity;
-  let plainKey = '';
+  /** Plain mode: the highest tenth printed per label (-1: printed without a total). */
+  const printed = new Map<string, number>();
 
   const clear = () => {
     if (tty && drawn) stream.write('\r\x1b[2K');
@@ -99,12 +94,11 @@ export function createProgressBar(options: ProgressBarOptions = {}): ProgressBar
     update(state) {
       last = state;
       if (tty) return draw();
-      // Plain mode: a line when the label or the tenth changes, or every plainEveryMs.
-      const tenth = state.total && state.total > 0 ? Math.floor((state.done / state.total) * 10) : -1;
-      const key = `${state.label}|${tenth}`;
-      if (key !== plainKey || now() - plainAt >= plainEveryMs) {
-        plainKey = key;
-        plainAt = now();
+      // Plain mode: a line when a label first reaches a tenth (bounded however long or jittery the step).
+      const tenth = state.total && state.total > 0 ? Math.min(10, Math.floor((state.done / state.total) * 10)) : -1;
+      const before = printed.get(state.label);
+      if (before === undefined || tenth > before) {
+        printed.set(state.label, tenth);
         stream.write(`${formatPlainLine(state)}\n`);
       }
     },

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jobRunner } from '../engine/jobs/runner';
 import { startServer } from '../server';
+import { createClient } from '../../shared/client';
 import type { OpenEngine } from './engine-opener';
 import { formatTable } from './table';
 
@@ -60,7 +60,8 @@ export function registerWorkspaceCommands(program: Command, open: OpenEngine): v
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new Error(`--port must be a whole number from 0 to 65535, not "${opts.port}".`);
-      const { engine } = open(command, { lock: 'toolsmith serve' });
+      // The host runs jobs: interrupted ones resume, queued ones start.
+      const { engine } = open(command, { lock: 'toolsmith serve', hostJobs: true });
       let server;
       try {
         server = await startServer({ engine, host: opts.host, port, token: opts.token, staticDir: rendererDir() });
@@ -68,9 +69,7 @@ export function registerWorkspaceCommands(program: Command, open: OpenEngine): v
         await engine.close();
         throw error;
       }
-      // The host runs jobs: interrupted ones resume now, queued ones start.
-      jobRunner(engine.ctx);
-      console.log(`Toolsmith is serving ${engine.ctx.workspace.dir}`);
+      console.log(`Toolsmith is serving ${(await createClient(engine).call('workspace.status')).path}`);
       console.log(`Open ${server.url}`);
       const stop = async () => {
         await server.close();

@@ -22,7 +22,11 @@ import { templateHandlers } from './subtasks/template-handlers';
 import { poolHandlers } from './pool/handlers';
 import { ensureBuiltinData } from './pool/builtin-data';
 import { playgroundHandlers } from './playground/handlers';
+import { demoHandlers } from './evolution/demo-handlers';
+import { servingHandlers } from './serving/handlers';
 import { registerJobKinds } from './jobs/registry';
+import { jobRunner } from './jobs/runner';
+import { closeSharedSandbox } from './lib/sandbox';
 import { demoJob } from './jobs/kinds/demo';
 import { evolutionJob } from './evolution/job';
 import { modelEvalJob } from './eval/model-eval-job';
@@ -52,6 +56,8 @@ const handlers = combineHandlers<Handlers<Contract>>(
   templateHandlers,
   poolHandlers,
   playgroundHandlers,
+  demoHandlers,
+  servingHandlers,
 );
 
 export interface Engine extends Transport {
@@ -107,13 +113,25 @@ export function createEngine(ctx: EngineContext): Engine {
   };
 }
 
+export interface EngineOptions extends OpenWorkspaceOptions {
+  /**
+   * 'host' (the app, `toolsmith serve`): the job runner starts at once, resumes interrupted jobs and runs
+   * every queued one. 'own' (a CLI command): a runner runs only the jobs this engine starts or waits for
+   * here. Default: a runner made on first use that runs every job.
+   */
+  jobs?: 'host' | 'own';
+  /** The engine is its process's only one (the CLI): closing it also closes the process-wide QuickJS sandbox. */
+  soleInProcess?: boolean;
+}
+
 /**
  * Opens a workspace folder and returns the engine over it. A workspace holds the built-in tool pool and the
  * held-out sets from its first opening (and gets a newer version of them when this app ships one), so a
  * first run needs nothing but a model.
  */
-export function openEngine(dir: string, options: OpenWorkspaceOptions = {}): Engine {
-  const workspace = openWorkspace(dir, options);
+export function openEngine(dir: string, options: EngineOptions = {}): Engine {
+  const { jobs, soleInProcess, ...workspaceOptions } = options;
+  const workspace = openWorkspace(dir, workspaceOptions);
   try {
     ensureBuiltinData(workspace.db);
   } catch (error) {
@@ -123,5 +141,14 @@ export function openEngine(dir: string, options: OpenWorkspaceOptions = {}): Eng
       `The built-in tool pool and evaluation sets could not be installed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return createEngine(new EngineContext(workspace));
+  const engine = createEngine(new EngineContext(workspace, jobs === 'own' ? 'own' : 'all'));
+  if (jobs === 'host') jobRunner(engine.ctx);
+  if (!soleInProcess) return engine;
+  return {
+    ...engine,
+    close: async () => {
+      await engine.close();
+      await closeSharedSandbox();
+    },
+  };
 }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { method } from './define';
 
+/** The built-in held-out sets every workspace can install: in-domain (pool tools) and unseen tools. */
+export const INDOMAIN_SET = 'toolsmith-indomain';
+export const UNSEEN_SET = 'toolsmith-unseen';
+
 const Id = z.number().int().positive();
 
 /** A file the engine reads itself (`path`), or its text sent by a client that has no access to the disk. */

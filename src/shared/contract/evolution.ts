@@ -228,9 +228,9 @@ export const evolutionMethods = {
     "One round's details: settings, samples, selection, evaluation, traces.",
   ),
   'evolution.continue': method(
-    z.object({ id: z.number().int().positive() }),
-    RoundSummary,
-    'Marks a round waiting at its curation point as curated, so it goes on.',
+    z.object({ runId: z.string().min(1).max(100) }),
+    z.object({ round: RoundSummary, waiting: WaitingRound }),
+    'Marks the round of a run that waits at its curation point as curated, so it goes on to selection; an error names the run when none waits. Returns the round and what it held when continued.',
   ),
   'evolution.waiting': method(
     z.object({ runId: z.string().optional() }).default({}),

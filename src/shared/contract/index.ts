@@ -15,6 +15,8 @@ import { trainEvents, trainMethods } from './train';
 import { templatesMethods } from './templates';
 import { poolMethods } from './pool';
 import { playgroundEvents, playgroundMethods } from './playground';
+import { demoEvents, demoMethods } from './demo';
+import { servingEvents, servingMethods } from './serving';
 
 /**
  * The whole contract: every API method and event. Each domain declares its slice in its own file
@@ -37,6 +39,8 @@ export const contract = {
   ...templatesMethods,
   ...poolMethods,
   ...playgroundMethods,
+  ...demoMethods,
+  ...servingMethods,
 } satisfies MethodMap;
 
 export const events = {
@@ -52,6 +56,8 @@ export const events = {
   ...formatsEvents,
   ...trainEvents,
   ...playgroundEvents,
+  ...demoEvents,
+  ...servingEvents,
 } satisfies EventMap;
 
 export type Contract = typeof contract;

@@ -118,9 +118,23 @@ export const jobsMethods = {
     "A page of a job's stored log lines, oldest first.",
   ),
   'jobs.start': method(
-    z.object({ kind: z.string().min(1), settings: z.record(z.string(), z.unknown()).default({}) }),
+    z.object({
+      kind: z.string().min(1),
+      settings: z.record(z.string(), z.unknown()).default({}),
+      /** Store it only: no runner starts in this process (a short CLI command queueing for the open app or server). */
+      queueOnly: z.boolean().default(false),
+    }),
     JobSummary,
     "Queue a job; its settings are checked against the kind's schema and stored as used.",
+  ),
+  'jobs.wait': method(
+    z.object({
+      id: JobId,
+      /** Run it in this engine's process while waiting (a foreground CLI command); `conflict` when another process runs it. */
+      here: z.boolean().default(false),
+    }),
+    JobSummary,
+    'Resolves with the job once it has finished (done, failed or cancelled).',
   ),
   'jobs.pause': method(ById, JobSummary, 'Pause a queued or running job (the running step stops at once; its last checkpoint is kept).'),
   'jobs.resume': method(ById, JobSummary, 'Queue a paused job again; it goes on from its checkpoints.'),

@@ -208,7 +208,60 @@ export const TrainProgressEvent = z.object({
 });
 export type TrainProgressEvent = z.infer<typeof TrainProgressEvent>;
 
+/** What `train.run` takes: files on this machine, a base by file or by registered model. */
+export const TrainRunInput = z.object({
+  /** Names the run: its `train.progress` / `train.log` events carry it, and `train.cancel` takes it. */
+  runId: z.string().min(1).max(100),
+  backend: TrainBackendId.default('native'),
+  /** A GGUF file, else a registered model's name or id (an adapter model is refused: train on its base). */
+  base: z.string().min(1),
+  /** JSON lines of {"text": ..., "spans": [[start, end], ...]}. */
+  data: z.string().min(1),
+  /** Where the trained model (or LoRA adapter) goes. */
+  output: z.string().min(1),
+  name: z.string().min(1).max(200).optional(),
+  register: z.boolean().default(true),
+  hyper: TrainHyper.partial().default({}),
+  validationShare: z.number().min(0).max(0.9).optional(),
+  /** Native backend: CPU threads. */
+  threads: z.number().int().min(1).max(1024).optional(),
+  /** Python backend: a LoRA adapter, or every weight. */
+  method: z.enum(['lora', 'full']).default('lora'),
+  /** Command backend: a preset (unsloth, mlx-lm, llama-factory, toolsmith-native). */
+  preset: z.string().min(1).optional(),
+});
+
 export const trainMethods = {
+  'train.run': method(
+    TrainRunInput,
+    TrainResult,
+    'Train a model from a dataset file with the native, python or command backend, and register the result (with its lineage when the base is registered).',
+  ),
+  'train.starter': method(
+    z.object({
+      model: z.union([z.number().int().positive(), z.string().min(1)]),
+      steps: z.number().int().min(1).max(1_000_000).optional(),
+      runId: z.string().min(1).max(100).optional(),
+    }),
+    z.object({
+      modelId: z.number().int(),
+      file: z.string(),
+      firstLoss: z.number().nullable(),
+      finalLoss: z.number().nullable(),
+      heldOutAccuracy: z.number().nullable(),
+    }),
+    'Teach a starter model the call format on the built-in seed corpus (native trainer) and register the result; progress as train.progress events.',
+  ),
+  'train.cancel': method(
+    z.object({ runId: z.string().min(1) }),
+    z.object({ cancelled: z.boolean() }),
+    'Cancel a running `train.run` of this process (nothing is registered).',
+  ),
+  'trainer.setupStatus': method(
+    z.object({ venv: z.string().min(1).optional() }).default({}),
+    TrainerEnvStatus,
+    "State of the python trainer's environment in a given venv folder (default: the managed one).",
+  ),
   'trainer.status': method(
     z.object({}).default({}),
     TrainerEnvStatus,
@@ -225,4 +278,6 @@ export const trainMethods = {
 
 export const trainEvents = {
   'train.progress': TrainProgressEvent,
+  /** A trainer's log line during `train.run`. */
+  'train.log': z.object({ runId: z.string(), level: z.string(), message: z.string() }),
 } as const;

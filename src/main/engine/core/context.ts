@@ -13,7 +13,14 @@ export class EngineContext {
   readonly events = new EventBus();
   private readonly services = new Map<string, unknown>();
 
-  constructor(readonly workspace: Workspace) {}
+  /**
+   * @param jobScope which jobs this process's runner runs: 'all' (a host: app, server) or 'own' (a CLI
+   * command: only the jobs it starts or waits for here, so that a short command never resumes others' jobs).
+   */
+  constructor(
+    readonly workspace: Workspace,
+    readonly jobScope: 'all' | 'own' = 'all',
+  ) {}
 
   get db() {
     return this.workspace.db;

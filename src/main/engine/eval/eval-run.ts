@@ -5,6 +5,7 @@
  */
 import { ApiError } from '../../../shared/contract/errors';
 import type { Db } from '../db/open';
+import { evalRunInfoRow, evalRunInfoRows, insertFinishedEvalRun, resultPage, resultWriter, type EvalRunInfoRow } from './runs-repo';
 import { checkPrepared, prepareBfcl, type BfclCheckResult } from './bfcl-checker';
 import { parseTypedJson } from '../tools/typed-json';
 import { allItems, requireSet, type EvalItemRow } from './sets-repo';
@@ -126,46 +127,30 @@ export function runCheck(
   const summary = summarize(verdicts);
   const runId = db
     .transaction(() => {
-      const run = db
-        .prepare(
-          "INSERT INTO eval_runs (set_id, label, settings_json, summary_json, finished_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) RETURNING id",
-        )
-        .get(
-          set.id,
-          options.label ?? '',
-          JSON.stringify({ decoder: options.decoder ?? 'bfcl', outputs: outputs.length }),
-          JSON.stringify(summary),
-        ) as { id: number };
-      const insert = db.prepare(
-        'INSERT INTO eval_results (run_id, item_id, output_text, valid, error_type, error_json) VALUES (?, ?, ?, ?, ?, ?)',
-      );
+      const id = insertFinishedEvalRun(db, {
+        setId: set.id,
+        label: options.label ?? '',
+        settings: { decoder: options.decoder ?? 'bfcl', outputs: outputs.length },
+        summary,
+      });
+      const write = resultWriter(db, id);
       for (const v of verdicts) {
-        insert.run(
-          run.id,
-          v.itemId,
-          v.output ?? '',
-          v.result.valid ? 1 : 0,
-          v.result.errorType ?? null,
-          v.result.error ? JSON.stringify(v.result.error) : null,
-        );
+        write({
+          itemId: v.itemId,
+          output: v.output ?? '',
+          valid: v.result.valid,
+          errorType: v.result.errorType ?? null,
+          error: v.result.error,
+          traceId: null,
+        });
       }
-      return run.id;
+      return id;
     })
     .immediate();
   return { run: getRunInfo(db, runId) as EvalRunInfo, verdicts };
 }
 
-interface RunRow {
-  id: number;
-  set_id: number;
-  set_name: string;
-  label: string;
-  summary_json: string | null;
-  created_at: string;
-  finished_at: string | null;
-}
-
-function runInfo(row: RunRow): EvalRunInfo {
+function runInfo(row: EvalRunInfoRow): EvalRunInfo {
   return {
     id: row.id,
     setId: row.set_id,
@@ -219,21 +204,13 @@ export function readSummary(json: string | null): EvalSummary | null {
   return { total, correct, accuracy: total ? correct / total : 0, errorTypes: counts(s.errorTypes), categories };
 }
 
-const RUN_SELECT =
-  'SELECT r.id, r.set_id, s.name AS set_name, r.label, r.summary_json, r.created_at, r.finished_at FROM eval_runs r JOIN eval_sets s ON s.id = r.set_id';
-
 export function getRunInfo(db: Db, runId: number): EvalRunInfo | undefined {
-  const row = db.prepare(`${RUN_SELECT} WHERE r.id = ?`).get(runId) as RunRow | undefined;
+  const row = evalRunInfoRow(db, runId);
   return row ? runInfo(row) : undefined;
 }
 
 export function listRuns(db: Db, setId?: number): EvalRunInfo[] {
-  const rows = (
-    setId === undefined
-      ? db.prepare(`${RUN_SELECT} ORDER BY r.id DESC`).all()
-      : db.prepare(`${RUN_SELECT} WHERE r.set_id = ? ORDER BY r.id DESC`).all(setId)
-  ) as RunRow[];
-  return rows.map(runInfo);
+  return evalRunInfoRows(db, setId).map(runInfo);
 }
 
 export interface RunResultRow {
@@ -253,34 +230,7 @@ export function runResults(
   runId: number,
   options: { onlyFailing?: boolean; category?: string; errorType?: string; limit?: number; offset?: number } = {},
 ): { results: RunResultRow[]; total: number } {
-  const where = ['res.run_id = ?'];
-  const params: unknown[] = [runId];
-  if (options.onlyFailing) where.push('res.valid = 0');
-  if (options.category) {
-    where.push('i.category = ?');
-    params.push(options.category);
-  }
-  if (options.errorType) {
-    where.push('res.error_type = ?');
-    params.push(options.errorType);
-  }
-  const from = `FROM eval_results res JOIN eval_items i ON i.id = res.item_id WHERE ${where.join(' AND ')}`;
-  const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...params) as { n: number }).n;
-  const rows = db
-    .prepare(
-      `SELECT res.item_id, i.item_key, i.category, res.valid, res.error_type, res.error_json, res.output_text, i.question_json, i.answer_json ${from} ORDER BY i.id LIMIT ? OFFSET ?`,
-    )
-    .all(...params, options.limit ?? 100, options.offset ?? 0) as {
-    item_id: number;
-    item_key: string;
-    category: string;
-    valid: number;
-    error_type: string | null;
-    error_json: string | null;
-    output_text: string;
-    question_json: string;
-    answer_json: string | null;
-  }[];
+  const { total, rows } = resultPage(db, runId, options);
   return {
     total,
     results: rows.map((r) => ({

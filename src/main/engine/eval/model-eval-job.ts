@@ -8,6 +8,7 @@ import {
   runItemsOf,
   startModelEvalRun,
 } from './model-eval';
+import { evalRunRow } from './runs-repo';
 import { getJobRow } from '../jobs/jobs-repo';
 import { remoteKeyOf } from '../jobs/remote-keys';
 import { defineJobKind } from '../jobs/registry';
@@ -111,7 +112,7 @@ async function evaluateStep(ctx: StepContext<ModelEvalJobSettings, Checkpoint>) 
 
 /** Was this run created by this job (on an earlier try)? A run the job was asked to resume is left alone. */
 function ownsRun(db: StepContext['db'], runId: number, jobId: number): boolean {
-  const row = db.prepare('SELECT settings_json FROM eval_runs WHERE id = ?').get(runId) as { settings_json: string } | undefined;
+  const row = evalRunRow(db, runId);
   return row !== undefined && (JSON.parse(row.settings_json) as { jobId?: number }).jobId === jobId;
 }
 

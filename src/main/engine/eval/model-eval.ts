@@ -8,6 +8,18 @@ import { normalizeTools, toToolSpec, ToolValidationError } from '../tools/normal
 import type { ToolDef } from '../tools/types';
 import type { BfclCheckResult } from './bfcl-checker';
 import { checkItem, getRunInfo, summarize, type EvalRunInfo } from './eval-run';
+import {
+  deleteRunsOfCancelledJobs,
+  deleteUnfinishedRun,
+  evalRunExists,
+  evalRunRow,
+  finishEvalRun,
+  insertEvalRun,
+  resultItemIds,
+  resultVerdicts,
+  resultWriter,
+  type EvalRunRow,
+} from './runs-repo';
 import { allItems, requireSet, type EvalItemRow } from './sets-repo';
 
 /**
@@ -244,21 +256,22 @@ export function startModelEvalRun(
 ): number {
   const set = requireSet(db, input.set);
   const settings = { ...input.settings, mode: 'model', ...(input.jobId !== undefined ? { jobId: input.jobId } : {}) };
-  const row = db
-    .prepare('INSERT INTO eval_runs (set_id, model_id, round_id, label, settings_json) VALUES (?, ?, ?, ?, ?) RETURNING id')
-    .get(set.id, input.modelId ?? null, input.roundId ?? null, input.label ?? '', JSON.stringify(settings)) as {
-    id: number;
-  };
-  return row.id;
+  return insertEvalRun(db, {
+    setId: set.id,
+    modelId: input.modelId ?? null,
+    roundId: input.roundId ?? null,
+    label: input.label ?? '',
+    settings,
+  });
 }
 
 export function modelEvalRunExists(db: Db, runId: number): boolean {
-  return db.prepare('SELECT 1 FROM eval_runs WHERE id = ?').get(runId) !== undefined;
+  return evalRunExists(db, runId);
 }
 
 /** Deletes an unfinished run and its results (one statement; results cascade). A finished run is kept. */
 export function discardUnfinishedRun(db: Db, runId: number): boolean {
-  return db.prepare('DELETE FROM eval_runs WHERE id = ? AND finished_at IS NULL').run(runId).changes > 0;
+  return deleteUnfinishedRun(db, runId);
 }
 
 /**
@@ -266,12 +279,7 @@ export function discardUnfinishedRun(db: Db, runId: number): boolean {
  * left by a process that died), which had no chance to delete them themselves. Returns how many went.
  */
 export function discardAbandonedRuns(db: Db): number {
-  return db
-    .prepare(
-      `DELETE FROM eval_runs WHERE finished_at IS NULL AND json_extract(settings_json, '$.jobId') IN
-         (SELECT id FROM jobs WHERE state = 'cancelled')`,
-    )
-    .run().changes;
+  return deleteRunsOfCancelledJobs(db);
 }
 
 /**
@@ -284,39 +292,28 @@ export function storeOutcomes(
   batch: readonly ItemOutcome[],
   links: { modelId?: number | null; roundId?: number | null } = {},
 ): void {
-  const insert = db.prepare(
-    'INSERT OR REPLACE INTO eval_results (run_id, item_id, output_text, valid, error_type, error_json, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
+  const write = resultWriter(db, runId);
   db.transaction(() => {
     for (const o of batch) {
       const traceId = o.trace ? insertTrace(db, o.trace, { ...links, evalRunId: runId }) : null;
-      insert.run(
-        runId,
-        o.itemId,
-        o.output,
-        o.result.valid ? 1 : 0,
-        o.result.errorType ?? null,
-        o.result.error ? JSON.stringify(o.result.error) : null,
+      write({
+        itemId: o.itemId,
+        output: o.output,
+        valid: o.result.valid,
+        errorType: o.result.errorType ?? null,
+        error: o.result.error,
         traceId,
-      );
+      });
     }
   })();
 }
 
 export function doneItemIds(db: Db, runId: number): Set<number> {
-  return new Set(
-    (db.prepare('SELECT item_id FROM eval_results WHERE run_id = ?').all(runId) as { item_id: number }[]).map((r) => r.item_id),
-  );
+  return new Set(resultItemIds(db, runId));
 }
 
-interface RunRow {
-  set_id: number;
-  settings_json: string;
-  finished_at: string | null;
-}
-
-function runRow(db: Db, runId: number): RunRow {
-  const row = db.prepare('SELECT set_id, settings_json, finished_at FROM eval_runs WHERE id = ?').get(runId) as RunRow | undefined;
+function runRow(db: Db, runId: number): EvalRunRow {
+  const row = evalRunRow(db, runId);
   if (!row) throw new ApiError('not_found', `No evaluation run with id ${runId}.`, { runId });
   return row;
 }
@@ -338,12 +335,7 @@ export function runItemsOf(db: Db, runId: number): EvalItemRow[] {
 /** Writes the summary (the same shape `eval.check` stores) and the finish time, in one transaction. */
 export function finishModelEvalRun(db: Db, runId: number, extra: { templateHash?: string | null } = {}): EvalRunInfo {
   const items = new Map(runItemsOf(db, runId).map((i) => [i.id, i]));
-  const rows = db.prepare('SELECT item_id, valid, error_type, error_json FROM eval_results WHERE run_id = ?').all(runId) as {
-    item_id: number;
-    valid: number;
-    error_type: string | null;
-    error_json: string | null;
-  }[];
+  const rows = resultVerdicts(db, runId);
   const verdicts = rows
     .filter((r) => items.has(r.item_id))
     .map((r) => ({
@@ -361,9 +353,7 @@ export function finishModelEvalRun(db: Db, runId: number, extra: { templateHash?
       ...(JSON.parse(row.settings_json) as Record<string, unknown>),
       ...(extra.templateHash ? { templateHash: extra.templateHash } : {}),
     };
-    db.prepare(
-      "UPDATE eval_runs SET summary_json = ?, settings_json = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
-    ).run(JSON.stringify(summary), JSON.stringify(settings), runId);
+    finishEvalRun(db, runId, summary, settings);
   })();
   return getRunInfo(db, runId)!;
 }

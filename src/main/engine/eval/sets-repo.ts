@@ -100,3 +100,16 @@ export function allItems(db: Db, setId: number): EvalItemRow[] {
 export function answerOf(row: Pick<EvalItemRow, 'answer_json'>): string | null {
   return row.answer_json;
 }
+
+/** The names of every set, oldest first (the order they were installed or imported). */
+export function setNamesByAge(db: Db): string[] {
+  return (db.prepare('SELECT name FROM eval_sets ORDER BY id').all() as { name: string }[]).map((r) => r.name);
+}
+
+/** The questions (as stored JSON) of the set named so; none when there is no such set. */
+export function questionJsonsOfSet(db: Db, name: string): string[] {
+  return db
+    .prepare('SELECT i.question_json FROM eval_items i JOIN eval_sets s ON s.id = i.set_id WHERE s.name = ?')
+    .pluck()
+    .all(name) as string[];
+}

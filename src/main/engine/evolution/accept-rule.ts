@@ -1,3 +1,4 @@
+import { formatP } from '../../../shared/format';
 import { SIGNIFICANCE_ALPHA, significance, type PairedComparison } from '../eval/paired-test';
 
 /**
@@ -24,9 +25,7 @@ export function describeTest(t: PairedComparison): string {
   return `${d >= 0 ? '+' : ''}${d.toFixed(1)} points on ${t.n} items (${t.fixed} fixed, ${t.broken} broken; McNemar p = ${formatP(t.pValue)}; 95 % CI ${(100 * t.interval.low).toFixed(1)} to ${(100 * t.interval.high).toFixed(1)})`;
 }
 
-export function formatP(p: number): string {
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
+export { formatP };
 
 export function acceptVerdict(v: {
   rule: AcceptRule;

@@ -7,7 +7,7 @@ import { addBundledStarter, bundledStarterFile, STARTER_TRAINED_NAME } from '../
 import { findModel, registerModel } from '../models/registry';
 import { createStarterModel, type StarterModelOptions } from '../models/starter';
 import { installBuiltinData } from '../pool/builtin-data';
-import { INDOMAIN_SET, loadSeedSamples, seedSampleTools, UNSEEN_SET, type SeedSample } from '../pool';
+import { loadSeedSamples, seedSampleTools, type SeedSample } from '../pool';
 import { insertSample } from '../samples/samples-repo';
 import { decompose } from '../subtasks/builders';
 import type { ToolUse } from '../subtasks/types';
@@ -182,63 +182,4 @@ export async function ensureStarter(
   };
 }
 
-/** A starter small enough to train on two CPU cores in the demo's time. */
-export const DEMO_STARTER_SHAPE = { embedding: 96, layers: 2, heads: 4, feedForward: 256, contextLength: 1024 } as const;
-
-/** The demo's budgets (every one recorded with the rounds; the rest are method.md's defaults). */
-export const DEMO_SETTINGS = {
-  rounds: 3,
-  earlyStop: false,
-  importsPerRound: 16,
-  generatedPerRound: 4,
-  k: 4,
-  passK: 4,
-  maxTokens: 48,
-  evalSets: [UNSEEN_SET, INDOMAIN_SET],
-  evalLimit: 12,
-  backend: 'native' as const,
-  train: { epochs: 2, learningRate: 1e-3, contextLength: 1024, trainLayers: 'all' as const, maxSteps: 8 },
-};
-
-/**
- * The demo's settings for its starter: the bundled one was trained in full by the python trainer, so the
- * rounds train only what the native trainer's gradients are exact for (last block + output), on windows of
- * its 2048-token context; a freshly taught random starter keeps the small, all-layers settings above.
- */
-export function demoSettings(bundled: boolean) {
-  if (!bundled) return DEMO_SETTINGS;
-  return {
-    ...DEMO_SETTINGS,
-    evalLimit: 20,
-    // Its vocabulary is characters: a call with its arguments is 40–80 tokens, two calls up to 160.
-    maxTokens: 160,
-    train: { ...DEMO_SETTINGS.train, contextLength: 2048, trainLayers: 'last' as const, learningRate: 5e-4, maxSteps: 12 },
-  };
-}
-
-/** The model the demo runs on by default: a catalog entry (pulled once, cached), else the bundled starter. */
-export const DEMO_MODEL = 'smollm2-135m-instruct';
-
-/**
- * The demo's budgets for a pretrained instruct model on CPU (SmolLM2-135M-Instruct): LoRA through the python
- * trainer, the k answers under the call grammar (well-formed by construction: a weak model's unconstrained
- * answers are prose), evaluations of 20 items per set without refinement decoding (each refinement is another
- * generation per item, the slowest part on two cores).
- */
-export const REAL_MODEL_DEMO_SETTINGS = {
-  rounds: 3,
-  earlyStop: false,
-  importsPerRound: 16,
-  generatedPerRound: 4,
-  k: 4,
-  passK: 2,
-  maxTokens: 96,
-  constrain: 'calls' as const,
-  // Per-call voting keeps the calls most samples agree on (a weak model's k answers rarely agree whole).
-  voteMode: 'per-call' as const,
-  evalSets: [UNSEEN_SET, INDOMAIN_SET],
-  evalLimit: 20,
-  evalRefinement: 'off' as const,
-  backend: 'python' as const,
-  train: { epochs: 2, learningRate: 2e-4, contextLength: 1024, trainLayers: 'last' as const, maxSteps: 24 },
-};
+export { DEMO_MODEL, DEMO_SETTINGS, DEMO_STARTER_SHAPE, demoSettings, REAL_MODEL_DEMO_SETTINGS } from '../../../shared/contract/demo';

@@ -1,11 +1,26 @@
 import { ApiError } from '../../../shared/contract/errors';
-import { EvolveSettings, type evolutionMethods, type RoundSummary } from '../../../shared/contract/evolution';
+import { EvolveSettings, type evolutionMethods, type RoundSummary, type WaitingRound } from '../../../shared/contract/evolution';
 import type { Handlers } from '../core/handlers';
 import type { Db } from '../db/open';
 import { rememberRemoteKey } from '../jobs/remote-keys';
 import { jobRunner } from '../jobs/runner';
 import { getModel } from '../models/registry';
-import { getRoundById, listRounds, metric, metricsOf, type RoundRow } from './rounds-repo';
+import { evalRunsOfRound } from '../eval/runs-repo';
+import { setNamesByAge } from '../eval/sets-repo';
+import { stopReasonsOfRound } from '../refine/traces-repo';
+import { roundReviewCounts, roundSampleCounts } from '../samples/samples-repo';
+import {
+  getRoundById,
+  listRounds,
+  listRuns,
+  markCurated,
+  metric,
+  metricsOf,
+  passKOfRound,
+  runExists,
+  waitingRounds,
+  type RoundRow,
+} from './rounds-repo';
 import { roundCounts } from './round-counts';
 import { defaultThreads } from '../workspace/threads-setting';
 import './job';
@@ -29,6 +44,10 @@ function toSummary(db: Db, r: RoundRow): RoundSummary {
   };
 }
 
+function toWaiting(db: Db, r: RoundRow): WaitingRound {
+  return { id: r.id, runId: r.run_id, seq: r.seq, jobId: r.job_id, ...roundReviewCounts(db, r.id) };
+}
+
 function roundOr404(db: Db, id: number): RoundRow {
   const r = getRoundById(db, id);
   if (!r) throw new ApiError('not_found', `Round ${id} was not found.`, { id });
@@ -42,7 +61,7 @@ const BUILTIN_EVAL_SETS = EvolveSettings.shape.evalSets.parse(undefined);
  * unseen-tool and in-domain sets) falls back to the workspace's first two sets when it has not installed them.
  */
 function resolveEvalSets(db: Db, named: string[]): string[] {
-  const have = (db.prepare('SELECT name FROM eval_sets ORDER BY id').all() as { name: string }[]).map((r) => r.name);
+  const have = setNamesByAge(db);
   const isDefault = named.length === BUILTIN_EVAL_SETS.length && named.every((n, i) => n === BUILTIN_EVAL_SETS[i]);
   if (isDefault && !named.every((n) => have.includes(n)) && have.length) return have.slice(0, 2);
   const missing = named.findIndex((n) => !have.includes(n));
@@ -66,7 +85,7 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
       throw error;
     }
     const settings = { ...input, modelId };
-    if (ctx.db.prepare('SELECT 1 FROM rounds WHERE run_id = ?').get(settings.runId)) {
+    if (runExists(ctx.db, settings.runId)) {
       throw new ApiError('invalid_input', `settings.runId: a run named "${settings.runId}" already exists; choose another name.`, {
         runId: settings.runId,
       });
@@ -87,13 +106,8 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
     return { jobId: job.id, runId: settings.runId };
   },
   'evolution.runs': (_input, ctx) => {
-    const runs = ctx.db
-      .prepare(
-        'SELECT run_id, MAX(job_id) AS job_id, COUNT(*) AS n, MIN(started_at) AS started_at FROM rounds GROUP BY run_id ORDER BY MIN(id) DESC',
-      )
-      .all() as { run_id: string; job_id: number | null; n: number; started_at: string }[];
     return {
-      items: runs.map((r) => ({
+      items: listRuns(ctx.db).map((r) => ({
         runId: r.run_id,
         jobId: r.job_id,
         rounds: r.n,
@@ -106,31 +120,7 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
   'evolution.round': ({ id }, ctx) => {
     const db = ctx.db;
     const r = roundOr404(db, id);
-    const samples = db
-      .prepare(
-        'SELECT subtask, status, COUNT(*) AS count FROM samples WHERE round_id = ? GROUP BY subtask, status ORDER BY subtask, status',
-      )
-      .all(id) as {
-      subtask: string;
-      status: string;
-      count: number;
-    }[];
-    const selection = (
-      db
-        .prepare(
-          'SELECT sample_id, k, matches, p, bucket, selected, difficulty, reason FROM sample_passk WHERE round_id = ? ORDER BY difficulty, sample_id LIMIT 2000',
-        )
-        .all(id) as {
-        sample_id: number;
-        k: number;
-        matches: number;
-        p: number;
-        bucket: 'mastered' | 'learnable' | 'unreachable';
-        selected: number;
-        difficulty: number | null;
-        reason: string | null;
-      }[]
-    ).map((s) => ({
+    const selection = passKOfRound(db, id).map((s) => ({
       sampleId: s.sample_id,
       k: s.k,
       matches: s.matches,
@@ -140,67 +130,39 @@ export const evolutionHandlers: Handlers<typeof evolutionMethods> = {
       difficulty: s.difficulty,
       reason: s.reason,
     }));
-    const evalRuns = (
-      db
-        .prepare(
-          `SELECT e.id, s.name, e.model_id, e.summary_json,
-                  COALESCE(json_extract(e.settings_json, '$.evalMode'), 'unconstrained') AS eval_mode
-             FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id WHERE e.round_id = ? ORDER BY e.id`,
-        )
-        .all(id) as {
-        id: number;
-        name: string;
-        model_id: number | null;
-        summary_json: string | null;
-        eval_mode: string;
-      }[]
-    ).map((e) => ({
+    const evalRuns = evalRunsOfRound(db, id).map((e) => ({
       id: e.id,
       set: e.name,
       mode: e.eval_mode === 'constrained' ? ('constrained' as const) : ('unconstrained' as const),
       modelId: e.model_id,
       summary: e.summary_json ? (JSON.parse(e.summary_json) as unknown) : null,
     }));
-    const stops = db
-      .prepare('SELECT stop_reason, COUNT(*) AS n FROM refinement_traces WHERE round_id = ? GROUP BY stop_reason')
-      .all(id) as { stop_reason: string; n: number }[];
+    const stops = stopReasonsOfRound(db, id);
     return {
       round: toSummary(db, r),
       settings: JSON.parse(r.settings_json) as Record<string, unknown>,
-      samples,
+      samples: roundSampleCounts(db, id),
       selection,
       evalRuns,
       traces: { count: stops.reduce((a, s) => a + s.n, 0), byStopReason: Object.fromEntries(stops.map((s) => [s.stop_reason, s.n])) },
     };
   },
-  'evolution.continue': ({ id }, ctx) => {
-    const r = roundOr404(ctx.db, id);
-    if (r.state !== 'running')
-      throw new ApiError('invalid_input', `Round ${id} is ${r.state.replace('_', ' ')}; only a running round can be continued.`, { id });
-    ctx.db.prepare(`UPDATE rounds SET curated_at = COALESCE(curated_at, strftime('%Y-%m-%dT%H:%M:%fZ','now')) WHERE id = ?`).run(id);
-    return toSummary(ctx.db, getRoundById(ctx.db, id)!);
+  'evolution.continue': ({ runId }, ctx) => {
+    const db = ctx.db;
+    if (!runExists(db, runId)) {
+      const known = listRuns(db)
+        .map((r) => r.run_id)
+        .slice(0, 10);
+      throw new ApiError('not_found', `There is no evolution run "${runId}"${known.length ? ` (runs: ${known.join(', ')})` : ''}.`, {
+        runId,
+      });
+    }
+    // The newest waiting round: a run has at most one running round, so there is one or none.
+    const round = waitingRounds(db, runId).at(-1);
+    if (!round) throw new ApiError('invalid_input', `No round of run "${runId}" waits for curation; nothing to continue.`, { runId });
+    const waiting = toWaiting(db, round);
+    markCurated(db, round.id);
+    return { round: toSummary(db, getRoundById(db, round.id)!), waiting };
   },
-  'evolution.waiting': ({ runId }, ctx) => {
-    // A round waits while it is running in stage 'curation' and nobody has marked it curated yet.
-    const rows = ctx.db
-      .prepare(
-        `SELECT r.id, r.run_id, r.seq, r.job_id,
-           (SELECT COUNT(*) FROM samples s WHERE s.round_id = r.id) AS samples,
-           (SELECT COUNT(*) FROM samples s WHERE s.round_id = r.id AND s.status = 'candidate') AS candidates
-         FROM rounds r
-         WHERE r.state = 'running' AND r.stage = 'curation' AND r.curated_at IS NULL AND (? IS NULL OR r.run_id = ?)
-         ORDER BY r.id`,
-      )
-      .all(runId ?? null, runId ?? null) as {
-      id: number;
-      run_id: string;
-      seq: number;
-      job_id: number | null;
-      samples: number;
-      candidates: number;
-    }[];
-    return {
-      items: rows.map((r) => ({ id: r.id, runId: r.run_id, seq: r.seq, jobId: r.job_id, samples: r.samples, candidates: r.candidates })),
-    };
-  },
+  'evolution.waiting': ({ runId }, ctx) => ({ items: waitingRounds(ctx.db, runId).map((r) => toWaiting(ctx.db, r)) }),
 };

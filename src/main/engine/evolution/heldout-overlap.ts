@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { questionJsonsOfSet } from '../eval/sets-repo';
 
 /**
  * Keeps held-out queries out of training: a round's training sample whose query text equals (after
@@ -27,9 +28,8 @@ function userMessages(question: unknown): string[] {
 /** The normalised query texts of the named evaluation sets. */
 export function heldOutQueries(db: Db, setNames: readonly string[]): Set<string> {
   const texts = new Set<string>();
-  const rows = db.prepare('SELECT i.question_json FROM eval_items i JOIN eval_sets s ON s.id = i.set_id WHERE s.name = ?').pluck();
   for (const name of setNames) {
-    for (const json of rows.all(name) as string[]) {
+    for (const json of questionJsonsOfSet(db, name)) {
       let question: unknown;
       try {
         question = JSON.parse(json);

@@ -166,3 +166,114 @@ export function upsertPassK(
   ).run(r.sampleId, r.roundId, r.k, r.matches, r.p, r.bucket, r.selected ? 1 : 0, r.difficulty, r.reason);
   db.prepare('UPDATE samples SET pass_at_k = ?, bucket = ? WHERE id = ?').run(r.p, r.bucket, r.sampleId);
 }
+
+export interface RunRow {
+  run_id: string;
+  job_id: number | null;
+  n: number;
+  started_at: string;
+}
+
+/** Every run (rounds grouped by run id), newest first, with its last job and its number of rounds. */
+export function listRuns(db: Db): RunRow[] {
+  return db
+    .prepare(
+      'SELECT run_id, MAX(job_id) AS job_id, COUNT(*) AS n, MIN(started_at) AS started_at FROM rounds GROUP BY run_id ORDER BY MIN(id) DESC',
+    )
+    .all() as RunRow[];
+}
+
+export function runExists(db: Db, runId: string): boolean {
+  return db.prepare('SELECT 1 FROM rounds WHERE run_id = ?').get(runId) !== undefined;
+}
+
+/** Marks a round curated (the first time only), so that its curation step lets it go on. */
+export function markCurated(db: Db, roundId: number): void {
+  db.prepare(`UPDATE rounds SET curated_at = COALESCE(curated_at, strftime('%Y-%m-%dT%H:%M:%fZ','now')) WHERE id = ?`).run(roundId);
+}
+
+/** Rounds waiting at their curation point: running, in stage 'curation', not yet marked curated. Oldest first. */
+export function waitingRounds(db: Db, runId?: string): RoundRow[] {
+  return db
+    .prepare(
+      `SELECT * FROM rounds WHERE state = 'running' AND stage = 'curation' AND curated_at IS NULL AND (? IS NULL OR run_id = ?) ORDER BY id`,
+    )
+    .all(runId ?? null, runId ?? null) as RoundRow[];
+}
+
+export interface PassKRow {
+  sample_id: number;
+  k: number;
+  matches: number;
+  p: number;
+  bucket: 'mastered' | 'learnable' | 'unreachable';
+  selected: number;
+  difficulty: number | null;
+  reason: string | null;
+}
+
+/** A round's pass@k records (its selection), easiest first, at most `limit`. */
+export function passKOfRound(db: Db, roundId: number, limit = 2000): PassKRow[] {
+  return db
+    .prepare(
+      'SELECT sample_id, k, matches, p, bucket, selected, difficulty, reason FROM sample_passk WHERE round_id = ? ORDER BY difficulty, sample_id LIMIT ?',
+    )
+    .all(roundId, limit) as PassKRow[];
+}
+
+/** Samples selected by the run's rounds before round `seq`. */
+export function selectedBefore(db: Db, runId: string, seq: number): number[] {
+  return (
+    db
+      .prepare(
+        'SELECT p.sample_id FROM sample_passk p JOIN rounds r ON r.id = p.round_id WHERE r.run_id = ? AND r.seq < ? AND p.selected = 1',
+      )
+      .all(runId, seq) as { sample_id: number }[]
+  ).map((r) => r.sample_id);
+}
+
+/** Links a generation to the sample it became. */
+export function linkGenerationSample(db: Db, generationId: number, sampleId: number): void {
+  db.prepare('UPDATE round_generations SET sample_id = ? WHERE id = ?').run(sampleId, generationId);
+}
+
+/** A query of the round as stored (its tools as offered). */
+export interface QueryRow {
+  id: number;
+  text: string;
+  tools_json: string;
+}
+
+/** The round's queries that get tools made for them (generated, imported or written by the person), oldest first. */
+export function toolMakingQueries(db: Db, roundId: number): QueryRow[] {
+  return db
+    .prepare(`SELECT id, text, tools_json FROM queries WHERE round_id = ? AND source IN ('generated', 'import', 'user') ORDER BY id`)
+    .all(roundId) as QueryRow[];
+}
+
+/** Stores the tools a query is offered (after tool-making added the model's). */
+export function setQueryTools(db: Db, queryId: number, tools: unknown): void {
+  db.prepare('UPDATE queries SET tools_json = ? WHERE id = ?').run(JSON.stringify(tools), queryId);
+}
+
+/** The samples the round's selection kept. */
+export function selectedOfRound(db: Db, roundId: number): number[] {
+  return (db.prepare('SELECT sample_id FROM sample_passk WHERE round_id = ? AND selected = 1').all(roundId) as { sample_id: number }[]).map(
+    (r) => r.sample_id,
+  );
+}
+
+/** The hash of the chat template the round's training examples were rendered with. */
+export function setRoundTemplateHash(db: Db, roundId: number, templateHash: string): void {
+  db.prepare('UPDATE rounds SET template_hash = ? WHERE id = ?').run(templateHash, roundId);
+}
+
+/** The model the run's last accepted round before `seq` produced, if any. */
+export function lastAcceptedModelBefore(db: Db, runId: string, seq: number): number | undefined {
+  const row = db
+    .prepare(
+      `SELECT result_model_id AS id FROM rounds WHERE run_id = ? AND seq < ? AND state = 'accepted' AND result_model_id IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+    )
+    .get(runId, seq) as { id: number } | undefined;
+  return row?.id;
+}

@@ -5,6 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import type { ExportFormat, ExportResult } from '../../../shared/contract/formats';
 import { InvocationCategory, type SampleFilter } from '../../../shared/contract/samples';
 import type { Db } from '../db/open';
+import { recordOutputDir as rememberOutputDir } from '../workspace/output-dirs-repo';
 import { pagesOfSamples, tagsOf, type InvocationInput, type SampleRecord, type Turn } from '../samples/samples-repo';
 import { parseCallText } from './calls';
 import { isRecord } from './common';
@@ -80,9 +81,7 @@ function splitOf(sample: ExportSample, shares: ExportOptions['splits']): Split {
 
 /** Remembers a folder an export writes to, so that the start-up sweep can find its temp files after a kill. */
 export function recordOutputDir(db: Db, dir: string): void {
-  db.prepare(
-    "INSERT INTO output_dirs (path) VALUES (?) ON CONFLICT (path) DO UPDATE SET used_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
-  ).run(dir);
+  rememberOutputDir(db, dir);
 }
 
 /** Lines appended to files written under temporary names, renamed into place only when all is written. */

@@ -69,3 +69,12 @@ export interface GenerationBackend {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   dispose(): Promise<void>;
 }
+
+/**
+ * Adaptive self-refinement for served answers (ToolACE-R). The refine module implements this and
+ * `toolsmith serve-model --refine` passes it in; the server calls it after the first answer whenever the request
+ * was for tool calls, and returns what it returns.
+ */
+export interface ServeRefiner {
+  refine(input: { request: GenerateRequest; first: GenerateResult; backend: GenerationBackend }): Promise<GenerateResult>;
+}

@@ -1,7 +1,7 @@
 import type { JobSummary } from '../../../shared/contract/jobs';
 import { ApiError } from '../../../shared/contract/errors';
 import type { EngineContext } from '../core/context';
-import { getJobRow, getJobSummary, resetUnfinishedSteps, setJobState, type JobRow } from './jobs-repo';
+import { getJobRow, getJobSummary, resetUnfinishedSteps, setJobState, type JobRow, clearJobOutcome } from './jobs-repo';
 
 /**
  * User actions on a job (pause, resume, cancel, retry) are state changes in the database, so they work
@@ -86,7 +86,7 @@ export function controlJob(ctx: EngineContext, id: number, action: JobAction): J
         return;
       case 'retry':
         if (row.state !== 'failed' && row.state !== 'cancelled') throw conflict(row, action);
-        db.prepare('UPDATE jobs SET finished_at = NULL, error = NULL, error_stack = NULL WHERE id = ?').run(id);
+        clearJobOutcome(db, id);
         resetUnfinishedSteps(db, id);
         setJobState(db, id, 'queued', { fromStates: from });
         return;

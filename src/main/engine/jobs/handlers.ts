@@ -2,9 +2,9 @@ import type { jobsMethods } from '../../../shared/contract/jobs';
 import { ApiError } from '../../../shared/contract/errors';
 import type { Handlers } from '../core/handlers';
 import { controlJob } from './control';
-import { getJobDetail, listJobs, listLogs } from './jobs-repo';
+import { getJobDetail, getJobRow, listJobs, listLogs } from './jobs-repo';
 import { describeJobKinds } from './registry';
-import { jobRunner } from './runner';
+import { jobRunner, queueJob } from './runner';
 // Every engine that serves the contract knows every job kind.
 
 /**
@@ -20,11 +20,16 @@ export const jobsHandlers: Handlers<typeof jobsMethods> = {
     return job as never;
   },
   'jobs.logs': (input, ctx) => {
-    if (!ctx.db.prepare('SELECT 1 FROM jobs WHERE id = ?').get(input.id))
-      throw new ApiError('not_found', `Job ${input.id} was not found.`, { id: input.id });
+    if (!getJobRow(ctx.db, input.id)) throw new ApiError('not_found', `Job ${input.id} was not found.`, { id: input.id });
     return listLogs(ctx.db, input);
   },
-  'jobs.start': ({ kind, settings }, ctx) => jobRunner(ctx).start(kind, settings),
+  'jobs.start': ({ kind, settings, queueOnly }, ctx) => (queueOnly ? queueJob(ctx, kind, settings) : jobRunner(ctx).start(kind, settings)),
+  'jobs.wait': ({ id, here }, ctx) => {
+    const runner = jobRunner(ctx);
+    if (here) runner.adopt(id);
+    else if (!getJobRow(ctx.db, id)) throw new ApiError('not_found', `Job ${id} was not found.`, { id });
+    return runner.waitFor(id);
+  },
   'jobs.pause': ({ id }, ctx) => controlJob(ctx, id, 'pause'),
   'jobs.resume': ({ id }, ctx) => controlJob(ctx, id, 'resume'),
   'jobs.cancel': ({ id }, ctx) => controlJob(ctx, id, 'cancel'),

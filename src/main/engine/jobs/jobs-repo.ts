@@ -358,3 +358,13 @@ export function setStepState(db: Db, stepId: number, state: StepState): void {
 export function resetUnfinishedSteps(db: Db, jobId: number): void {
   stmt(db, "UPDATE job_steps SET state = 'pending' WHERE job_id = ? AND state IN ('running','failed')").run(jobId);
 }
+
+/** Clears a finished job's outcome before it is queued again (retry). */
+export function clearJobOutcome(db: Db, id: number): void {
+  db.prepare('UPDATE jobs SET finished_at = NULL, error = NULL, error_stack = NULL WHERE id = ?').run(id);
+}
+
+/** Jobs some runner holds or held (running or cancelling): candidates for recovery. */
+export function activeJobRows(db: Db): JobRow[] {
+  return db.prepare("SELECT * FROM jobs WHERE state IN ('running','cancelling')").all() as JobRow[];
+}

@@ -12,6 +12,7 @@ import type { Disposable, EngineContext } from '../core/context';
 import type { Transaction } from 'better-sqlite3';
 import { controlJob, liveTokens, localRunners, ownerAlive, type JobAction } from './control';
 import {
+  activeJobRows,
   claimJob,
   finishStep,
   renewLease,
@@ -118,6 +119,19 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Stores a job (queued) without starting a runner in this process: the open app or server runs it (or a
+ * later `jobs.wait` with `here`).
+ */
+export function queueJob(ctx: EngineContext, kind: string, settings: unknown): JobSummary {
+  const id = createJob(ctx, kind, settings);
+  insertLog(ctx.db, id, null, 'info', 'Queued.');
+  const job = getJobSummary(ctx.db, id)!;
+  ctx.events.emit('jobs.changed', { job });
+  for (const runner of localRunners) runner.notify(id);
+  return job;
+}
+
 /** Checks the settings against the kind and stores the job with its steps (queued). */
 export function createJob(ctx: EngineContext, kind: string, settings: unknown): number {
   const def = findJobKind(kind);
@@ -222,6 +236,25 @@ export class JobRunner implements Disposable {
   private control(id: number, action: JobAction): JobSummary {
     if (this.scope === 'own') this.own.add(id);
     return controlJob(this.ctx, id, action);
+  }
+
+  /**
+   * Makes a job this runner's to run (a foreground CLI command), and wakes the loop. Refused with `conflict`
+   * when another process is running it.
+   */
+  adopt(id: number): void {
+    const row = getJobRow(this.ctx.db, id);
+    if (!row) throw new ApiError('not_found', `Job ${id} was not found.`, { id });
+    if ((row.state === 'running' || row.state === 'cancelling') && !this.executions.has(id)) {
+      const until = row.lease_expires_at ? new Date(row.lease_expires_at).toISOString() : 'unknown';
+      throw new ApiError(
+        'conflict',
+        `Job ${id} is ${row.state} in another process (pid ${row.runner_pid}, lease until ${until}); it is not run here. Pause or cancel it (toolsmith jobs pause ${id}), or wait for it to end.`,
+        { id },
+      );
+    }
+    this.own.add(id);
+    this.wake();
   }
 
   /** Resolves once the job is in one of `states` and no longer executing in this runner. */
@@ -373,7 +406,7 @@ export class JobRunner implements Disposable {
   /** Jobs left running (or cancelling) by a process that is gone: queue them again (or finish the cancel). */
   private recover(): void {
     const db = this.ctx.db;
-    const rows = db.prepare("SELECT * FROM jobs WHERE state IN ('running','cancelling')").all() as JobRow[];
+    const rows = activeJobRows(db);
     for (const row of rows) this.recoverIfOwnerless(row);
   }
 
@@ -723,5 +756,5 @@ export class JobRunner implements Disposable {
 
 /** The workspace's job runner (created on first use; hosts call this at start-up to resume interrupted jobs). */
 export function jobRunner(ctx: EngineContext, options?: JobRunnerOptions): JobRunner {
-  return ctx.service('jobs', (c) => new JobRunner(c, options));
+  return ctx.service('jobs', (c) => new JobRunner(c, options ?? (c.jobScope === 'own' ? { scope: 'own', recover: false } : {})));
 }

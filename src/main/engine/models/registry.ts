@@ -7,6 +7,20 @@ import { Transform } from 'node:stream';
 import { ApiError } from '../../../shared/contract/errors';
 import type { Db } from '../db/open';
 import { inspectModelFile, ModelFileError, type ModelFileInfo } from './model-file';
+import {
+  allModelRows,
+  deleteModelRow,
+  insertModelRow,
+  modelExists,
+  modelFileUsed,
+  modelNameTaken,
+  modelRowById,
+  modelRowByName,
+  setModelMetadata,
+  setModelName,
+  type ModelKind,
+  type ModelRow,
+} from './models-repo';
 
 /**
  * The model registry: the `models` table plus files in the workspace's `models/` folder. Files arrive under
@@ -15,7 +29,7 @@ import { inspectModelFile, ModelFileError, type ModelFileInfo } from './model-fi
  * adapter file, trainer.
  */
 
-export type ModelKind = 'base' | 'finetune' | 'adapter' | 'starter';
+export type { ModelKind };
 
 export interface ModelRecord {
   id: number;
@@ -41,31 +55,6 @@ export interface ModelRecord {
   metadata: Record<string, unknown>;
   createdAt: string;
 }
-
-interface ModelRow {
-  id: number;
-  name: string;
-  file: string;
-  kind: ModelKind;
-  parent_id: number | null;
-  round_id: number | null;
-  adapter_file: string | null;
-  trainer: string | null;
-  architecture: string | null;
-  parameters: number | null;
-  quantization: string | null;
-  context_length: number | null;
-  chat_template: string | null;
-  size_bytes: number | null;
-  sha256: string | null;
-  metadata_json: string;
-  created_at: string;
-  round_run: string | null;
-  round_seq: number | null;
-}
-
-// The round's run and number come with the row: a round's database id means nothing to a reader.
-const MODEL_SELECT = 'SELECT m.*, r.run_id AS round_run, r.seq AS round_seq FROM models m LEFT JOIN rounds r ON r.id = m.round_id';
 
 // eslint-disable-next-line no-control-regex -- names must not contain control characters
 const UNSAFE_NAME = /[/\\\u0000-\u001f]/;
@@ -128,15 +117,12 @@ export function validateModelName(name: string): string {
 }
 
 export function listModels(db: Db, modelsDir: string): ModelRecord[] {
-  return (db.prepare(`${MODEL_SELECT} ORDER BY m.id`).all() as ModelRow[]).map((r) => toRecord(r, modelsDir));
+  return allModelRows(db).map((r) => toRecord(r, modelsDir));
 }
 
 /** A model by id (a number or a string of digits) or by name. */
 export function findModel(db: Db, modelsDir: string, ref: string | number): ModelRecord | undefined {
-  const row =
-    typeof ref === 'number' || /^\d+$/.test(ref)
-      ? (db.prepare(`${MODEL_SELECT} WHERE m.id = ?`).get(Number(ref)) as ModelRow | undefined)
-      : (db.prepare(`${MODEL_SELECT} WHERE m.name = ?`).get(ref) as ModelRow | undefined);
+  const row = typeof ref === 'number' || /^\d+$/.test(ref) ? modelRowById(db, Number(ref)) : modelRowByName(db, ref);
   return row ? toRecord(row, modelsDir) : undefined;
 }
 
@@ -187,7 +173,7 @@ export function runnableFiles(db: Db, modelsDir: string, ref: string | number): 
 }
 
 function nameTaken(db: Db, name: string): boolean {
-  return db.prepare('SELECT 1 FROM models WHERE name = ?').get(name) !== undefined;
+  return modelNameTaken(db, name);
 }
 
 /** `base`, else `base-2`, `base-3`, … (the first free name). */
@@ -273,7 +259,7 @@ function insertModel(
       name = validateModelName(options.name);
       if (nameTaken(db, name)) throw new ApiError('conflict', `A model named "${name}" already exists`, { field: 'name' });
     } else name = freeName(db, defaultName);
-    if (options.parentId != null && !db.prepare('SELECT 1 FROM models WHERE id = ?').get(options.parentId)) {
+    if (options.parentId != null && !modelExists(db, options.parentId)) {
       throw new ApiError('not_found', `Parent model ${options.parentId} does not exist`, { field: 'parentId' });
     }
     const metadata = {
@@ -290,30 +276,24 @@ function insertModel(
       templateSource: info.templateSource,
       ...options.metadata,
     };
-    const result = db
-      .prepare(
-        `INSERT INTO models (name, file, kind, parent_id, round_id, adapter_file, trainer, architecture, parameters,
-           quantization, context_length, chat_template, size_bytes, sha256, metadata_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        name,
-        storedPath(modelsDir, file),
-        options.kind ?? (info.type === 'adapter' ? 'adapter' : 'base'),
-        options.parentId ?? null,
-        options.roundId ?? null,
-        options.adapterFile ? storedPath(modelsDir, options.adapterFile) : null,
-        options.trainer ?? null,
-        info.architecture,
-        info.parameters,
-        info.quantization,
-        info.contextLength,
-        info.chatTemplate,
-        info.fileSize,
-        sha256,
-        JSON.stringify(metadata),
-      );
-    return getModel(db, modelsDir, Number(result.lastInsertRowid));
+    const id = insertModelRow(db, {
+      name,
+      file: storedPath(modelsDir, file),
+      kind: options.kind ?? (info.type === 'adapter' ? 'adapter' : 'base'),
+      parent_id: options.parentId ?? null,
+      round_id: options.roundId ?? null,
+      adapter_file: options.adapterFile ? storedPath(modelsDir, options.adapterFile) : null,
+      trainer: options.trainer ?? null,
+      architecture: info.architecture,
+      parameters: info.parameters,
+      quantization: info.quantization,
+      context_length: info.contextLength,
+      chat_template: info.chatTemplate,
+      size_bytes: info.fileSize,
+      sha256,
+      metadata_json: JSON.stringify(metadata),
+    });
+    return getModel(db, modelsDir, id);
   });
   return insert();
 }
@@ -365,7 +345,7 @@ export function renameModel(db: Db, modelsDir: string, ref: string | number, new
     const model = getModel(db, modelsDir, ref);
     if (model.name === name) return model;
     if (nameTaken(db, name)) throw new ApiError('conflict', `A model named "${name}" already exists`, { field: 'name' });
-    db.prepare('UPDATE models SET name = ? WHERE id = ?').run(name, model.id);
+    setModelName(db, model.id, name);
     return getModel(db, modelsDir, model.id);
   })();
 }
@@ -383,11 +363,11 @@ export async function deleteModel(
 ): Promise<ModelRecord> {
   const model = db.transaction(() => {
     const m = getModel(db, modelsDir, ref);
-    db.prepare('DELETE FROM models WHERE id = ?').run(m.id);
+    deleteModelRow(db, m.id);
     return m;
   })();
   const inside = !path.isAbsolute(model.file);
-  const shared = db.prepare('SELECT 1 FROM models WHERE file = ?').get(model.file) !== undefined;
+  const shared = modelFileUsed(db, model.file);
   if (!options.keepFile && inside && !shared) {
     await fsp.rm(model.path, { force: true });
     // The python trainer's PEFT folder beside an adapter (what a later round continues from).
@@ -440,6 +420,6 @@ export function setCallFormat(db: Db, modelsDir: string, ref: string | number, c
   const model = getModel(db, modelsDir, ref);
   const { callFormat: _old, ...rest } = model.metadata;
   const metadata = callFormat ? { ...rest, callFormat } : rest;
-  db.prepare('UPDATE models SET metadata_json = ? WHERE id = ?').run(JSON.stringify(metadata), model.id);
+  setModelMetadata(db, model.id, metadata);
   return getModel(db, modelsDir, model.id);
 }

@@ -18,8 +18,9 @@ import { composeSamples, type ComposedSample, type ComposeTool, type SeedCategor
 import { resourcesDir } from '../lib/resources-dir';
 import { loadSeedSamples, POOL_DOMAIN_GROUPS } from './seed';
 
-export const INDOMAIN_SET = 'toolsmith-indomain';
-export const UNSEEN_SET = 'toolsmith-unseen';
+import { INDOMAIN_SET, UNSEEN_SET } from '../../../shared/contract/eval';
+
+export { INDOMAIN_SET, UNSEEN_SET };
 
 export const INDOMAIN_COUNTS: Record<SeedCategory, number> = {
   simple: 25,

@@ -1,6 +1,5 @@
 import type { EngineContext } from '../core/context';
-import type { GenerateResult } from '../inference/backend';
-import type { ServeRefiner } from '../serving/serve';
+import type { GenerateResult, ServeRefiner } from '../inference/backend';
 import { normalizeTools } from '../tools/normalize';
 import { refineAdaptive } from './adaptive';
 import { insertTrace } from './traces-repo';

@@ -83,3 +83,20 @@ export function getTrace(db: Db, id: number): StoredTrace | undefined {
     })),
   };
 }
+
+/** How a round's refinement traces stopped: count per stop reason. */
+export function stopReasonsOfRound(db: Db, roundId: number): { stop_reason: string; n: number }[] {
+  return db.prepare('SELECT stop_reason, COUNT(*) AS n FROM refinement_traces WHERE round_id = ? GROUP BY stop_reason').all(roundId) as {
+    stop_reason: string;
+    n: number;
+  }[];
+}
+
+/** Tokens and refinement steps spent by the traces of one evaluation run. */
+export function traceTotalsOfEvalRun(db: Db, evalRunId: number): { tokens: number; steps: number } {
+  return db
+    .prepare(
+      'SELECT COALESCE(SUM(total_tokens), 0) AS tokens, COALESCE(SUM(iterations), 0) AS steps FROM refinement_traces WHERE eval_run_id = ?',
+    )
+    .get(evalRunId) as { tokens: number; steps: number };
+}

@@ -333,3 +333,36 @@ export function currentVersion(
     )
     .get(id) as { version: number; category: string | null; input_json: string; output_text: string } | undefined;
 }
+
+/** A round's samples counted by sub-task and status. */
+export function roundSampleCounts(db: Db, roundId: number): { subtask: string; status: string; count: number }[] {
+  return db
+    .prepare('SELECT subtask, status, COUNT(*) AS count FROM samples WHERE round_id = ? GROUP BY subtask, status ORDER BY subtask, status')
+    .all(roundId) as { subtask: string; status: string; count: number }[];
+}
+
+/** How many samples a round made, and how many of them are still candidates (not accepted, rejected or edited). */
+export function roundReviewCounts(db: Db, roundId: number): { samples: number; candidates: number } {
+  return db
+    .prepare(
+      `SELECT COUNT(*) AS samples, COALESCE(SUM(CASE WHEN status = 'candidate' THEN 1 ELSE 0 END), 0) AS candidates FROM samples WHERE round_id = ?`,
+    )
+    .get(roundId) as { samples: number; candidates: number };
+}
+
+/** Records how the engine generated a sample: the template's hash, the sampling (stored JSON) and, for voted answers, the vote share. */
+export function setGenerationProvenance(
+  db: Db,
+  sampleId: number,
+  p: { templateHash: string; samplingJson: string; voteShare?: number },
+): void {
+  if (p.voteShare === undefined)
+    db.prepare('UPDATE samples SET template_hash = ?, sampling_json = ? WHERE id = ?').run(p.templateHash, p.samplingJson, sampleId);
+  else
+    db.prepare('UPDATE samples SET vote_share = ?, template_hash = ?, sampling_json = ? WHERE id = ?').run(
+      p.voteShare,
+      p.templateHash,
+      p.samplingJson,
+      sampleId,
+    );
+}

@@ -36,14 +36,8 @@ import {
  * cannot stream.
  */
 
-/**
- * Adaptive self-refinement for served answers (ToolACE-R). The refine module implements this and
- * `toolsmith serve-model --refine` passes it in; the server calls it after the first answer whenever the request
- * was for tool calls, and returns what it returns.
- */
-export interface ServeRefiner {
-  refine(input: { request: GenerateRequest; first: GenerateResult; backend: GenerationBackend }): Promise<GenerateResult>;
-}
+import type { ServeRefiner } from '../inference/backend';
+export type { ServeRefiner };
 
 export interface ServeModelOptions {
   backend: GenerationBackend;

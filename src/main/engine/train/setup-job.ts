@@ -9,7 +9,13 @@ export const trainerSetupJob = defineJobKind({
   kind: 'trainer.setup',
   title: () => 'Set up the python trainer',
   resource: 'light',
-  settings: z.object({ force: z.boolean().default(false) }),
+  settings: z.object({
+    force: z.boolean().default(false),
+    /** Where the venv goes (default: the managed one in the cache folder). */
+    venv: z.string().min(1).optional(),
+    /** The interpreter that creates it (default python3). */
+    python: z.string().min(1).optional(),
+  }),
   steps: () => [
     {
       name: 'install',
@@ -20,6 +26,8 @@ export const trainerSetupJob = defineJobKind({
         ctx.progress(0, null, 'creating the environment');
         const status = await setupTrainerEnv({
           force: ctx.settings.force,
+          venvDir: ctx.settings.venv,
+          python: ctx.settings.python,
           signal: ctx.signal,
           onLog: (line) => {
             lines++;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { outputDirs } from './output-dirs-repo';
 import path from 'node:path';
 import type { Db } from '../db/open';
 
@@ -152,7 +153,7 @@ export function sweepWorkspace(db: Db, options: SweepOptions): SweepRemoved[] {
     }
 
   // Export temp files, in the folders exports wrote to (and their direct subfolders: one per split).
-  for (const { path: dir } of db.prepare('SELECT path FROM output_dirs').all() as { path: string }[]) {
+  for (const dir of outputDirs(db)) {
     const dirs = [dir, ...listDir(dir).map((n) => path.join(dir, n))];
     for (const d of dirs)
       for (const name of listDir(d)) {

@@ -25,7 +25,7 @@ export function CurationBanner() {
     setBusy(w.id);
     setError(null);
     client
-      .call('evolution.continue', { id: w.id })
+      .call('evolution.continue', { runId: w.runId })
       .then(() => waiting.reload())
       .catch((e: Error) => setError(e.message))
       .finally(() => setBusy(null));

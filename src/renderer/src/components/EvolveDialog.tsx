@@ -23,19 +23,22 @@ export interface EvolvePreset {
  * The Evolve form: model, pool, backend, rounds, k, sub-task mix and budgets (method.md's defaults), which
  * starts an `evolution.run` job. Everything else keeps its default and is recorded with each round.
  */
+/** Opens the Evolve form; `label` names it where it is the view's main action (Jobs: "New evolution job…"). */
 export function EvolveButton({
   preset,
   label = 'Evolve…',
   testId = 'evolve-open',
+  size,
 }: {
   preset?: EvolvePreset;
   label?: string;
   testId?: string;
+  size?: 'xs' | 'sm';
 }) {
   const [opened, setOpened] = useState(false);
   return (
     <>
-      <Button onClick={() => setOpened(true)} data-testid={testId}>
+      <Button onClick={() => setOpened(true)} size={size} data-testid={testId}>
         {label}
       </Button>
       <Modal

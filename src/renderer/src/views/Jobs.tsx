@@ -5,6 +5,7 @@ import type { JobLog, JobProgressEvent, JobState, JobSummary } from '../../../sh
 import { useApi, useClient, useEvent } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { CurationBanner } from '../components/CurationBanner';
+import { EvolveButton } from '../components/EvolveDialog';
 import { JobTraining } from '../components/JobTraining';
 import { ViewHeader } from '../components/ViewHeader';
 import { formatEta } from '../../../shared/format';
@@ -75,7 +76,7 @@ export function Jobs() {
         actions={
           <Group gap="xs" align="flex-end">
             <NumberInput
-              label="Demo rows per step"
+              label="Test job rows per step"
               size="xs"
               w={150}
               min={10}
@@ -84,9 +85,11 @@ export function Jobs() {
               value={demoRows}
               onChange={(v) => setDemoRows(typeof v === 'number' ? v : Number(v) || 2000)}
             />
-            <Button size="xs" onClick={startDemo} data-testid="start-demo">
-              Run demo job
+            {/* A test job (writes rows, no model): shows progress, pause and cancel without a model. */}
+            <Button size="xs" variant="default" onClick={startDemo} data-testid="start-demo">
+              Run a test job
             </Button>
+            <EvolveButton label="New evolution job…" size="xs" />
           </Group>
         }
       />
@@ -104,7 +107,7 @@ export function Jobs() {
       {jobs.length === 0 && !list.loading ? (
         <EmptyState title="No jobs yet">
           Evolution runs, training, evaluations and big imports run as jobs that survive restarts. They appear here with live progress,
-          logs, and pause, resume and cancel. Try the demo job.
+          logs, and pause, resume and cancel. Start one with New evolution job, or try a test job that needs no model.
         </EmptyState>
       ) : (
         <Table highlightOnHover verticalSpacing="xs" data-testid="jobs-table">

@@ -1,5 +1,7 @@
 import { continueModelEvalRun, modelEvalRunExists, runItemsOf, startModelEvalRun } from '../../eval/model-eval';
 import type { EvalSummary } from '../../eval/eval-run';
+import { validityOfRun } from '../../eval/runs-repo';
+import { traceTotalsOfEvalRun } from '../../refine/traces-repo';
 import { openBackend } from '../../models/backend-select';
 import { INVOCATION_INSTRUCTION } from '../../subtasks/prompts';
 import { normalizeTools } from '../../tools/normalize';
@@ -37,11 +39,7 @@ interface EvalCheckpoint {
 
 /** Failures per tool over a finished run's items. */
 function failuresByTool(ctx: Ctx, runId: number, into: Failures): void {
-  const valid = new Map(
-    (ctx.db.prepare('SELECT item_id, valid FROM eval_results WHERE run_id = ?').all(runId) as { item_id: number; valid: number }[]).map(
-      (r) => [r.item_id, r.valid === 1],
-    ),
-  );
+  const valid = validityOfRun(ctx.db, runId);
   for (const item of runItemsOf(ctx.db, runId)) {
     let names: string[];
     try {
@@ -58,11 +56,7 @@ function failuresByTool(ctx: Ctx, runId: number, into: Failures): void {
 }
 
 function traceTotals(ctx: Ctx, runId: number): { tokens: number; steps: number } {
-  return ctx.db
-    .prepare(
-      'SELECT COALESCE(SUM(total_tokens), 0) AS tokens, COALESCE(SUM(iterations), 0) AS steps FROM refinement_traces WHERE eval_run_id = ?',
-    )
-    .get(runId) as { tokens: number; steps: number };
+  return traceTotalsOfEvalRun(ctx.db, runId);
 }
 
 export async function evaluateRound(ctx: Ctx, round: RoundRow, modelId: number, label: string): Promise<RoundEvaluation> {

@@ -7,7 +7,7 @@ import { renderExamples } from '../../train/examples';
 import { heldOutQueries, refuseHeldOut } from '../heldout-overlap';
 import { buildTrainingMix } from '../mix';
 import { getModelRef } from '../models-link';
-import { setMetric, setStage } from '../rounds-repo';
+import { selectedOfRound, setMetric, setRoundTemplateHash, setStage } from '../rounds-repo';
 import { candidatesOf, roundOf, stoppedBefore, templateOf, type Ctx, type Workspace } from './shared';
 
 /**
@@ -34,11 +34,7 @@ export async function mixStep(ctx: Ctx, ws: Workspace, seq: number) {
       'warn',
       `Round ${seq}: ${refused.length} training sample(s) refused from the mix: their query is in a held-out set this run evaluates on`,
     );
-  const selectedIds = new Set(
-    (ctx.db.prepare('SELECT sample_id FROM sample_passk WHERE round_id = ? AND selected = 1').all(round.id) as { sample_id: number }[]).map(
-      (r) => r.sample_id,
-    ),
-  );
+  const selectedIds = new Set(selectedOfRound(ctx.db, round.id));
   const selected = candidates.filter((c) => selectedIds.has(c.sampleId));
   // Refinement corpus: the model's own answers to this round's labelled queries.
   const attempts: Attempt[] = candidates.flatMap((c) =>
@@ -81,7 +77,7 @@ export async function mixStep(ctx: Ctx, ws: Workspace, seq: number) {
     (db) => {
       for (const [k, v] of Object.entries(mix.counts)) setMetric(db, round.id, 'mix', v, k);
       setMetric(db, round.id, 'heldout_overlap_refused', refused.length);
-      db.prepare('UPDATE rounds SET template_hash = ? WHERE id = ?').run(templateHash, round.id);
+      setRoundTemplateHash(db, round.id, templateHash);
       setStage(db, round.id, 'train');
     },
     { output },

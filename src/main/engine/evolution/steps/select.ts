@@ -1,5 +1,5 @@
 import { answerKey } from '../../subtasks/verify';
-import { setMetric, setStage, upsertPassK } from '../rounds-repo';
+import { selectedBefore, setMetric, setStage, upsertPassK } from '../rounds-repo';
 import { selectModelAware, selectRandom, type PassRecord } from '../select';
 import { candidatesOf, partialCredit, roundOf, stoppedBefore, type Ctx } from './shared';
 
@@ -24,15 +24,7 @@ export function selectStep(ctx: Ctx, seq: number) {
   const aware = selectModelAware(records, { replayShare: s.replayShare, unreachableCap: s.unreachableCap, seed: s.seed + seq });
   let selected = new Set(aware.selectedIds);
   if (s.selection === 'random') selected = new Set(selectRandom(records, aware.selectedIds.length, s.seed * 31 + seq));
-  const earlier = new Set(
-    (
-      ctx.db
-        .prepare(
-          `SELECT p.sample_id FROM sample_passk p JOIN rounds r ON r.id = p.round_id WHERE r.run_id = ? AND r.seq < ? AND p.selected = 1`,
-        )
-        .all(s.runId, seq) as { sample_id: number }[]
-    ).map((r) => r.sample_id),
-  );
+  const earlier = new Set(selectedBefore(ctx.db, s.runId, seq));
   const newSelected = [...selected].filter((id) => !earlier.has(id)).length;
   ctx.commit((db) => {
     for (const d of aware.decisions) {

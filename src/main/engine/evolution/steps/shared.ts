@@ -11,7 +11,7 @@ import type { ToolUse } from '../../subtasks/types';
 import { canonicalCall } from '../../tools/canonical';
 import type { Call, ToolDef } from '../../tools/types';
 import { readInvocationInput } from '../pool-data';
-import { getRound, type RoundRow } from '../rounds-repo';
+import { getRound, lastAcceptedModelBefore, type RoundRow } from '../rounds-repo';
 import type { EvolveSettings } from '../settings';
 
 /**
@@ -30,12 +30,7 @@ export interface Workspace {
 
 /** The model a round starts from: the last accepted round's model of this run (round 0 = the base). */
 export function currentModelId(db: Db, s: EvolveSettings, seq: number): number {
-  const row = db
-    .prepare(
-      `SELECT result_model_id AS id FROM rounds WHERE run_id = ? AND seq < ? AND state = 'accepted' AND result_model_id IS NOT NULL ORDER BY seq DESC LIMIT 1`,
-    )
-    .get(s.runId, seq) as { id: number } | undefined;
-  return row?.id ?? s.modelId;
+  return lastAcceptedModelBefore(db, s.runId, seq) ?? s.modelId;
 }
 
 /** The chat template a model's prompts and training examples are rendered with (its call-format override applied). */
@@ -119,12 +114,7 @@ export function checkpointOutput(ctx: Ctx): unknown | undefined {
   return c?.output;
 }
 
-/** A query of the round as stored (its tools as offered). */
-export interface QueryRow {
-  id: number;
-  text: string;
-  tools_json: string;
-}
+export type { QueryRow } from '../rounds-repo';
 
 /** A labelled tool-use sample of the round with the current model's k answers to it. */
 export interface Candidate {

@@ -1,11 +1,11 @@
-import { insertSample } from '../../samples/samples-repo';
+import { insertSample, setGenerationProvenance } from '../../samples/samples-repo';
 import { toolGenerationPrompt } from '../../subtasks/builders';
 import { PROMPT_VERSION } from '../../subtasks/prompts';
 import { parseToolsText } from '../../subtasks/tool-json';
 import { insertVerdicts } from '../../subtasks/verdicts-repo';
 import { allPassed, verifyToolsText } from '../../subtasks/verify';
-import { insertGeneration, setStage } from '../rounds-repo';
-import { roundOf, sampling, stoppedBefore, withGeneration, type Ctx, type QueryRow } from './shared';
+import { insertGeneration, setQueryTools, setStage, toolMakingQueries } from '../rounds-repo';
+import { roundOf, sampling, stoppedBefore, withGeneration, type Ctx } from './shared';
 
 /**
  * Step 2, tool-making: for each new query the generating model writes candidate tools (sub-task 2), checked
@@ -16,9 +16,7 @@ export async function toolMakingStep(ctx: Ctx, seq: number) {
   if (stop) return { skipped: stop };
   const s = ctx.settings;
   const round = roundOf(ctx, seq);
-  const queries = ctx.db
-    .prepare(`SELECT id, text, tools_json FROM queries WHERE round_id = ? AND source IN ('generated', 'import', 'user') ORDER BY id`)
-    .all(round.id) as QueryRow[];
+  const queries = toolMakingQueries(ctx.db, round.id);
   let next = (ctx.checkpoint as { next?: number } | undefined)?.next ?? 0;
   let valid = (ctx.checkpoint as { valid?: number } | undefined)?.valid ?? 0;
   if (next < queries.length) {
@@ -60,11 +58,10 @@ export async function toolMakingStep(ctx: Ctx, seq: number) {
               outputText: text,
             });
             if (id !== null) {
-              db.prepare('UPDATE samples SET template_hash = ?, sampling_json = ? WHERE id = ?').run(
-                r.templateHash,
-                JSON.stringify({ ...provenance, k: 1, promptVersion: PROMPT_VERSION }),
-                id,
-              );
+              setGenerationProvenance(db, id, {
+                templateHash: r.templateHash,
+                samplingJson: JSON.stringify({ ...provenance, k: 1, promptVersion: PROMPT_VERSION }),
+              });
               insertVerdicts(db, id, 1, verdicts);
             }
             insertGeneration(db, {
@@ -78,7 +75,7 @@ export async function toolMakingStep(ctx: Ctx, seq: number) {
               tokens: r.outputs[0]?.tokens ?? 0,
               ms: r.ms,
             });
-            db.prepare('UPDATE queries SET tools_json = ? WHERE id = ?').run(JSON.stringify(offered), q.id);
+            setQueryTools(db, q.id, offered);
           },
           { next: i + 1, valid: valid + (ok ? 1 : 0) },
         );

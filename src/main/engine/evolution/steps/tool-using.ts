@@ -3,8 +3,9 @@ import { invocationPrompt } from '../../subtasks/builders';
 import { PROMPT_VERSION } from '../../subtasks/prompts';
 import type { ToolDef } from '../../tools/types';
 import { readInvocationInput } from '../pool-data';
-import { insertGeneration, setStage } from '../rounds-repo';
-import { roundOf, sampling, stoppedBefore, toolsJson, withGeneration, type Ctx, type QueryRow } from './shared';
+import { currentVersion } from '../../samples/samples-repo';
+import { insertGeneration, setStage, toolMakingQueries } from '../rounds-repo';
+import { roundOf, sampling, stoppedBefore, toolsJson, withGeneration, type Ctx } from './shared';
 
 /**
  * Step 3, tool-using: k answers per (query, tools) from the generating model, one prompt per commit. The
@@ -22,18 +23,13 @@ function useItems(ctx: Ctx, seq: number): UseItem[] {
   const round = roundOf(ctx, seq);
   const q = ctx.outputs[`round-${seq}/queries`] as { labelled: number[] } | undefined;
   const items: UseItem[] = [];
-  const queries = ctx.db
-    .prepare(`SELECT id, text, tools_json FROM queries WHERE round_id = ? AND source IN ('generated', 'import', 'user') ORDER BY id`)
-    .all(round.id) as QueryRow[];
+  const queries = toolMakingQueries(ctx.db, round.id);
   for (const row of queries) {
     const input = readInvocationInput(JSON.stringify({ query: row.text, tools: JSON.parse(row.tools_json) }));
     if (input) items.push({ queryId: row.id, sampleId: null, query: input.query, tools: input.tools });
   }
-  const get = ctx.db.prepare(
-    'SELECT v.input_json FROM samples s JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version WHERE s.id = ?',
-  );
   for (const id of q?.labelled ?? []) {
-    const row = get.get(id) as { input_json: string } | undefined;
+    const row = currentVersion(ctx.db, id);
     const input = row ? readInvocationInput(row.input_json) : null;
     if (input) items.push({ queryId: null, sampleId: id, query: input.query, tools: input.tools });
   }

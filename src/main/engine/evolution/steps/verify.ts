@@ -1,11 +1,11 @@
 import { runInSandbox } from '../../lib/sandbox';
-import { insertSample } from '../../samples/samples-repo';
+import { insertSample, setGenerationProvenance } from '../../samples/samples-repo';
 import { verifyExecution } from '../../subtasks/execution';
 import type { Verdict } from '../../subtasks/types';
 import { insertVerdicts } from '../../subtasks/verdicts-repo';
 import { allPassed, rejectionReason } from '../../subtasks/verify';
 import { poolTools, readInvocationInput } from '../pool-data';
-import { generationsOf, setMetric, setStage } from '../rounds-repo';
+import { generationsOf, linkGenerationSample, setMetric, setStage } from '../rounds-repo';
 import { voteOnSamples } from '../vote';
 import { checkpointOutput, roundOf, stoppedBefore, type Ctx } from './shared';
 
@@ -90,14 +90,9 @@ export async function verifyStep(ctx: Ctx, seq: number) {
         const id = insertSample(db, m.sample);
         if (id === null) continue;
         stored++;
-        db.prepare('UPDATE samples SET vote_share = ?, template_hash = ?, sampling_json = ? WHERE id = ?').run(
-          m.share,
-          m.templateHash,
-          m.sampling,
-          id,
-        );
+        setGenerationProvenance(db, id, { voteShare: m.share, templateHash: m.templateHash, samplingJson: m.sampling });
         insertVerdicts(db, id, 1, m.verdicts);
-        db.prepare('UPDATE round_generations SET sample_id = ? WHERE id = ?').run(id, m.gen);
+        linkGenerationSample(db, m.gen, id);
         if (m.sample.status === 'candidate') verified++;
       }
       output.verified = verified;

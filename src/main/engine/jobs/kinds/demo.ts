@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { defineJobKind } from '../registry';
 import type { StepDef } from '../types';
+import { demoRowsOf, demoRowWriter } from './demo-repo';
 
 /**
  * A small honest job used by the crash test, the Playwright test and the benchmark: `steps` steps that
@@ -34,7 +35,7 @@ function writeStep(step: number): StepDef<DemoSettings, z.infer<typeof Checkpoin
     async run(ctx) {
       const { rows, batch, itemDelayMs, seed } = ctx.settings;
       let next = Checkpoint.optional().parse(ctx.checkpoint)?.next ?? 0;
-      const insert = ctx.db.prepare('INSERT INTO demo_rows (job_id, step, idx, value) VALUES (?, ?, ?, ?)');
+      const write = demoRowWriter(ctx.db, ctx.jobId, step);
       ctx.progress(next, rows);
       while (next < rows) {
         const end = Math.min(rows, next + batch);
@@ -50,7 +51,7 @@ function writeStep(step: number): StepDef<DemoSettings, z.infer<typeof Checkpoin
         const from = next;
         ctx.commit(
           () => {
-            for (let i = from; i < end; i++) insert.run(ctx.jobId, step, i, demoValue(seed, step, i));
+            for (let i = from; i < end; i++) write(i, demoValue(seed, step, i));
           },
           { next: end },
         );
@@ -71,11 +72,7 @@ export const demoJob = defineJobKind({
     {
       name: 'summarise',
       run(ctx) {
-        const rows = ctx.db.prepare('SELECT step, idx, value FROM demo_rows WHERE job_id = ? ORDER BY step, idx').all(ctx.jobId) as {
-          step: number;
-          idx: number;
-          value: string;
-        }[];
+        const rows = demoRowsOf(ctx.db, ctx.jobId);
         const hash = crypto.createHash('sha256');
         for (const r of rows) hash.update(`${r.step}:${r.idx}:${r.value}\n`);
         ctx.log('info', `${rows.length} rows, sha256 ${hash.copy().digest('hex').slice(0, 12)}…`);
