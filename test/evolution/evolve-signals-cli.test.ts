@@ -93,7 +93,7 @@ describe('toolsmith evolve and demo on the command line', () => {
     expect(line(demo.stdout, '--generated')).toContain('(default 4)');
     expect(line(demo.stdout, '--max-tokens')).toContain('(default 96; 160 on the starter)');
     expect(line(demo.stdout, '--backend')).toContain('(default python; native on the starter)');
-    expect(line(demo.stdout, '--threads')).toContain('(default 1)');
+    expect(line(demo.stdout, '--threads')).toContain('chosen from the cores free');
     expect(demo.stdout).not.toContain('(default 48)');
     const evolve = await runCli(['evolve', '--help']);
     expect(line(evolve.stdout, '--imports')).toContain('(default 48)');

@@ -15,19 +15,24 @@ import { tempDir } from '../jobs/helpers';
 
 /** The CLI's table as rows of named cells (columns are separated by two or more spaces). */
 function tableRows(text: string): Record<string, string>[] {
+  // The table may come in several parts (at most 100 columns each), each repeating the round column: merge them.
   const lines = text.split('\n');
-  const headerAt = lines.findIndex((l) => /^round\s+state\s/.test(l));
-  expect(headerAt, text).toBeGreaterThanOrEqual(0);
-  const header = lines[headerAt]!;
-  const cells = [...header.matchAll(/\S+(?: \S+)*/g)];
-  const starts = cells.map((m) => m.index);
-  const names = cells.map((m) => m[0]);
-  const rows: Record<string, string>[] = [];
-  for (const line of lines.slice(headerAt + 2)) {
-    if (!/^\d+\s/.test(line)) break;
-    rows.push(Object.fromEntries(names.map((n, i) => [n, line.slice(starts[i], starts[i + 1]).trim()])));
+  const first = lines.findIndex((l) => /^round\s+state\s/.test(l));
+  expect(first, text).toBeGreaterThanOrEqual(0);
+  const byRound = new Map<string, Record<string, string>>();
+  for (let headerAt = first; headerAt < lines.length; headerAt++) {
+    const header = lines[headerAt]!;
+    if (!/^round\s{2,}\S/.test(header) || !/^-+\s/.test(lines[headerAt + 1] ?? '')) continue;
+    const cells = [...header.matchAll(/\S+(?: \S+)*/g)];
+    const starts = cells.map((m) => m.index);
+    const names = cells.map((m) => m[0]);
+    for (const line of lines.slice(headerAt + 2)) {
+      if (!/^\d+\s/.test(line)) break;
+      const row = Object.fromEntries(names.map((n, i) => [n, line.slice(starts[i], starts[i + 1]).trim()]));
+      byRound.set(row.round!, { ...byRound.get(row.round!), ...row });
+    }
   }
-  return rows;
+  return [...byRound.values()];
 }
 
 describe('the counts of a round agree everywhere', () => {
