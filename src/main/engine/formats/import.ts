@@ -203,6 +203,16 @@ async function importInto(
     problems,
     byCategory,
   });
+  // A cancel ends the import as 'cancelled' with nothing stored; any other error fails it and goes on up.
+  const endAfter = (error: unknown): ImportResult => {
+    if (error instanceof Error && error.name === 'AbortError') {
+      finishAs('cancelled');
+      progress('done');
+      return result('cancelled', 0, 0);
+    }
+    finishAs('failed');
+    throw error;
+  };
 
   try {
     for (let fileIndex = 0; fileIndex < planned.files.length; fileIndex++) {
@@ -248,13 +258,7 @@ async function importInto(
       flush(fileIndex, lastLine);
     }
   } catch (error) {
-    if (error instanceof Error && error.name === 'AbortError') {
-      finishAs('cancelled');
-      progress('done');
-      return result('cancelled', 0, 0);
-    }
-    finishAs('failed');
-    throw error;
+    return endAfter(error);
   }
 
   if (problemCount > 0 && options.mode === 'none') {
@@ -285,13 +289,7 @@ async function importInto(
   } catch (error) {
     // Cancelled or failed while storing: the pending samples go, a batch per transaction, then the row is ended.
     while (db.open && deletePendingBatch(db, importId, options.storeBatchSize ?? 1000) > 0) await yieldToOthers();
-    if (error instanceof Error && error.name === 'AbortError') {
-      finishAs('cancelled');
-      progress('done');
-      return result('cancelled', 0, 0);
-    }
-    finishAs('failed');
-    throw error;
+    return endAfter(error);
   }
   const { stored, duplicates } = counts;
   progress('done');
