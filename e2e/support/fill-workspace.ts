@@ -7,7 +7,7 @@ import { openEngine } from '../../src/main/engine/api';
 import { jobRunner } from '../../src/main/engine/jobs/runner';
 import { installSeedSamples } from '../../src/main/engine/pool';
 import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
-import { POOL, seedPool, tinyStarter } from '../../test/evolution/fixture';
+import { miniRunSettings, seedPool, tinyStarter } from '../../test/evolution/fixture';
 
 const dir = process.argv[2];
 if (!dir) {
@@ -21,24 +21,10 @@ try {
   installSeedSamples(db);
   seedPool(db);
   const starter = await tinyStarter(db, engine.ctx.workspace.modelsDir);
-  const job = runner.start('evolution.run', {
-    runId: 'e2e',
-    modelId: starter,
-    pool: POOL,
-    rounds: 2,
-    earlyStop: false,
-    importsPerRound: 12,
-    generatedPerRound: 2,
-    k: 3,
-    passK: 3,
-    maxTokens: 40,
-    evalSets: ['mini-unseen', 'mini-in-domain'],
-    evalRefinement: 'adaptive',
-    maxRefinements: 2,
-    threads: 1,
-    backend: 'native',
-    train: { epochs: 1, maxSteps: 3, learningRate: 1e-4, contextLength: 256, trainLayers: 'last', threads: 1 },
-  });
+  const job = runner.start(
+    'evolution.run',
+    miniRunSettings(starter, { runId: 'e2e', rounds: 2, earlyStop: false, evalRefinement: 'adaptive', maxRefinements: 2 }),
+  );
   const done = await runner.waitFor(job.id);
   if (done.state !== 'done') throw new Error(`the evolution job ended ${done.state}: ${done.error ?? ''}`);
   console.log(`filled ${dir}`);

@@ -5,7 +5,7 @@ import { createClient, type ToolsmithClient } from '../../src/shared/client';
 import { openEngine, type Engine } from '../../src/main/engine/api';
 import { jobRunner, type JobRunner } from '../../src/main/engine/jobs/runner';
 import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
-import { POOL, seedPool, tinyStarter } from '../evolution/fixture';
+import { miniRunSettings, seedPool, tinyStarter } from '../evolution/fixture';
 import { runCli } from '../helpers/cli';
 import { tempDir } from '../jobs/helpers';
 
@@ -27,23 +27,10 @@ beforeAll(async () => {
   client = createClient(engine);
   seedPool(engine.ctx.db);
   const starter = await tinyStarter(engine.ctx.db, engine.ctx.workspace.modelsDir);
-  const job = runner.start('evolution.run', {
-    runId: 'lists',
-    modelId: starter,
-    pool: POOL,
-    rounds: 2,
-    earlyStop: false,
-    importsPerRound: 12,
-    generatedPerRound: 2,
-    k: 3,
-    passK: 3,
-    maxTokens: 40,
-    evalSets: ['mini-unseen', 'mini-in-domain'],
-    evalRefinement: 'off',
-    threads: 1,
-    backend: 'native',
-    train: { epochs: 1, maxSteps: 3, learningRate: 1e-4, contextLength: 256, trainLayers: 'last', threads: 1 },
-  });
+  const job = runner.start(
+    'evolution.run',
+    miniRunSettings(starter, { runId: 'lists', rounds: 2, earlyStop: false, evalRefinement: 'off' }),
+  );
   const done = await runner.waitFor(job.id);
   expect(done.state, done.error ?? '').toBe('done');
 }, 300_000);

@@ -4,6 +4,7 @@ import { registerModel } from '../../src/main/engine/models/registry';
 import { createStarterModel } from '../../src/main/engine/models/starter';
 import { insertSample } from '../../src/main/engine/samples/samples-repo';
 import { normalizeTools } from '../../src/main/engine/tools/normalize';
+import type { EvolveSettingsInput } from '../../src/main/engine/evolution/settings';
 
 /**
  * A small pool written for the evolution tests: four in-domain tools (one with an implementation), two
@@ -139,4 +140,27 @@ export async function tinyStarter(db: Db, modelsDir: string): Promise<number> {
   const file = path.join(modelsDir, 'starter.gguf');
   await createStarterModel(file, { embedding: 64, layers: 2, heads: 4, feedForward: 128, contextLength: 1024, seed: 5 });
   return (await registerModel(db, modelsDir, file, { name: 'starter', kind: 'starter' })).id;
+}
+
+/**
+ * The small budgets the evolution tests and the e2e workspace run with on the mini pool and the tiny starter:
+ * one round, 12 labelled + 2 new queries, k = 3, native training of the last block for 3 steps, 1 thread.
+ */
+export function miniRunSettings(modelId: number, extra: Partial<EvolveSettingsInput> = {}): EvolveSettingsInput {
+  return {
+    runId: 'mini',
+    modelId,
+    pool: POOL,
+    rounds: 1,
+    importsPerRound: 12,
+    generatedPerRound: 2,
+    k: 3,
+    passK: 3,
+    maxTokens: 40,
+    evalSets: ['mini-unseen', 'mini-in-domain'],
+    threads: 1,
+    backend: 'native',
+    ...extra,
+    train: { epochs: 1, maxSteps: 3, learningRate: 1e-4, contextLength: 256, trainLayers: 'last', threads: 1, ...extra.train },
+  };
 }

@@ -3,31 +3,13 @@ import { modelRuntime } from '../../src/main/engine/models/runtime-service';
 import { closeSharedSandbox } from '../../src/main/engine/lib/sandbox';
 import type { EvolveSettingsInput } from '../../src/main/engine/evolution/settings';
 import { open, tempDir } from '../jobs/helpers';
-import { POOL, seedPool, tinyStarter } from './fixture';
+import { miniRunSettings, seedPool, tinyStarter } from './fixture';
 
 afterAll(() => closeSharedSandbox());
 
-function settings(modelId: number, extra: Partial<EvolveSettingsInput> = {}): EvolveSettingsInput {
-  return {
-    runId: 'mini',
-    modelId,
-    pool: POOL,
-    rounds: 1,
-    importsPerRound: 12,
-    generatedPerRound: 2,
-    k: 3,
-    passK: 3,
-    maxTokens: 40,
-    evalSets: ['mini-unseen', 'mini-in-domain'],
-    evalRefinement: 'adaptive',
-    maxRefinements: 1,
-    threads: 1,
-    backend: 'native',
-    constrainedEvalItems: 0, // the call-grammar pass has its own test (both-modes.test.ts)
-    train: { epochs: 1, maxSteps: 3, learningRate: 1e-4, contextLength: 256, trainLayers: 'last', threads: 1 },
-    ...extra,
-  };
-}
+const settings = (modelId: number, extra: Partial<EvolveSettingsInput> = {}): EvolveSettingsInput =>
+  // The call-grammar pass has its own test (both-modes.test.ts).
+  miniRunSettings(modelId, { evalRefinement: 'adaptive', maxRefinements: 1, constrainedEvalItems: 0, ...extra });
 
 describe('a self-evolution round on the starter model', () => {
   it('completes as a scheduler job and leaves samples with provenance, a selection record, a trained model with lineage, evaluation results and traces', async () => {

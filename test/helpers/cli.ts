@@ -23,7 +23,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`toolsmith ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 30_000);
+    }, options.timeoutMs ?? 240_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr });

@@ -170,7 +170,6 @@ describe('playground on stories260K', () => {
         '--tool',
         'fibonacci',
       ].concat(['--constrain', '--max-tokens', '400', '--refinements', '0', '--threads', '1', '--save', '--json']),
-      { timeoutMs: 60_000 },
     );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
