@@ -18,6 +18,8 @@
  * BENCH_GENERATED, BENCH_K, BENCH_PASS_K, BENCH_MAX_TOKENS, BENCH_EVAL_LIMIT, BENCH_CONSTRAINED (items also
  * scored under the call grammar; default: the same items as the main evaluation), BENCH_STARTER_STEPS,
  * BENCH_TRAIN_STEPS, BENCH_ABLATIONS (`none` or some of the names), BENCH_WORKSPACE to reuse a trained starter).
+ * BENCH_BFCL (default 200; 0 = none): a stratified, seeded sample of BFCL's non-live files (BENCH_BFCL_DIR,
+ * default ../shared/bfcl) imported as a third held-out set, evaluated like the built-in two.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -41,6 +43,8 @@ import { jobRunner } from '../src/main/engine/jobs/runner';
 import { evaluateModel } from '../src/main/engine/eval/model-eval';
 import { openBackend } from '../src/main/engine/models/backend-select';
 import { INDOMAIN_SET, UNSEEN_SET } from '../src/main/engine/pool';
+import { importBfclSample } from '../src/main/engine/eval/bfcl-sample';
+import { listSets } from '../src/main/engine/eval/sets-repo';
 import { closeSharedSandbox } from '../src/main/engine/lib/sandbox';
 import { INVOCATION_INSTRUCTION } from '../src/main/engine/subtasks/prompts';
 
@@ -127,7 +131,12 @@ async function main(): Promise<void> {
     rounds: RoundRow[];
     result: RunResult;
   }[] = [];
-  const sets = base.evalSets ?? [UNSEEN_SET, INDOMAIN_SET];
+  const sets = [...(base.evalSets ?? [UNSEEN_SET, INDOMAIN_SET])];
+  const bfcl = await bfclHeldOut();
+  if (bfcl) {
+    sets.push(bfcl);
+    base.evalSets = sets;
+  }
   const perSet = (r: RoundRow, name: string) => Object.fromEntries(sets.map((set) => [set, metric(db, r.id, name, set) ?? null]));
   for (const v of variants) {
     const runId = `bench-${stamp}-${v.name.replace(/\W+/g, '-')}`;
@@ -158,13 +167,11 @@ async function main(): Promise<void> {
       },
     });
     const n = (set: string) => metric(db, rounds[0]!.id, 'items', set) ?? '?';
-    console.log(
-      `${v.name}: unseen ${acc(UNSEEN_SET)
+    const line = (set: string) =>
+      `${set} ${acc(set)
         .map((x) => x.toFixed(1))
-        .join(' → ')} (${n(UNSEEN_SET)} items); in-domain ${acc(INDOMAIN_SET)
-        .map((x) => x.toFixed(1))
-        .join(' → ')} (${n(INDOMAIN_SET)} items) (${((Date.now() - started) / 1000).toFixed(0)} s)`,
-    );
+        .join(' → ')} (${n(set)} items)`;
+    console.log(`${v.name}: ${sets.map(line).join('; ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     console.log(`minutes per step (${v.name}):`);
     for (const line of formatStepMinutes(stepMinutes(getJobDetail(db, job.id)?.steps ?? []))) console.log(`  ${line}`);
   }
@@ -279,6 +286,23 @@ async function main(): Promise<void> {
     minutes: (Date.now() - t0) / 60_000,
   });
   console.log(JSON.stringify(report));
+}
+
+/** BFCL's non-live data as an external held-out set (never trained on; rounds refuse samples equal to its queries). */
+async function bfclHeldOut(): Promise<string | undefined> {
+  const size = env('BENCH_BFCL', 200);
+  const folder = path.resolve(process.env.BENCH_BFCL_DIR ?? path.join(process.cwd(), '..', 'shared', 'bfcl'));
+  if (size <= 0) return undefined;
+  if (!fs.existsSync(folder)) {
+    console.log(`BFCL held-out set: ${folder} is absent; the bench runs on the built-in sets only (BENCH_BFCL_DIR sets the folder).`);
+    return undefined;
+  }
+  const name = `bfcl-nonlive-${size}-seed1`;
+  if (!listSets(db).some((s) => s.name === name)) {
+    const { categories } = await importBfclSample(db, { dir: folder, sample: size, seed: 1, name });
+    console.log(`BFCL held-out set ${name}: ${categories.map((c) => `${c.category} ${c.sampled}/${c.available}`).join(', ')}`);
+  }
+  return name;
 }
 
 main()
