@@ -17,7 +17,7 @@
  * or the path of a GGUF (as smollm2). Budgets come from the environment (BENCH_ROUNDS, BENCH_IMPORTS,
  * BENCH_GENERATED, BENCH_K, BENCH_PASS_K, BENCH_MAX_TOKENS, BENCH_EVAL_LIMIT, BENCH_CONSTRAINED (items also
  * scored under the call grammar; default: the same items as the main evaluation), BENCH_STARTER_STEPS,
- * BENCH_TRAIN_STEPS, BENCH_ABLATIONS (`none` or some of the names), BENCH_WORKSPACE to reuse a trained starter).
+ * BENCH_TRAIN_STEPS, BENCH_EPOCHS, BENCH_LR, BENCH_UNREACHABLE_CAP, BENCH_ABLATIONS (`none` or some of the names), BENCH_WORKSPACE to reuse a trained starter).
  * BENCH_BFCL (default 200; 0 = none): a stratified, seeded sample of BFCL's non-live files (BENCH_BFCL_DIR,
  * default ../shared/bfcl) imported as a third held-out set, evaluated like the built-in two.
  */
@@ -106,7 +106,13 @@ async function main(): Promise<void> {
     // Both ways on the same items (the limit is spread the same way), so one item count stands behind both.
     constrainedEvalItems: env('BENCH_CONSTRAINED', evalLimit > 0 ? evalLimit : 100_000),
     threads: THREADS,
-    train: { ...DEMO_SETTINGS.train, maxSteps: env('BENCH_TRAIN_STEPS', DEMO_SETTINGS.train?.maxSteps ?? 8) },
+    train: {
+      ...DEMO_SETTINGS.train,
+      maxSteps: env('BENCH_TRAIN_STEPS', DEMO_SETTINGS.train?.maxSteps ?? 8),
+      ...(process.env.BENCH_EPOCHS ? { epochs: env('BENCH_EPOCHS', 2) } : {}),
+      ...(process.env.BENCH_LR ? { learningRate: env('BENCH_LR', 2e-4) } : {}),
+    },
+    ...(process.env.BENCH_UNREACHABLE_CAP ? { unreachableCap: env('BENCH_UNREACHABLE_CAP', 0.3) } : {}),
   };
   const stamp = Date.now().toString(36);
   const ablations: { name: string; settings: Partial<EvolveSettingsInput> }[] = [
