@@ -148,7 +148,11 @@ def load_gguf_model(path):
             arr = unpermute(arr, n_head if kind == "attn_q" else n_head_kv)
         state[f"model.layers.{parts[1]}.{BLOCK_TO_HF[kind]}.{parts[3]}"] = arr
     model = cls(config)
-    missing, unexpected = model.load_state_dict({k: torch.tensor(np.ascontiguousarray(v)) for k, v in state.items()}, strict=False)
+    # from_numpy shares the dequantized arrays (load_state_dict copies them in): one F32 copy fewer at the
+    # peak. F32 tensors read straight from the file are read-only memory maps: those are copied.
+    shared = {k: torch.from_numpy(a) if a.flags.writeable else torch.tensor(a) for k, a in ((k, np.ascontiguousarray(v)) for k, v in state.items())}
+    missing, unexpected = model.load_state_dict(shared, strict=False)
+    del shared
     missing = [m for m in missing if not (config.tie_word_embeddings and m == "lm_head.weight") and "rotary_emb" not in m]
     if missing or unexpected:
         fail(f"{path}: GGUF tensors do not match the {arch} model (missing {missing[:5]}, unexpected {unexpected[:5]})", EXIT_BAD_INPUT)
