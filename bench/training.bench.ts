@@ -14,7 +14,9 @@
  *     training loop), the ratio, peak RSS and the first loss (equal when both see the same batch).
  *     Runs by default when the model file is present (skipped with a line otherwise); BENCH_MODEL=smollm2
  *     runs only (c). TOOLSMITH_BENCH_TRAIN_STEPS (default 12), TOOLSMITH_BENCH_BATCH (default 4),
- *     TOOLSMITH_BENCH_DEVICE (default auto: the device the trainer picks; cuda, mps or cpu).
+ *     TOOLSMITH_BENCH_DEVICE (default auto: the device the trainer picks; cuda, mps or cpu), TOOLSMITH_BENCH_REPS
+ *     (default 1; each repetition rotates the order of the sides). Also the trainer held to F32
+ *     (TOOLSMITH_TRAINER_BF16=0), to tell the bf16 autocast from the rest.
  *
  * Threads: TOOLSMITH_BENCH_THREADS (default 1: ggml threads spin while waiting, so on a shared 2-core
  * machine one thread is the honest setting).
@@ -232,7 +234,7 @@ async function smolLoraVsPeft(): Promise<void> {
   const [ours, f32, peft] = sides.map((s) => ({ tps: median(s.got.map((g) => g.tps)), rss: Math.max(...s.got.map((g) => g.rss ?? 0)) }));
   for (const [i, s] of sides.entries()) {
     const m = [ours, f32, peft][i]!;
-    console.log(`${s.name}: ${m.tps.toFixed(1)} tok/s (median of ${s.got.length}), peak RSS ${mib(m.rss)}`);
+    console.log(`${s.name}: ${m.tps.toFixed(1)} tok/s (lower median of ${s.got.length}), peak RSS ${mib(m.rss)}`);
   }
   console.log(`ratio trainer / PEFT (tokens/s): ${(ours!.tps / peft!.tps).toFixed(2)}x (target >= 1.0 on CPU, >= 1.5 on CUDA)`);
   console.log(`ratio trainer held to F32 / PEFT:  ${(f32!.tps / peft!.tps).toFixed(2)}x`);
