@@ -13,6 +13,7 @@ output_kind "model" every weight into <work_dir>/full (the app writes a full GGU
   trainer.py --config C --tokens T --eval-loss   masked loss of the base on T, no training
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -147,7 +148,11 @@ def load_gguf_model(path):
             arr = unpermute(arr, n_head if kind == "attn_q" else n_head_kv)
         state[f"model.layers.{parts[1]}.{BLOCK_TO_HF[kind]}.{parts[3]}"] = arr
     model = cls(config)
-    missing, unexpected = model.load_state_dict({k: torch.tensor(np.ascontiguousarray(v)) for k, v in state.items()}, strict=False)
+    # from_numpy shares the dequantized arrays (load_state_dict copies them in): one F32 copy fewer at the
+    # peak. F32 tensors read straight from the file are read-only memory maps: those are copied.
+    shared = {k: torch.from_numpy(a) if a.flags.writeable else torch.tensor(a) for k, a in ((k, np.ascontiguousarray(v)) for k, v in state.items())}
+    missing, unexpected = model.load_state_dict(shared, strict=False)
+    del shared
     missing = [m for m in missing if not (config.tie_word_embeddings and m == "lm_head.weight") and "rotary_emb" not in m]
     if missing or unexpected:
         fail(f"{path}: GGUF tensors do not match the {arch} model (missing {missing[:5]}, unexpected {unexpected[:5]})", EXIT_BAD_INPUT)
@@ -216,9 +221,22 @@ def read_tokens(path):
     return rows
 
 
-def batches(rows, batch_size, order):
+def batches(rows, batch_size, order, pack=False):
+    """Yields (ids, labels, attention_mask, position_ids, real_tokens) per batch, in order.
+
+    Padded: one row per example, padded to the longest. Packed: the batch's examples end to end in one row,
+    positions restarting at each example and no attention mask, so that transformers builds a block-diagonal
+    causal mask (each example attends only to itself): the same loss on the same examples, no padding."""
     for i in range(0, len(order), batch_size):
         chunk = [rows[j] for j in order[i:i + batch_size]]
+        if pack and len(chunk) > 1:
+            ids = torch.tensor([t for x, _ in chunk for t in x], dtype=torch.long).unsqueeze(0)
+            # An example's first token is never a target: nothing of its own example comes before it.
+            labels = torch.tensor([t if k and p > 0 else -100 for x, m in chunk for p, (t, k) in enumerate(zip(x, m))],
+                                  dtype=torch.long).unsqueeze(0)
+            pos = torch.tensor([p for x, _ in chunk for p in range(len(x))], dtype=torch.long).unsqueeze(0)
+            yield ids, labels, None, pos, ids.shape[1]
+            continue
         n = max(len(ids) for ids, _ in chunk)
         ids = torch.zeros((len(chunk), n), dtype=torch.long)
         labels = torch.full((len(chunk), n), -100, dtype=torch.long)
@@ -228,17 +246,39 @@ def batches(rows, batch_size, order):
             attn[r, :len(x)] = 1
             # Loss only where the token is inside a learn span (the prompt and template text are context).
             labels[r, :len(x)] = torch.tensor([t if k else -100 for t, k in zip(x, m)])
-        yield ids, labels, attn
+        yield ids, labels, attn, None, sum(len(x) for x, _ in chunk)
 
 
-def masked_stats(model, ids, labels, attn):
-    out = model(input_ids=ids, attention_mask=attn)
-    logits = out.logits[:, :-1, :].float()
+# Causal LMs whose logits are exactly lm_head(decoder(x)): the output head then runs on the learn positions only.
+HEAD_ON_TARGETS = ("llama", "mistral", "qwen2", "qwen3")
+
+
+def split_head(model):
+    """(decoder, lm_head) of a plain llama-style causal LM (under PEFT or not), else None."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    if getattr(base.config, "model_type", None) not in HEAD_ON_TARGETS:
+        return None
+    decoder, head = getattr(base, "model", None), getattr(base, "lm_head", None)
+    return (decoder, head) if decoder is not None and head is not None else None
+
+
+def masked_stats(model, ids, labels, attn, pos=None):
+    """Summed masked NLL, target count and correct argmaxes. The vocabulary projection (49k columns for
+    SmolLM2) and its softmax run only on the positions that predict a learn token, a few percent of a
+    tool-use example, instead of on every position; use_cache=False: no KV cache is built while training."""
     target = labels[:, 1:]
-    loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100, reduction="sum")
     valid = target != -100
-    correct = ((logits.argmax(-1) == target) & valid).sum()
-    return loss, int(valid.sum()), int(correct)
+    parts = split_head(model)
+    if parts:
+        decoder, head = parts
+        hidden = decoder(input_ids=ids, attention_mask=attn, position_ids=pos, use_cache=False).last_hidden_state
+        logits = head(hidden[:, :-1][valid]).float()
+    else:
+        logits = model(input_ids=ids, attention_mask=attn, position_ids=pos, use_cache=False).logits[:, :-1][valid].float()
+    t = target[valid]
+    loss = torch.nn.functional.cross_entropy(logits, t, reduction="sum")
+    correct = (logits.argmax(-1) == t).sum()
+    return loss, int(t.numel()), int(correct)
 
 
 def lr_at(step, total, h):
@@ -264,12 +304,34 @@ def memory_bytes(device):
         return 0
 
 
+def use_bf16(device):
+    """Whether the forward runs under bf16 autocast (the weights, the LoRA and the optimizer stay F32): on
+    CUDA with bf16 support (tensor cores), and on CPUs with AMX tiles, where oneDNN's bf16 matmuls are about
+    twice F32's. TOOLSMITH_TRAINER_BF16=0 or 1 forces it off or on (1 only where the device can)."""
+    forced = os.environ.get("TOOLSMITH_TRAINER_BF16")
+    if forced == "0":
+        return False
+    if device == "cuda":
+        return torch.cuda.is_bf16_supported()
+    if device == "cpu":
+        try:
+            amx = bool(torch.cpu._is_amx_tile_supported())
+        except Exception:  # noqa: BLE001 - an older torch without the probe: stay F32
+            amx = False
+        return amx or (forced == "1" and bool(getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)()))
+    return False
+
+
+def to(t, device):
+    return None if t is None else t.to(device)
+
+
 def evaluate(model, rows, device, batch_size):
     model.eval()
     total, n, correct = 0.0, 0, 0
     with torch.no_grad():
-        for ids, labels, attn in batches(rows, batch_size, list(range(len(rows)))):
-            loss, k, c = masked_stats(model, ids.to(device), labels.to(device), attn.to(device))
+        for ids, labels, attn, pos, _ in batches(rows, batch_size, list(range(len(rows)))):
+            loss, k, c = masked_stats(model, ids.to(device), labels.to(device), to(attn, device), to(pos, device))
             total, n, correct = total + float(loss), n + k, correct + c
     model.train()
     return (total / max(1, n), correct / max(1, n), n)
@@ -338,31 +400,37 @@ def main():
     else:
         opt = torch.optim.AdamW(params, lr=h["learning_rate"], weight_decay=h["weight_decay"])
     bs = h["batch_size"]
+    # On CUDA the batch is packed (no padding, a block-diagonal mask). Not on CPU: the mask makes attention
+    # cost (sum of lengths)^2 there, more than the padding of alike lengths. config "pack" overrides.
+    pack = config.get("pack", device == "cuda") and bs > 1
+    bf16 = use_bf16(device)
+    autocast = (lambda: torch.autocast(device, dtype=torch.bfloat16)) if bf16 else contextlib.nullcontext
     steps_per_epoch = math.ceil(len(rows) / bs)
     total = math.ceil(h["epochs"] * steps_per_epoch)
     if h.get("max_steps"):
         total = min(total, h["max_steps"])
     emit({"event": "start", "total_steps": total, "info": {"trainer": "python", "device": device, "arch": arch,
-          "trainable_parameters": sum(p.numel() for p in params), "train_examples": len(rows), "validation_examples": len(val_rows)}})
+          "trainable_parameters": sum(p.numel() for p in params), "train_examples": len(rows), "validation_examples": len(val_rows),
+          "packed": bool(pack), "autocast": "bf16" if bf16 else None}})
     g = torch.Generator().manual_seed(h["seed"])
     step, tokens, started = 0, 0, time.time()
     first_loss = last_loss = val = None
     epoch = 0
     while step < total:
         order = torch.randperm(len(rows), generator=g).tolist()
-        for ids, labels, attn in batches(rows, bs, order):
+        for ids, labels, attn, pos, real in batches(rows, bs, order, pack):
             if step >= total:
                 break
             for group in opt.param_groups:
                 group["lr"] = lr_at(step, total, h)
-            ids, labels, attn = ids.to(device), labels.to(device), attn.to(device)
-            loss_sum, n, correct = masked_stats(model, ids, labels, attn)
+            with autocast():
+                loss_sum, n, correct = masked_stats(model, ids.to(device), labels.to(device), to(attn, device), to(pos, device))
             loss = loss_sum / max(1, n)
             opt.zero_grad()
             loss.backward()
             opt.step()
             step += 1
-            tokens += int(attn.sum())
+            tokens += real
             first_loss = float(loss) if first_loss is None else first_loss
             last_loss = float(loss)
             elapsed = time.time() - started

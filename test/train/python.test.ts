@@ -202,6 +202,52 @@ describe.skipIf(!env.ready)('python trainer (managed venv, LoRA, loss on spans o
     expect(Math.abs(lossA - lossSpan)).toBeGreaterThan(1e-3);
     expect(Math.abs(lossA - lossAll)).toBeGreaterThan(1e-3);
   }, 300_000);
+
+  it('the speed-ups change no number: the output head on the learn positions only, and a packed batch, give the padded full-vocabulary loss', async () => {
+    const dir = tempDir();
+    const { file: base, template } = await makeStarter(dir);
+    const { examples } = seedExamples(template, 4);
+    const rows = (await tokenizeForTraining(base, examples)).map((t) => ({ ids: t.ids, mask: t.mask.map((m) => (m ? 1 : 0)) }));
+    expect(new Set(rows.map((r) => r.ids.length)).size).toBeGreaterThan(1); // padding really happens
+    const tokens = path.join(dir, 'rows.jsonl');
+    fs.writeFileSync(tokens, rows.map((r) => JSON.stringify(r)).join('\n'));
+    // The trainer's own functions on the starter GGUF, with a LoRA whose B is not zero so that it matters.
+    const script = `
+import json, sys, torch
+sys.path.insert(0, sys.argv[1])
+import trainer
+from peft import LoraConfig, get_peft_model
+torch.set_num_threads(1); torch.manual_seed(0)
+model, _ = trainer.load_gguf_model(sys.argv[2])
+model = get_peft_model(model, LoraConfig(r=4, target_modules=["q_proj", "v_proj", "lm_head"], task_type="CAUSAL_LM"))
+for n, p in model.named_parameters():
+    if "lora_B" in n: torch.nn.init.normal_(p, std=0.05)
+rows = trainer.read_tokens(sys.argv[3])
+order = list(range(len(rows)))
+(ids, labels, attn, _, real), = trainer.batches(rows, len(rows), order)
+logits = model(input_ids=ids, attention_mask=attn).logits[:, :-1].float()
+full = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=-100, reduction="sum")
+head, n, _ = trainer.masked_stats(model, ids, labels, attn)
+(pi, pl, pa, pp, preal), = trainer.batches(rows, len(rows), order, pack=True)
+packed, pn, _ = trainer.masked_stats(model, pi, pl, pa, pp)
+print(json.dumps({"full": float(full), "head": float(head), "packed": float(packed), "n": n, "pn": pn, "real": real, "preal": preal,
+                  "padded_shape": list(ids.shape), "packed_shape": list(pi.shape)}))
+`;
+    const r = spawnSync(venvPython(env.venv), ['-c', script, path.dirname(trainerScript()), base, tokens], { encoding: 'utf8' });
+    const line = r.stdout.trim().split('\n').pop();
+    if (r.status !== 0 || !line) throw new Error(`check failed: ${r.stderr.slice(-2000)}`);
+    const got = JSON.parse(line) as Record<string, number | number[]>;
+    console.log(
+      `python: padded ${JSON.stringify(got.padded_shape)} vs packed ${JSON.stringify(got.packed_shape)}: loss ${JSON.stringify(got)}`,
+    );
+    const [full, head, packed] = [got.full as number, got.head as number, got.packed as number];
+    expect(Math.abs(head - full)).toBeLessThan(1e-4 * full);
+    expect(Math.abs(packed - full)).toBeLessThan(1e-4 * full);
+    expect(got.n).toBe(got.pn);
+    // Both count the real tokens, not the padding.
+    expect(got.real).toBe(rows.reduce((a, x) => a + x.ids.length, 0));
+    expect(got.preal).toBe(got.real);
+  }, 300_000);
 });
 
 describe('python trainer: missing environment', () => {
