@@ -109,8 +109,21 @@ class Mutex {
   }
 }
 
-interface SequenceWithCopy extends LlamaContextSequence {
-  _copyStateFromOtherSequence?: (other: LlamaContextSequence, upToTokenIndex: number) => Promise<boolean>;
+type StateCopy = (other: LlamaContextSequence, upToTokenIndex: number) => Promise<boolean>;
+
+/**
+ * node-llama-cpp's state copy between sequences (`_copyStateFromOtherSequence`, internal and undocumented in
+ * 3.22: `llama_memory_seq_cp` underneath), which is what lets k samples evaluate their prompt once. Without
+ * it every sample would evaluate the whole prompt again (k times the prompt's work), so a node-llama-cpp
+ * that dropped it fails here with a clear line instead of slowing down unnoticed.
+ */
+export function stateCopyOf(seq: LlamaContextSequence): StateCopy {
+  const copy: unknown = (seq as unknown as { _copyStateFromOtherSequence?: unknown })._copyStateFromOtherSequence;
+  if (typeof copy !== 'function')
+    throw new Error(
+      'Cannot share a prompt between samples: this node-llama-cpp LlamaContextSequence has no _copyStateFromOtherSequence (an internal of node-llama-cpp 3.22 that Toolsmith relies on)',
+    );
+  return (copy as StateCopy).bind(seq);
 }
 
 /**
@@ -188,14 +201,14 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
   const mutex = new Mutex();
   const grammars = new Map<string, Promise<LlamaGrammar>>();
   let context: LlamaContext | undefined;
-  let sequences: SequenceWithCopy[] = [];
+  let sequences: LlamaContextSequence[] = [];
   let disposed = false;
 
   /**
    * The context, with at least k sequences of at least `cells` tokens each. It only grows (a new context
    * drops the evaluated prefix), so a backend re-creates it a few times at most.
    */
-  async function ensureContext(k: number, cells: number): Promise<SequenceWithCopy[]> {
+  async function ensureContext(k: number, cells: number): Promise<LlamaContextSequence[]> {
     if (context && sequences.length >= k && context.contextSize >= cells) return sequences;
     const n = Math.max(k, sequences.length, options.sequences ?? 8);
     const size = Math.max(cells, context?.contextSize ?? 0);
@@ -219,7 +232,7 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
       }
     }
     context ??= await model.createContext({ ...base, ...tuned });
-    for (let i = 0; i < n; i++) sequences.push(context.getSequence() as SequenceWithCopy);
+    for (let i = 0; i < n; i++) sequences.push(context.getSequence());
     return sequences;
   }
 
@@ -285,9 +298,9 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
       if (common < held.length) await first.eraseContextTokenRanges([{ start: common, end: first.nextTokenIndex }]);
       if (common < head.length) await first.evaluateWithoutGeneratingNewTokens(head.slice(common));
       for (const seq of seqs.slice(1)) {
-        const copied = seq._copyStateFromOtherSequence ? await seq._copyStateFromOtherSequence(first, head.length) : false;
+        const copied = await stateCopyOf(seq)(first, head.length);
         if (!copied) {
-          // No state copy in this node-llama-cpp: evaluate the prompt on this sequence too.
+          // The copy did not end where the prompt does (node-llama-cpp reports it): evaluate the prompt here too.
           await seq.clearHistory();
           if (head.length) await seq.evaluateWithoutGeneratingNewTokens(head);
         }
@@ -314,7 +327,7 @@ export async function createLocalBackend(options: LocalBackendOptions): Promise<
           }
         }),
       );
-      async function sample(seq: SequenceWithCopy, i: number): Promise<LocalGeneratedOutput> {
+      async function sample(seq: LlamaContextSequence, i: number): Promise<LocalGeneratedOutput> {
         const out: Token[] = [];
         let finishReason: FinishReason = 'stop';
         const grammarEvaluationState = grammar ? new LlamaGrammarEvaluationState({ model, grammar }) : undefined;
