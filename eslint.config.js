@@ -9,10 +9,6 @@ import toolsmith from './scripts/eslint/engine-layers.js';
  */
 const SQL_NOT_YET_IN_REPOS = [
   'core/workspace-handlers.ts',
-  'curation/browse.ts',
-  'curation/curate.ts',
-  'curation/detail.ts',
-  'curation/stats.ts',
   'eval/bfcl-import.ts',
   'evolution/pool-data.ts',
   'evolution/round-comparison.ts',
