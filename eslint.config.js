@@ -16,13 +16,11 @@ const SQL_NOT_YET_IN_REPOS = [
   'evolution/steps/queries.ts',
   'evolution/steps/shared.ts',
   'evolution/steps/train.ts',
-  'formats/import.ts',
   'formats/model-export.ts',
   'insight/eval-compare.ts',
   'insight/overview.ts',
   'insight/rounds.ts',
   'insight/traces.ts',
-  'workspace/sweep.ts',
 ].map((file) => `src/main/engine/${file}`);
 
 export default tseslint.config(
