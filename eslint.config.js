@@ -9,7 +9,6 @@ import toolsmith from './scripts/eslint/engine-layers.js';
  */
 const SQL_NOT_YET_IN_REPOS = [
   'core/workspace-handlers.ts',
-  'eval/bfcl-import.ts',
   'evolution/pool-data.ts',
   'evolution/round-comparison.ts',
   'evolution/round-counts.ts',
