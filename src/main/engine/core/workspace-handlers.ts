@@ -3,15 +3,12 @@ import type { Handlers } from './handlers';
 import { schemaVersionOf } from '../db/open';
 import { LATEST_SCHEMA_VERSION } from '../db/migrations';
 import { appVersion } from '../lib/version';
+import { tableCounts } from '../workspace/counts-repo';
 import { getSetting, setSetting } from '../workspace/settings-repo';
 import { defaultThreads, THREADS_KEY, writeThreadsSetting } from '../workspace/threads-setting';
 import { ThreadsSetting } from '../../../shared/contract/workspace';
 import { ApiError, describeZodError } from '../../../shared/contract/errors';
 import type { Db } from '../db/open';
-
-function count(ctx: { db: Db }, table: string): number {
-  return (ctx.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-}
 
 export const workspaceHandlers: Handlers<typeof workspaceMethods> = {
   'workspace.status': (_input, ctx) => ({
@@ -21,16 +18,7 @@ export const workspaceHandlers: Handlers<typeof workspaceMethods> = {
     schemaVersion: schemaVersionOf(ctx.db),
     appSchemaVersion: LATEST_SCHEMA_VERSION,
     appVersion: appVersion(),
-    counts: {
-      tools: count(ctx, 'tools'),
-      queries: count(ctx, 'queries'),
-      samples: count(ctx, 'samples'),
-      models: count(ctx, 'models'),
-      rounds: count(ctx, 'rounds'),
-      jobs: count(ctx, 'jobs'),
-      evalSets: count(ctx, 'eval_sets'),
-      traces: count(ctx, 'refinement_traces'),
-    },
+    counts: tableCounts(ctx.db),
   }),
   'settings.get': ({ key }, ctx) => ({ key, value: getSetting(ctx.db, key) as never }),
   'settings.set': ({ key, value }, ctx) => {

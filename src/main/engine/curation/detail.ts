@@ -1,7 +1,9 @@
 import type { SampleDetail } from '../../../shared/contract/curation';
 import type { Db } from '../db/open';
 import { notFound } from '../core/engine-error';
-import { VISIBLE_SAMPLE } from '../samples/samples-repo';
+import { passHistoryOf } from '../evolution/rounds-repo';
+import { sampleMeta, sampleVersions } from '../samples/samples-repo';
+import { verdictHistory } from '../subtasks/verdicts-repo';
 import { pageSamples } from './browse';
 
 /** Everything the detail pane shows about one sample. */
@@ -9,36 +11,9 @@ export function sampleDetail(db: Db, id: number): SampleDetail {
   const page = pageSamples(db, { filter: { ids: [id] }, sort: { key: 'id', dir: 'asc' }, offset: 0, limit: 1 });
   const row = page.rows[0];
   if (!row) throw notFound(`Sample ${id}`);
-  const meta = db
-    .prepare(
-      `SELECT s.template_hash, s.sampling_json, s.source_file, s.source_line, s.source_format, s.created_at,
-              r.seq AS round_seq, m.name AS model_name, v.input_json
-       FROM samples s
-       LEFT JOIN rounds r ON r.id = s.round_id
-       LEFT JOIN models m ON m.id = s.model_id
-       JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
-       WHERE s.id = ? AND ${VISIBLE_SAMPLE}`,
-    )
-    .get(id) as {
-    template_hash: string | null;
-    sampling_json: string | null;
-    source_file: string | null;
-    source_line: number | null;
-    source_format: string | null;
-    created_at: string;
-    round_seq: number | null;
-    model_name: string | null;
-    input_json: string;
-  };
-  const versions = db
-    .prepare(
-      'SELECT version, query_text AS query, output_text AS output, author, note, created_at AS createdAt FROM sample_versions WHERE sample_id = ? ORDER BY version',
-    )
-    .all(id) as SampleDetail['versions'];
-  const verdictRows = db
-    .prepare('SELECT verifier, passed, reason, version, details_json, created_at FROM verdicts WHERE sample_id = ? ORDER BY id')
-    .all(id) as { verifier: string; passed: number; reason: string; version: number; details_json: string | null; created_at: string }[];
-  const verdicts = verdictRows.map((v) => ({
+  const meta = sampleMeta(db, id)!;
+  const versions = sampleVersions(db, id);
+  const verdicts = verdictHistory(db, id).map((v) => ({
     verifier: v.verifier,
     passed: v.passed === 1,
     reason: v.reason,
@@ -46,22 +21,7 @@ export function sampleDetail(db: Db, id: number): SampleDetail {
     details: v.details_json ? (JSON.parse(v.details_json) as unknown) : null,
     createdAt: v.created_at,
   }));
-  const passHistory = (
-    db
-      .prepare(
-        `SELECT p.round_id AS roundId, r.seq AS roundSeq, p.k, p.matches, p.p, p.bucket, p.selected
-         FROM sample_passk p LEFT JOIN rounds r ON r.id = p.round_id WHERE p.sample_id = ? ORDER BY p.round_id`,
-      )
-      .all(id) as {
-      roundId: number;
-      roundSeq: number | null;
-      k: number;
-      matches: number;
-      p: number;
-      bucket: 'mastered' | 'learnable' | 'unreachable';
-      selected: number;
-    }[]
-  ).map((h) => ({ ...h, selected: h.selected === 1 }));
+  const passHistory = passHistoryOf(db, id).map((h) => ({ ...h, selected: h.selected === 1 }));
   // The list's row holds the first characters of the text; the detail shows (and edits start from) all of it.
   const current = versions.find((v) => v.version === row.version);
   return {

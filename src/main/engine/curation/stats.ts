@@ -2,36 +2,17 @@ import type { DatasetStats } from '../../../shared/contract/curation';
 import { Subtask } from '../../../shared/contract/samples';
 import type { Db } from '../db/open';
 import { mixByRound } from '../evolution/rounds-repo';
+import { datasetCounts } from '../samples/samples-repo';
 
 /** Sub-tasks whose examples are built from the selected samples when a round trains, never stored as samples. */
 const BUILT_AT_TRAINING = new Set(['doc_adaption', 'refinement']);
 
 /**
  * Per sub-task dataset counts: by status, by category and by round (with the running total). All three come
- * from `sample_counts` (migration 0007), which triggers keep in step with `samples`.
+ * from `sample_counts` (migration 0007), which triggers keep in step with `samples` (`datasetCounts`).
  */
 export function datasetStats(db: Db): DatasetStats {
-  const byStatus = db.prepare('SELECT subtask, status, SUM(n) AS n FROM sample_counts GROUP BY subtask, status').all() as {
-    subtask: string;
-    status: string;
-    n: number;
-  }[];
-  const byCategory = db
-    .prepare(
-      "SELECT subtask, CASE category WHEN '' THEN 'none' ELSE category END AS category, SUM(n) AS n FROM sample_counts GROUP BY subtask, category",
-    )
-    .all() as {
-    subtask: string;
-    category: string;
-    n: number;
-  }[];
-  const byRound = db
-    .prepare(
-      `SELECT c.subtask, NULLIF(c.round_id, 0) AS roundId, r.seq AS seq, SUM(c.n) AS n
-       FROM sample_counts c LEFT JOIN rounds r ON r.id = c.round_id
-       GROUP BY c.subtask, c.round_id ORDER BY c.round_id != 0, r.started_at, c.round_id`,
-    )
-    .all() as { subtask: string; roundId: number | null; seq: number | null; n: number }[];
+  const { byStatus, byCategory, byRound } = datasetCounts(db);
   // Doc adaption and refinement examples exist only in the rounds' training mixes: counting stored samples gave 0.
   const mix = mixByRound(db);
   return {

@@ -16,7 +16,7 @@ import { normalizeTools, ToolValidationError } from '../tools/normalize';
 import { parseTypedJson, TypedJsonError } from '../tools/typed-json';
 import type { PyValue } from '../tools/py-value';
 import { readAnswer } from './bfcl-checker';
-import { requireSet, type EvalSetInfo } from './sets-repo';
+import { insertBfclSet, requireSet, setNameTaken, type EvalSetInfo } from './sets-repo';
 
 export interface ImportProgress {
   phase: 'questions' | 'answers' | 'storing' | 'done';
@@ -248,7 +248,7 @@ export function importBfclFilesSync(db: Db, input: { questionsFile: string; answ
 
 /** Refuses a set name already taken (before reading a large file for nothing). */
 export function assertSetNameFree(db: Db, name: string): void {
-  if (db.prepare('SELECT 1 FROM eval_sets WHERE name = ?').get(name)) {
+  if (setNameTaken(db, name)) {
     throw new ApiError('conflict', `An evaluation set named "${name}" already exists; delete it first or choose another name.`, { name });
   }
 }
@@ -258,15 +258,7 @@ export function storeBfclSet(db: Db, name: string, source: string, items: readon
   const setId = db
     .transaction(() => {
       assertSetNameFree(db, name);
-      const set = db
-        .prepare("INSERT INTO eval_sets (name, kind, source, item_count) VALUES (?, 'bfcl', ?, ?) RETURNING id")
-        .get(name, source, items.length) as { id: number };
-      const insert = db.prepare(
-        'INSERT INTO eval_items (set_id, item_key, category, question_json, tools_json, answer_json) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      for (const item of items)
-        insert.run(set.id, item.key, item.category, JSON.stringify(item.question), JSON.stringify(item.tools), item.answer);
-      return set.id;
+      return insertBfclSet(db, name, source, items);
     })
     .immediate();
   return requireSet(db, setId);

@@ -113,3 +113,26 @@ export function questionJsonsOfSet(db: Db, name: string): string[] {
     .pluck()
     .all(name) as string[];
 }
+
+/** Whether an evaluation set has this name. */
+export function setNameTaken(db: Db, name: string): boolean {
+  return db.prepare('SELECT 1 FROM eval_sets WHERE name = ?').get(name) !== undefined;
+}
+
+/** Writes a BFCL set and its items (call inside the caller's transaction); returns the set's id. */
+export function insertBfclSet(
+  db: Db,
+  name: string,
+  source: string,
+  items: readonly { key: string; category: string; question: unknown; tools: unknown; answer: string | null }[],
+): number {
+  const set = db
+    .prepare("INSERT INTO eval_sets (name, kind, source, item_count) VALUES (?, 'bfcl', ?, ?) RETURNING id")
+    .get(name, source, items.length) as { id: number };
+  const insert = db.prepare(
+    'INSERT INTO eval_items (set_id, item_key, category, question_json, tools_json, answer_json) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  for (const item of items)
+    insert.run(set.id, item.key, item.category, JSON.stringify(item.question), JSON.stringify(item.tools), item.answer);
+  return set.id;
+}

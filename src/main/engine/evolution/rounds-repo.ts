@@ -277,3 +277,24 @@ export function lastAcceptedModelBefore(db: Db, runId: string, seq: number): num
     .get(runId, seq) as { id: number } | undefined;
   return row?.id;
 }
+
+/** A sample's pass@k in every round that measured it, by round. */
+export function passHistoryOf(
+  db: Db,
+  sampleId: number,
+): {
+  roundId: number;
+  roundSeq: number | null;
+  k: number;
+  matches: number;
+  p: number;
+  bucket: 'mastered' | 'learnable' | 'unreachable';
+  selected: number;
+}[] {
+  return db
+    .prepare(
+      `SELECT p.round_id AS roundId, r.seq AS roundSeq, p.k, p.matches, p.p, p.bucket, p.selected
+       FROM sample_passk p LEFT JOIN rounds r ON r.id = p.round_id WHERE p.sample_id = ? ORDER BY p.round_id`,
+    )
+    .all(sampleId) as ReturnType<typeof passHistoryOf>;
+}

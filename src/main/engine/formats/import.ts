@@ -9,6 +9,14 @@ import { readRecords } from './records';
 import { formatModule, type RecordFormat } from './registry';
 import { readAnswers, SourceError, sourceFiles, type SourceFile } from './source';
 import { StagingFile } from './staging';
+import {
+  endImport,
+  importCursorSaver,
+  importLeaseRenewer,
+  insertImport,
+  markImportDone,
+  markImportStoring,
+} from '../workspace/imports-repo';
 
 export interface ImportOptions {
   path: string;
@@ -96,25 +104,23 @@ export async function importData(db: Db, options: ImportOptions): Promise<Import
   const planned = await plan(options);
   const format: DataFormat = planned.folder ? 'hf' : planned.files[0]!.format;
   const innerFormat: DataFormat | null = planned.folder ? planned.files[0]!.format : null;
-  const importId = Number(
-    db.prepare('INSERT INTO imports (path, format, options_json, owner_pid, lease_expires_at) VALUES (?, ?, ?, ?, ?)').run(
-      path.resolve(options.path),
-      format,
-      JSON.stringify({
-        format: options.format ?? null,
-        answers: options.answers ?? null,
-        mode: options.mode,
-        status: options.status,
-        files: planned.files,
-      }),
-      process.pid,
-      Date.now() + IMPORT_LEASE_MS,
-    ).lastInsertRowid,
-  );
+  const importId = insertImport(db, {
+    path: path.resolve(options.path),
+    format,
+    options: {
+      format: options.format ?? null,
+      answers: options.answers ?? null,
+      mode: options.mode,
+      status: options.status,
+      files: planned.files,
+    },
+    ownerPid: process.pid,
+    leaseExpiresAt: Date.now() + IMPORT_LEASE_MS,
+  });
   // The lease tells the start-up sweep of another process that this import is alive (workspace/sweep.ts).
-  const renewLease = db.prepare('UPDATE imports SET lease_expires_at = ? WHERE id = ? AND owner_pid = ?');
+  const renewLease = importLeaseRenewer(db, importId, process.pid);
   const heartbeat = setInterval(() => {
-    if (db.open) renewLease.run(Date.now() + IMPORT_LEASE_MS, importId, process.pid);
+    if (db.open) renewLease(Date.now() + IMPORT_LEASE_MS);
   }, IMPORT_LEASE_MS / 3);
   heartbeat.unref();
   try {
@@ -142,9 +148,7 @@ async function importInto(
   const batchSize = options.batchSize ?? 1000;
   let batch: Staged[] = [];
   const staging = StagingFile.forImport(db, importId);
-  const saveCursor = db.prepare(
-    'UPDATE imports SET cursor_json = ?, records = ?, samples = ?, problem_count = ?, lease_expires_at = ? WHERE id = ?',
-  );
+  const saveCursor = importCursorSaver(db, importId);
   let current = { file: planned.files[0]!.file, bytesRead: 0, totalBytes: 0 };
 
   const progress = (phase: ImportProgress['phase']) =>
@@ -163,14 +167,13 @@ async function importInto(
     const rows = batch;
     batch = [];
     staging.append(rows);
-    saveCursor.run(
-      JSON.stringify({ fileIndex, line, stagedBytes: staging.bytes }),
+    saveCursor({
+      cursor: { fileIndex, line, stagedBytes: staging.bytes },
       records,
       samples,
       problemCount,
-      Date.now() + IMPORT_LEASE_MS,
-      importId,
-    );
+      leaseExpiresAt: Date.now() + IMPORT_LEASE_MS,
+    });
     progress('reading');
   };
 
@@ -182,10 +185,7 @@ async function importInto(
   const finishAs = (state: 'rejected' | 'cancelled' | 'failed') => {
     staging.remove();
     if (!db.open) return; // cancelled because the engine is closing: the samples were never written anyway
-    db.prepare(
-      `UPDATE imports SET state = ?, records = ?, samples = ?, problem_count = ?, problems_json = ?,
-       finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
-    ).run(state, records, samples, problemCount, JSON.stringify(problems), importId);
+    endImport(db, importId, { state, records, samples, problemCount, problems });
   };
 
   const result = (state: ImportResult['state'], stored: number, duplicates: number): ImportResult => ({
@@ -268,15 +268,10 @@ async function importInto(
   }
   progress('storing');
   const markDone = (stored: number, duplicates: number) =>
-    db
-      .prepare(
-        `UPDATE imports SET state = 'done', records = ?, samples = ?, stored = ?, duplicates = ?, problem_count = ?, problems_json = ?,
-         finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
-      )
-      .run(records, samples, stored, duplicates, problemCount, JSON.stringify(problems), importId);
+    markImportDone(db, importId, { records, samples, stored, duplicates, problemCount, problems });
   let counts: { stored: number; duplicates: number };
   try {
-    db.prepare("UPDATE imports SET state = 'storing' WHERE id = ?").run(importId);
+    markImportStoring(db, importId);
     counts = await storeInBatches(db, staging, importId, {
       batchSize: options.storeBatchSize ?? 1000,
       signal: options.signal,
@@ -343,7 +338,7 @@ async function storeInBatches(
   },
 ): Promise<{ stored: number; duplicates: number }> {
   const write = sampleWriter(db, { pendingImport: importId });
-  const renewLease = db.prepare('UPDATE imports SET lease_expires_at = ? WHERE id = ?');
+  const renewLease = importLeaseRenewer(db, importId);
   let stored = 0;
   let duplicates = 0;
   const storeBatch = db.transaction((rows: Staged[]) => {
@@ -361,7 +356,7 @@ async function storeInBatches(
       }
     }
     for (const [tag, ids] of tagged) tagSamples(db, ids, tag);
-    renewLease.run(Date.now() + IMPORT_LEASE_MS, importId);
+    renewLease(Date.now() + IMPORT_LEASE_MS);
   });
   try {
     let batch: Staged[] = [];

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { SampleDetail } from '../../../shared/contract/curation';
 import type { SampleFilter, SampleStatus, Subtask } from '../../../shared/contract/samples';
 import type { Db } from '../db/open';
 import type { ToolDef } from '../tools/types';
+
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 
 /**
  * Samples and their versions. A sample row holds the state (status, category, provenance); each edit adds a
@@ -189,11 +192,40 @@ export function sampleIdByDedupeKey(db: Db, key: string): number | null {
 /** Adds a tag (created on first use) to samples. */
 export function tagSamples(db: Db, sampleIds: readonly number[], tag: string): void {
   db.transaction(() => {
-    db.prepare('INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING').run(tag);
-    const { id } = db.prepare('SELECT id FROM tags WHERE name = ?').get(tag) as { id: number };
+    const id = ensureTag(db, tag);
     const insert = db.prepare('INSERT OR IGNORE INTO sample_tags (sample_id, tag_id) VALUES (?, ?)');
     for (const sampleId of sampleIds) insert.run(sampleId, id);
   })();
+}
+
+/** The id of a tag, created on first use. */
+export function ensureTag(db: Db, name: string): number {
+  db.prepare('INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING').run(name);
+  return tagIdByName(db, name)!;
+}
+
+export function tagIdByName(db: Db, name: string): number | undefined {
+  return db.prepare('SELECT id FROM tags WHERE name = ?').pluck().get(name) as number | undefined;
+}
+
+/** Whether a sample has a tag, with its statement prepared once (asked once per sample of a bulk action). */
+export function tagChecker(db: Db): (sampleId: number, tagId: number) => boolean {
+  const hasTag = db.prepare('SELECT 1 FROM sample_tags WHERE sample_id = ? AND tag_id = ?').pluck();
+  return (sampleId, tagId) => hasTag.get(sampleId, tagId) !== undefined;
+}
+
+/** Adds a tag to samples (and marks them changed). */
+export function addTagTo(db: Db, tagId: number, ids: readonly number[]): void {
+  const idsJson = JSON.stringify(ids);
+  db.prepare('INSERT OR IGNORE INTO sample_tags (sample_id, tag_id) SELECT value, ? FROM json_each(?)').run(tagId, idsJson);
+  db.prepare(`UPDATE samples SET updated_at = ${NOW} WHERE id IN (SELECT value FROM json_each(?))`).run(idsJson);
+}
+
+/** Takes a tag off samples (and marks them changed). */
+export function removeTagFrom(db: Db, tagId: number, ids: readonly number[]): void {
+  const idsJson = JSON.stringify(ids);
+  db.prepare('DELETE FROM sample_tags WHERE tag_id = ? AND sample_id IN (SELECT value FROM json_each(?))').run(tagId, idsJson);
+  db.prepare(`UPDATE samples SET updated_at = ${NOW} WHERE id IN (SELECT value FROM json_each(?))`).run(idsJson);
 }
 
 /** The tags of each sample among `ids`. */
@@ -350,6 +382,68 @@ export function roundReviewCounts(db: Db, roundId: number): { samples: number; c
     .get(roundId) as { samples: number; candidates: number };
 }
 
+/** What a curation action reads of each sample before it changes it; only visible samples among `ids`. */
+export function visibleSampleStates(
+  db: Db,
+  ids: readonly number[],
+): { id: number; status: string; current_version: number; category: string | null }[] {
+  return db
+    .prepare(
+      `SELECT s.id, s.status, s.current_version, s.category FROM samples s
+       WHERE s.id IN (SELECT value FROM json_each(?)) AND ${VISIBLE_SAMPLE}`,
+    )
+    .all(JSON.stringify(ids)) as { id: number; status: string; current_version: number; category: string | null }[];
+}
+
+/** Sets the status of samples (a person's accept or reject). */
+export function setStatusOf(db: Db, ids: readonly number[], status: SampleStatus): void {
+  db.prepare(`UPDATE samples SET status = ?, updated_at = ${NOW} WHERE id IN (SELECT value FROM json_each(?))`).run(
+    status,
+    JSON.stringify(ids),
+  );
+}
+
+/** The query and input of one version of a sample. */
+export function versionInput(db: Db, sampleId: number, version: number): { query_text: string; input_json: string } {
+  return db.prepare('SELECT query_text, input_json FROM sample_versions WHERE sample_id = ? AND version = ?').get(sampleId, version) as {
+    query_text: string;
+    input_json: string;
+  };
+}
+
+/** Adds a person's version of a sample (its new output) and makes it current, status 'edited'; returns the version. */
+export function addEditedVersion(
+  db: Db,
+  sampleId: number,
+  v: { queryText: string; inputJson: string; outputText: string; note: string | null },
+): number {
+  const next = (db.prepare('SELECT MAX(version) FROM sample_versions WHERE sample_id = ?').pluck().get(sampleId) as number) + 1;
+  db.prepare(
+    "INSERT INTO sample_versions (sample_id, version, query_text, input_json, output_text, author, note) VALUES (?, ?, ?, ?, ?, 'user', ?)",
+  ).run(sampleId, next, v.queryText, v.inputJson, v.outputText, v.note);
+  db.prepare(`UPDATE samples SET current_version = ?, status = 'edited', updated_at = ${NOW} WHERE id = ?`).run(next, sampleId);
+  return next;
+}
+
+/**
+ * Puts samples back as a curation action recorded them: status, current version and, where `tagId` is given
+ * and the item recorded it, whether the sample had that tag.
+ */
+export function restoreSamples(
+  db: Db,
+  items: readonly { sample_id: number; before_status: string; before_version: number; had_tag: number | null }[],
+  tagId: number | undefined,
+): void {
+  const restore = db.prepare(`UPDATE samples SET status = ?, current_version = ?, updated_at = ${NOW} WHERE id = ?`);
+  for (const item of items) {
+    restore.run(item.before_status, item.before_version, item.sample_id);
+    if (tagId !== undefined && item.had_tag !== null) {
+      if (item.had_tag) db.prepare('INSERT OR IGNORE INTO sample_tags (sample_id, tag_id) VALUES (?, ?)').run(item.sample_id, tagId);
+      else db.prepare('DELETE FROM sample_tags WHERE sample_id = ? AND tag_id = ?').run(item.sample_id, tagId);
+    }
+  }
+}
+
 /** Records how the engine generated a sample: the template's hash, the sampling (stored JSON) and, for voted answers, the vote share. */
 export function setGenerationProvenance(
   db: Db,
@@ -365,4 +459,72 @@ export function setGenerationProvenance(
       p.samplingJson,
       sampleId,
     );
+}
+
+/** What the detail pane shows of a sample beside its list row: provenance and the current version's input. */
+export function sampleMeta(
+  db: Db,
+  id: number,
+):
+  | {
+      template_hash: string | null;
+      sampling_json: string | null;
+      source_file: string | null;
+      source_line: number | null;
+      source_format: string | null;
+      created_at: string;
+      round_seq: number | null;
+      model_name: string | null;
+      input_json: string;
+    }
+  | undefined {
+  return db
+    .prepare(
+      `SELECT s.template_hash, s.sampling_json, s.source_file, s.source_line, s.source_format, s.created_at,
+              r.seq AS round_seq, m.name AS model_name, v.input_json
+       FROM samples s
+       LEFT JOIN rounds r ON r.id = s.round_id
+       LEFT JOIN models m ON m.id = s.model_id
+       JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
+       WHERE s.id = ? AND ${VISIBLE_SAMPLE}`,
+    )
+    .get(id) as ReturnType<typeof sampleMeta>;
+}
+
+/** Every version of a sample, oldest first. */
+export function sampleVersions(db: Db, id: number): SampleDetail['versions'] {
+  return db
+    .prepare(
+      'SELECT version, query_text AS query, output_text AS output, author, note, created_at AS createdAt FROM sample_versions WHERE sample_id = ? ORDER BY version',
+    )
+    .all(id) as SampleDetail['versions'];
+}
+
+/**
+ * Dataset counts per sub-task, from `sample_counts` (migration 0007, kept in step with `samples` by
+ * triggers): by status, by category ('none' for no category) and by round (samples of no round have roundId null).
+ */
+export function datasetCounts(db: Db): {
+  byStatus: { subtask: string; status: string; n: number }[];
+  byCategory: { subtask: string; category: string; n: number }[];
+  byRound: { subtask: string; roundId: number | null; seq: number | null; n: number }[];
+} {
+  const byStatus = db.prepare('SELECT subtask, status, SUM(n) AS n FROM sample_counts GROUP BY subtask, status').all() as {
+    subtask: string;
+    status: string;
+    n: number;
+  }[];
+  const byCategory = db
+    .prepare(
+      "SELECT subtask, CASE category WHEN '' THEN 'none' ELSE category END AS category, SUM(n) AS n FROM sample_counts GROUP BY subtask, category",
+    )
+    .all() as { subtask: string; category: string; n: number }[];
+  const byRound = db
+    .prepare(
+      `SELECT c.subtask, NULLIF(c.round_id, 0) AS roundId, r.seq AS seq, SUM(c.n) AS n
+       FROM sample_counts c LEFT JOIN rounds r ON r.id = c.round_id
+       GROUP BY c.subtask, c.round_id ORDER BY c.round_id != 0, r.started_at, c.round_id`,
+    )
+    .all() as { subtask: string; roundId: number | null; seq: number | null; n: number }[];
+  return { byStatus, byCategory, byRound };
 }

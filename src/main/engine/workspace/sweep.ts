@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import { endInterruptedImport, unfinishedImports } from './imports-repo';
 import { outputDirs } from './output-dirs-repo';
+import { liveLeaseRunnerPids } from './sweep-repo';
 import path from 'node:path';
 import type { Db } from '../db/open';
 
@@ -67,11 +69,7 @@ function lastChange(file: string): number {
 }
 
 function anyLiveLease(db: Db, now: number): boolean {
-  return (
-    db.prepare("SELECT runner_pid FROM jobs WHERE state IN ('running','cancelling') AND lease_expires_at > ?").all(now) as {
-      runner_pid: number | null;
-    }[]
-  ).some((j) => j.runner_pid !== null && pidAlive(j.runner_pid));
+  return liveLeaseRunnerPids(db, now).some((pid) => pid !== null && pidAlive(pid));
 }
 
 function listDir(dir: string): string[] {
@@ -84,27 +82,6 @@ function listDir(dir: string): string[] {
 
 export function stagingDirOf(db: Db): string | null {
   return db.name && db.name !== ':memory:' ? path.join(path.dirname(db.name), 'imports') : null;
-}
-
-/**
- * Ends one import whose owner is gone: the row failed with a reason, its pending samples deleted. Checked again
- * inside the transaction (still unfinished, the lease still the one that was read as `lease`), so an owner that
- * finished or renewed meanwhile keeps its import; null when it did.
- */
-export function endInterruptedImport(db: Db, importId: number, reason: string, lease: number | null): number | null {
-  return db
-    .transaction(() => {
-      const { changes: ended } = db
-        .prepare(
-          `UPDATE imports SET state = 'failed', failure = ?, lease_expires_at = NULL,
-           finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-           WHERE id = ? AND state IN ('reading','storing') AND lease_expires_at IS ?`,
-        )
-        .run(reason, importId, lease);
-      if (ended === 0) return null;
-      return db.prepare('DELETE FROM samples WHERE pending_import = ?').run(importId).changes;
-    })
-    .immediate();
 }
 
 export function sweepWorkspace(db: Db, options: SweepOptions): SweepRemoved[] {
@@ -166,11 +143,7 @@ export function sweepWorkspace(db: Db, options: SweepOptions): SweepRemoved[] {
   }
 
   // Imports whose owner is gone, then staging files no unfinished import owns.
-  const open = db.prepare("SELECT id, owner_pid, lease_expires_at FROM imports WHERE state IN ('reading','storing')").all() as {
-    id: number;
-    owner_pid: number | null;
-    lease_expires_at: number | null;
-  }[];
+  const open = unfinishedImports(db);
   const live = new Set<number>();
   for (const imp of open) {
     const leaseHolds = imp.lease_expires_at !== null && imp.lease_expires_at > now;
