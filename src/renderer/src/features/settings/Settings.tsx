@@ -15,10 +15,10 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { useApi, useClient } from '../api/client';
-import { isElectron } from '../api/transport';
-import { ViewHeader } from '../components/ViewHeader';
-import { AUTO_ADVANCE_SETTING } from './samples/auto-advance';
+import { useApi, useClient } from '../../api/client';
+import { isElectron } from '../../api/transport';
+import { ViewHeader } from '../../components/ViewHeader';
+import { AUTO_ADVANCE_SETTING } from '../../views/samples/auto-advance';
 
 /**
  * The workspace's thread setting: empty fields let the engine choose from the cores free when a job starts

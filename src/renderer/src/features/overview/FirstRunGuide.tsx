@@ -2,8 +2,8 @@ import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { useApi, useClient } from '../api/client';
-import { EvolveButton, type EvolvePreset } from './EvolveDialog';
+import { useApi, useClient } from '../../api/client';
+import { EvolveButton, type EvolvePreset } from '../../components/EvolveDialog';
 
 /**
  * Budgets of a first run that finishes on a laptop's CPU in minutes: one round, few samples, ten items per

@@ -1,8 +1,8 @@
 import { Anchor, Badge, Card, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router-dom';
 import { useState } from 'react';
-import { useApi } from '../api/client';
-import { accuracyWithCount, PairedLine } from './RoundChange';
+import { useApi } from '../../api/client';
+import { accuracyWithCount, PairedLine } from '../../components/RoundChange';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 

@@ -1,11 +1,11 @@
 import { Alert, Anchor, Card, Code, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { useApi, useEvent } from '../api/client';
-import { EvolveButton } from '../components/EvolveDialog';
-import { FirstRunGuide } from '../components/FirstRunGuide';
-import { RunTrendCharts } from '../components/RunTrendCharts';
-import { ViewHeader } from '../components/ViewHeader';
+import { useApi, useEvent } from '../../api/client';
+import { EvolveButton } from '../../components/EvolveDialog';
+import { FirstRunGuide } from './FirstRunGuide';
+import { RunTrendCharts } from '../../components/RunTrendCharts';
+import { ViewHeader } from '../../components/ViewHeader';
 
 const LABELS: Record<string, string> = {
   tools: 'Tools',

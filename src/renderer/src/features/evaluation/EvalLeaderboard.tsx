@@ -1,9 +1,9 @@
 import { Alert, Anchor, Badge, Card, Group, Switch, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { LeaderboardEntry } from '../../../shared/contract/eval';
-import { useApi } from '../api/client';
-import { accuracyWithCount } from './RoundChange';
+import type { LeaderboardEntry } from '../../../../shared/contract/eval';
+import { useApi } from '../../api/client';
+import { accuracyWithCount } from '../../components/RoundChange';
 
 type Column = 'model' | 'set' | 'accuracy' | 'total' | 'from' | 'date';
 const COLUMNS: { key: Column; label: string }[] = [

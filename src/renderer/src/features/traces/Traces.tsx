@@ -2,12 +2,12 @@ import { BarChart } from '@mantine/charts';
 import { Badge, Card, Group, Paper, ScrollArea, SegmentedControl, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { useApi } from '../api/client';
-import { CallText } from '../components/CallText';
-import { readVerdicts, VerdictList } from '../components/VerdictList';
-import { EmptyState } from '../components/EmptyState';
-import { TextDiff } from '../components/TextDiff';
-import { ViewHeader } from '../components/ViewHeader';
+import { useApi } from '../../api/client';
+import { CallText } from '../../components/CallText';
+import { readVerdicts, VerdictList } from '../../components/VerdictList';
+import { EmptyState } from '../../components/EmptyState';
+import { TextDiff } from '../../components/TextDiff';
+import { ViewHeader } from '../../components/ViewHeader';
 
 export function Traces() {
   const [changed, setChanged] = useState('all');

@@ -15,16 +15,16 @@ import {
   Title,
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import type { EvalRunSummary, EvalSetSummary } from '../../../shared/contract/eval';
-import { FINISHED_JOB_STATES, type JobState } from '../../../shared/contract/jobs';
-import { useApi, useClient, useEvent } from '../api/client';
-import { CallText } from '../components/CallText';
-import { SelectableRow } from '../components/SelectableRow';
-import { EmptyState } from '../components/EmptyState';
-import { EvalCompare } from '../components/EvalCompare';
-import { EvalLeaderboard } from '../components/EvalLeaderboard';
-import { accuracyWithCount } from '../components/RoundChange';
-import { ViewHeader } from '../components/ViewHeader';
+import type { EvalRunSummary, EvalSetSummary } from '../../../../shared/contract/eval';
+import { FINISHED_JOB_STATES, type JobState } from '../../../../shared/contract/jobs';
+import { useApi, useClient, useEvent } from '../../api/client';
+import { CallText } from '../../components/CallText';
+import { SelectableRow } from '../../components/SelectableRow';
+import { EmptyState } from '../../components/EmptyState';
+import { EvalCompare } from './EvalCompare';
+import { EvalLeaderboard } from './EvalLeaderboard';
+import { accuracyWithCount } from '../../components/RoundChange';
+import { ViewHeader } from '../../components/ViewHeader';
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;

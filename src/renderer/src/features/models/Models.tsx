@@ -15,14 +15,14 @@ import {
   Title,
 } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
-import type { CatalogEntry, Model, ModelDownloadEvent } from '../../../shared/contract/models';
-import { useApi, useClient, useEvent } from '../api/client';
-import { SelectableRow } from '../components/SelectableRow';
-import { EmptyState } from '../components/EmptyState';
-import { DataTransferButtons, ModelExportButton } from '../components/ExportDialog';
-import { ViewHeader } from '../components/ViewHeader';
-import { formatBytes, formatEta } from '../../../shared/format';
-import { roundName } from '../../../shared/contract/round-counts';
+import type { CatalogEntry, Model, ModelDownloadEvent } from '../../../../shared/contract/models';
+import { useApi, useClient, useEvent } from '../../api/client';
+import { SelectableRow } from '../../components/SelectableRow';
+import { EmptyState } from '../../components/EmptyState';
+import { DataTransferButtons, ModelExportButton } from '../../components/ExportDialog';
+import { ViewHeader } from '../../components/ViewHeader';
+import { formatBytes, formatEta } from '../../../../shared/format';
+import { roundName } from '../../../../shared/contract/round-counts';
 
 function formatParams(n: number | null | undefined): string {
   if (!n) return '—';
