@@ -2,9 +2,8 @@ import { Anchor, Badge, Card, Group, Select, Stack, Table, Text, Title } from '@
 import { Link } from 'react-router-dom';
 import { useState } from 'react';
 import { useApi } from '../../api/client';
-import { accuracyWithCount, PairedLine } from '../../components/RoundChange';
-
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+import { accuracyWithCount } from '../../../../shared/format';
+import { PairedLine } from '../../components/RoundChange';
 
 /** Two evaluation runs of one set: per-category accuracy with deltas, and the items that flipped. */
 export function EvalCompare() {
@@ -54,8 +53,8 @@ export function EvalCompare() {
               {compare.data.categories.map((c) => (
                 <Table.Tr key={c.category}>
                   <Table.Td>{c.category}</Table.Td>
-                  <Table.Td>{c.a ? `${pct(c.a.accuracy)} (${c.a.correct}/${c.a.total})` : '–'}</Table.Td>
-                  <Table.Td>{c.b ? `${pct(c.b.accuracy)} (${c.b.correct}/${c.b.total})` : '–'}</Table.Td>
+                  <Table.Td>{c.a ? accuracyWithCount(c.a.correct, c.a.total) : '–'}</Table.Td>
+                  <Table.Td>{c.b ? accuracyWithCount(c.b.correct, c.b.total) : '–'}</Table.Td>
                   <Table.Td c={c.delta === null ? undefined : c.delta > 0 ? 'teal' : c.delta < 0 ? 'red' : undefined}>
                     {c.delta === null ? '–' : `${c.delta > 0 ? '+' : ''}${(c.delta * 100).toFixed(1)}`}
                   </Table.Td>
