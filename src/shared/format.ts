@@ -43,3 +43,33 @@ export function formatCompactDuration(seconds: number): string {
 export function formatP(p: number): string {
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
+
+/** A share as the views print it: `37.5 %`. */
+export function formatPercent(share: number): string {
+  return `${(share * 100).toFixed(1)} %`;
+}
+
+/** `37.5 % (30/80)`: an accuracy with the counts behind it. */
+export function accuracyWithCount(correct: number, total: number): string {
+  return `${formatPercent(total ? correct / total : 0)} (${correct}/${total})`;
+}
+
+/** A parameter count: `1.5 B`, `135.0 M`, `260 K`; '—' when unknown. */
+export function formatParams(n: number | null | undefined): string {
+  if (!n) return '—';
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(0)} K`;
+  return String(n);
+}
+
+/** Items per second: `12/s`, `2.5/s`; '' when unknown. */
+export function formatRate(rate: number | null | undefined): string {
+  if (!rate || !Number.isFinite(rate)) return '';
+  return `${rate >= 10 ? Math.round(rate) : rate.toFixed(1)}/s`;
+}
+
+/** A stored UTC timestamp to the minute: `2026-12-03 16:09 UTC`. */
+export function formatMinute(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}

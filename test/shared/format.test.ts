@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatCompactDuration, formatDuration, formatEta } from '../../src/shared/format';
+import {
+  accuracyWithCount,
+  formatCompactDuration,
+  formatDuration,
+  formatEta,
+  formatMinute,
+  formatParams,
+  formatPercent,
+  formatRate,
+} from '../../src/shared/format';
 import { isRecord, parseJsonOrLines } from '../../src/shared/json';
 
 describe('shared formatting', () => {
@@ -17,6 +26,25 @@ describe('shared formatting', () => {
     expect(formatCompactDuration(65)).toBe('1m05s');
     expect(formatCompactDuration(3725)).toBe('1h02m');
     expect(formatCompactDuration(-1)).toBe('?');
+  });
+});
+
+describe('the views’ numbers', () => {
+  it('says accuracy with the counts behind it, and no division by zero', () => {
+    expect(formatPercent(0.375)).toBe('37.5 %');
+    expect(accuracyWithCount(300, 400)).toBe('75.0 % (300/400)');
+    expect(accuracyWithCount(0, 0)).toBe('0.0 % (0/0)');
+  });
+
+  it('says parameter counts, rates and timestamps the same way in every view', () => {
+    expect(formatParams(134_515_008)).toBe('134.5 M');
+    expect(formatParams(1_500_000_000)).toBe('1.5 B');
+    expect(formatParams(260_000)).toBe('260 K');
+    expect(formatParams(null)).toBe('—');
+    expect(formatRate(12.4)).toBe('12/s');
+    expect(formatRate(2.54)).toBe('2.5/s');
+    expect(formatRate(null)).toBe('');
+    expect(formatMinute('2026-12-03T16:09:56.123Z')).toBe('2026-12-03 16:09 UTC');
   });
 });
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { EvalSummary } from '../../shared/contract/eval';
+import { accuracyWithCount } from '../../shared/format';
 import type { OpenEngine } from './engine-opener';
 import { nameOrId, numberFlag } from './flags';
 import { runJobInForeground } from './jobs';
@@ -31,11 +32,6 @@ async function readOutputs(file: string): Promise<{ id: string; result: string }
     out.push({ id: r.id, result: typeof r.result === 'string' ? r.result : JSON.stringify(r.result) });
   }
   return out;
-}
-
-/** An accuracy with the counts it rests on: "37.5 % (30/80)". */
-export function accuracyWithCount(correct: number, total: number): string {
-  return `${(total ? (100 * correct) / total : 0).toFixed(1)} % (${correct}/${total})`;
 }
 
 function topErrors(errorTypes: Record<string, number>, n = 3): string {

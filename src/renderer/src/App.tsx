@@ -21,17 +21,17 @@ import type { ComponentType } from 'react';
 import { ClientProvider } from './api/client';
 import { isElectron } from './api/transport';
 import { ConnectionNotices } from './components/ConnectionNotices';
-import { Datasets } from './views/Datasets';
-import { Evaluation } from './views/Evaluation';
-import { Jobs } from './views/Jobs';
-import { Models } from './views/Models';
-import { Overview } from './views/Overview';
+import { Datasets } from './features/datasets/Datasets';
+import { Evaluation } from './features/evaluation/Evaluation';
+import { Jobs } from './features/jobs/Jobs';
+import { Models } from './features/models/Models';
+import { Overview } from './features/overview/Overview';
 import { Playground } from './views/Playground';
 import { Rounds } from './views/Rounds';
 import { Samples } from './views/Samples';
-import { Settings } from './views/Settings';
+import { Settings } from './features/settings/Settings';
 import { ToolPool } from './views/ToolPool';
-import { Traces } from './views/Traces';
+import { Traces } from './features/traces/Traces';
 
 export interface ViewRoute {
   path: string;

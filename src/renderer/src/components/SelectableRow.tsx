@@ -13,7 +13,8 @@ interface SelectableRowProps extends Omit<TableTrProps, 'onSelect'> {
  */
 export function SelectableRow({ selected, onSelect, children, ...rest }: SelectableRowProps) {
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'Enter' && e.key !== ' ') return;
+    // Keys on a button inside the row are that button's own.
+    if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;
     e.preventDefault();
     onSelect();
   };

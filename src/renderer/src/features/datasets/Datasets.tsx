@@ -1,9 +1,9 @@
 import { BarChart, LineChart } from '@mantine/charts';
 import { Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { useApi } from '../api/client';
-import { EmptyState } from '../components/EmptyState';
-import { DataTransferButtons } from '../components/ExportDialog';
-import { ViewHeader } from '../components/ViewHeader';
+import { useApi } from '../../api/client';
+import { EmptyState } from '../../components/EmptyState';
+import { DataTransferButtons } from '../../components/ExportDialog';
+import { ViewHeader } from '../../components/ViewHeader';
 
 const LABELS: Record<string, string> = {
   doc_adaption: 'Tool documentation adaption',

@@ -1,9 +1,9 @@
 import { Alert, Box, SegmentedControl, Stack } from '@mantine/core';
 import { useMemo, useState } from 'react';
-import type { JobDetail } from '../../../shared/contract/jobs';
-import type { TrainProgress } from '../../../shared/contract/train';
-import { useApi, useEvent } from '../api/client';
-import { TrainingCurve } from './TrainingCurve';
+import type { JobDetail } from '../../../../shared/contract/jobs';
+import type { TrainProgress } from '../../../../shared/contract/train';
+import { useApi, useEvent } from '../../api/client';
+import { TrainingCurve } from '../../components/TrainingCurve';
 
 /** Most points handed to the chart; longer curves are thinned (validation points and the last are kept). */
 const MAX_CHART_POINTS = 1500;

@@ -1,13 +1,12 @@
 import { BarChart } from '@mantine/charts';
-import { Badge, Card, Group, Paper, ScrollArea, SegmentedControl, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Card, Group, Paper, ScrollArea, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { useApi } from '../api/client';
-import { CallText } from '../components/CallText';
-import { readVerdicts, VerdictList } from '../components/VerdictList';
-import { EmptyState } from '../components/EmptyState';
-import { TextDiff } from '../components/TextDiff';
-import { ViewHeader } from '../components/ViewHeader';
+import { useApi } from '../../api/client';
+import { EmptyState } from '../../components/EmptyState';
+import { ViewHeader } from '../../components/ViewHeader';
+import { DataTable } from '../../ui/DataTable';
+import { TraceDetail } from './TraceDetail';
 
 export function Traces() {
   const [changed, setChanged] = useState('all');
@@ -96,36 +95,26 @@ export function Traces() {
       <Group align="stretch" wrap="nowrap" gap="sm">
         <Paper withBorder style={{ flex: 2, minWidth: 0 }}>
           <ScrollArea h={480} viewportProps={{ tabIndex: 0 }}>
-            <Table highlightOnHover fz="sm" data-testid="trace-list">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>query</Table.Th>
-                  <Table.Th>steps</Table.Th>
-                  <Table.Th>stop</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {(data?.rows ?? []).map((t) => (
-                  <Table.Tr
-                    key={t.id}
-                    onClick={() => setSelected(t.id)}
-                    style={{ cursor: 'pointer', background: t.id === current ? 'var(--mantine-primary-color-light)' : undefined }}
-                    data-testid={`trace-row-${t.id}`}
-                    tabIndex={0}
-                    onKeyDown={(e) => e.key === 'Enter' && setSelected(t.id)}
-                  >
-                    <Table.Td maw={260} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-                      {t.query}
-                    </Table.Td>
-                    <Table.Td>
-                      {t.iterations}
-                      {t.changed ? ' · changed' : ''}
-                    </Table.Td>
-                    <Table.Td>{t.stopReason}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <DataTable
+              highlightOnHover
+              fz="sm"
+              data-testid="trace-list"
+              rows={data?.rows ?? []}
+              rowKey={(t) => t.id}
+              onRowClick={(t) => setSelected(t.id)}
+              isSelected={(t) => t.id === current}
+              rowProps={(t) => ({ 'data-testid': `trace-row-${t.id}` })}
+              columns={[
+                {
+                  key: 'query',
+                  header: 'query',
+                  td: { maw: 260, style: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } },
+                  cell: (t) => t.query,
+                },
+                { key: 'steps', header: 'steps', cell: (t) => `${t.iterations}${t.changed ? ' · changed' : ''}` },
+                { key: 'stop', header: 'stop', cell: (t) => t.stopReason },
+              ]}
+            />
           </ScrollArea>
         </Paper>
         <Paper withBorder p="sm" style={{ flex: 3, minWidth: 0 }}>
@@ -133,44 +122,5 @@ export function Traces() {
         </Paper>
       </Group>
     </Stack>
-  );
-}
-
-function TraceDetail({ id }: { id: number }) {
-  const detail = useApi('insight.trace', { id });
-  if (!detail.data) return <Text c="dimmed">Loading…</Text>;
-  const { trace, steps } = detail.data;
-  return (
-    <ScrollArea h={480} scrollbars="y" data-testid="trace-detail" viewportProps={{ tabIndex: 0 }}>
-      <Stack gap="sm" pr="sm">
-        <Title order={5}>{trace.query}</Title>
-        <Text size="sm" c="dimmed">
-          {trace.iterations} step{trace.iterations === 1 ? '' : 's'} · stopped: {trace.stopReason} · {trace.totalTokens} tokens ·{' '}
-          {Math.round(trace.totalMs)} ms
-          {trace.model ? ` · ${trace.model}` : ''}
-        </Text>
-        {steps.map((step, i) => (
-          <Card key={step.seq} withBorder padding="sm" data-testid={`trace-step-${step.seq}`}>
-            <Group justify="space-between" mb={4}>
-              <Text fw={600} size="sm">
-                {i === 0 ? 'First answer' : `Refinement ${i}`}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {step.tokens} tokens · {Math.round(step.ms)} ms
-              </Text>
-            </Group>
-            {i === 0 ? <CallText text={step.output} /> : <TextDiff before={steps[i - 1]!.output} after={step.output} />}
-            {readVerdicts(step.verdicts)?.length ? (
-              <Stack gap={2} mt={6}>
-                <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-                  Verdicts
-                </Text>
-                <VerdictList verdicts={readVerdicts(step.verdicts)!} testId={`trace-step-verdicts-${step.seq}`} />
-              </Stack>
-            ) : null}
-          </Card>
-        ))}
-      </Stack>
-    </ScrollArea>
   );
 }

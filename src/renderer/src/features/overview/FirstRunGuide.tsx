@@ -1,9 +1,9 @@
 import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { useApi, useClient } from '../api/client';
-import { EvolveButton, type EvolvePreset } from './EvolveDialog';
+import { useApi, useClient } from '../../api/client';
+import { EvolveButton, type EvolvePreset } from '../../components/EvolveDialog';
+import { useAction } from '../../ui/useAction';
 
 /**
  * Budgets of a first run that finishes on a laptop's CPU in minutes: one round, few samples, ten items per
@@ -46,30 +46,17 @@ export function FirstRunGuide() {
   const models = useApi('models.list', {}, { refreshOn: ['models.changed'] });
   const trainer = useApi('trainer.status', {}, { refreshOn: ['jobs.changed'] });
   const pool = useApi('pool.status', {}, { refreshOn: ['tools.changed', 'eval.changed'] });
-  const [adding, setAdding] = useState(false);
+  const addStarter = useAction(() => client.call('models.addBundledStarter', {}), {
+    success: ({ model }) => `Model ${model.name} is ready.`,
+    errorTitle: 'Could not add the starter model',
+  });
+  const setUpTrainer = useAction(() => client.call('jobs.start', { kind: 'trainer.setup', settings: {} }), {
+    success: 'Setting up the python trainer: follow it in Jobs.',
+    errorTitle: 'Could not start the set-up',
+  });
   const usable = (models.data?.items ?? []).filter((m) => m.kind !== 'adapter');
   const preferred = usable.find((m) => m.name === BUNDLED_STARTER) ?? usable[0];
   const poolReady = pool.data ? pool.data.tools > 0 && pool.data.evalSets.every((s) => s.present) : false;
-
-  const addStarter = async () => {
-    setAdding(true);
-    try {
-      const { model } = await client.call('models.addBundledStarter', {});
-      notifications.show({ message: `Model ${model.name} is ready.` });
-    } catch (error) {
-      notifications.show({ color: 'red', title: 'Could not add the starter model', message: (error as Error).message });
-    } finally {
-      setAdding(false);
-    }
-  };
-  const setUpTrainer = async () => {
-    try {
-      await client.call('jobs.start', { kind: 'trainer.setup', settings: {} });
-      notifications.show({ message: 'Setting up the python trainer: follow it in Jobs.' });
-    } catch (error) {
-      notifications.show({ color: 'red', title: 'Could not start the set-up', message: (error as Error).message });
-    }
-  };
 
   return (
     <Stack gap="xs" data-testid="first-run-guide" role="region" aria-labelledby="first-run-title">
@@ -92,8 +79,8 @@ export function FirstRunGuide() {
         <Group gap="xs">
           <Button
             size="xs"
-            onClick={() => void addStarter()}
-            loading={adding}
+            onClick={() => void addStarter.run()}
+            loading={addStarter.busy}
             variant={usable.length ? 'default' : 'filled'}
             data-testid="guide-add-starter"
           >
@@ -114,7 +101,7 @@ export function FirstRunGuide() {
         </Text>
         {trainer.data && !trainer.data.ready && (
           <Group gap="xs">
-            <Button size="xs" variant="default" onClick={() => void setUpTrainer()} data-testid="guide-setup-trainer">
+            <Button size="xs" variant="default" onClick={() => void setUpTrainer.run()} data-testid="guide-setup-trainer">
               Set up the python trainer
             </Button>
           </Group>

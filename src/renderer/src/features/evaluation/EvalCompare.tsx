@@ -1,10 +1,10 @@
 import { Anchor, Badge, Card, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router-dom';
 import { useState } from 'react';
-import { useApi } from '../api/client';
-import { accuracyWithCount, PairedLine } from './RoundChange';
-
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+import { useApi } from '../../api/client';
+import { accuracyWithCount } from '../../../../shared/format';
+import { PairedLine } from '../../components/RoundChange';
+import { DataTable } from '../../ui/DataTable';
 
 /** Two evaluation runs of one set: per-category accuracy with deltas, and the items that flipped. */
 export function EvalCompare() {
@@ -41,28 +41,23 @@ export function EvalCompare() {
       )}
       {compare.data && (
         <Stack mt="sm">
-          <Table fz="sm" data-testid="compare-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>category</Table.Th>
-                <Table.Th>before</Table.Th>
-                <Table.Th>after</Table.Th>
-                <Table.Th>Δ</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {compare.data.categories.map((c) => (
-                <Table.Tr key={c.category}>
-                  <Table.Td>{c.category}</Table.Td>
-                  <Table.Td>{c.a ? `${pct(c.a.accuracy)} (${c.a.correct}/${c.a.total})` : '–'}</Table.Td>
-                  <Table.Td>{c.b ? `${pct(c.b.accuracy)} (${c.b.correct}/${c.b.total})` : '–'}</Table.Td>
-                  <Table.Td c={c.delta === null ? undefined : c.delta > 0 ? 'teal' : c.delta < 0 ? 'red' : undefined}>
-                    {c.delta === null ? '–' : `${c.delta > 0 ? '+' : ''}${(c.delta * 100).toFixed(1)}`}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <DataTable
+            fz="sm"
+            data-testid="compare-table"
+            rows={compare.data.categories}
+            rowKey={(c) => c.category}
+            columns={[
+              { key: 'category', header: 'category', cell: (c) => c.category },
+              { key: 'before', header: 'before', cell: (c) => (c.a ? accuracyWithCount(c.a.correct, c.a.total) : '–') },
+              { key: 'after', header: 'after', cell: (c) => (c.b ? accuracyWithCount(c.b.correct, c.b.total) : '–') },
+              {
+                key: 'delta',
+                header: 'Δ',
+                td: (c) => ({ c: c.delta === null ? undefined : c.delta > 0 ? 'teal' : c.delta < 0 ? 'red' : undefined }),
+                cell: (c) => (c.delta === null ? '–' : `${c.delta > 0 ? '+' : ''}${(c.delta * 100).toFixed(1)}`),
+              },
+            ]}
+          />
           <PairedLine test={compare.data.paired} />
           <Text fw={600} size="sm">
             {compare.data.paired.fixed} fixed (wrong→right) · {compare.data.paired.broken} broken (right→wrong)

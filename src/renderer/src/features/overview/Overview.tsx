@@ -1,11 +1,11 @@
 import { Alert, Anchor, Card, Code, Group, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { useApi, useEvent } from '../api/client';
-import { EvolveButton } from '../components/EvolveDialog';
-import { FirstRunGuide } from '../components/FirstRunGuide';
-import { RunTrendCharts } from '../components/RunTrendCharts';
-import { ViewHeader } from '../components/ViewHeader';
+import { useApi } from '../../api/client';
+import { EvolveButton } from '../../components/EvolveDialog';
+import { FirstRunGuide } from './FirstRunGuide';
+import { RunTrendCharts } from '../../components/RunTrendCharts';
+import { ViewHeader } from '../../components/ViewHeader';
+import { useJobProgress } from '../../ui/useJobProgress';
 
 const LABELS: Record<string, string> = {
   tools: 'Tools',
@@ -22,19 +22,9 @@ export function Overview() {
   const navigate = useNavigate();
   const status = useApi('workspace.status', {}, { refreshOn: ['workspace.changed', 'jobs.changed', 'samples.changed'] });
   const headline = useApi('insight.overview', {}, { refreshOn: ['jobs.changed'] });
-  const [progress, setProgress] = useState<{
-    jobId: number;
-    fraction: number;
-    message: string | null;
-    step: string;
-    eta: number | null;
-  } | null>(null);
-  useEvent('jobs.progress', (p) =>
-    setProgress({ jobId: p.jobId, fraction: p.fraction, message: p.message, step: p.step, eta: p.etaSeconds }),
-  );
   const data = headline.data;
   const job = data?.runningJob;
-  const jobProgress = job && progress?.jobId === job.id ? progress : null;
+  const jobProgress = useJobProgress(job?.id);
   return (
     <Stack>
       <ViewHeader title="Overview" description="What this workspace holds and how the model is doing." actions={<EvolveButton />} />
@@ -95,7 +85,7 @@ export function Overview() {
               <Text size="xs" c="dimmed" mt={4}>
                 {job.state}
                 {jobProgress
-                  ? ` · ${jobProgress.step}${jobProgress.message ? `: ${jobProgress.message}` : ''}${jobProgress.eta !== null ? ` · ~${Math.ceil(jobProgress.eta)} s left` : ''}`
+                  ? ` · ${jobProgress.step}${jobProgress.message ? `: ${jobProgress.message}` : ''}${jobProgress.eta ? ` · ${jobProgress.eta}` : ''}`
                   : ''}
               </Text>
             </>
