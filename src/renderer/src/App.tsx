@@ -26,7 +26,7 @@ import { Evaluation } from './views/Evaluation';
 import { Jobs } from './views/Jobs';
 import { Models } from './views/Models';
 import { Overview } from './views/Overview';
-import { Playground } from './views/Playground';
+import { Playground } from './features/playground/Playground';
 import { Rounds } from './views/Rounds';
 import { Samples } from './views/Samples';
 import { Settings } from './views/Settings';
