@@ -28,7 +28,7 @@ import { Models } from './views/Models';
 import { Overview } from './views/Overview';
 import { Playground } from './features/playground/Playground';
 import { Rounds } from './views/Rounds';
-import { Samples } from './views/Samples';
+import { Samples } from './features/samples/Samples';
 import { Settings } from './views/Settings';
 import { ToolPool } from './views/ToolPool';
 import { Traces } from './views/Traces';
