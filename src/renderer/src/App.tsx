@@ -30,7 +30,7 @@ import { Playground } from './features/playground/Playground';
 import { Rounds } from './views/Rounds';
 import { Samples } from './features/samples/Samples';
 import { Settings } from './views/Settings';
-import { ToolPool } from './views/ToolPool';
+import { ToolPool } from './features/pool/ToolPool';
 import { Traces } from './views/Traces';
 
 export interface ViewRoute {
