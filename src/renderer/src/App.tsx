@@ -27,7 +27,7 @@ import { Jobs } from './views/Jobs';
 import { Models } from './views/Models';
 import { Overview } from './views/Overview';
 import { Playground } from './features/playground/Playground';
-import { Rounds } from './views/Rounds';
+import { Rounds } from './features/rounds/Rounds';
 import { Samples } from './features/samples/Samples';
 import { Settings } from './views/Settings';
 import { ToolPool } from './features/pool/ToolPool';
