@@ -26,11 +26,11 @@ import { Evaluation } from './features/evaluation/Evaluation';
 import { Jobs } from './features/jobs/Jobs';
 import { Models } from './features/models/Models';
 import { Overview } from './features/overview/Overview';
-import { Playground } from './views/Playground';
-import { Rounds } from './views/Rounds';
-import { Samples } from './views/Samples';
+import { Playground } from './features/playground/Playground';
+import { Rounds } from './features/rounds/Rounds';
+import { Samples } from './features/samples/Samples';
 import { Settings } from './features/settings/Settings';
-import { ToolPool } from './views/ToolPool';
+import { ToolPool } from './features/pool/ToolPool';
 import { Traces } from './features/traces/Traces';
 
 export interface ViewRoute {

@@ -1,45 +1,10 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  Modal,
-  Progress,
-  ScrollArea,
-  SegmentedControl,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import type { DataFormat, DetectResult, ImportProgress, ImportResult, RecordProblem } from '../../../shared/contract/formats';
-import { useApi, useClient, useEvent } from '../api/client';
-
-/** Alert titles in the text colour: the light variant's coloured title on its tinted background is below 4.5:1. */
-export const READABLE_TITLE = { title: { color: 'var(--mantine-color-text)' } };
-
-function ProblemList({ problems, total }: { problems: RecordProblem[]; total: number }) {
-  if (total === 0) return null;
-  return (
-    <Stack gap={4}>
-      <Text fw={600} c="red.9">
-        {total.toLocaleString()} malformed record{total === 1 ? '' : 's'}
-      </Text>
-      <ScrollArea.Autosize mah={160} viewportProps={{ tabIndex: 0, 'aria-label': 'Malformed records' }}>
-        <Stack gap={2} data-testid="import-problems">
-          {problems.map((p, i) => (
-            <Text key={i} size="xs" ff="monospace">
-              {p.file.split(/[\\/]/).pop()}:{p.line}: {p.path ? `${p.path}: ` : ''}
-              {p.reason}
-            </Text>
-          ))}
-        </Stack>
-      </ScrollArea.Autosize>
-    </Stack>
-  );
-}
+import type { DataFormat, DetectResult, ImportProgress, ImportResult } from '../../../shared/contract/formats';
+import { useClient, useEvent } from '../api/client';
+import { ImportDetected } from './transfer/ImportDetected';
+import { ImportProgressBar, ImportResultAlert } from './transfer/ImportOutcome';
+import { READABLE_TITLE } from './transfer/readable-title';
 
 /**
  * Import of a data file or a Hugging Face dataset folder: detect its format (shown for confirmation, with
@@ -48,7 +13,6 @@ function ProblemList({ problems, total }: { problems: RecordProblem[]; total: nu
  */
 export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const client = useClient();
-  const formats = useApi('formats.list', {});
   const [path, setPath] = useState('');
   const [answers, setAnswers] = useState('');
   const [detected, setDetected] = useState<DetectResult | null>(null);
@@ -118,47 +82,7 @@ export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: ()
           value={answers}
           onChange={(e) => setAnswers(e.currentTarget.value)}
         />
-        {detected && (
-          <Stack gap="xs" data-testid="import-detected">
-            <Group>
-              <Text>Detected:</Text>
-              <Badge data-testid="import-detected-format">
-                {detected.innerFormat ? `${detected.format} of ${detected.innerFormat}` : detected.format}
-              </Badge>
-              <Text size="sm" c="dimmed">
-                fits {(detected.confidence * 100).toFixed(0)} % · {detected.files.length} file{detected.files.length === 1 ? '' : 's'}
-              </Text>
-              <Select
-                aria-label="Format"
-                size="xs"
-                value={format}
-                onChange={(v) => setFormat(v as DataFormat)}
-                data={(formats.data?.items ?? []).filter((f) => f.id !== 'hf').map((f) => ({ value: f.id, label: f.label }))}
-              />
-            </Group>
-            <Table fz="xs" striped data-testid="import-preview">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>line</Table.Th>
-                  <Table.Th>category</Table.Th>
-                  <Table.Th>query</Table.Th>
-                  <Table.Th>output</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {detected.preview.map((p) => (
-                  <Table.Tr key={`${p.file}:${p.line}:${p.output}`}>
-                    <Table.Td>{p.line}</Table.Td>
-                    <Table.Td>{p.category}</Table.Td>
-                    <Table.Td>{p.query}</Table.Td>
-                    <Table.Td ff="monospace">{p.output}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-            <ProblemList problems={detected.problems} total={detected.problems.length} />
-          </Stack>
-        )}
+        {detected && <ImportDetected detected={detected} format={format} onFormat={setFormat} />}
         <Group>
           <Text size="sm" id="import-mode-label">
             If some records are malformed:
@@ -174,31 +98,8 @@ export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: ()
             ]}
           />
         </Group>
-        {busy === 'import' && progress && (
-          <Stack gap={4}>
-            <Progress
-              value={progress.totalBytes ? (100 * progress.bytesRead) / progress.totalBytes : 0}
-              animated
-              aria-label="Import progress"
-              data-testid="import-progress"
-            />
-            <Text size="xs" c="dimmed">
-              {progress.phase}: {progress.records.toLocaleString()} records, {progress.problems.toLocaleString()} problems
-            </Text>
-          </Stack>
-        )}
-        {result && (
-          <Alert
-            styles={READABLE_TITLE}
-            color={result.state === 'done' ? 'teal' : 'orange'}
-            title={`Import ${result.state}`}
-            data-testid="import-result"
-          >
-            {result.stored.toLocaleString()} stored, {result.duplicates.toLocaleString()} already there,{' '}
-            {result.problemCount.toLocaleString()} problems
-            <ProblemList problems={result.problems} total={result.problemCount} />
-          </Alert>
-        )}
+        {busy === 'import' && progress && <ImportProgressBar progress={progress} />}
+        {result && <ImportResultAlert result={result} />}
         {error && (
           <Alert styles={READABLE_TITLE} color="red" title="Cannot import">
             {error}

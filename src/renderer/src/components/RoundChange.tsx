@@ -1,15 +1,7 @@
 import { Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
 import type { PairedComparison } from '../../../shared/contract/eval';
 import { useApi } from '../api/client';
-
-/** "37.5 % (30/80)": an accuracy with the counts behind it. */
-export function accuracyWithCount(correct: number, total: number): string {
-  return `${(total ? (100 * correct) / total : 0).toFixed(1)} % (${correct}/${total})`;
-}
-
-export function formatP(p: number): string {
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
+import { accuracyWithCount, formatP } from '../../../shared/format';
 
 const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 

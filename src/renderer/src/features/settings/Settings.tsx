@@ -5,7 +5,7 @@ import { ViewHeader } from '../../components/ViewHeader';
 import { ThreadsCard } from './ThreadsCard';
 import { TrainerCard } from './TrainerCard';
 import { useAction } from '../../ui/useAction';
-import { AUTO_ADVANCE_SETTING } from '../../views/samples/auto-advance';
+import { AUTO_ADVANCE_SETTING } from '../samples/auto-advance';
 
 export function Settings() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();

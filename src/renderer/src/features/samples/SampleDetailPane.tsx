@@ -1,11 +1,24 @@
+import type { ReactNode } from 'react';
 import { Alert, Badge, Group, Loader, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
 import { useApi } from '../../api/client';
 import { CallText } from '../../components/CallText';
-import { LabelledFields } from '../../components/LabelledFields';
 import { VerdictList } from '../../components/VerdictList';
 import { TextDiff } from '../../components/TextDiff';
 import { ToolList } from '../../components/ToolList';
+import { LabelledFields } from './LabelledFields';
 import { StatusBadge } from './StatusBadge';
+
+/** One part of the pane under its small upper-case title. */
+function Section({ title, testId, children }: { title: ReactNode; testId?: string; children: ReactNode }) {
+  return (
+    <div data-testid={testId}>
+      <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+        {title}
+      </Text>
+      {children}
+    </div>
+  );
+}
 
 /** Everything about one sample: what was asked, what was answered, why it was kept or rejected, where it came from. */
 export function SampleDetailPane({ id }: { id: number }) {
@@ -31,30 +44,18 @@ export function SampleDetailPane({ id }: { id: number }) {
             ))}
           </Group>
         </Group>
-        <div>
-          <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-            Query
-          </Text>
+        <Section title="Query">
           <Text>{row.query}</Text>
-        </div>
-        <div>
-          <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-            Output (version {row.version})
-          </Text>
+        </Section>
+        <Section title={<>Output (version {row.version})</>}>
           <CallText text={row.output} />
-        </div>
+        </Section>
         {tools !== undefined && (
-          <div>
-            <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-              Tools
-            </Text>
+          <Section title="Tools">
             <ToolList tools={tools} />
-          </div>
+          </Section>
         )}
-        <div>
-          <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-            Verdicts
-          </Text>
+        <Section title="Verdicts">
           {verdicts.length === 0 ? (
             <Text size="sm" c="dimmed">
               No verifier has judged this sample yet.
@@ -62,12 +63,15 @@ export function SampleDetailPane({ id }: { id: number }) {
           ) : (
             <VerdictList verdicts={verdicts} testId="verdicts" />
           )}
-        </div>
+        </Section>
         {votes && votes.length > 0 && (
-          <div>
-            <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-              Votes ({votes.reduce((s, v) => s + v.count, 0)} samples, share {row.voteShare?.toFixed(2) ?? '–'})
-            </Text>
+          <Section
+            title={
+              <>
+                Votes ({votes.reduce((s, v) => s + v.count, 0)} samples, share {row.voteShare?.toFixed(2) ?? '–'})
+              </>
+            }
+          >
             <Stack gap={4}>
               {votes.map((v, i) => (
                 <Group key={i} gap="xs" wrap="nowrap" align="flex-start">
@@ -76,13 +80,10 @@ export function SampleDetailPane({ id }: { id: number }) {
                 </Group>
               ))}
             </Stack>
-          </div>
+          </Section>
         )}
         {passHistory.length > 0 && (
-          <div>
-            <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-              pass@k by round
-            </Text>
+          <Section title="pass@k by round">
             <Table withTableBorder fz="sm">
               <Table.Tbody>
                 {passHistory.map((h) => (
@@ -97,12 +98,9 @@ export function SampleDetailPane({ id }: { id: number }) {
                 ))}
               </Table.Tbody>
             </Table>
-          </div>
+          </Section>
         )}
-        <div>
-          <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-            Provenance
-          </Text>
+        <Section title="Provenance">
           <LabelledFields
             testId="provenance"
             value={{
@@ -126,12 +124,9 @@ export function SampleDetailPane({ id }: { id: number }) {
               <LabelledFields value={provenance.sampling} testId="provenance-sampling" />
             </>
           )}
-        </div>
+        </Section>
         {versions.length > 1 && (
-          <div data-testid="versions">
-            <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-              Versions
-            </Text>
+          <Section title="Versions" testId="versions">
             <Stack gap="xs">
               {versions.slice(1).map((v, i) => (
                 <div key={v.version}>
@@ -143,7 +138,7 @@ export function SampleDetailPane({ id }: { id: number }) {
                 </div>
               ))}
             </Stack>
-          </div>
+          </Section>
         )}
       </Stack>
     </ScrollArea>

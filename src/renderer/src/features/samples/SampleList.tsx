@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type MouseEvent, type MutableRefObject, type ReactNode } from 'react';
 import type { SampleRow } from '../../../../shared/contract/curation';
-import { PAGE_SIZE, type SamplePages } from './useSamplePages';
+import { PAGE_SIZE, type SamplePages } from './sample-pages';
 import './SampleList.css';
 
 export const ROW_HEIGHT = 56;

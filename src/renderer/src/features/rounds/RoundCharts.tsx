@@ -1,7 +1,7 @@
 import { BarChart } from '@mantine/charts';
 import { Card, SimpleGrid, Table, Text, Title } from '@mantine/core';
-import type { RoundSummary } from '../../../shared/contract/insight';
-import { formatMetric, metricLabel, metricScope } from '../../../shared/round-metrics';
+import type { RoundSummary } from '../../../../shared/contract/insight';
+import { formatMetric, metricLabel, metricScope } from '../../../../shared/round-metrics';
 
 const COLORS = ['teal.6', 'blue.6', 'grape.6', 'orange.6', 'cyan.6'];
 

@@ -1,5 +1,7 @@
 import type { BrowseFilter } from '../../../../shared/contract/curation';
-import type { Sort } from './useSamplePages';
+import { BUCKETS, STATUSES, SUBTASKS } from '../../components/sample-choices';
+import { ROUND_LISTS, VERIFIERS } from './filter-fields';
+import type { Sort } from './sample-pages';
 
 /** Which of a round's lists the round filter shows. */
 export type RoundList = 'generated' | 'candidates' | 'selected';
@@ -23,11 +25,6 @@ export interface FilterState {
 
 export const DEFAULT_SORT: Sort = { key: 'id', dir: 'desc' };
 const SORT_KEYS: Sort['key'][] = ['id', 'updated', 'voteShare', 'passAtK', 'status', 'category'];
-const SUBTASKS = ['invocation', 'tool_generation', 'doc_adaption', 'refinement'];
-const STATUSES = ['candidate', 'accepted', 'rejected', 'edited'];
-const BUCKETS = ['mastered', 'learnable', 'unreachable'];
-const VERIFIERS = ['format', 'schema', 'consistency', 'execution', 'human'];
-const ROUND_LISTS: RoundList[] = ['generated', 'candidates', 'selected'];
 
 const list = (value: string | null) =>
   (value ?? '')
@@ -61,7 +58,7 @@ export function stateFromQuery(params: URLSearchParams): FilterState {
     vote: [share(min, 0), share(max, 1)],
     run: params.get('run') || null,
     round: Number.isInteger(round) && round > 0 ? round : null,
-    roundList: roundList && ROUND_LISTS.includes(roundList) ? roundList : 'generated',
+    roundList: roundList && ROUND_LISTS.some((l) => l.value === roundList) ? roundList : 'generated',
     sort: {
       key: SORT_KEYS.includes(sortKey as Sort['key']) ? (sortKey as Sort['key']) : DEFAULT_SORT.key,
       dir: sortDir === 'asc' || sortDir === 'desc' ? sortDir : DEFAULT_SORT.dir,

@@ -1,30 +1,7 @@
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { BrowseFilter, PageCursor, SampleRow } from '../../../../shared/contract/curation';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { BrowseFilter } from '../../../../shared/contract/curation';
 import { useClient } from '../../api/client';
-
-export const PAGE_SIZE = 100;
-
-export type Sort = { key: 'id' | 'updated' | 'voteShare' | 'passAtK' | 'status' | 'category'; dir: 'asc' | 'desc' };
-
-interface Page {
-  rows: SampleRow[];
-  /** Where the next page starts (keyset), or null on the last page. */
-  next: PageCursor | null;
-}
-
-/**
- * The loaded pages of one filter and sort, as an external store: a page's arrival re-renders only what
- * subscribed (the list, and the view when its focused row changed), not the whole Samples view.
- */
-export interface SamplePages {
-  /** The row at an index, fetching its page when it is not loaded (undefined until it arrives). */
-  rowAt(index: number): SampleRow | undefined;
-  /** The row at an index if its page is loaded (fetches nothing). */
-  peek(index: number): SampleRow | undefined;
-  subscribe(listener: () => void): () => void;
-  /** Changes whenever a page arrives or the pages are dropped. */
-  version(): number;
-}
+import { PAGE_SIZE, type Page, type SamplePages, type Sort } from './sample-pages';
 
 /**
  * Rows of a filtered, sorted sample list, fetched a page at a time as the virtual list asks for them.
@@ -166,13 +143,4 @@ export function useSamplePages(filter: BrowseFilter, sort: Sort) {
   // Until the count arrives, the rows of the first page (so the list paints without waiting for it).
   const length = total ?? firstLength;
   return { total, length, byStatus, pages: store, refresh };
-}
-
-/** The row at an index, re-rendering the caller only when that row (not any page) changes. */
-export function useSampleRow(pages: SamplePages, index: number | undefined): SampleRow | undefined {
-  const row = useSyncExternalStore(pages.subscribe, () => (index === undefined ? undefined : pages.peek(index)));
-  useEffect(() => {
-    if (index !== undefined) pages.rowAt(index);
-  }, [pages, index]);
-  return row;
 }

@@ -1,7 +1,7 @@
 import { Badge, Group, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import type { EditReading } from '../../../shared/contract/curation';
-import { useClient } from '../api/client';
+import type { EditReading } from '../../../../shared/contract/curation';
+import { useClient } from '../../api/client';
 
 const LABEL: Record<EditReading['kind'], string> = {
   calls: 'call syntax',
