@@ -15,10 +15,6 @@ const SQL_NOT_YET_IN_REPOS = [
   'evolution/steps/shared.ts',
   'evolution/steps/train.ts',
   'formats/model-export.ts',
-  'insight/eval-compare.ts',
-  'insight/overview.ts',
-  'insight/rounds.ts',
-  'insight/traces.ts',
 ].map((file) => `src/main/engine/${file}`);
 
 export default tseslint.config(

@@ -2,49 +2,12 @@ import type { RoundSummary } from '../../../shared/contract/insight';
 import type { Db } from '../db/open';
 import { trainPointsOfRound } from '../train/points-repo';
 import { roundCounts } from '../evolution/round-counts';
-
-interface RoundRow {
-  id: number;
-  run_id: string;
-  seq: number;
-  state: string;
-  stage: string | null;
-  base_model_id: number | null;
-  base_name: string | null;
-  result_model_id: number | null;
-  result_name: string | null;
-  started_at: string;
-  finished_at: string | null;
-}
+import { roundDetailQueries, roundRows } from './insight-repo';
 
 /** Every round (of one run, or all), with what the dashboards show about it. */
 export function roundSummaries(db: Db, runId?: string): RoundSummary[] {
-  const rounds = db
-    .prepare(
-      `SELECT r.id, r.run_id, r.seq,
-              -- A round whose job was cancelled or failed mid-way is shown as such, not as still running.
-              CASE WHEN r.state = 'running' AND j.state IN ('cancelled', 'failed', 'paused') THEN j.state ELSE r.state END AS state,
-              r.stage, r.base_model_id, b.name AS base_name, r.result_model_id, m.name AS result_name,
-              r.started_at, r.finished_at
-       FROM rounds r LEFT JOIN jobs j ON j.id = r.job_id LEFT JOIN models b ON b.id = r.base_model_id LEFT JOIN models m ON m.id = r.result_model_id
-       ${runId ? 'WHERE r.run_id = ?' : ''} ORDER BY r.started_at, r.run_id, r.seq`,
-    )
-    .all(...(runId ? [runId] : [])) as RoundRow[];
-  const buckets = db.prepare(
-    'SELECT bucket, COUNT(*) AS n, SUM(selected) AS selected FROM sample_passk WHERE round_id = ? GROUP BY bucket',
-  );
-  const previous = db.prepare('SELECT id FROM rounds WHERE run_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1').pluck();
-  const movement = db.prepare(
-    `SELECT a.bucket AS "from", b.bucket AS "to", COUNT(*) AS count FROM sample_passk a JOIN sample_passk b ON b.sample_id = a.sample_id
-     WHERE a.round_id = ? AND b.round_id = ? GROUP BY a.bucket, b.bucket ORDER BY a.bucket, b.bucket`,
-  );
-  const metrics = db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category');
-  const evalRuns = db.prepare(
-    `SELECT e.id, s.name AS "set", COUNT(x.id) AS items, COALESCE(SUM(x.valid), 0) AS correct, AVG(x.valid) AS accuracy,
-            COALESCE(json_extract(e.settings_json, '$.evalMode'), 'unconstrained') AS mode
-     FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id LEFT JOIN eval_results x ON x.run_id = e.id
-     WHERE e.round_id = ? GROUP BY e.id ORDER BY e.id`,
-  );
+  const rounds = roundRows(db, runId);
+  const { buckets, previous, movement, metrics, evalRuns } = roundDetailQueries(db);
   return rounds.map((r) => {
     const c = roundCounts(db, r.id);
     const b = buckets.all(r.id) as { bucket: keyof RoundSummary['buckets']; n: number; selected: number }[];
