@@ -136,3 +136,14 @@ export function insertBfclSet(
     insert.run(set.id, item.key, item.category, JSON.stringify(item.question), JSON.stringify(item.tools), item.answer);
   return set.id;
 }
+
+export function evalSetIdByName(db: Db, name: string): number | undefined {
+  return (db.prepare('SELECT id FROM eval_sets WHERE name = ?').get(name) as { id: number } | undefined)?.id;
+}
+
+/** A set's items with the columns a round's evaluation reads (pool-data.ts), in id order. */
+export function evalItemRowsOfSet(db: Db, setId: number): Omit<EvalItemRow, 'set_id'>[] {
+  return db
+    .prepare('SELECT id, item_key, category, question_json, tools_json, answer_json FROM eval_items WHERE set_id = ? ORDER BY id')
+    .all(setId) as Omit<EvalItemRow, 'set_id'>[];
+}

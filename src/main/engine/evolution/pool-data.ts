@@ -1,5 +1,7 @@
 import type { Db } from '../db/open';
-import { VISIBLE_SAMPLE, type InvocationInput } from '../samples/samples-repo';
+import { evalItemRowsOfSet, evalSetIdByName } from '../eval/sets-repo';
+import { unusedLabelledRows, type InvocationInput } from '../samples/samples-repo';
+import { poolToolRows } from '../tools/tools-repo';
 import { normalizeTool, normalizeTools } from '../tools/normalize';
 import type { Call, ToolDef } from '../tools/types';
 import { parseOutput } from '../subtasks/verify';
@@ -17,12 +19,7 @@ export interface PoolTool {
 }
 
 export function poolTools(db: Db, pool: string): PoolTool[] {
-  const rows = db.prepare('SELECT name, domain, original_json, implementation FROM tools WHERE pool = ? ORDER BY id').all(pool) as {
-    name: string;
-    domain: string | null;
-    original_json: string;
-    implementation: string | null;
-  }[];
+  const rows = poolToolRows(db, pool);
   return rows.map((r) => ({
     tool: normalizeTool(JSON.parse(r.original_json) as unknown, `tools[${r.name}]`),
     domain: r.domain,
@@ -59,16 +56,7 @@ export function readInvocationInput(json: string): InvocationInput | null {
  */
 export function unusedLabelledQueries(db: Db, runId: string, limit: number, seed: number): LabelledQuery[] {
   if (limit <= 0) return [];
-  const rows = db
-    .prepare(
-      `SELECT s.id, s.category, v.input_json, v.output_text FROM samples s
-       JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
-       WHERE s.subtask = 'invocation' AND s.round_id IS NULL AND s.status != 'rejected' AND ${VISIBLE_SAMPLE}
-         AND s.id NOT IN (SELECT g.source_sample_id FROM round_generations g JOIN rounds r ON r.id = g.round_id
-                          WHERE r.run_id = ? AND g.source_sample_id IS NOT NULL)
-       ORDER BY (s.id * 2654435761 + ?) % 4294967296`,
-    )
-    .all(runId, seed) as { id: number; category: string | null; input_json: string; output_text: string }[];
+  const rows = unusedLabelledRows(db, runId, seed);
   const out: LabelledQuery[] = [];
   for (const r of rows) {
     if (out.length >= limit) break;
@@ -112,21 +100,12 @@ export function questionText(question: unknown): string {
 }
 
 export function evalSetId(db: Db, name: string): number | undefined {
-  return (db.prepare('SELECT id FROM eval_sets WHERE name = ?').get(name) as { id: number } | undefined)?.id;
+  return evalSetIdByName(db, name);
 }
 
 /** The set's items; with a limit, an even stride through the set (so every category stays represented). */
 export function evalItems(db: Db, setId: number, limit: number): EvalItem[] {
-  const all = db
-    .prepare('SELECT id, item_key, category, question_json, tools_json, answer_json FROM eval_items WHERE set_id = ? ORDER BY id')
-    .all(setId) as {
-    id: number;
-    item_key: string;
-    category: string;
-    question_json: string;
-    tools_json: string;
-    answer_json: string | null;
-  }[];
+  const all = evalItemRowsOfSet(db, setId);
   const rows = limit > 0 && limit < all.length ? Array.from({ length: limit }, (_, i) => all[Math.floor((i * all.length) / limit)]!) : all;
   return rows.map((r) => {
     const toolsRaw = JSON.parse(r.tools_json) as unknown[];

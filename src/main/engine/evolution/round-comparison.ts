@@ -1,7 +1,11 @@
 import type { PairedComparison } from '../eval/paired-test';
 import { compareRunsPaired } from '../eval/paired-runs';
 import type { Db } from '../db/open';
-import { getRound, getRoundById, type RoundRow } from './rounds-repo';
+import { doneStepOutput } from '../jobs/jobs-repo';
+import { finishedEvalRun, finishedEvalSets, getRound, getRoundById, lastAcceptedBefore, type RoundRow } from './rounds-repo';
+
+// decide.ts and the learning bench read these from here too.
+export { finishedEvalRun, lastAcceptedBefore } from './rounds-repo';
 
 /**
  * A round's evaluation against round 0 and against the last accepted round before it, set by set, with the
@@ -15,27 +19,6 @@ export interface RoundComparison {
   referenceRunId: number;
   runId: number;
   test: PairedComparison;
-}
-
-/** The last accepted round before `seq` (round 0, the base, counts as accepted). */
-export function lastAcceptedBefore(db: Db, runId: string, seq: number): RoundRow | undefined {
-  return db
-    .prepare(`SELECT * FROM rounds WHERE run_id = ? AND seq < ? AND state = 'accepted' ORDER BY seq DESC LIMIT 1`)
-    .get(runId, seq) as RoundRow | undefined;
-}
-
-/** The round's own evaluation runs (older ones carry no evalMode); the call-grammar pass is a side measure. */
-const UNCONSTRAINED = `COALESCE(json_extract(e.settings_json, '$.evalMode'), 'unconstrained') = 'unconstrained'`;
-
-/** A round's finished evaluation run on a set (the latest, should a step have been redone). */
-export function finishedEvalRun(db: Db, roundId: number, set: string): number | undefined {
-  const row = db
-    .prepare(
-      `SELECT e.id FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id
-       WHERE e.round_id = ? AND s.name = ? AND e.finished_at IS NOT NULL AND ${UNCONSTRAINED} ORDER BY e.id DESC LIMIT 1`,
-    )
-    .get(roundId, set) as { id: number } | undefined;
-  return row?.id;
 }
 
 /** The bootstrap seed of a round's comparisons: the run's own seed, so every reader sees the same interval. */
@@ -63,12 +46,7 @@ export function roundComparisons(db: Db, roundId: number): RoundComparison[] {
     ['round0', getRound(db, round.run_id, 0)],
     ['previous', lastAcceptedBefore(db, round.run_id, round.seq)],
   ];
-  const sets = db
-    .prepare(
-      `SELECT DISTINCT s.name FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id WHERE e.round_id = ? AND e.finished_at IS NOT NULL AND ${UNCONSTRAINED} ORDER BY e.id`,
-    )
-    .pluck()
-    .all(round.id) as string[];
+  const sets = finishedEvalSets(db, round.id);
   const out: RoundComparison[] = [];
   for (const set of sets) {
     const runId = finishedEvalRun(db, round.id, set)!;
@@ -91,12 +69,7 @@ export function roundComparisons(db: Db, roundId: number): RoundComparison[] {
 /** What the round's decide step concluded, as it recorded it (its job step's output); null before then. */
 export function roundVerdict(db: Db, round: RoundRow): { accepted: boolean; reason: string; rule: string } | null {
   if (round.seq === 0) return null;
-  const row =
-    round.job_id === null
-      ? undefined
-      : (db
-          .prepare(`SELECT output_json FROM job_steps WHERE job_id = ? AND name = ? AND state = 'done'`)
-          .get(round.job_id, `round-${round.seq}/decide`) as { output_json: string | null } | undefined);
+  const row = round.job_id === null ? undefined : doneStepOutput(db, round.job_id, `round-${round.seq}/decide`);
   if (!row?.output_json) return null;
   const out = JSON.parse(row.output_json) as { accepted?: unknown; reason?: unknown; rule?: unknown; skipped?: unknown };
   if (typeof out.reason !== 'string' || typeof out.accepted !== 'boolean') return null;

@@ -1,5 +1,6 @@
 import type { RoundCounts, RoundRef } from '../../../shared/contract/round-counts';
 import type { Db } from '../db/open';
+import { roundCountRows, roundRefRow } from './rounds-repo';
 
 /**
  * The counts of a round, each from the rows that hold it, so that every place showing them agrees:
@@ -8,24 +9,7 @@ import type { Db } from '../db/open';
  * trained from the mix the train step read. Tool-generation samples are counted apart.
  */
 export function roundCounts(db: Db, roundId: number): RoundCounts {
-  const samples = db
-    .prepare(
-      `SELECT
-         SUM(CASE WHEN s.subtask = 'invocation' THEN 1 ELSE 0 END) AS generated,
-         SUM(CASE WHEN s.subtask = 'invocation' AND EXISTS (SELECT 1 FROM verdicts v WHERE v.sample_id = s.id AND v.version = 1 AND v.verifier != 'human')
-                   AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.sample_id = s.id AND v.version = 1 AND v.verifier != 'human' AND v.passed = 0)
-                  THEN 1 ELSE 0 END) AS verified,
-         SUM(CASE WHEN s.subtask = 'tool_generation' THEN 1 ELSE 0 END) AS toolsGenerated
-       FROM samples s WHERE s.round_id = ?`,
-    )
-    .get(roundId) as { generated: number | null; verified: number | null; toolsGenerated: number | null };
-  const passk = db
-    .prepare('SELECT COUNT(*) AS candidates, COALESCE(SUM(selected), 0) AS selected FROM sample_passk WHERE round_id = ?')
-    .get(roundId) as { candidates: number; selected: number };
-  const mix = db.prepare("SELECT category, value FROM round_metrics WHERE round_id = ? AND name = 'mix'").all(roundId) as {
-    category: string;
-    value: number;
-  }[];
+  const { samples, passk, mix } = roundCountRows(db, roundId);
   const trained = (subtask: string) => mix.find((m) => m.category === subtask)?.value ?? 0;
   return {
     generated: samples.generated ?? 0,
@@ -44,6 +28,5 @@ export function roundCounts(db: Db, roundId: number): RoundCounts {
 
 /** The run and number within it of a round, by its database id (undefined when the round is gone). */
 export function roundRef(db: Db, roundId: number): RoundRef | undefined {
-  const row = db.prepare('SELECT run_id AS runId, seq FROM rounds WHERE id = ?').get(roundId) as RoundRef | undefined;
-  return row;
+  return roundRefRow(db, roundId);
 }

@@ -298,3 +298,61 @@ export function passHistoryOf(
     )
     .all(sampleId) as ReturnType<typeof passHistoryOf>;
 }
+
+/** The rows a round's counts come from (round-counts.ts): its samples with their engine verdicts, pass@k, mix. */
+export function roundCountRows(db: Db, roundId: number) {
+  const samples = db
+    .prepare(
+      `SELECT
+         SUM(CASE WHEN s.subtask = 'invocation' THEN 1 ELSE 0 END) AS generated,
+         SUM(CASE WHEN s.subtask = 'invocation' AND EXISTS (SELECT 1 FROM verdicts v WHERE v.sample_id = s.id AND v.version = 1 AND v.verifier != 'human')
+                   AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.sample_id = s.id AND v.version = 1 AND v.verifier != 'human' AND v.passed = 0)
+                  THEN 1 ELSE 0 END) AS verified,
+         SUM(CASE WHEN s.subtask = 'tool_generation' THEN 1 ELSE 0 END) AS toolsGenerated
+       FROM samples s WHERE s.round_id = ?`,
+    )
+    .get(roundId) as { generated: number | null; verified: number | null; toolsGenerated: number | null };
+  const passk = db
+    .prepare('SELECT COUNT(*) AS candidates, COALESCE(SUM(selected), 0) AS selected FROM sample_passk WHERE round_id = ?')
+    .get(roundId) as { candidates: number; selected: number };
+  const mix = db.prepare("SELECT category, value FROM round_metrics WHERE round_id = ? AND name = 'mix'").all(roundId) as {
+    category: string;
+    value: number;
+  }[];
+  return { samples, passk, mix };
+}
+
+export function roundRefRow(db: Db, roundId: number): { runId: string; seq: number } | undefined {
+  return db.prepare('SELECT run_id AS runId, seq FROM rounds WHERE id = ?').get(roundId) as { runId: string; seq: number } | undefined;
+}
+
+/** The last accepted round before `seq` (round 0, the base, counts as accepted). */
+export function lastAcceptedBefore(db: Db, runId: string, seq: number): RoundRow | undefined {
+  return db
+    .prepare(`SELECT * FROM rounds WHERE run_id = ? AND seq < ? AND state = 'accepted' ORDER BY seq DESC LIMIT 1`)
+    .get(runId, seq) as RoundRow | undefined;
+}
+
+/** The round's own evaluation runs (older ones carry no evalMode); the call-grammar pass is a side measure. */
+const UNCONSTRAINED = `COALESCE(json_extract(e.settings_json, '$.evalMode'), 'unconstrained') = 'unconstrained'`;
+
+/** A round's finished evaluation run on a set (the latest, should a step have been redone). */
+export function finishedEvalRun(db: Db, roundId: number, set: string): number | undefined {
+  const row = db
+    .prepare(
+      `SELECT e.id FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id
+       WHERE e.round_id = ? AND s.name = ? AND e.finished_at IS NOT NULL AND ${UNCONSTRAINED} ORDER BY e.id DESC LIMIT 1`,
+    )
+    .get(roundId, set) as { id: number } | undefined;
+  return row?.id;
+}
+
+/** The sets a round has a finished evaluation of, in the order they were run. */
+export function finishedEvalSets(db: Db, roundId: number): string[] {
+  return db
+    .prepare(
+      `SELECT DISTINCT s.name FROM eval_runs e JOIN eval_sets s ON s.id = e.set_id WHERE e.round_id = ? AND e.finished_at IS NOT NULL AND ${UNCONSTRAINED} ORDER BY e.id`,
+    )
+    .pluck()
+    .all(roundId) as string[];
+}

@@ -368,3 +368,9 @@ export function clearJobOutcome(db: Db, id: number): void {
 export function activeJobRows(db: Db): JobRow[] {
   return db.prepare("SELECT * FROM jobs WHERE state IN ('running','cancelling')").all() as JobRow[];
 }
+
+/** The output of a job's step of that name, once it is done (undefined before then). */
+export function doneStepOutput(db: Db, jobId: number, name: string): { output_json: string | null } | undefined {
+  return db.prepare(`SELECT output_json FROM job_steps WHERE job_id = ? AND name = ? AND state = 'done'`).get(jobId, name) as
+    { output_json: string | null } | undefined;
+}

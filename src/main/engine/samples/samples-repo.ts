@@ -528,3 +528,24 @@ export function datasetCounts(db: Db): {
     .all() as { subtask: string; roundId: number | null; seq: number | null; n: number }[];
   return { byStatus, byCategory, byRound };
 }
+
+/**
+ * Trusted labelled queries (invocation samples outside any round, not rejected) that no round of `runId` has
+ * used yet, in an order shuffled by `seed` (pool-data.ts filters and limits them).
+ */
+export function unusedLabelledRows(
+  db: Db,
+  runId: string,
+  seed: number,
+): { id: number; category: string | null; input_json: string; output_text: string }[] {
+  return db
+    .prepare(
+      `SELECT s.id, s.category, v.input_json, v.output_text FROM samples s
+       JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
+       WHERE s.subtask = 'invocation' AND s.round_id IS NULL AND s.status != 'rejected' AND ${VISIBLE_SAMPLE}
+         AND s.id NOT IN (SELECT g.source_sample_id FROM round_generations g JOIN rounds r ON r.id = g.round_id
+                          WHERE r.run_id = ? AND g.source_sample_id IS NOT NULL)
+       ORDER BY (s.id * 2654435761 + ?) % 4294967296`,
+    )
+    .all(runId, seed) as { id: number; category: string | null; input_json: string; output_text: string }[];
+}

@@ -198,3 +198,16 @@ export function implementationsOf(db: Db, name: string): string[] {
     .pluck()
     .all(name) as string[];
 }
+
+/** A pool's tools as the round reads them (pool-data.ts), in the order they were added. */
+export function poolToolRows(
+  db: Db,
+  pool: string,
+): { name: string; domain: string | null; original_json: string; implementation: string | null }[] {
+  return db.prepare('SELECT name, domain, original_json, implementation FROM tools WHERE pool = ? ORDER BY id').all(pool) as {
+    name: string;
+    domain: string | null;
+    original_json: string;
+    implementation: string | null;
+  }[];
+}
