@@ -356,3 +356,46 @@ export function finishedEvalSets(db: Db, roundId: number): string[] {
     .pluck()
     .all(roundId) as string[];
 }
+
+/** Adds a query the round generated; returns a function so one statement serves the whole batch. */
+export function generatedQueryInserter(db: Db): (text: string, roundId: number, toolsJson: string) => number {
+  const insertQuery = db.prepare(
+    `INSERT INTO queries (text, source, category, round_id, tools_json) VALUES (?, 'generated', NULL, ?, ?) RETURNING id`,
+  );
+  return (text, roundId, toolsJson) => (insertQuery.get(text, roundId, toolsJson) as { id: number }).id;
+}
+
+/** Unlabelled queries the person imported or wrote (with their tools) that no round has taken yet, oldest first. */
+export function importedQueriesToUse(db: Db, limit: number): { id: number }[] {
+  return db
+    .prepare(
+      `SELECT id FROM queries WHERE round_id IS NULL AND source IN ('import', 'user') AND tools_json IS NOT NULL ORDER BY id LIMIT ?`,
+    )
+    .all(limit) as { id: number }[];
+}
+
+export function assignQueryToRound(db: Db, queryId: number, roundId: number): void {
+  db.prepare('UPDATE queries SET round_id = ? WHERE id = ?').run(roundId, queryId);
+}
+
+/** The round's tool-using generations whose sample (voted or labelled) is not rejected, with that sample's text. */
+export function toolUsingCandidateRows(
+  db: Db,
+  roundId: number,
+): { outputs_json: string; sid: number; status: string; category: string | null; input_json: string; output_text: string }[] {
+  return db
+    .prepare(
+      `SELECT g.outputs_json, COALESCE(g.sample_id, g.source_sample_id) AS sid, s.status, s.category, v.input_json, v.output_text
+       FROM round_generations g JOIN samples s ON s.id = COALESCE(g.sample_id, g.source_sample_id)
+       JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
+       WHERE g.round_id = ? AND g.purpose = 'tool_using' AND s.status != 'rejected' ORDER BY g.id`,
+    )
+    .all(roundId) as {
+    outputs_json: string;
+    sid: number;
+    status: string;
+    category: string | null;
+    input_json: string;
+    output_text: string;
+  }[];
+}

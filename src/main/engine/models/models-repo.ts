@@ -79,3 +79,8 @@ export function setModelMetadata(db: Db, id: number, metadata: Record<string, un
 export function deleteModelRow(db: Db, id: number): void {
   db.prepare('DELETE FROM models WHERE id = ?').run(id);
 }
+
+/** The model a round's training registered from this base, if it got that far. */
+export function modelIdOfRound(db: Db, roundId: number, parentId: number): { id: number } | undefined {
+  return db.prepare('SELECT id FROM models WHERE round_id = ? AND parent_id = ?').get(roundId, parentId) as { id: number } | undefined;
+}

@@ -43,3 +43,8 @@ export function trainCurves(db: Db, filter: { jobId?: number; runId?: string }):
   }
   return [...runs.values()];
 }
+
+/** Forgets a training run's stored curve (its run key), before the run is started over. */
+export function deleteTrainPointsOfRun(db: Db, runKey: string): void {
+  db.prepare('DELETE FROM train_points WHERE run_key = ?').run(runKey);
+}

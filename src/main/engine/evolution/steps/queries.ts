@@ -5,7 +5,16 @@ import { looksLikeWords } from '../../subtasks/verify';
 import type { ToolDef } from '../../tools/types';
 import { getModelRef } from '../models-link';
 import { poolTools, unusedLabelledQueries } from '../pool-data';
-import { ensureRound, getRound, insertGeneration, setMetric, setStage } from '../rounds-repo';
+import {
+  assignQueryToRound,
+  ensureRound,
+  generatedQueryInserter,
+  getRound,
+  importedQueriesToUse,
+  insertGeneration,
+  setMetric,
+  setStage,
+} from '../rounds-repo';
 import { splitBudget } from '../targeted';
 import {
   checkpointOutput,
@@ -116,20 +125,14 @@ export async function queriesStep(ctx: Ctx, ws: Workspace, seq: number) {
   });
   ctx.commit(
     (db) => {
-      const insertQuery = db.prepare(
-        `INSERT INTO queries (text, source, category, round_id, tools_json) VALUES (?, 'generated', NULL, ?, ?) RETURNING id`,
-      );
+      const insertQuery = generatedQueryInserter(db);
       // Unlabelled queries the person imported (with their tools) go through tool-making and voting like new ones.
-      const imported = db
-        .prepare(
-          `SELECT id FROM queries WHERE round_id IS NULL AND source IN ('import', 'user') AND tools_json IS NOT NULL ORDER BY id LIMIT ?`,
-        )
-        .all(s.importsPerRound) as { id: number }[];
-      for (const q of imported) db.prepare('UPDATE queries SET round_id = ? WHERE id = ?').run(round.id, q.id);
+      const imported = importedQueriesToUse(db, s.importsPerRound);
+      for (const q of imported) assignQueryToRound(db, q.id, round.id);
       queryIds = imported.map((q) => q.id);
       queryIds.push(
         ...generated.map((g) => {
-          const { id } = insertQuery.get(g.text, round.id, JSON.stringify(toolsJson([g.tool]))) as { id: number };
+          const id = insertQuery(g.text, round.id, JSON.stringify(toolsJson([g.tool])));
           insertGeneration(db, {
             roundId: round.id,
             purpose: 'query',

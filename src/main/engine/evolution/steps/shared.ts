@@ -11,7 +11,7 @@ import type { ToolUse } from '../../subtasks/types';
 import { canonicalCall } from '../../tools/canonical';
 import type { Call, ToolDef } from '../../tools/types';
 import { readInvocationInput } from '../pool-data';
-import { getRound, lastAcceptedModelBefore, type RoundRow } from '../rounds-repo';
+import { getRound, lastAcceptedModelBefore, toolUsingCandidateRows, type RoundRow } from '../rounds-repo';
 import type { EvolveSettings } from '../settings';
 
 /**
@@ -126,21 +126,7 @@ export interface Candidate {
 
 /** The round's tool-using prompts whose sample (voted or labelled) is not rejected: selection's and the mix's input. */
 export function candidatesOf(ctx: Ctx, round: RoundRow): Candidate[] {
-  const rows = ctx.db
-    .prepare(
-      `SELECT g.outputs_json, COALESCE(g.sample_id, g.source_sample_id) AS sid, s.status, s.category, v.input_json, v.output_text
-       FROM round_generations g JOIN samples s ON s.id = COALESCE(g.sample_id, g.source_sample_id)
-       JOIN sample_versions v ON v.sample_id = s.id AND v.version = s.current_version
-       WHERE g.round_id = ? AND g.purpose = 'tool_using' AND s.status != 'rejected' ORDER BY g.id`,
-    )
-    .all(round.id) as {
-    outputs_json: string;
-    sid: number;
-    status: string;
-    category: string | null;
-    input_json: string;
-    output_text: string;
-  }[];
+  const rows = toolUsingCandidateRows(ctx.db, round.id);
   const out: Candidate[] = [];
   for (const r of rows) {
     const input = readInvocationInput(r.input_json);

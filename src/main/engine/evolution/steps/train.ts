@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readGguf } from '../../lib/gguf/read';
+import { modelIdOfRound } from '../../models/models-repo';
 import { registerModel } from '../../models/registry';
-import { insertTrainPoint } from '../../train/points-repo';
+import { deleteTrainPointsOfRun, insertTrainPoint } from '../../train/points-repo';
 import { trainProgressEmitter } from '../../train/progress-events';
 import { peftDirOf } from '../../train/python/backend';
 import { runTraining } from '../../train/run';
@@ -62,11 +63,10 @@ export async function trainStep(ctx: Ctx, ws: Workspace, seq: number) {
   if (dropped) ctx.log('warn', `${dropped} training example(s) are longer than the ${contextLength}-token window and were left out`);
   const output = path.join(ws.modelsDir, `${s.runId}-r${seq}.gguf`);
   const runKey = `${s.runId}-r${seq}`;
-  const existing = ctx.db.prepare('SELECT id FROM models WHERE round_id = ? AND parent_id = ?').get(round.id, base.id) as
-    { id: number } | undefined;
+  const existing = modelIdOfRound(ctx.db, round.id, base.id);
   if (!existing) {
     fs.rmSync(output, { force: true }); // a previous attempt died before registering it
-    ctx.db.prepare('DELETE FROM train_points WHERE run_key = ?').run(runKey);
+    deleteTrainPointsOfRun(ctx.db, runKey);
   }
   // A run started through evolution.start has its threads fixed; one started as a bare job gets the default now.
   const trainThreads = s.train.threads ?? defaultThreads(ctx.db).training;
