@@ -208,3 +208,21 @@ export function validityOfRun(db: Db, runId: number): Map<number, boolean> {
     ]),
   );
 }
+
+export interface SummarizedRunRow {
+  id: number;
+  set_name: string;
+  label: string;
+  summary_json: string | null;
+  created_at: string;
+}
+
+/** A model's evaluation runs that recorded a summary, oldest first (the model card lists them). */
+export function summarizedRunsOfModel(db: Db, modelId: number): SummarizedRunRow[] {
+  return db
+    .prepare(
+      `SELECT r.id, s.name AS set_name, r.label, r.summary_json, r.created_at FROM eval_runs r JOIN eval_sets s ON s.id = r.set_id
+       WHERE r.model_id = ? AND r.summary_json IS NOT NULL ORDER BY r.id`,
+    )
+    .all(modelId) as SummarizedRunRow[];
+}

@@ -6,6 +6,8 @@ import type { ModelExportResult } from '../../../shared/contract/formats';
 import type { Db } from '../db/open';
 import { findModel, getModel, modelLineage, type ModelRecord } from '../models/registry';
 import { readSummary } from '../eval/eval-run';
+import { summarizedRunsOfModel } from '../eval/runs-repo';
+import { metricsOf } from '../evolution/rounds-repo';
 import { recordOutputDir } from './export';
 import { roundCounts, roundRef } from '../evolution/round-counts';
 import { roundName } from '../../../shared/contract/round-counts';
@@ -93,21 +95,8 @@ function modelfile(from: string, adapter: string | null, chatTemplate: string | 
   return `${lines.join('\n')}\n`;
 }
 
-interface EvalRow {
-  id: number;
-  set_name: string;
-  label: string;
-  summary_json: string | null;
-  created_at: string;
-}
-
 function evaluationSection(db: Db, model: ModelRecord): string {
-  const runs = db
-    .prepare(
-      `SELECT r.id, s.name AS set_name, r.label, r.summary_json, r.created_at FROM eval_runs r JOIN eval_sets s ON s.id = r.set_id
-       WHERE r.model_id = ? AND r.summary_json IS NOT NULL ORDER BY r.id`,
-    )
-    .all(model.id) as EvalRow[];
+  const runs = summarizedRunsOfModel(db, model.id);
   const rows: string[] = [];
   for (const run of runs) {
     const summary = readSummary(run.summary_json);
@@ -131,11 +120,7 @@ function roundSection(db: Db, roundId: number): string {
   const ref = roundRef(db, roundId);
   if (!ref) return '';
   const c = roundCounts(db, roundId);
-  const metrics = db.prepare('SELECT name, category, value FROM round_metrics WHERE round_id = ? ORDER BY name, category').all(roundId) as {
-    name: string;
-    category: string;
-    value: number;
-  }[];
+  const metrics = metricsOf(db, roundId);
   const value = (name: string, category: string) => metrics.find((m) => m.name === name && m.category === category)?.value;
   let text = `\nThe ${roundName(ref)}, which produced this model:\n\n| count | value |\n| --- | ---: |\n`;
   const counts: [string, number][] = [
