@@ -47,6 +47,7 @@ import { importBfclSample } from '../src/main/engine/eval/bfcl-sample';
 import { listSets } from '../src/main/engine/eval/sets-repo';
 import { closeSharedSandbox } from '../src/main/engine/lib/sandbox';
 import { INVOCATION_INSTRUCTION } from '../src/main/engine/subtasks/prompts';
+import { traceTotalsOfEvalRun } from '../src/main/engine/refine/traces-repo';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 3);
@@ -205,11 +206,7 @@ async function main(): Promise<void> {
         modelId: full.finalModel,
         label: `bench refinement ${mode}`,
       });
-      const t = db
-        .prepare(
-          'SELECT COALESCE(SUM(total_tokens), 0) AS tokens, COALESCE(SUM(iterations), 0) AS steps FROM refinement_traces WHERE eval_run_id = ?',
-        )
-        .get(run.id) as { tokens: number; steps: number };
+      const t = traceTotalsOfEvalRun(db, run.id);
       refinement[mode] = {
         accuracy: 100 * (run.summary?.accuracy ?? 0),
         tokens: t.tokens,
