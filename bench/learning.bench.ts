@@ -114,6 +114,7 @@ async function main(): Promise<void> {
       ...(process.env.BENCH_LR ? { learningRate: env('BENCH_LR', 2e-4) } : {}),
     },
     ...(process.env.BENCH_UNREACHABLE_CAP ? { unreachableCap: env('BENCH_UNREACHABLE_CAP', 0.3) } : {}),
+    ...(process.env.BENCH_MIN_SELECTED ? { minSelected: env('BENCH_MIN_SELECTED', 0) } : {}),
   };
   const stamp = Date.now().toString(36);
   const ablations: { name: string; settings: Partial<EvolveSettingsInput> }[] = [

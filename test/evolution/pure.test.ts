@@ -54,6 +54,36 @@ describe('model-aware selection', () => {
     expect(r.selectedIds).toHaveLength(1 + 5); // floor(0.3 × 17) unreachable, the easiest
     expect(r.selectedIds).toEqual(expect.arrayContaining([15, 14, 13, 12, 11]));
   });
+  it('minimum training set: a weak round is topped up with the easiest unreachable candidates, refusals at their share, then mastered', () => {
+    // Run 2 of the learning bench in small: 2 mastered, 2 learnable, 12 unreachable (4 of them answers in words).
+    const rows: PassRecord[] = [
+      { id: 1, k: 2, matches: 2 },
+      { id: 2, k: 2, matches: 2 },
+      { id: 10, k: 2, matches: 1 },
+      { id: 11, k: 2, matches: 1 },
+      ...Array.from({ length: 8 }, (_, i) => ({ id: 20 + i, k: 2, matches: 0, partial: i / 8 })),
+      ...Array.from({ length: 4 }, (_, i) => ({ id: 40 + i, k: 2, matches: 0, partial: 0, refusal: true })),
+    ];
+    const plain = selectModelAware(rows, { replayShare: 0.1, unreachableCap: 0.3, seed: 1 });
+    // 2 learnable; the cap of that set allows no unreachable one, so the cold-start rule takes 30 % of 16: 4
+    expect(plain.counts).toMatchObject({ selected: 6, toppedUp: 0, unreachableSelected: 4 });
+    const r = selectModelAware(rows, { replayShare: 0.1, unreachableCap: 0.3, minSelected: 10, seed: 1 });
+    expect(r.counts).toMatchObject({ selected: 10, toppedUp: 4, unreachableSelected: 8 });
+    const added = r.decisions.filter((d) => d.selected && !plain.selectedIds.includes(d.id)).map((d) => d.id);
+    // of the 8 left (4 calls, 4 refusals): 2 refusals (their half), and the 2 calls with the most partial credit
+    expect(added.filter((id) => id >= 40)).toHaveLength(2);
+    expect(added.filter((id) => id < 40).sort()).toEqual([22, 23]);
+    expect(r.decisions.find((d) => d.id === 23)!.why).toMatch(/topped up to the minimum training set of 10/);
+    expect(r.decisions.find((d) => d.id === 20)!.selected).toBe(false); // the hardest is still left out
+    // more than every unreachable one: the mastered ones come next
+    const all = selectModelAware(rows, { replayShare: 0, unreachableCap: 0.3, minSelected: 15, seed: 1 });
+    expect(all.counts).toMatchObject({ selected: 15, toppedUp: 9, unreachableSelected: 12 });
+    expect(all.decisions.filter((d) => d.bucket === 'mastered' && d.selected)).toHaveLength(1);
+    // a minimum already met changes nothing
+    expect(selectModelAware(rows, { replayShare: 0.1, unreachableCap: 0.3, minSelected: 6, seed: 1 }).selectedIds).toEqual(
+      plain.selectedIds,
+    );
+  });
   it('random selection draws the same size', () => {
     expect(selectRandom(table, 10, 3)).toHaveLength(10);
     expect(new Set(selectRandom(table, 10, 3)).size).toBe(10);

@@ -47,6 +47,7 @@ interface EvolveFlags {
   passK?: number;
   replay?: number;
   unreachableCap?: number;
+  minSelected?: number;
   mix?: string;
   refinementShare?: number;
   refineRatio?: number;
@@ -134,6 +135,11 @@ function evolveOptions(cmd: Command, defaultOf: DefaultOf): Command {
     .option('--pass-k <n>', d('k of pass@k for model-aware selection', 'passK'), int('pass-k'))
     .option('--replay <share>', d('share of mastered samples kept', 'replayShare'), num('replay'))
     .option('--unreachable-cap <share>', d('largest share of unreachable samples in the set', 'unreachableCap'), num('unreachable-cap'))
+    .option(
+      '--min-selected <n>',
+      d('fewest samples a round trains on (topped up when fewer are selected)', 'minSelected'),
+      int('min-selected'),
+    )
     .option('--mix <i,t,d>', d('invocation,tool-generation,doc-adaption shares', 'mix'))
     .option('--refinement-share <x>', d('refinement samples per invocation example', 'refinementShare'), num('refinement-share'))
     .option('--refine-ratio <x>', d('wrong→corrected : right→unchanged', 'refineRatio'), num('refine-ratio'))
@@ -195,6 +201,7 @@ export function settingsFromFlags(f: EvolveFlags, modelId: number | string): Evo
   set('passK', f.passK);
   set('replayShare', f.replay);
   set('unreachableCap', f.unreachableCap);
+  set('minSelected', f.minSelected);
   if (f.mix) {
     const parts = f.mix.split(',').map(Number);
     if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0))

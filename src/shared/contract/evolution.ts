@@ -63,6 +63,11 @@ export const EvolveSettings = z.object({
   passK: z.number().int().min(1).max(64).default(4),
   replayShare: z.number().min(0).max(1).default(0.1),
   unreachableCap: z.number().min(0).max(1).default(0.3),
+  /**
+   * Fewest samples a round trains on (0 = off; ours): below it the selection is topped up with the easiest
+   * unreachable candidates left, then mastered ones, so a weak model's round is not a handful of samples.
+   */
+  minSelected: z.number().int().min(0).max(100_000).default(0),
 
   // ---- training mix ----
   mix: z

@@ -7,6 +7,11 @@
  *   hardest are the ones left out ("hardest last").
  * Difficulty for ordering: 1 − p, then, among p = 0, 1 − `partial` (how close the best sample came).
  * Cold start (ours, not in the papers): with nothing learnable or replayed, the cap is 30 % of all candidates.
+ * Minimum training set (ours, `minSelected`): a weak model has few learnable candidates and the cap counts
+ * against them, so a round could train on a handful of samples (SmolLM2-135M: 7–10 of 25–66). Below the
+ * minimum, the set is topped up with the easiest unreachable candidates left (their labels are trusted), then
+ * with mastered ones. Answers in words (refusals) are unreachable under a call grammar whatever the model
+ * knows, so the top-up keeps their share of the unreachable ones rather than ranking them last.
  */
 import { seededShuffle } from '../lib/random';
 
@@ -18,11 +23,15 @@ export interface PassRecord {
   matches: number;
   /** 0…1, how close the best wrong sample came (e.g. share of right calls/arguments); used to order p = 0. */
   partial?: number;
+  /** The label is an answer in words (no call): it keeps its share in the top-up. */
+  refusal?: boolean;
 }
 
 export interface SelectionSettings {
   replayShare: number;
   unreachableCap: number;
+  /** Fewest samples a round selects (0 = no minimum): topped up as the header says. */
+  minSelected?: number;
   /** Seed of the replay draw (deterministic). */
   seed: number;
 }
@@ -55,7 +64,16 @@ export function difficultyOf(r: PassRecord): number {
 export interface SelectionResult {
   decisions: SelectionDecision[];
   selectedIds: number[];
-  counts: { mastered: number; learnable: number; unreachable: number; replay: number; unreachableSelected: number; selected: number };
+  counts: {
+    mastered: number;
+    learnable: number;
+    unreachable: number;
+    replay: number;
+    unreachableSelected: number;
+    /** Added by the minimum training set (unreachable and mastered). */
+    toppedUp: number;
+    selected: number;
+  };
 }
 
 export function selectModelAware(records: readonly PassRecord[], settings: SelectionSettings = SELECTION_DEFAULTS): SelectionResult {
@@ -100,6 +118,7 @@ export function selectModelAware(records: readonly PassRecord[], settings: Selec
       ? `unreachable (0/${r.k}), within the ${Math.round(settings.unreachableCap * 100)} % cap (rank ${i + 1} of ${ordered.length} by difficulty)`
       : `unreachable (0/${r.k}), over the ${Math.round(settings.unreachableCap * 100)} % cap (hardest left out; rank ${i + 1} of ${ordered.length})`;
   });
+  const toppedUp = topUp(settings.minSelected ?? 0, decisions, ordered.slice(cap), mastered, settings.seed);
   const all = records.map((r) => decisions.get(r.id)!);
   const selectedIds = all.filter((d) => d.selected).map((d) => d.id);
   return {
@@ -110,10 +129,57 @@ export function selectModelAware(records: readonly PassRecord[], settings: Selec
       learnable: learnable.length,
       unreachable: unreachable.length,
       replay: replay.size,
-      unreachableSelected: Math.min(cap, unreachable.length),
+      unreachableSelected: Math.min(cap, unreachable.length) + toppedUp.unreachable,
+      toppedUp: toppedUp.unreachable + toppedUp.mastered,
       selected: selectedIds.length,
     },
   };
+}
+
+/** Tops the selected set up to `min`: the left-out unreachable ones (refusals at their share), then mastered ones. */
+function topUp(
+  min: number,
+  decisions: Map<number, SelectionDecision>,
+  leftUnreachable: readonly PassRecord[],
+  mastered: readonly PassRecord[],
+  seed: number,
+): { unreachable: number; mastered: number } {
+  let need = min - [...decisions.values()].filter((d) => d.selected).length;
+  const added = { unreachable: 0, mastered: 0 };
+  if (need <= 0) return added;
+  const words = leftUnreachable.filter((r) => r.refusal);
+  const calls = leftUnreachable.filter((r) => !r.refusal);
+  const wordsShare = leftUnreachable.length > 0 ? words.length / leftUnreachable.length : 0;
+  // Interleaved so that after any prefix the refusals are as near their share as whole samples allow.
+  const order: PassRecord[] = [];
+  let w = 0;
+  let c = 0;
+  while (w < words.length || c < calls.length) {
+    const takeWords = c >= calls.length || (w < words.length && w < wordsShare * (order.length + 1));
+    order.push(takeWords ? words[w++]! : calls[c++]!);
+  }
+  const spare = mastered.filter((r) => !decisions.get(r.id)!.selected);
+  const masteredOrder = seededShuffle(
+    spare.map((r) => r.id),
+    seed + 1,
+  );
+  for (const r of order) {
+    if (need <= 0) break;
+    const d = decisions.get(r.id)!;
+    d.selected = true;
+    d.why = `unreachable (0/${r.k}), topped up to the minimum training set of ${min}${r.refusal ? ' (an answer in words, at its share)' : ''}`;
+    added.unreachable++;
+    need--;
+  }
+  for (const id of masteredOrder) {
+    if (need <= 0) break;
+    const d = decisions.get(id)!;
+    d.selected = true;
+    d.why = `mastered, topped up to the minimum training set of ${min}`;
+    added.mastered++;
+    need--;
+  }
+  return added;
 }
 
 /** The ablation "random selection of the same size": as many samples, drawn uniformly from all candidates. */

@@ -19,9 +19,20 @@ export function selectStep(ctx: Ctx, seq: number) {
     const k = Math.max(1, outs.length);
     // A match is a well-formed answer with the label's canonical form (noise is not a refusal).
     const matches = outs.filter((o) => answerKey(o) === c.key).length;
-    return { id: c.sampleId, k, matches, partial: Math.max(0, ...outs.map((o) => partialCredit(o, c.use.calls))) };
+    return {
+      id: c.sampleId,
+      k,
+      matches,
+      partial: Math.max(0, ...outs.map((o) => partialCredit(o, c.use.calls))),
+      refusal: !c.use.calls || c.use.calls.length === 0,
+    };
   });
-  const aware = selectModelAware(records, { replayShare: s.replayShare, unreachableCap: s.unreachableCap, seed: s.seed + seq });
+  const aware = selectModelAware(records, {
+    replayShare: s.replayShare,
+    unreachableCap: s.unreachableCap,
+    minSelected: s.minSelected,
+    seed: s.seed + seq,
+  });
   let selected = new Set(aware.selectedIds);
   if (s.selection === 'random') selected = new Set(selectRandom(records, aware.selectedIds.length, s.seed * 31 + seq));
   const earlier = new Set(selectedBefore(ctx.db, s.runId, seq));
@@ -50,6 +61,7 @@ export function selectStep(ctx: Ctx, seq: number) {
     setMetric(db, round.id, 'mastered', aware.counts.mastered);
     setMetric(db, round.id, 'learnable', aware.counts.learnable);
     setMetric(db, round.id, 'unreachable', aware.counts.unreachable);
+    setMetric(db, round.id, 'topped_up', aware.counts.toppedUp);
     setStage(db, round.id, 'mix');
   }, {});
   return { candidates: records.length, selected: selected.size, newSelected, counts: aware.counts, selection: s.selection };
