@@ -27,6 +27,11 @@ export const METRIC_INFO: Record<string, MetricInfo> = {
   mastered: { label: 'Mastered (pass@k)', unit: 'count' },
   learnable: { label: 'Learnable (pass@k)', unit: 'count' },
   unreachable: { label: 'Unreachable (pass@k)', unit: 'count' },
+  topped_up: {
+    label: 'Topped up to the minimum set',
+    unit: 'count',
+    help: 'unreachable or mastered samples added because fewer than the minimum training set were selected',
+  },
   mix: { label: 'Training examples', unit: 'count' },
   heldout_overlap_refused: { label: 'Refused: equal to a held-out query', unit: 'count' },
   queries_new: { label: 'Queries written', unit: 'count' },
