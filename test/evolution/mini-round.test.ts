@@ -18,7 +18,8 @@ describe('a self-evolution round on the starter model', () => {
     try {
       seedPool(db);
       const starter = await tinyStarter(db, engine.ctx.workspace.modelsDir);
-      const job = runner.start('evolution.run', settings(starter));
+      // A minimum training set of 12: a round of the tiny starter selects fewer on its own.
+      const job = runner.start('evolution.run', settings(starter, { minSelected: 12 }));
       const done = await runner.waitFor(job.id);
       const logs = db.prepare('SELECT message FROM job_logs WHERE job_id = ?').all(job.id) as { message: string }[];
       expect(done.state, `${done.error ?? ''}\n${logs.map((l) => l.message).join('\n')}`).toBe('done');
@@ -44,6 +45,7 @@ describe('a self-evolution round on the starter model', () => {
         voteThreshold: 0.5,
         replayShare: 0.1,
         unreachableCap: 0.3,
+        minSelected: 12,
         tolerance: 0.5,
       });
       expect(r1.template_hash).toMatch(/^[0-9a-f]{16}$/);
@@ -96,6 +98,13 @@ describe('a self-evolution round on the starter model', () => {
       expect(passk.length).toBeGreaterThanOrEqual(12);
       expect(passk.every((p) => p.k === 3 && p.reason.length > 0 && p.difficulty !== null)).toBe(true);
       expect(passk.some((p) => p.selected === 1)).toBe(true);
+      // The minimum training set is kept, and every sample it added says so (counted as the round's topped_up).
+      expect(passk.filter((p) => p.selected === 1).length).toBeGreaterThanOrEqual(Math.min(12, passk.length));
+      const toppedUp = db.prepare(`SELECT value FROM round_metrics WHERE round_id = ? AND name = 'topped_up'`).get(r1.id) as {
+        value: number;
+      };
+      expect(toppedUp.value).toBeGreaterThan(0);
+      expect(toppedUp.value).toBe(passk.filter((p) => p.selected === 1 && /topped up to the minimum/.test(p.reason)).length);
 
       // A trained model in the registry, child of the starter, made in this round.
       const trained = db.prepare('SELECT id, parent_id, round_id, trainer, kind FROM models WHERE round_id = ?').get(r1.id) as {
