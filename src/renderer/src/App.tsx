@@ -1,19 +1,4 @@
-import {
-  ActionIcon,
-  AppShell,
-  Burger,
-  createTheme,
-  type CSSVariablesResolver,
-  type MantineColorsTuple,
-  Group,
-  localStorageColorSchemeManager,
-  MantineProvider,
-  NavLink,
-  Text,
-  Tooltip,
-  useComputedColorScheme,
-  useMantineColorScheme,
-} from '@mantine/core';
+import { AppShell, Burger, Group, MantineProvider, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Notifications } from '@mantine/notifications';
 import { BrowserRouter, HashRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -32,6 +17,8 @@ import { Samples } from './features/samples/Samples';
 import { Settings } from './features/settings/Settings';
 import { ToolPool } from './features/pool/ToolPool';
 import { Traces } from './features/traces/Traces';
+import { colorSchemeManager, cssVariablesResolver, theme } from './ui/theme';
+import { ThemeToggle } from './ui/ThemeToggle';
 
 export interface ViewRoute {
   path: string;
@@ -53,49 +40,6 @@ export const VIEWS: ViewRoute[] = [
   { path: '/jobs', label: 'Jobs', component: Jobs },
   { path: '/settings', label: 'Settings', component: Settings },
 ];
-
-// Shades and the dimmed colour chosen for WCAG AA contrast (4.5:1) on both themes.
-// Toolsmith's green: Mantine's teal with darker top shades, so white text on filled and hovered
-// elements keeps a 4.5:1 contrast.
-const toolsmith: MantineColorsTuple = [
-  '#e6fcf5',
-  '#c3fae8',
-  '#96f2d7',
-  '#63e6be',
-  '#38d9a9',
-  '#20c997',
-  '#12b886',
-  '#087f5b',
-  '#076b4d',
-  '#055a40',
-];
-const theme = createTheme({ colors: { toolsmith }, primaryColor: 'toolsmith', primaryShade: 7, defaultRadius: 'md' });
-const cssVariablesResolver: CSSVariablesResolver = () => ({
-  variables: {},
-  light: {
-    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
-    // Light-variant badges and buttons: text dark enough for 4.5:1 on their pale background.
-    '--mantine-color-teal-light-color': '#06593f',
-    '--mantine-color-toolsmith-light-color': '#06593f',
-    // The curation banner's title and link on the pale yellow alert.
-    '--mantine-color-yellow-light-color': '#6b4400',
-  },
-  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
-});
-const colorSchemeManager = localStorageColorSchemeManager({ key: 'toolsmith-color-scheme' });
-
-function ThemeToggle() {
-  const { setColorScheme } = useMantineColorScheme();
-  const computed = useComputedColorScheme('light');
-  const next = computed === 'dark' ? 'light' : 'dark';
-  return (
-    <Tooltip label={`Switch to ${next} theme`}>
-      <ActionIcon variant="default" size="lg" aria-label="Toggle theme" data-testid="theme-toggle" onClick={() => setColorScheme(next)}>
-        <span aria-hidden>{computed === 'dark' ? '☀' : '☾'}</span>
-      </ActionIcon>
-    </Tooltip>
-  );
-}
 
 function Shell() {
   const [opened, { toggle, close }] = useDisclosure();

@@ -1,5 +1,6 @@
 import { NumberInput, Select, SimpleGrid, TextInput } from '@mantine/core';
 import { useApi } from '../../api/client';
+import { ThreadsInput } from '../../ui/ThreadsInput';
 import type { AcceptRule, EvolveForm, Trainer } from './evolve-form';
 
 export interface FieldsProps {
@@ -40,24 +41,20 @@ export function BudgetFields({ value, set }: FieldsProps) {
         onChange={(v) => set({ evalLimit: Number(v) || 0 })}
         data-testid="evolve-eval-limit"
       />
-      <NumberInput
+      <ThreadsInput
         label="Generation threads"
-        min={1}
-        max={256}
-        placeholder={threadsChoice.data ? `auto (${threadsChoice.data.generation})` : 'auto'}
+        auto={threadsChoice.data?.generation}
         value={value.threads}
-        onChange={(v) => set({ threads: v === '' ? '' : Number(v) || 1 })}
+        onChange={(threads) => set({ threads })}
         description={threadsChoice.data?.reason}
-        data-testid="evolve-threads"
+        testId="evolve-threads"
       />
-      <NumberInput
+      <ThreadsInput
         label="Training threads"
-        min={1}
-        max={256}
-        placeholder={threadsChoice.data ? `auto (${threadsChoice.data.training})` : 'auto'}
+        auto={threadsChoice.data?.training}
         value={value.trainThreads}
-        onChange={(v) => set({ trainThreads: v === '' ? '' : Number(v) || 1 })}
-        data-testid="evolve-train-threads"
+        onChange={(trainThreads) => set({ trainThreads })}
+        testId="evolve-train-threads"
       />
       <Select
         label="Accept a round when"

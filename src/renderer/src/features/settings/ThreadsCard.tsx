@@ -1,6 +1,7 @@
-import { Button, Card, Code, Group, NumberInput, Text } from '@mantine/core';
+import { Button, Card, Code, Group, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useApi, useClient } from '../../api/client';
+import { ThreadsInput } from '../../ui/ThreadsInput';
 import { useAction } from '../../ui/useAction';
 
 type Draft = { generation: number | ''; training: number | '' };
@@ -31,25 +32,21 @@ export function ThreadsCard() {
         CPU threads
       </Text>
       <Group align="flex-end">
-        <NumberInput
+        <ThreadsInput
           label="Generation threads"
-          min={1}
-          max={256}
-          placeholder={choice.data ? `auto (${choice.data.generation})` : 'auto'}
+          auto={choice.data?.generation}
           value={shown.generation}
-          onChange={(v) => setDraft({ ...shown, generation: v === '' ? '' : Number(v) })}
+          onChange={(generation) => setDraft({ ...shown, generation })}
           w={180}
-          data-testid="threads-generation"
+          testId="threads-generation"
         />
-        <NumberInput
+        <ThreadsInput
           label="Training threads"
-          min={1}
-          max={256}
-          placeholder={choice.data ? `auto (${choice.data.training})` : 'auto'}
+          auto={choice.data?.training}
           value={shown.training}
-          onChange={(v) => setDraft({ ...shown, training: v === '' ? '' : Number(v) })}
+          onChange={(training) => setDraft({ ...shown, training })}
           w={180}
-          data-testid="threads-training"
+          testId="threads-training"
         />
         <Button onClick={() => void save.run(shown)} loading={save.busy} disabled={draft === null} data-testid="threads-save">
           Save
